@@ -1,0 +1,41 @@
+// The HTTP surface: one router per resource, mounted here; one error handler
+// that turns every failure into API.md's envelope.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "./auth/context";
+import { withDb } from "./auth/middleware";
+import { ApiError, errorBody } from "./errors";
+import { authRoutes } from "./routes/auth";
+import { apiRoutes } from "./routes/api";
+
+export const MAX_JSON_BODY = 64 * 1024;
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(errorBody(err), err.status);
+    // Unknown errors are logged once, structured, and become a generic 500.
+    console.error(JSON.stringify({ message: "unhandled error", error: String(err), stack: (err as Error).stack, url: c.req.url }));
+    return c.json({ error: { code: "internal", message: "Something went wrong on our side." } }, 500);
+  });
+  app.notFound((c) => c.json(errorBody(new ApiError(404, "not_found", "No such route.")), 404));
+
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_JSON_BODY,
+      onError: (c) => c.json(errorBody(new ApiError(413, "payload_too_large", `Bodies are limited to ${MAX_JSON_BODY / 1024} KB.`)), 413),
+    }),
+  );
+  app.use("/api/*", withDb);
+  app.use("/api/*", async (c, next) => {
+    await next();
+    c.header("Cache-Control", "no-store");
+  });
+
+  app.get("/api/health", (c) => c.json({ ok: true, version: c.env.APP_VERSION }));
+  app.route("/api/auth", authRoutes);
+  app.route("/api", apiRoutes);
+  return app;
+}

@@ -1,0 +1,93 @@
+// Users, workspaces, sessions and API tokens: the model functions behind the
+// auth routes and the authentication middleware.
+import { and, eq, gt } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { apiTokens, memberships, sessions, users, workspaces } from "../db/schema";
+import { newId } from "../lib/ids";
+import { DAY } from "../lib/time";
+import type { Role } from "./context";
+import { hashPassword, PBKDF2_ITERATIONS, randomToken, sha256, toBase64Url } from "./crypto";
+
+export const SESSION_TTL_MS = 30 * DAY;
+
+export async function createUserWithWorkspace(
+  db: Db,
+  input: { email: string; password: string; name?: string; workspaceName: string },
+) {
+  const salt = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+  const passwordHash = await hashPassword(input.password, salt);
+  const user = {
+    id: newId("usr"),
+    email: input.email,
+    name: input.name ?? input.email.split("@")[0]!,
+    passwordHash,
+    passwordSalt: salt,
+    passwordIterations: PBKDF2_ITERATIONS,
+  };
+  const workspace = { id: newId("wsp"), name: input.workspaceName };
+  await db.batch([
+    db.insert(users).values(user),
+    db.insert(workspaces).values(workspace),
+    db.insert(memberships).values({ userId: user.id, workspaceId: workspace.id, role: "owner" }),
+  ]);
+  return { user: { id: user.id, email: user.email, name: user.name }, workspace: { id: workspace.id, name: workspace.name } };
+}
+
+export async function findUserByEmail(db: Db, email: string) {
+  return db.query.users.findFirst({ where: eq(users.email, email) });
+}
+
+export async function listMemberships(db: Db, userId: string) {
+  return db
+    .select({ id: workspaces.id, name: workspaces.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(memberships.createdAt);
+}
+
+export async function membershipRole(db: Db, userId: string, workspaceId: string): Promise<Role | null> {
+  const row = await db.query.memberships.findFirst({
+    where: and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId)),
+  });
+  return row?.role ?? null;
+}
+
+export async function createSession(db: Db, userId: string, workspaceId: string, now = Date.now()) {
+  const token = randomToken();
+  await db.insert(sessions).values({ idHash: await sha256(token), userId, workspaceId, expiresAt: now + SESSION_TTL_MS });
+  return token;
+}
+
+export async function resolveSession(db: Db, token: string, now = Date.now()) {
+  const idHash = await sha256(token);
+  const row = await db
+    .select({ userId: sessions.userId, workspaceId: sessions.workspaceId, name: users.name })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)))
+    .get();
+  return row ? { ...row, idHash } : null;
+}
+
+export async function deleteSession(db: Db, idHash: string) {
+  await db.delete(sessions).where(eq(sessions.idHash, idHash));
+}
+
+/** API tokens are `bc_` + 32 random bytes; only their SHA-256 is stored, and the token is shown once. */
+export async function createApiToken(db: Db, workspaceId: string, userId: string, name: string) {
+  const token = `bc_${randomToken()}`;
+  const row = { id: newId("tok"), workspaceId, userId, name, tokenHash: await sha256(token) };
+  await db.insert(apiTokens).values(row);
+  return { id: row.id, name, token };
+}
+
+export async function resolveApiToken(db: Db, token: string) {
+  const row = await db
+    .select({ id: apiTokens.id, userId: apiTokens.userId, workspaceId: apiTokens.workspaceId, name: users.name })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.tokenHash, await sha256(token)))
+    .get();
+  return row ?? null;
+}

@@ -1,0 +1,67 @@
+// Authentication for /api/*: a session cookie or a bearer API token, then the
+// workspace (X-Workspace or the session's current one) and the caller's role in it.
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { getDb } from "../db/client";
+import { forbidden, unauthenticated } from "../errors";
+import { roleAtLeast, type AppEnv, type Role } from "./context";
+import { membershipRole, resolveApiToken, resolveSession } from "./identity";
+
+export const SESSION_COOKIE = "sid";
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export const withDb: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set("db", getDb(c.env.DB));
+  await next();
+};
+
+/** Cookie-authenticated writes must come from our own origin (CSRF defence on top of SameSite=Lax). */
+export function isSameOrigin(c: Context): boolean {
+  const origin = c.req.header("origin");
+  if (origin) return origin === new URL(c.req.url).origin;
+  return c.req.header("sec-fetch-site") === "same-origin";
+}
+
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const db = c.get("db");
+  const header = c.req.header("authorization");
+  let identity: { userId: string; workspaceId: string; name: string; via: "session" | "token"; idHash?: string } | null = null;
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    const tok = m ? await resolveApiToken(db, m[1]!) : null;
+    if (!tok) throw unauthenticated("The API token is not valid.");
+    identity = { ...tok, via: "token" };
+  } else {
+    const cookie = getCookie(c, SESSION_COOKIE);
+    const session = cookie ? await resolveSession(db, cookie) : null;
+    if (!session) throw unauthenticated();
+    if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c)) throw forbidden("Cross-site request refused.");
+    identity = { ...session, via: "session" };
+  }
+  // A token is bound to its workspace; a session may switch with X-Workspace among its memberships.
+  const requested = c.req.header("x-workspace");
+  const workspaceId = identity.via === "session" && requested ? requested : identity.workspaceId;
+  if (identity.via === "token" && requested && requested !== identity.workspaceId) {
+    throw forbidden("This API token belongs to another workspace.");
+  }
+  const role = await membershipRole(db, identity.userId, workspaceId);
+  if (!role) throw forbidden("You are not a member of that workspace.");
+  c.set("actor", { kind: "user", userId: identity.userId, userName: identity.name, workspaceId, role, via: identity.via });
+  if (identity.idHash) c.set("sessionHash", identity.idHash);
+  await next();
+};
+
+export function requireRole(min: Role): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!roleAtLeast(c.get("actor").role, min)) throw forbidden(`This needs the ${min} role.`);
+    await next();
+  };
+}
+
+/** Writes need at least editor; reads are open to viewers. */
+export const writesNeedEditor: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!SAFE_METHODS.has(c.req.method) && !roleAtLeast(c.get("actor").role, "editor")) {
+    throw forbidden("Viewers cannot change anything.");
+  }
+  await next();
+};

@@ -1,0 +1,223 @@
+// The HTTP contract (API.md) as zod schemas: defined once, used by the Worker
+// to validate requests and by the web app's API client for its types.
+// Request objects are strict: unknown fields are rejected.
+import { z } from "zod";
+import { isValidTimeZone } from "../scheduling/zoned-time";
+import { PLATFORMS, VARIANTS } from "../scheduling/variants";
+
+export const hhmm = z.string().regex(/^([01]\d|2[0-3]):([0-5]\d)$/, "Use 24-hour HH:MM, e.g. 08:00.");
+export const timeZone = z.string().min(1).max(64).refine(isValidTimeZone, "Not an IANA time zone, e.g. Europe/Lisbon.");
+export const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "Use a hex colour like #1a2b3c.");
+export const isoInstant = z.iso.datetime({ offset: true, message: "Use an ISO-8601 time, e.g. 2026-11-25T12:00:00.000Z." });
+export const variant = z.enum(VARIANTS);
+export const platform = z.enum(PLATFORMS);
+export const role = z.enum(["owner", "editor", "viewer"]);
+
+// ---- auth ----------------------------------------------------------------
+export const email = z.string().trim().toLowerCase().pipe(z.email("Not an email address.")).pipe(z.string().max(254));
+export const signupInput = z.strictObject({
+  email,
+  password: z.string().min(10, "Use at least 10 characters.").max(256),
+  workspaceName: z.string().trim().min(1).max(80),
+  name: z.string().trim().min(1).max(80).optional(),
+});
+export const loginInput = z.strictObject({ email, password: z.string().min(1).max(256) });
+export const tokenInput = z.strictObject({ name: z.string().trim().min(1).max(80) });
+
+// ---- brands --------------------------------------------------------------
+export const brandColors = z.strictObject({
+  primary: hexColor,
+  accent: hexColor,
+  light: z.strictObject({ bg: hexColor, fg: hexColor }),
+  dark: z.strictObject({ bg: hexColor, fg: hexColor }),
+});
+export const slotConfig = z
+  .strictObject({
+    reel: z.array(z.strictObject({ time: hhmm, variant: z.enum(["light", "dark"]) })).max(48),
+    post: z.array(hhmm).max(24),
+  })
+  .refine((s) => new Set(s.reel.map((r) => r.time)).size === s.reel.length, "Two reel slots share a time.")
+  .refine((s) => new Set(s.post).size === s.post.length, "Two post slots share a time.");
+export const slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "Use lowercase letters, digits and dashes.");
+export const brandCreateInput = z.strictObject({
+  slug,
+  name: z.string().trim().min(1).max(80),
+  timezone: timeZone.optional(),
+  colors: brandColors.optional(),
+  slots: slotConfig.optional(),
+  scheduleOffset: z.number().int().min(-12).max(12).optional(),
+  handle: z.string().trim().max(60).optional(),
+});
+export const brandUpdateInput = brandCreateInput.partial();
+export const accountInput = z.strictObject({
+  externalId: z.string().trim().min(1).max(128),
+  accessToken: z.string().min(1).max(4096),
+  refreshToken: z.string().min(1).max(4096).optional(),
+  expiresAt: isoInstant.optional(),
+});
+
+export const account = z.object({
+  platform,
+  externalId: z.string(),
+  status: z.enum(["connected", "needs_reconnect"]),
+  statusReason: z.string().nullable().optional(),
+  expiresAt: z.string().nullable().optional(),
+});
+export const brand = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  timezone: z.string(),
+  colors: brandColors,
+  slots: slotConfig,
+  scheduleOffset: z.number(),
+  handle: z.string().nullable(),
+  logoUrl: z.string().nullable().optional(),
+  hasMusic: z.boolean().optional(),
+  accounts: z.array(account),
+});
+
+// ---- jobs ----------------------------------------------------------------
+export const jobCreateInput = z.strictObject({
+  variant,
+  brands: z.array(z.string().min(1).max(64)).min(1).max(50),
+  title: z.string().trim().min(1).max(200).optional(),
+  topic: z.string().trim().min(1).max(500).optional(),
+  slideTexts: z.array(z.string().trim().min(1).max(400)).min(1).max(10).optional(),
+  platforms: z.array(platform).min(1).max(4).optional(),
+});
+export const jobCategory = z.enum(["to_schedule", "scheduled", "in_progress", "other"]);
+export const jobListQuery = z.strictObject({
+  category: jobCategory.optional(),
+  variant: variant.optional(),
+  brand: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().regex(/^\d+$/, "Not a cursor from this API.").optional(),
+});
+export const scheduleInput = z.strictObject({ at: isoInstant.optional() });
+export const outputUpdateInput = z
+  .strictObject({
+    caption: z.string().max(2200).optional(),
+    title: z.string().trim().min(1).max(200).optional(),
+    ytTitle: z.string().trim().min(1).max(100).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of caption, title, ytTitle.");
+
+export const creator = z.object({ kind: z.enum(["user", "automation"]), id: z.string().optional(), name: z.string() });
+export const media = z.object({
+  thumbnailUrl: z.string().optional(),
+  ytThumbnailUrl: z.string().optional(),
+  videoUrl: z.string().optional(),
+  coverUrl: z.string().optional(),
+  slideUrls: z.array(z.string()).optional(),
+});
+export const scheduleStatus = z.enum(["scheduled", "publishing", "published", "partial", "failed", "missed"]);
+export const deliveryStatus = z.enum(["pending", "queued", "publishing", "published", "failed", "missed", "skipped"]);
+export const outputStatus = z.enum(["pending", "generating", "ready", "scheduled", "failed"]);
+export const jobStatus = z.enum(["pending", "generating", "completed", "failed"]);
+export const output = z.object({
+  brandId: z.string(),
+  brand: z.object({ id: z.string(), slug: z.string(), name: z.string(), timezone: z.string(), color: z.string() }),
+  status: outputStatus,
+  caption: z.string().nullable(),
+  title: z.string().nullable(),
+  ytTitle: z.string().nullable(),
+  slideTexts: z.array(z.string()),
+  media,
+  hold: z.boolean(),
+  schedule: z.object({ scheduleId: z.string(), scheduledAt: z.string(), status: scheduleStatus }).nullable(),
+  error: z.string().nullable().optional(),
+});
+export const job = z.object({
+  jobId: z.string(),
+  variant,
+  contentType: z.enum(["reel", "post"]),
+  status: jobStatus,
+  title: z.string().nullable(),
+  topic: z.string().nullable(),
+  createdAt: z.string(),
+  createdBy: creator,
+  category: jobCategory,
+  platforms: z.array(platform),
+  outputs: z.array(output),
+});
+
+// ---- schedules (calendar) -------------------------------------------------
+export const scheduleListQuery = z
+  .strictObject({
+    from: isoInstant,
+    to: isoInstant,
+    type: z.enum(["all", "reel", "post"]).default("all"),
+    brand: z.string().min(1).max(64).optional(),
+    status: scheduleStatus.optional(),
+  })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: "`to` must be after `from`.", path: ["to"] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 93 * 86_400_000, {
+    message: "The window is at most 93 days.",
+    path: ["to"],
+  });
+export const scheduleMoveInput = z.strictObject({ scheduledAt: isoInstant });
+export const delivery = z.object({
+  platform,
+  status: deliveryStatus,
+  attempts: z.number(),
+  permalink: z.string().nullable().optional(),
+  error: z.string().nullable().optional(),
+  publishedAt: z.string().nullable().optional(),
+});
+export const schedule = z.object({
+  scheduleId: z.string(),
+  jobId: z.string(),
+  brandId: z.string(),
+  brand: z.object({ id: z.string(), slug: z.string(), name: z.string(), timezone: z.string(), color: z.string() }),
+  variant,
+  contentType: z.enum(["reel", "post"]),
+  scheduledAt: z.string(),
+  status: scheduleStatus,
+  createdBy: creator,
+  title: z.string().nullable(),
+  caption: z.string().nullable(),
+  media,
+  deliveries: z.array(delivery),
+});
+export const slotsQuery = z
+  .strictObject({ from: isoInstant, to: isoInstant })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: "`to` must be after `from`.", path: ["to"] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 93 * 86_400_000, {
+    message: "The window is at most 93 days.",
+    path: ["to"],
+  });
+
+// ---- automation ------------------------------------------------------------
+export const runKind = z.enum(["burst", "catchup", "healing", "dispatch"]);
+export const runInput = z.strictObject({ pass: runKind });
+export const run = z.object({
+  id: z.string(),
+  kind: runKind,
+  runKey: z.string(),
+  trigger: z.enum(["cron", "manual"]),
+  status: z.enum(["running", "succeeded", "failed"]),
+  processed: z.number(),
+  succeeded: z.number(),
+  failed: z.number(),
+  remaining: z.number(),
+  error: z.string().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+});
+export const automationSettingsInput = z
+  .strictObject({ timezone: timeZone.optional(), burstTime: hhmm.optional(), burstPerBrand: z.number().int().min(0).max(20).optional() })
+  .refine((v) => Object.keys(v).length > 0, "Send at least one setting.");
+
+export type Brand = z.infer<typeof brand>;
+export type Account = z.infer<typeof account>;
+export type BrandColors = z.infer<typeof brandColors>;
+export type Job = z.infer<typeof job>;
+export type Output = z.infer<typeof output>;
+export type Schedule = z.infer<typeof schedule>;
+export type ScheduleStatus = z.infer<typeof scheduleStatus>;
+export type DeliveryStatus = z.infer<typeof deliveryStatus>;
+export type JobCategory = z.infer<typeof jobCategory>;
+export type Run = z.infer<typeof run>;
+export type Creator = z.infer<typeof creator>;
+export type Media = z.infer<typeof media>;

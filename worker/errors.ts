@@ -1,0 +1,46 @@
+// Errors are values with codes (STYLE.md): services throw these, and one
+// handler (worker/app.ts) turns them into API.md's envelope.
+
+export type ErrorCode =
+  | "invalid_input"
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "slot_taken"
+  | "already_scheduled"
+  | "wrong_state"
+  | "horizon_full"
+  | "payload_too_large"
+  | "unprocessable"
+  | "rate_limited"
+  | "signup_disabled"
+  | "internal";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500,
+    readonly code: ErrorCode | (string & {}),
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export const invalid = (message: string, details?: unknown) => new ApiError(400, "invalid_input", message, details);
+export const unauthenticated = (message = "Sign in to continue.") => new ApiError(401, "unauthenticated", message);
+export const forbidden = (message = "Your role does not allow this.") => new ApiError(403, "forbidden", message);
+/** 404 for absent *and* for other workspaces' ids: existence is never revealed. */
+export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found.`);
+export const conflict = (code: ErrorCode, message: string, details?: unknown) => new ApiError(409, code, message, details);
+export const unprocessable = (message: string, details?: unknown) => new ApiError(422, "unprocessable", message, details);
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export function errorBody(err: ApiError): ErrorBody {
+  return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+}

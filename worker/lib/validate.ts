@@ -1,0 +1,39 @@
+// Validation at the edge: every body, query and param goes through zod, and
+// failures become 400s in API.md's shape, never a 500.
+import type { Context } from "hono";
+import type { z } from "zod";
+import { invalid } from "../errors";
+
+function issues(error: z.ZodError) {
+  return error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
+}
+
+function describe(error: z.ZodError): string {
+  const first = error.issues[0];
+  if (!first) return "Invalid input.";
+  const where = first.path.length ? `${first.path.join(".")}: ` : "";
+  return `${where}${first.message}`;
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalid(describe(result.error), issues(result.error));
+  return result.data;
+}
+
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const text = await c.req.text();
+  let value: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw invalid("The request body is not valid JSON.");
+    }
+  }
+  return parseWith(schema, value);
+}
+
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return parseWith(schema, c.req.query());
+}

@@ -1,0 +1,22 @@
+// The one exhaustive variant → content type mapping (REGRESSIONS #12). Every
+// path that asks "is this a reel or a post?" asks this function.
+export const VARIANTS = ["light", "dark", "post"] as const;
+export type Variant = (typeof VARIANTS)[number];
+export type ContentType = "reel" | "post";
+
+export function contentTypeOf(variant: Variant): ContentType {
+  switch (variant) {
+    case "light":
+    case "dark":
+      return "reel";
+    case "post":
+      return "post";
+    default: {
+      const never: never = variant;
+      throw new Error(`unknown variant ${String(never)}`);
+    }
+  }
+}
+
+export const PLATFORMS = ["instagram", "facebook", "youtube", "sandbox"] as const;
+export type Platform = (typeof PLATFORMS)[number];
