@@ -4,9 +4,9 @@ import { defineConfig } from "vitest/config";
 // Two projects: `worker` runs inside workerd against real (local) D1, Durable
 // Objects, Queues and R2; `e2e` runs in Node and drives Chromium against
 // `wrangler dev`.
-export default defineConfig(async () => {
-  const migrations = await readD1Migrations("./migrations");
-  return {
+const migrations = await readD1Migrations("./migrations");
+
+export default defineConfig({
     test: {
       projects: [
         {
@@ -31,7 +31,26 @@ export default defineConfig(async () => {
             testTimeout: 60_000,
           },
         },
+        {
+          // Component and state tests of the web app (web/src) in a simulated DOM.
+          esbuild: { jsx: "automatic", jsxImportSource: "preact" },
+          test: {
+            name: "web",
+            include: ["test/web/**/*.test.{ts,tsx}"],
+            environment: "happy-dom",
+          },
+        },
+        {
+          // Real Chromium against `wrangler dev`; one file at a time (each starts its own server).
+          test: {
+            name: "e2e",
+            include: ["test/e2e/**/*.e2e.ts"],
+            environment: "node",
+            testTimeout: 300_000,
+            hookTimeout: 300_000,
+            fileParallelism: false,
+          },
+        },
       ],
     },
-  };
-});
+  });

@@ -1,13 +1,14 @@
 import type { D1Migration } from "@cloudflare/vitest-pool-workers";
-import type { Env } from "../worker/env";
+import type { Env as WorkerEnv } from "../worker/env";
 
-declare module "cloudflare:workers" {
-  interface ProvidedEnv extends Env {
-    TEST_MIGRATIONS: D1Migration[];
-  }
-}
-declare module "cloudflare:test" {
-  interface ProvidedEnv extends Env {
-    TEST_MIGRATIONS: D1Migration[];
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+    interface GlobalProps {
+      mainModule: typeof import("../worker/index");
+      durableNamespaces: "BrandScheduler";
+    }
   }
 }

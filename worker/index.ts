@@ -1,7 +1,9 @@
 // Worker entry: the HTTP app, the queue consumers, the cron passes, and the
 // runtime classes re-exported from their own files.
 import { createApp } from "./app";
-import type { Env } from "./env";
+import { handleScheduled } from "./automation/cron";
+import type { Env, GenerateMessage, PublishMessage } from "./env";
+import { handleGenerateBatch } from "./generation/generate-consumer";
 
 export { BrandScheduler } from "./scheduling/brand-scheduler";
 
@@ -9,4 +11,15 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  async queue(batch: MessageBatch<GenerateMessage | PublishMessage>, env: Env) {
+    if (batch.queue.startsWith("brandcast-generate")) {
+      await handleGenerateBatch(batch as MessageBatch<GenerateMessage>, env, null);
+      return;
+    }
+    // Publishing arrives in a later milestone: leave messages for it, visibly, rather than drop them.
+    batch.retryAll({ delaySeconds: 600 });
+  },
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+    ctx.waitUntil(handleScheduled(controller, env));
+  },
+} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage>;

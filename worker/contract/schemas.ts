@@ -37,7 +37,8 @@ export const slotConfig = z
     post: z.array(hhmm).max(24),
   })
   .refine((s) => new Set(s.reel.map((r) => r.time)).size === s.reel.length, "Two reel slots share a time.")
-  .refine((s) => new Set(s.post).size === s.post.length, "Two post slots share a time.");
+  .refine((s) => new Set(s.post).size === s.post.length, "Two post slots share a time.")
+  .refine((s) => !s.reel.some((r) => s.post.includes(r.time)), "A reel slot and a post slot share a time; a brand publishes one item per minute.");
 export const slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "Use lowercase letters, digits and dashes.");
 export const brandCreateInput = z.strictObject({
   slug,
@@ -221,3 +222,6 @@ export type JobCategory = z.infer<typeof jobCategory>;
 export type Run = z.infer<typeof run>;
 export type Creator = z.infer<typeof creator>;
 export type Media = z.infer<typeof media>;
+
+/** For action routes that take no body: an empty body or `{}`; any field is an error. */
+export const emptyBody = z.strictObject({});

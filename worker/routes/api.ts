@@ -4,7 +4,15 @@ import { Hono } from "hono";
 import type { AppEnv } from "../auth/context";
 import { authenticate } from "../auth/middleware";
 import { meRoutes } from "./auth";
+import { automationRoutes } from "./automation";
+import { brandRoutes } from "./brands";
+import { jobRoutes } from "./jobs";
+import { scheduleRoutes } from "./schedules";
 
 export const apiRoutes = new Hono<AppEnv>();
 apiRoutes.use(authenticate);
 apiRoutes.route("/", meRoutes);
+apiRoutes.route("/brands", brandRoutes);
+apiRoutes.route("/jobs", jobRoutes);
+apiRoutes.route("/schedules", scheduleRoutes);
+apiRoutes.route("/automation", automationRoutes);

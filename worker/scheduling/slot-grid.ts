@@ -14,15 +14,19 @@ export interface SlotConfig {
   post: string[];
 }
 
-/** Defaults of the system being replaced: 6 reels a day every 4 h alternating, posts at 08:00 and 14:00. */
+/**
+ * Defaults of the system being replaced: 6 reels a day every 4 h alternating
+ * light/dark, posts at 08:00 and 14:00. The reel grid starts at 03:00 so no
+ * reel shares a minute with a post (a brand publishes one item per instant).
+ */
 export const DEFAULT_SLOTS: SlotConfig = {
   reel: [
-    { time: "00:00", variant: "light" },
-    { time: "04:00", variant: "dark" },
-    { time: "08:00", variant: "light" },
-    { time: "12:00", variant: "dark" },
-    { time: "16:00", variant: "light" },
-    { time: "20:00", variant: "dark" },
+    { time: "03:00", variant: "dark" },
+    { time: "07:00", variant: "light" },
+    { time: "11:00", variant: "dark" },
+    { time: "15:00", variant: "light" },
+    { time: "19:00", variant: "dark" },
+    { time: "23:00", variant: "light" },
   ],
   post: ["08:00", "14:00"],
 };

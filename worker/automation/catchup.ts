@@ -1,0 +1,68 @@
+// Catch-up pass (DESIGN.md §5): schedule every ready, unscheduled, unheld
+// output. Bounded per invocation; each brand's outputs go to its
+// BrandScheduler in one call, which re-checks hold and "already scheduled"
+// under its own serial queue, so two passes racing each other book once.
+import type { Env } from "../env";
+import { brandScheduler } from "../scheduling/brand-scheduler";
+import type { RunCounts } from "./runs";
+
+/** Brands booked in parallel per invocation (Workers allow 6 simultaneous connections). */
+const PARALLEL_BRANDS = 6;
+
+export async function runCatchup(env: Env, workspaceId: string, limit: number): Promise<RunCounts> {
+  const rows = await env.DB.prepare(
+    `SELECT o.id, o.brand_id FROM job_outputs o LEFT JOIN schedules s ON s.output_id = o.id
+     WHERE o.workspace_id = ? AND o.status = 'ready' AND o.hold = 0 AND s.id IS NULL
+     ORDER BY o.updated_at, o.id LIMIT ?`,
+  )
+    .bind(workspaceId, limit + 1)
+    .all<{ id: string; brand_id: string }>();
+  const more = rows.results.length > limit;
+  const work = rows.results.slice(0, limit);
+  const byBrand = new Map<string, string[]>();
+  for (const r of work) byBrand.set(r.brand_id, [...(byBrand.get(r.brand_id) ?? []), r.id]);
+
+  const counts: RunCounts = { processed: work.length, succeeded: 0, failed: 0, remaining: 0 };
+  const errors: string[] = [];
+  const unbookable: string[] = [];
+  const brands = [...byBrand.entries()];
+  for (let i = 0; i < brands.length; i += PARALLEL_BRANDS) {
+    await Promise.all(
+      brands.slice(i, i + PARALLEL_BRANDS).map(async ([brandId, outputIds]) => {
+        const results = await brandScheduler(env, brandId).book({
+          workspaceId,
+          brandId,
+          outputIds,
+          actor: { kind: "automation", userId: null },
+        });
+        for (const r of results) {
+          if (r.ok === true) counts.succeeded++;
+          // Another path booked it first: that is the race resolving, not a failure.
+          else if (r.ok === false && r.code !== "already_scheduled") {
+            counts.failed++;
+            unbookable.push(r.outputId);
+            if (errors.length < 3) errors.push(`${r.code}: ${r.message}`);
+          }
+        }
+      }),
+    );
+  }
+  // Rotate outputs that could not be booked (full horizon) to the back, so they never starve the rest.
+  for (let i = 0; i < unbookable.length; i += 90) {
+    const ids = unbookable.slice(i, i + 90);
+    await env.DB.prepare(`UPDATE job_outputs SET updated_at = ? WHERE id IN (${ids.map(() => "?").join(",")})`)
+      .bind(Date.now(), ...ids)
+      .run();
+  }
+  if (more) {
+    const left = await env.DB.prepare(
+      `SELECT COUNT(*) AS n FROM job_outputs o LEFT JOIN schedules s ON s.output_id = o.id
+       WHERE o.workspace_id = ? AND o.status = 'ready' AND o.hold = 0 AND s.id IS NULL`,
+    )
+      .bind(workspaceId)
+      .first<{ n: number }>();
+    counts.remaining = left?.n ?? 0;
+  }
+  if (errors.length) counts.error = errors.join("; ");
+  return counts;
+}

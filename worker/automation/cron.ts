@@ -1,0 +1,32 @@
+// scheduled(): Cron Triggers run in UTC (CLOUDFLARE.md §4). Each workspace's
+// pass is keyed by its 10-minute window, so a duplicate firing does nothing.
+import type { Env } from "../env";
+import { runPass } from "./passes";
+
+export const TEN_MINUTE_CRON = "*/10 * * * *";
+
+function windowKey(scheduledTime: number): string {
+  const w = Math.floor(scheduledTime / 600_000) * 600_000;
+  return new Date(w).toISOString().slice(0, 16);
+}
+
+/** Workspaces with work for a pass; bounded so one invocation stays inside Workers' limits. */
+async function workspacesNeeding(env: Env, kind: "catchup" | "healing"): Promise<string[]> {
+  const sql =
+    kind === "catchup"
+      ? `SELECT DISTINCT o.workspace_id AS id FROM job_outputs o LEFT JOIN schedules s ON s.output_id = o.id
+         WHERE o.status = 'ready' AND o.hold = 0 AND s.id IS NULL LIMIT 50`
+      : `SELECT DISTINCT workspace_id AS id FROM job_outputs WHERE status IN ('pending','generating') LIMIT 50`;
+  const rows = await env.DB.prepare(sql).all<{ id: string }>();
+  return rows.results.map((r) => r.id);
+}
+
+export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  if (controller.cron !== TEN_MINUTE_CRON) return; // the per-minute dispatch arrives with publishing
+  const key = windowKey(controller.scheduledTime);
+  for (const kind of ["healing", "catchup"] as const) {
+    for (const ws of await workspacesNeeding(env, kind)) {
+      await runPass(env, ws, kind, "cron", key);
+    }
+  }
+}

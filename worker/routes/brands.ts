@@ -1,0 +1,52 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../auth/context";
+import { writesNeedEditor } from "../auth/middleware";
+import { accountInput, brandCreateInput, brandUpdateInput, platform, slotsQuery } from "../contract/schemas";
+import { brandGrid, createBrand, deleteAccount, deleteBrand, getBrand, getBrandRow, listBrands, updateBrand, upsertAccount } from "../services/brands";
+import { parseWith, readJson, readQuery } from "../lib/validate";
+import { slotsBetween } from "../scheduling/slot-grid";
+import { iso } from "../lib/time";
+
+export const brandRoutes = new Hono<AppEnv>()
+  .use(writesNeedEditor)
+  .get("/", async (c) => c.json({ brands: await listBrands(c.get("db"), c.get("actor").workspaceId) }))
+  .post("/", async (c) => {
+    const input = await readJson(c, brandCreateInput);
+    const actor = c.get("actor");
+    const ws = await c.get("db").query.workspaces.findFirst({ where: (w, { eq }) => eq(w.id, actor.workspaceId) });
+    return c.json(await createBrand(c.get("db"), actor.workspaceId, input, ws!.timezone), 201);
+  })
+  .get("/:brandId", async (c) => c.json(await getBrand(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"))))
+  .patch("/:brandId", async (c) => {
+    const input = await readJson(c, brandUpdateInput);
+    return c.json(await updateBrand(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"), input));
+  })
+  .delete("/:brandId", async (c) => {
+    await deleteBrand(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"));
+    return c.body(null, 204);
+  })
+  // The brand's slot grid with occupancy: the one slot definition the web app uses (REGRESSIONS #11).
+  .get("/:brandId/slots", async (c) => {
+    const q = readQuery(c, slotsQuery);
+    const workspaceId = c.get("actor").workspaceId;
+    const row = await getBrandRow(c.get("db"), workspaceId, c.req.param("brandId"));
+    const from = Date.parse(q.from);
+    const to = Date.parse(q.to);
+    const taken = await c.env.DB.prepare("SELECT scheduled_at FROM schedules WHERE brand_id = ? AND scheduled_at >= ? AND scheduled_at < ?")
+      .bind(row.id, from, to)
+      .all<{ scheduled_at: number }>();
+    const takenSet = new Set(taken.results.map((t) => t.scheduled_at));
+    const slots = slotsBetween(brandGrid(row), from, to).map((s) => ({ ...s, at: iso(s.at), taken: takenSet.has(s.at) }));
+    return c.json({ timezone: row.timezone, slots });
+  })
+  .put("/:brandId/accounts/:platform", async (c) => {
+    const p = parseWith(platform, c.req.param("platform"));
+    const input = await readJson(c, accountInput);
+    const actor = c.get("actor");
+    return c.json(await upsertAccount(c.get("db"), c.env.TOKEN_ENCRYPTION_KEY, actor.workspaceId, c.req.param("brandId"), p, input));
+  })
+  .delete("/:brandId/accounts/:platform", async (c) => {
+    const p = parseWith(platform, c.req.param("platform"));
+    await deleteAccount(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"), p);
+    return c.body(null, 204);
+  });

@@ -1,0 +1,169 @@
+// Brands and their platform accounts. Every function takes the workspace id
+// and filters on it: another workspace's brand is simply "not found".
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { encryptSecret } from "../auth/crypto";
+import type { Brand, BrandColors } from "../contract/schemas";
+import type { Db } from "../db/client";
+import { brands, platformAccounts } from "../db/schema";
+import { conflict, notFound } from "../errors";
+import { newId } from "../lib/ids";
+import { DEFAULT_SLOTS, type BrandGrid, type SlotConfig } from "../scheduling/slot-grid";
+import type { Platform } from "../scheduling/variants";
+
+export type BrandRow = typeof brands.$inferSelect;
+
+const PALETTE = ["#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626", "#4f46e5"];
+
+/** Brand-aware defaults: a colour picked from the slug so brands look different out of the box. */
+export function defaultColors(slug: string): BrandColors {
+  let h = 0;
+  for (const ch of slug) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  const primary = PALETTE[h % PALETTE.length]!;
+  const accent = PALETTE[(h >> 3) % PALETTE.length]!;
+  return { primary, accent, light: { bg: "#ffffff", fg: "#111827" }, dark: { bg: "#0b1020", fg: "#f9fafb" } };
+}
+
+export function brandGrid(row: Pick<BrandRow, "timezone" | "slots" | "scheduleOffset">): BrandGrid {
+  return { timezone: row.timezone, slots: JSON.parse(row.slots) as SlotConfig, scheduleOffset: row.scheduleOffset };
+}
+
+export function brandColorsOf(row: Pick<BrandRow, "colors">): BrandColors {
+  return JSON.parse(row.colors) as BrandColors;
+}
+
+type AccountRow = typeof platformAccounts.$inferSelect;
+
+export function toBrandDto(row: BrandRow, accounts: AccountRow[], logoUrl: string | null = null): Brand {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    timezone: row.timezone,
+    colors: brandColorsOf(row),
+    slots: JSON.parse(row.slots) as SlotConfig,
+    scheduleOffset: row.scheduleOffset,
+    handle: row.handle,
+    logoUrl,
+    hasMusic: row.musicKey != null,
+    accounts: accounts
+      .filter((a) => a.brandId === row.id)
+      .map((a) => ({
+        platform: a.platform,
+        externalId: a.externalId,
+        status: a.status,
+        statusReason: a.statusReason,
+        expiresAt: a.expiresAt ? new Date(a.expiresAt).toISOString() : null,
+      })),
+  };
+}
+
+export async function listBrands(db: Db, workspaceId: string): Promise<Brand[]> {
+  const rows = await db.select().from(brands).where(eq(brands.workspaceId, workspaceId)).orderBy(asc(brands.name));
+  const accounts = rows.length
+    ? await db.select().from(platformAccounts).where(inArray(platformAccounts.brandId, rows.map((r) => r.id)))
+    : [];
+  return rows.map((r) => toBrandDto(r, accounts));
+}
+
+export async function getBrandRow(db: Db, workspaceId: string, brandId: string): Promise<BrandRow> {
+  const row = await db.query.brands.findFirst({ where: and(eq(brands.id, brandId), eq(brands.workspaceId, workspaceId)) });
+  if (!row) throw notFound("Brand");
+  return row;
+}
+
+export async function getBrand(db: Db, workspaceId: string, brandId: string): Promise<Brand> {
+  const row = await getBrandRow(db, workspaceId, brandId);
+  const accounts = await db.select().from(platformAccounts).where(eq(platformAccounts.brandId, row.id));
+  return toBrandDto(row, accounts);
+}
+
+export interface BrandInput {
+  slug?: string;
+  name?: string;
+  timezone?: string;
+  colors?: BrandColors;
+  slots?: SlotConfig;
+  scheduleOffset?: number;
+  handle?: string;
+}
+
+async function assertSlugFree(db: Db, workspaceId: string, slug: string, exceptId?: string) {
+  const existing = await db.query.brands.findFirst({ where: and(eq(brands.workspaceId, workspaceId), eq(brands.slug, slug)) });
+  if (existing && existing.id !== exceptId) throw conflict("conflict", `A brand with slug "${slug}" already exists.`);
+}
+
+export async function createBrand(db: Db, workspaceId: string, input: BrandInput & { slug: string; name: string }, defaultTimezone: string) {
+  await assertSlugFree(db, workspaceId, input.slug);
+  const row = {
+    id: newId("brd"),
+    workspaceId,
+    slug: input.slug,
+    name: input.name,
+    timezone: input.timezone ?? defaultTimezone,
+    colors: JSON.stringify(input.colors ?? defaultColors(input.slug)),
+    slots: JSON.stringify(input.slots ?? DEFAULT_SLOTS),
+    scheduleOffset: input.scheduleOffset ?? 0,
+    handle: input.handle ?? `@${input.slug}`,
+  };
+  await db.insert(brands).values(row);
+  return getBrand(db, workspaceId, row.id);
+}
+
+export async function updateBrand(db: Db, workspaceId: string, brandId: string, input: BrandInput) {
+  await getBrandRow(db, workspaceId, brandId);
+  if (input.slug) await assertSlugFree(db, workspaceId, input.slug, brandId);
+  const patch: Partial<typeof brands.$inferInsert> = {};
+  if (input.slug !== undefined) patch.slug = input.slug;
+  if (input.name !== undefined) patch.name = input.name;
+  if (input.timezone !== undefined) patch.timezone = input.timezone;
+  if (input.colors !== undefined) patch.colors = JSON.stringify(input.colors);
+  if (input.slots !== undefined) patch.slots = JSON.stringify(input.slots);
+  if (input.scheduleOffset !== undefined) patch.scheduleOffset = input.scheduleOffset;
+  if (input.handle !== undefined) patch.handle = input.handle;
+  if (Object.keys(patch).length) {
+    await db.update(brands).set(patch).where(and(eq(brands.id, brandId), eq(brands.workspaceId, workspaceId)));
+  }
+  return getBrand(db, workspaceId, brandId);
+}
+
+export async function deleteBrand(db: Db, workspaceId: string, brandId: string) {
+  await getBrandRow(db, workspaceId, brandId);
+  await db.delete(brands).where(and(eq(brands.id, brandId), eq(brands.workspaceId, workspaceId)));
+}
+
+export async function upsertAccount(
+  db: Db,
+  encryptionKey: string,
+  workspaceId: string,
+  brandId: string,
+  platform: Platform,
+  input: { externalId: string; accessToken: string; refreshToken?: string; expiresAt?: string },
+) {
+  await getBrandRow(db, workspaceId, brandId);
+  const credentials = await encryptSecret(
+    encryptionKey,
+    JSON.stringify({ accessToken: input.accessToken, refreshToken: input.refreshToken ?? null }),
+  );
+  const values = {
+    externalId: input.externalId,
+    credentials,
+    expiresAt: input.expiresAt ? Date.parse(input.expiresAt) : null,
+    status: "connected" as const,
+    statusReason: null,
+    updatedAt: Date.now(),
+  };
+  await db
+    .insert(platformAccounts)
+    .values({ id: newId("acc"), workspaceId, brandId, platform, ...values })
+    .onConflictDoUpdate({ target: [platformAccounts.brandId, platformAccounts.platform], set: values });
+  return { platform, externalId: input.externalId, status: "connected" as const, statusReason: null, expiresAt: input.expiresAt ?? null };
+}
+
+export async function deleteAccount(db: Db, workspaceId: string, brandId: string, platform: Platform) {
+  await getBrandRow(db, workspaceId, brandId);
+  const deleted = await db
+    .delete(platformAccounts)
+    .where(and(eq(platformAccounts.brandId, brandId), eq(platformAccounts.workspaceId, workspaceId), eq(platformAccounts.platform, platform)))
+    .returning({ id: platformAccounts.id });
+  if (!deleted.length) throw notFound("Account");
+}

@@ -1,0 +1,239 @@
+// Generation jobs and their per-brand outputs: creation, the Jobs page's list
+// and detail, caption edits, retries.
+import type { Actor } from "../auth/context";
+import type { Job } from "../contract/schemas";
+import type { Env, GenerateMessage } from "../env";
+import { conflict, notFound } from "../errors";
+import { newId, parseJobId } from "../lib/ids";
+import type { OutputRowStatus } from "../scheduling/status";
+import type { Platform, Variant } from "../scheduling/variants";
+import { loadDeliveries, OUTPUT_COLUMNS, toJobDto, toOutputDto, type JobRow, type OutputJoinRow } from "./views";
+
+/** The Jobs page category in SQL, so filters and paging see exactly what the DTO says (API.md). */
+const CATEGORY_SQL = `CASE
+  WHEN SUM(o.status IN ('pending','generating')) > 0 THEN 'in_progress'
+  WHEN SUM(o.status = 'ready' AND s.id IS NULL) > 0 THEN 'to_schedule'
+  WHEN SUM(s.id IS NOT NULL) > 0 THEN 'scheduled'
+  ELSE 'other' END`;
+
+export interface CreateJobInput {
+  variant: Variant;
+  brands: string[];
+  title?: string;
+  topic?: string;
+  slideTexts?: string[];
+  platforms?: Platform[];
+  proposalId?: string;
+}
+
+export const DEFAULT_PLATFORMS: Platform[] = ["instagram", "facebook", "youtube"];
+
+/** Creates the job and one pending output per brand, then queues generation. */
+export async function createJob(env: Env, actor: Actor, input: CreateJobInput): Promise<{ jobId: number; outputIds: string[] }> {
+  const brandIds = [...new Set(input.brands)];
+  const found = await env.DB.prepare(
+    `SELECT id FROM brands WHERE workspace_id = ? AND id IN (${brandIds.map(() => "?").join(",")})`,
+  )
+    .bind(actor.workspaceId, ...brandIds)
+    .all<{ id: string }>();
+  const known = new Set(found.results.map((r) => r.id));
+  const missing = brandIds.filter((id) => !known.has(id));
+  if (missing.length) throw notFound(`Brand ${missing[0]}`);
+
+  const platforms = [...new Set(input.platforms ?? DEFAULT_PLATFORMS)];
+  const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
+  const job = await env.DB.prepare(
+    `INSERT INTO generation_jobs (workspace_id, variant, title, topic, slide_texts, platforms, seed, created_by_kind, created_by_user_id, proposal_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+  )
+    .bind(
+      actor.workspaceId,
+      input.variant,
+      input.title ?? null,
+      input.topic ?? null,
+      input.slideTexts ? JSON.stringify(input.slideTexts) : null,
+      JSON.stringify(platforms),
+      seed,
+      actor.kind,
+      actor.userId,
+      input.proposalId ?? null,
+    )
+    .first<{ id: number }>();
+  const jobId = job!.id;
+  const outputIds = brandIds.map(() => newId("out"));
+  await env.DB.batch(
+    brandIds.map((brandId, i) =>
+      env.DB.prepare("INSERT INTO job_outputs (id, job_id, workspace_id, brand_id) VALUES (?, ?, ?, ?)").bind(
+        outputIds[i]!,
+        jobId,
+        actor.workspaceId,
+        brandId,
+      ),
+    ),
+  );
+  await enqueueGeneration(env, outputIds);
+  return { jobId, outputIds };
+}
+
+export async function enqueueGeneration(env: Env, outputIds: string[]) {
+  for (let i = 0; i < outputIds.length; i += 100) {
+    const chunk = outputIds.slice(i, i + 100);
+    await env.GENERATE_QUEUE.sendBatch(chunk.map((outputId): { body: GenerateMessage } => ({ body: { kind: "generate", outputId } })));
+  }
+}
+
+const JOB_SELECT = `SELECT j.id, j.variant, j.title, j.topic, j.platforms, j.created_by_kind, j.created_by_user_id,
+  u.name AS creator_name, j.created_at, ${CATEGORY_SQL} AS category
+  FROM generation_jobs j
+  JOIN job_outputs o ON o.job_id = j.id
+  LEFT JOIN schedules s ON s.output_id = o.id
+  LEFT JOIN users u ON u.id = j.created_by_user_id`;
+
+async function buildJobs(env: Env, workspaceId: string, jobs: JobRow[], origin: string): Promise<Job[]> {
+  if (!jobs.length) return [];
+  const rows = await env.DB.prepare(
+    `SELECT ${OUTPUT_COLUMNS} FROM job_outputs o JOIN brands b ON b.id = o.brand_id
+     LEFT JOIN schedules s ON s.output_id = o.id
+     WHERE o.workspace_id = ? AND o.job_id IN (${jobs.map(() => "?").join(",")}) ORDER BY b.name`,
+  )
+    .bind(workspaceId, ...jobs.map((j) => j.id))
+    .all<OutputJoinRow>();
+  const deliveries = await loadDeliveries(env.DB, rows.results.flatMap((r) => (r.schedule_id ? [r.schedule_id] : [])));
+  const now = Date.now();
+  const byJob = new Map<number, OutputJoinRow[]>();
+  for (const r of rows.results) byJob.set(r.job_id, [...(byJob.get(r.job_id) ?? []), r]);
+  return Promise.all(
+    jobs.map(async (j) => {
+      const outs = byJob.get(j.id) ?? [];
+      const dtos = await Promise.all(outs.map((o) => toOutputDto(env, o, deliveries, now, origin)));
+      return toJobDto(j, dtos, outs.map((o) => o.status as OutputRowStatus));
+    }),
+  );
+}
+
+export interface JobListFilter {
+  category?: Job["category"];
+  variant?: Variant;
+  brand?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export async function listJobs(env: Env, workspaceId: string, filter: JobListFilter, origin: string) {
+  const where = ["j.workspace_id = ?1"];
+  const binds: unknown[] = [workspaceId];
+  if (filter.variant) {
+    binds.push(filter.variant);
+    where.push(`j.variant = ?${binds.length}`);
+  }
+  if (filter.brand) {
+    binds.push(filter.brand);
+    where.push(`EXISTS (SELECT 1 FROM job_outputs ob WHERE ob.job_id = j.id AND ob.brand_id = ?${binds.length})`);
+  }
+  const base = where.join(" AND ");
+  const pageWhere = [base];
+  const pageBinds = [...binds];
+  if (filter.cursor) {
+    pageBinds.push(Number(filter.cursor));
+    pageWhere.push(`j.id < ?${pageBinds.length}`);
+  }
+  let having = "";
+  if (filter.category) {
+    pageBinds.push(filter.category);
+    having = `HAVING category = ?${pageBinds.length}`;
+  }
+  pageBinds.push(filter.limit + 1);
+  const page = await env.DB.prepare(
+    `${JOB_SELECT} WHERE ${pageWhere.join(" AND ")} GROUP BY j.id ${having} ORDER BY j.id DESC LIMIT ?${pageBinds.length}`,
+  )
+    .bind(...pageBinds)
+    .all<JobRow>();
+  const more = page.results.length > filter.limit;
+  const jobs = page.results.slice(0, filter.limit);
+  // Counts per category for the page's tabs, over the same filters (not the cursor or category).
+  const counts = await env.DB.prepare(
+    `SELECT category, COUNT(*) AS n FROM (SELECT ${CATEGORY_SQL} AS category FROM generation_jobs j
+       JOIN job_outputs o ON o.job_id = j.id LEFT JOIN schedules s ON s.output_id = o.id
+       WHERE ${base} GROUP BY j.id) GROUP BY category`,
+  )
+    .bind(...binds)
+    .all<{ category: Job["category"]; n: number }>();
+  const countMap = { to_schedule: 0, scheduled: 0, in_progress: 0, other: 0 };
+  for (const c of counts.results) countMap[c.category] = c.n;
+  return {
+    jobs: await buildJobs(env, workspaceId, jobs, origin),
+    nextCursor: more ? String(jobs[jobs.length - 1]!.id) : null,
+    counts: countMap,
+  };
+}
+
+export function jobNumber(jobId: string): number {
+  const n = parseJobId(jobId);
+  if (n === null) throw notFound("Job");
+  return n;
+}
+
+export async function getJob(env: Env, workspaceId: string, jobId: string, origin: string): Promise<Job> {
+  const row = await env.DB.prepare(`${JOB_SELECT} WHERE j.id = ? AND j.workspace_id = ? GROUP BY j.id`)
+    .bind(jobNumber(jobId), workspaceId)
+    .first<JobRow>();
+  if (!row) throw notFound("Job");
+  const [job] = await buildJobs(env, workspaceId, [row], origin);
+  return job!;
+}
+
+export interface OutputRef {
+  id: string;
+  jobId: number;
+  brandId: string;
+  status: OutputRowStatus;
+}
+
+export async function getOutputRef(env: Env, workspaceId: string, jobId: string, brandId: string): Promise<OutputRef> {
+  const row = await env.DB.prepare(
+    "SELECT id, job_id AS jobId, brand_id AS brandId, status FROM job_outputs WHERE job_id = ? AND brand_id = ? AND workspace_id = ?",
+  )
+    .bind(jobNumber(jobId), brandId, workspaceId)
+    .first<OutputRef>();
+  if (!row) throw notFound("Output");
+  return row;
+}
+
+export async function updateOutput(
+  env: Env,
+  workspaceId: string,
+  jobId: string,
+  brandId: string,
+  patch: { caption?: string; title?: string; ytTitle?: string },
+  origin: string,
+) {
+  const ref = await getOutputRef(env, workspaceId, jobId, brandId);
+  if (ref.status !== "ready") throw conflict("wrong_state", `Only ready outputs can be edited; this one is ${ref.status}.`);
+  const sets: string[] = [];
+  const binds: unknown[] = [];
+  if (patch.caption !== undefined) (sets.push("caption = ?"), binds.push(patch.caption));
+  if (patch.title !== undefined) (sets.push("title = ?"), binds.push(patch.title));
+  if (patch.ytTitle !== undefined) (sets.push("yt_title = ?"), binds.push(patch.ytTitle));
+  await env.DB.prepare(`UPDATE job_outputs SET ${sets.join(", ")}, updated_at = ? WHERE id = ? AND workspace_id = ?`)
+    .bind(...binds, Date.now(), ref.id, workspaceId)
+    .run();
+  const job = await getJob(env, workspaceId, jobId, origin);
+  return job.outputs.find((o) => o.brandId === brandId)!;
+}
+
+/** Regenerates the job's failed outputs; nothing else changes. */
+export async function retryJob(env: Env, workspaceId: string, jobId: string, origin: string) {
+  const n = jobNumber(jobId);
+  const failed = await env.DB.prepare(
+    `UPDATE job_outputs SET status = 'pending', error = NULL, attempts = 0, updated_at = ?
+     WHERE job_id = ? AND workspace_id = ? AND status = 'failed' RETURNING id`,
+  )
+    .bind(Date.now(), n, workspaceId)
+    .all<{ id: string }>();
+  if (!failed.results.length) {
+    await getJob(env, workspaceId, jobId, origin); // 404 first if absent
+    throw conflict("wrong_state", "No failed outputs to retry.");
+  }
+  await enqueueGeneration(env, failed.results.map((r) => r.id));
+  return getJob(env, workspaceId, jobId, origin);
+}
