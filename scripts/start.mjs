@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// `npm start`: the whole app on this machine. Local D1, Durable Objects,
+// Queues and R2 (wrangler's simulation), migrations applied, a demo workspace,
+// the built-in template writer and the sandbox platform. No account anywhere.
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { applyMigrations, DEMO, ensureDevVars, ROOT, seedDemo, waitForHealth } from "./local-env.mjs";
+
+const port = Number(process.env.PORT ?? 8787);
+const url = `http://localhost:${port}`;
+const step = (msg) => process.stderr.write(`› ${msg}\n`);
+
+step("local secrets (.dev.vars)");
+const vars = ensureDevVars();
+if (!existsSync(join(ROOT, "web", "dist", "index.html")) || process.env.SKIP_BUILD !== "1") {
+  step("building the web app");
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+}
+step("applying D1 migrations (local)");
+applyMigrations();
+step("demo workspace");
+await seedDemo(vars);
+
+step(`starting wrangler dev on ${url}`);
+const dev = spawn(join(ROOT, "node_modules", ".bin", "wrangler"), ["dev", "--port", String(port), "--test-scheduled", "--show-interactive-dev-session=false"], {
+  cwd: ROOT,
+  stdio: ["ignore", "pipe", "pipe"],
+  env: { ...process.env, CI: "1" },
+});
+dev.stdout.on("data", (d) => process.stderr.write(d));
+dev.stderr.on("data", (d) => process.stderr.write(d));
+const stop = () => dev.kill("SIGINT");
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+await waitForHealth(url, 120_000);
+await seedDemoJobs(url);
+startCronTicker(url);
+console.log(`
+  Brandcast is running at ${url}
+
+  Sign in with  ${DEMO.email}  /  ${DEMO.password}
+
+  Run a cron pass:  curl "${url}/__scheduled?cron=*/10+*+*+*+*"
+  Stop with Ctrl-C.
+`);
+
+/** First start only: a few jobs so the calendar has something to show. */
+async function seedDemoJobs(base) {
+  const headers = { "content-type": "application/json", origin: base };
+  const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers, body: JSON.stringify({ email: DEMO.email, password: DEMO.password }) });
+  if (!login.ok) return step(`demo sign-in failed: ${login.status}`);
+  const cookie = login.headers.get("set-cookie").split(";")[0];
+  const existing = await (await fetch(`${base}/api/jobs?limit=1`, { headers: { cookie } })).json();
+  if (existing.jobs?.length) return;
+  const brands = DEMO.brands.map((b) => b.id);
+  for (const variant of ["light", "dark", "post"]) {
+    await fetch(`${base}/api/jobs`, { method: "POST", headers: { ...headers, cookie }, body: JSON.stringify({ variant, brands, platforms: ["sandbox"] }) });
+  }
+  step("created 3 demo jobs; the catch-up pass puts them on the calendar");
+}
+
+/**
+ * wrangler dev does not fire Cron Triggers by itself; --test-scheduled exposes
+ * /__scheduled, so tick it on the same UTC schedule as wrangler.toml.
+ */
+function startCronTicker(base) {
+  const fire = (cron) => fetch(`${base}/__scheduled?cron=${encodeURIComponent(cron).replace(/%20/g, "+")}`).catch(() => {});
+  const tick = () => {
+    const now = new Date();
+    if (now.getUTCMinutes() % 10 === 0) fire("*/10 * * * *");
+    fire("* * * * *");
+    setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+  };
+  setTimeout(() => fire("*/10 * * * *"), 3_000); // a first catch-up right away, so the demo calendar fills
+  setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+}
