@@ -1,6 +1,7 @@
 // scheduled(): Cron Triggers run in UTC (CLOUDFLARE.md §4). Each workspace's
 // pass is keyed by its 10-minute window, so a duplicate firing does nothing.
 import type { Env } from "../env";
+import { burstDue } from "./burst";
 import { runPass } from "./passes";
 
 export const TEN_MINUTE_CRON = "*/10 * * * *";
@@ -24,9 +25,24 @@ async function workspacesNeeding(env: Env, kind: "catchup" | "healing"): Promise
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   if (controller.cron !== TEN_MINUTE_CRON) return; // the per-minute dispatch arrives with publishing
   const key = windowKey(controller.scheduledTime);
+  await burstCheck(env, controller.scheduledTime);
   for (const kind of ["healing", "catchup"] as const) {
     for (const ws of await workspacesNeeding(env, kind)) {
       await runPass(env, ws, kind, "cron", key);
     }
+  }
+}
+
+/**
+ * The burst runs once per local day per workspace, at or after its local burst
+ * time; the claim on (workspace, burst, local date) makes every later check
+ * that day a no-op. Paused workspaces skip the burst but still publish.
+ */
+export async function burstCheck(env: Env, now: number): Promise<void> {
+  const rows = await env.DB.prepare("SELECT id, timezone, burst_time FROM workspaces WHERE automation_paused = 0")
+    .all<{ id: string; timezone: string; burst_time: string }>();
+  for (const ws of rows.results) {
+    const { due, runKey } = burstDue(now, ws.timezone, ws.burst_time);
+    if (due) await runPass(env, ws.id, "burst", "cron", runKey);
   }
 }

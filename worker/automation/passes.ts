@@ -1,15 +1,17 @@
 // Runs one automation pass for one workspace and records it in automation_runs.
 import type { Env } from "../env";
 import { numberVar } from "../lib/time";
+import { runBurst } from "./burst";
 import { runCatchup } from "./catchup";
 import { runHealing } from "./healing";
 import { claimRun, finishRun, type RunCounts, type RunKind } from "./runs";
 
-export type PassRunner = (env: Env, workspaceId: string) => Promise<RunCounts>;
+export type PassRunner = (env: Env, workspaceId: string, runKey: string) => Promise<RunCounts>;
 
 export const PASSES: Partial<Record<RunKind, PassRunner>> = {
   catchup: (env, ws) => runCatchup(env, ws, numberVar(env.CATCHUP_BATCH, 500)),
   healing: (env, ws) => runHealing(env, ws),
+  burst: (env, ws, runKey) => runBurst(env, ws, runKey),
 };
 
 /** Claims `runKey`, runs the pass, records the counts. Returns the run id, or null if already claimed. */
@@ -20,7 +22,7 @@ export async function runPass(env: Env, workspaceId: string, kind: RunKind, trig
   if (!runId) return null;
   let counts: RunCounts;
   try {
-    counts = await runner(env, workspaceId);
+    counts = await runner(env, workspaceId, runKey);
   } catch (err) {
     console.error(JSON.stringify({ message: "automation pass failed", kind, workspaceId, error: String(err) }));
     counts = { processed: 0, succeeded: 0, failed: 0, remaining: 0, error: err instanceof Error ? err.message : String(err) };

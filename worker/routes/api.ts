@@ -7,6 +7,7 @@ import { meRoutes } from "./auth";
 import { automationRoutes } from "./automation";
 import { brandRoutes } from "./brands";
 import { jobRoutes } from "./jobs";
+import { proposalRoutes } from "./proposals";
 import { scheduleRoutes } from "./schedules";
 
 export const apiRoutes = new Hono<AppEnv>();
@@ -16,3 +17,4 @@ apiRoutes.route("/brands", brandRoutes);
 apiRoutes.route("/jobs", jobRoutes);
 apiRoutes.route("/schedules", scheduleRoutes);
 apiRoutes.route("/automation", automationRoutes);
+apiRoutes.route("/proposals", proposalRoutes);

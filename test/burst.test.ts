@@ -1,0 +1,86 @@
+// The daily burst: exactly once per local day (DST included), paused
+// workspaces skip it, quotas come from the calendar's rows (REGRESSIONS #14),
+// and the quality gate rejects duplicate topics.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { burstDue, splitQuota } from "../worker/automation/burst";
+import { burstCheck } from "../worker/automation/cron";
+import { qualityGate, topicKey } from "../worker/generation/proposals";
+import type { Job } from "../worker/contract/schemas";
+import { call, countRows, createBrand, json, runPass, signup } from "./support/fixtures";
+
+const utc = (s: string) => Date.parse(s);
+
+describe("burstDue (12:00 Europe/Lisbon)", () => {
+  it("is due from local noon: 12:00Z in winter, 11:00Z in summer", () => {
+    expect(burstDue(utc("2026-01-15T11:59:00Z"), "Europe/Lisbon", "12:00").due).toBe(false);
+    expect(burstDue(utc("2026-01-15T12:00:00Z"), "Europe/Lisbon", "12:00").due).toBe(true);
+    expect(burstDue(utc("2026-07-15T10:59:00Z"), "Europe/Lisbon", "12:00").due).toBe(false);
+    expect(burstDue(utc("2026-07-15T11:00:00Z"), "Europe/Lisbon", "12:00").due).toBe(true);
+  });
+
+  it("keys runs by the local date, so the DST change days run once each", () => {
+    expect(burstDue(utc("2026-03-29T11:10:00Z"), "Europe/Lisbon", "12:00")).toEqual({ due: true, runKey: "2026-03-29" });
+    expect(burstDue(utc("2026-10-25T12:10:00Z"), "Europe/Lisbon", "12:00")).toEqual({ due: true, runKey: "2026-10-25" });
+    // 23:30Z is 05:00 the next day in Kolkata: a new local date, not yet noon.
+    expect(burstDue(utc("2026-01-15T23:30:00Z"), "Asia/Kolkata", "12:00")).toEqual({ due: false, runKey: "2026-01-16" });
+  });
+});
+
+describe("burst pass", () => {
+  it("runs exactly once per local day however often the cron checks, and skips paused workspaces", async () => {
+    const s = await signup();
+    await createBrand(s);
+    const paused = await signup();
+    await createBrand(paused);
+    await call("/api/automation/pause", { ...paused, body: {} });
+
+    const day = "2026-07-15";
+    for (const t of ["10:50", "11:00", "11:10", "11:20", "23:50"]) await burstCheck(env, utc(`${day}T${t}:00Z`));
+    expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst'", s.workspaceId)).toBe(1);
+    expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst' AND run_key = ?", s.workspaceId, day)).toBe(1);
+    expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst'", paused.workspaceId)).toBe(0);
+    expect(await countRows("generation_jobs", "workspace_id = ? AND created_by_kind = 'automation'", s.workspaceId)).toBeGreaterThan(0);
+    expect(await countRows("generation_jobs", "workspace_id = ?", paused.workspaceId)).toBe(0);
+
+    await burstCheck(env, utc("2026-07-16T11:05:00Z"));
+    expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst'", s.workspaceId)).toBe(2);
+  });
+
+  it("creates automation jobs every member sees, and stops when the pipeline fills the free slots", async () => {
+    const s = await signup();
+    const brand = await createBrand(s);
+    await env.DB.prepare("UPDATE workspaces SET burst_per_brand = 50 WHERE id = ?").bind(s.workspaceId).run();
+    const first = await runPass(s, "burst");
+    const jobs = await json<{ jobs: Job[] }>("/api/jobs?limit=100", s, 200);
+    expect(jobs.jobs.length).toBe(first.succeeded);
+    expect(jobs.jobs.every((j) => j.createdBy.kind === "automation" && j.outputs[0]!.brandId === brand.id)).toBe(true);
+    // Two days of default slots hold at most 6 light, 6 dark and 4 posts.
+    expect(first.processed).toBeLessThanOrEqual(16);
+    const proposals = await json<{ proposals: Array<{ status: string; reason: string }> }>("/api/proposals", s, 200);
+    expect(proposals.proposals.length).toBe(first.processed);
+    // Repeated bursts never put more in the pipeline than two days of slots hold
+    // (6 light, 6 dark, 4 posts by default): the quota reads the same rows.
+    for (let i = 0; i < 4; i++) await runPass(s, "burst");
+    const all = await json<{ jobs: Job[] }>("/api/jobs?limit=100", s, 200);
+    const per = (v: string) => all.jobs.filter((j) => j.variant === v).length;
+    expect(per("light")).toBeLessThanOrEqual(6);
+    expect(per("dark")).toBeLessThanOrEqual(6);
+    expect(per("post")).toBeLessThanOrEqual(4);
+    expect(all.jobs.length).toBeGreaterThan(first.succeeded - 1);
+  });
+});
+
+describe("quota and quality gate", () => {
+  it("splits a total round-robin within each variant's free capacity", () => {
+    expect(splitQuota({ light: 5, dark: 5, post: 5 }, 4)).toEqual({ light: 2, dark: 1, post: 1 });
+    expect(splitQuota({ light: 0, dark: 1, post: 0 }, 4)).toEqual({ light: 0, dark: 1, post: 0 });
+  });
+
+  it("rejects a duplicate of a recent topic whatever its case and punctuation", () => {
+    const seen = new Set([topicKey("Morning routines that stick")]);
+    const draft = { title: "MORNING routines, that stick!", angle: "x", variant: "post" as const, topicKey: topicKey("MORNING routines, that stick!") };
+    expect(qualityGate(draft, seen)).toMatchObject({ accepted: false, reason: "Duplicate of a recent topic." });
+    expect(qualityGate({ ...draft, title: "Walking meetings", topicKey: topicKey("Walking meetings") }, seen).accepted).toBe(true);
+  });
+});

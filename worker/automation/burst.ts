@@ -1,0 +1,128 @@
+// The daily burst (DESIGN.md §1, §5): per brand, write proposals, pass them
+// through the quality gate, and turn accepted ones into generation jobs.
+// Quotas come from the rows the calendar reads (REGRESSIONS #14): free grid
+// slots in the next two days, minus outputs already in the pipeline.
+import { automationActor } from "../auth/context";
+import type { Env } from "../env";
+import { draftProposals, qualityGate, topicKey } from "../generation/proposals";
+import { newId } from "../lib/ids";
+import { DAY, MINUTE, numberVar } from "../lib/time";
+import { brandGrid } from "../services/brands";
+import { createJob, DEFAULT_PLATFORMS } from "../services/jobs";
+import { slotsBetween } from "../scheduling/slot-grid";
+import type { Platform, Variant } from "../scheduling/variants";
+import { localDateString, toLocal } from "../scheduling/zoned-time";
+import type { RunCounts } from "./runs";
+
+const QUOTA_WINDOW_MS = 2 * DAY;
+const RECENT_TOPICS_MS = 14 * DAY;
+
+interface BrandRow {
+  id: string;
+  slug: string;
+  name: string;
+  handle: string | null;
+  timezone: string;
+  slots: string;
+  schedule_offset: number;
+}
+
+/** Free slots per variant in the quota window, minus outputs already pending, generating or ready. */
+export async function burstQuotas(env: Env, brand: BrandRow, now: number): Promise<Record<Variant, number>> {
+  const from = now + numberVar(env.SLOT_LEAD_MINUTES, 15) * MINUTE;
+  const to = now + QUOTA_WINDOW_MS;
+  const taken = await env.DB.prepare("SELECT scheduled_at FROM schedules WHERE brand_id = ? AND scheduled_at >= ? AND scheduled_at < ?")
+    .bind(brand.id, from, to)
+    .all<{ scheduled_at: number }>();
+  const takenSet = new Set(taken.results.map((t) => t.scheduled_at));
+  const free: Record<Variant, number> = { light: 0, dark: 0, post: 0 };
+  for (const s of slotsBetween(brandGrid({ ...brand, scheduleOffset: brand.schedule_offset }), from, to)) {
+    if (!takenSet.has(s.at)) free[s.variant]++;
+  }
+  const pipeline = await env.DB.prepare(
+    `SELECT j.variant, COUNT(*) AS n FROM job_outputs o JOIN generation_jobs j ON j.id = o.job_id
+     LEFT JOIN schedules s ON s.output_id = o.id
+     WHERE o.brand_id = ? AND s.id IS NULL AND o.hold = 0 AND o.status IN ('pending','generating','ready')
+     GROUP BY j.variant`,
+  )
+    .bind(brand.id)
+    .all<{ variant: Variant; n: number }>();
+  for (const p of pipeline.results) free[p.variant] = Math.max(0, free[p.variant] - p.n);
+  return free;
+}
+
+/** Splits `total` across variants round-robin, never past each variant's free capacity. */
+export function splitQuota(free: Record<Variant, number>, total: number): Record<Variant, number> {
+  const out: Record<Variant, number> = { light: 0, dark: 0, post: 0 };
+  let left = total;
+  while (left > 0) {
+    let placed = false;
+    for (const v of ["light", "dark", "post"] as const) {
+      if (left > 0 && out[v] < free[v]) (out[v]++, left--, (placed = true));
+    }
+    if (!placed) break;
+  }
+  return out;
+}
+
+export async function runBurst(env: Env, workspaceId: string, runKey: string, now = Date.now()): Promise<RunCounts> {
+  const ws = await env.DB.prepare("SELECT burst_per_brand FROM workspaces WHERE id = ?").bind(workspaceId).first<{ burst_per_brand: number }>();
+  const brands = await env.DB.prepare(
+    "SELECT id, slug, name, handle, timezone, slots, schedule_offset FROM brands WHERE workspace_id = ? ORDER BY name",
+  )
+    .bind(workspaceId)
+    .all<BrandRow>();
+  const counts: RunCounts = { processed: 0, succeeded: 0, failed: 0, remaining: 0 };
+  const actor = automationActor(workspaceId);
+
+  for (const brand of brands.results) {
+    const quotas = splitQuota(await burstQuotas(env, brand, now), ws?.burst_per_brand ?? 3);
+    const recent = await env.DB.prepare("SELECT title FROM proposals WHERE brand_id = ? AND created_at >= ?")
+      .bind(brand.id, now - RECENT_TOPICS_MS)
+      .all<{ title: string }>();
+    const seen = new Set(recent.results.map((r) => topicKey(r.title)));
+    const platforms = await connectedPlatforms(env, brand.id);
+    const seed = hashSeed(`${brand.id}:${runKey}`);
+    for (const draft of draftProposals(brand, quotas, seed)) {
+      counts.processed++;
+      const gate = qualityGate(draft, seen);
+      seen.add(draft.topicKey);
+      const proposalId = newId("prp");
+      await env.DB.prepare(
+        `INSERT INTO proposals (id, workspace_id, brand_id, title, angle, variant, status, quality_score, reason, run_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+        .bind(proposalId, workspaceId, brand.id, draft.title, draft.angle, draft.variant, gate.accepted ? "accepted" : "rejected", gate.score, gate.reason, runKey)
+        .run();
+      if (!gate.accepted) continue;
+      await createJob(env, actor, { variant: draft.variant, brands: [brand.id], topic: draft.title, platforms, proposalId });
+      counts.succeeded++;
+    }
+  }
+  return counts;
+}
+
+/** Jobs target the brand's connected platforms; with none, the defaults (shown as skipped until connected). */
+async function connectedPlatforms(env: Env, brandId: string): Promise<Platform[]> {
+  const rows = await env.DB.prepare("SELECT platform FROM platform_accounts WHERE brand_id = ? AND status = 'connected'")
+    .bind(brandId)
+    .all<{ platform: Platform }>();
+  return rows.results.length ? rows.results.map((r) => r.platform) : DEFAULT_PLATFORMS;
+}
+
+function hashSeed(text: string): number {
+  let h = 2166136261;
+  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * Is the burst due for this workspace at `now`? Yes when the local time is at
+ * or past the burst time; the run key is the local date, so it runs exactly
+ * once per local day whatever the DST offset or how often the cron fires.
+ */
+export function burstDue(now: number, timezone: string, burstTime: string): { due: boolean; runKey: string } {
+  const l = toLocal(now, timezone);
+  const [h, m] = burstTime.split(":").map(Number) as [number, number];
+  return { due: l.hour * 60 + l.minute >= h * 60 + m, runKey: localDateString(now, timezone) };
+}
