@@ -11,6 +11,10 @@ const port = Number(process.env.PORT ?? 8787);
 const url = `http://localhost:${port}`;
 const step = (msg) => process.stderr.write(`› ${msg}\n`);
 
+if (await portAnswers(port)) {
+  console.error(`Port ${port} is already in use. Stop the other server or run with PORT=<free port> npm start.`);
+  process.exit(1);
+}
 step("local secrets (.dev.vars)");
 const vars = ensureDevVars();
 if (!existsSync(join(ROOT, "web", "dist", "index.html")) || process.env.SKIP_BUILD !== "1") {
@@ -76,4 +80,13 @@ function startCronTicker(base) {
   };
   setTimeout(() => fire("*/10 * * * *"), 3_000); // a first catch-up right away, so the demo calendar fills
   setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+}
+
+async function portAnswers(p) {
+  try {
+    await fetch(`http://localhost:${p}/`, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
 }
