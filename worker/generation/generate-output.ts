@@ -1,7 +1,8 @@
 // Turns one output pending → generating → ready (or failed with a reason).
 // Idempotent: a redelivered message for a ready output changes nothing.
 import type { Env } from "../env";
-import { writeContent } from "./template-writer";
+import { writeWithLlm } from "./llm-writer";
+import { writeContent, type WriterInput, type WrittenContent } from "./template-writer";
 import type { Variant } from "../scheduling/variants";
 
 export interface OutputContext {
@@ -63,7 +64,7 @@ export async function generateOutput(env: Env, outputId: string, media: MediaSte
     .bind(now, now, outputId)
     .run();
 
-  const content = writeContent({
+  const content = await write(env, {
     seed: ctx.seed,
     brand: ctx.brand,
     variant: ctx.variant,
@@ -92,6 +93,14 @@ export async function generateOutput(env: Env, outputId: string, media: MediaSte
     )
     .run();
   return "ready";
+}
+
+/** The `llm` writer when its secrets are set, the built-in template writer otherwise. */
+export function write(env: Env, input: WriterInput): Promise<WrittenContent> {
+  if (env.LLM_API_KEY && env.LLM_BASE_URL) {
+    return writeWithLlm(input, { baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, model: env.LLM_MODEL ?? "gpt-4o-mini" });
+  }
+  return Promise.resolve(writeContent(input));
 }
 
 export async function markOutputFailed(d1: D1Database, outputId: string, reason: string) {
