@@ -5,6 +5,10 @@ import { defineConfig } from "vitest/config";
 // Objects, Queues and R2; `e2e` runs in Node and drives Chromium against
 // `wrangler dev`.
 const migrations = await readD1Migrations("./migrations");
+// The `bench` project takes minutes, so plain `vitest run` (npm test) leaves it
+// out: it only collects files when asked for by name or through `npm run bench`.
+const argv = process.argv.join(" ");
+const benchRequested = process.env.BRANDCAST_BENCH === "1" || /--project[= ]bench\b/.test(argv);
 
 export default defineConfig({
     test: {
@@ -26,9 +30,47 @@ export default defineConfig({
           test: {
             name: "worker",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/e2e/**", "test/bench/**", "test/web/**"],
+            exclude: ["test/e2e/**", "test/bench/**", "test/web/**", "test/media-node/**"],
             setupFiles: ["./test/apply-migrations.ts"],
             testTimeout: 60_000,
+          },
+        },
+        {
+          // `npm run bench` (scripts/bench.mjs): measurements inside workerd against the
+          // real local D1 and Durable Objects. Same runtime setup as `worker`; each
+          // bench prints `BENCH {json}` lines that the runner merges.
+          extends: true,
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  SESSION_SECRET: "test-session-secret",
+                  TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "bench",
+            include: benchRequested ? ["test/bench/**/*.bench.test.ts"] : [],
+            setupFiles: ["./test/apply-migrations.ts"],
+            testTimeout: 600_000,
+            hookTimeout: 600_000,
+            // One file at a time: benches on a 2-core machine must not disturb each other.
+            fileParallelism: false,
+          },
+        },
+        {
+          // Media checks that need the ffmpeg CLI (ffprobe, decoding, PSNR), which
+          // cannot run inside workerd: the same encoder and layouts, run in Node.
+          test: {
+            name: "media-node",
+            include: ["test/media-node/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 120_000,
+            hookTimeout: 120_000,
           },
         },
         {
@@ -38,6 +80,8 @@ export default defineConfig({
             name: "web",
             include: ["test/web/**/*.test.{ts,tsx}"],
             environment: "happy-dom",
+            // Calendar days are the viewer's local days: pin the zone so tests mean the same everywhere.
+            env: { TZ: "Europe/Lisbon" },
           },
         },
         {

@@ -7,6 +7,7 @@ import { withDb } from "./auth/middleware";
 import { ApiError, errorBody } from "./errors";
 import { authRoutes } from "./routes/auth";
 import { apiRoutes } from "./routes/api";
+import { mediaRoutes } from "./routes/media";
 
 export const MAX_JSON_BODY = 64 * 1024;
 
@@ -21,13 +22,12 @@ export function createApp() {
   });
   app.notFound((c) => c.json(errorBody(new ApiError(404, "not_found", "No such route.")), 404));
 
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_JSON_BODY,
-      onError: (c) => c.json(errorBody(new ApiError(413, "payload_too_large", `Bodies are limited to ${MAX_JSON_BODY / 1024} KB.`)), 413),
-    }),
-  );
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_JSON_BODY,
+    onError: (c) => c.json(errorBody(new ApiError(413, "payload_too_large", `Bodies are limited to ${MAX_JSON_BODY / 1024} KB.`)), 413),
+  });
+  // Brand asset uploads (logo, music) enforce their own, larger limits while streaming.
+  app.use("/api/*", (c, next) => (/^\/api\/brands\/[^/]+\/assets\/[^/]+$/.test(c.req.path) ? next() : jsonLimit(c, next)));
   app.use("/api/*", withDb);
   app.use("/api/*", async (c, next) => {
     await next();
@@ -37,5 +37,6 @@ export function createApp() {
   app.get("/api/health", (c) => c.json({ ok: true, version: c.env.APP_VERSION }));
   app.route("/api/auth", authRoutes);
   app.route("/api", apiRoutes);
+  app.route("/media", mediaRoutes);
   return app;
 }

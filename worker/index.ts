@@ -4,6 +4,7 @@ import { createApp } from "./app";
 import { handleScheduled } from "./automation/cron";
 import type { Env, GenerateMessage, PublishMessage } from "./env";
 import { handleGenerateBatch } from "./generation/generate-consumer";
+import { renderMediaStep } from "./media/render-output";
 
 export { BrandScheduler } from "./scheduling/brand-scheduler";
 
@@ -13,7 +14,7 @@ export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<GenerateMessage | PublishMessage>, env: Env) {
     if (batch.queue.startsWith("brandcast-generate")) {
-      await handleGenerateBatch(batch as MessageBatch<GenerateMessage>, env, null);
+      await handleGenerateBatch(batch as MessageBatch<GenerateMessage>, env, renderMediaStep);
       return;
     }
     // Publishing arrives in a later milestone: leave messages for it, visibly, rather than drop them.

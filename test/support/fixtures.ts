@@ -3,7 +3,10 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Brand, Job, Schedule } from "../../worker/contract/schemas";
+import { createApp } from "../../worker/app";
+import type { Role } from "../../worker/auth/context";
 import { generateOutput } from "../../worker/generation/generate-output";
+import { formatJobId } from "../../worker/lib/ids";
 
 export const ORIGIN = "http://app.test";
 let counter = 0;
@@ -16,6 +19,8 @@ export interface Caller {
 }
 
 export interface CallOptions extends Caller {
+  /** Scheme and host the request goes to (default ORIGIN); also the default Origin header. */
+  base?: string;
   method?: string;
   body?: unknown;
   rawBody?: string;
@@ -23,7 +28,8 @@ export interface CallOptions extends Caller {
 }
 
 export async function call(path: string, opts: CallOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { origin: ORIGIN, ...opts.headers };
+  const base = opts.base ?? ORIGIN;
+  const headers: Record<string, string> = { origin: base, ...opts.headers };
   if (opts.cookie) headers.cookie = opts.cookie;
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.workspace) headers["x-workspace"] = opts.workspace;
@@ -31,7 +37,7 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   if (opts.rawBody !== undefined) body = opts.rawBody;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
   if (body !== undefined) headers["content-type"] = "application/json";
-  return exports.default.fetch(new Request(`${ORIGIN}${path}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body }));
+  return exports.default.fetch(new Request(`${base}${path}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body }));
 }
 
 export async function json<T = any>(path: string, opts: CallOptions = {}, expectStatus?: number): Promise<T> {
@@ -48,9 +54,12 @@ export interface Session extends Caller {
   email: string;
 }
 
+/** The password every `signup()` user has. */
+export const PASSWORD = "correct horse battery";
+
 export async function signup(name = unique("ws")): Promise<Session> {
   const email = `${name}@example.test`;
-  const res = await call("/api/auth/signup", { body: { email, password: "correct horse battery", workspaceName: name } });
+  const res = await call("/api/auth/signup", { body: { email, password: PASSWORD, workspaceName: name } });
   expect(res.status, await res.clone().text()).toBe(201);
   const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
   const body = (await res.json()) as { user: { id: string }; workspace: { id: string } };
@@ -97,4 +106,153 @@ export function expectNoDoubleBooking(schedules: Array<{ brandId: string; schedu
 export async function countRows(table: string, where = "1=1", ...binds: unknown[]): Promise<number> {
   const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).bind(...binds).first<{ n: number }>();
   return row!.n;
+}
+
+// ---- error contract (API.md "Errors") ---------------------------------------
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** A message written for people: words, not an identifier, a stack trace or a driver's error. */
+export function expectHumanMessage(message: unknown, label = "") {
+  expect(typeof message, label).toBe("string");
+  const text = message as string;
+  expect(text.length, label).toBeGreaterThanOrEqual(8);
+  expect(text, label).toMatch(/[A-Za-z]+\s+[A-Za-z]+/);
+  expect(text, label).not.toMatch(/\bat \S+ \(|Error:|undefined|\bNaN\b|\[object |SQLITE|D1_|TypeError|stack/);
+}
+
+/**
+ * API.md's error rule for anything a user typed: the given 4xx status (never a
+ * 500), and exactly `{"error": {"code", "message", "details"?}}` with a
+ * snake_case code and a message for people. Returns the error for more checks.
+ */
+export async function expectClientError(res: Response, status: number, code: string, label = ""): Promise<ApiErrorBody> {
+  const text = await res.text();
+  const where = `${label} → ${res.status} ${text.slice(0, 300)}`;
+  expect(status, "expectClientError is for 4xx answers").toBeGreaterThanOrEqual(400);
+  expect(status, "expectClientError is for 4xx answers").toBeLessThan(500);
+  expect(res.status, where).toBe(status);
+  expect(res.headers.get("content-type") ?? "", where).toMatch(/^application\/json/);
+  const body = JSON.parse(text) as { error: ApiErrorBody };
+  expect(Object.keys(body), where).toEqual(["error"]);
+  expect(Object.keys(body.error).filter((k) => !["code", "message", "details"].includes(k)), where).toEqual([]);
+  expect(body.error.code, where).toBe(code);
+  expect(body.error.code, where).toMatch(/^[a-z]+(?:_[a-z]+)*$/);
+  expectHumanMessage(body.error.message, where);
+  return body.error;
+}
+
+// ---- "nothing written" --------------------------------------------------------
+
+/** Every table whose rows belong to one workspace, with the column that says which. */
+const WORKSPACE_TABLES: Array<[table: string, column: string]> = [
+  ["workspaces", "id"],
+  ["memberships", "workspace_id"],
+  ["sessions", "workspace_id"],
+  ["api_tokens", "workspace_id"],
+  ["brands", "workspace_id"],
+  ["platform_accounts", "workspace_id"],
+  ["proposals", "workspace_id"],
+  ["generation_jobs", "workspace_id"],
+  ["job_outputs", "workspace_id"],
+  ["schedules", "workspace_id"],
+  ["deliveries", "workspace_id"],
+  ["automation_runs", "workspace_id"],
+];
+
+/** Every row of the workspace, table by table, plus the global tables (users, sessions, login throttling); one D1 round trip. */
+export async function snapshotWorkspace(workspaceId: string): Promise<Record<string, unknown>> {
+  const queries: Array<[string, D1PreparedStatement]> = [
+    ["allUsers", env.DB.prepare("SELECT COUNT(*) AS n FROM users")],
+    ["allSessions", env.DB.prepare("SELECT COUNT(*) AS n FROM sessions")],
+    ["allRateLimits", env.DB.prepare("SELECT * FROM rate_limits ORDER BY key")],
+    ...WORKSPACE_TABLES.map(([table, column]): [string, D1PreparedStatement] => [
+      table,
+      env.DB.prepare(`SELECT * FROM ${table} WHERE ${column} = ? ORDER BY rowid`).bind(workspaceId),
+    ]),
+  ];
+  const results = await env.DB.batch(queries.map(([, q]) => q));
+  return Object.fromEntries(queries.map(([name], i) => [name, results[i]!.results]));
+}
+
+/** Runs `action` and checks that no row of the workspace (nor any user, session or login counter) was added, changed or removed. */
+export async function expectNothingWritten<T>(workspaceId: string, action: () => Promise<T>, label = ""): Promise<T> {
+  const before = await snapshotWorkspace(workspaceId);
+  const result = await action();
+  expect(await snapshotWorkspace(workspaceId), `${label}: nothing written`).toEqual(before);
+  return result;
+}
+
+// ---- the registered routes ---------------------------------------------------
+
+export interface RouteRef {
+  method: string;
+  path: string;
+}
+
+/** Every route the Hono app registers under /api, de-duplicated, without middleware (method ALL). */
+export function registeredApiRoutes(): RouteRef[] {
+  const seen = new Set<string>();
+  const out: RouteRef[] = [];
+  for (const r of createApp().routes) {
+    if (r.method === "ALL" || !r.path.startsWith("/api")) continue;
+    const key = `${r.method} ${r.path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ method: r.method, path: r.path });
+  }
+  return out;
+}
+
+/** Plausible ids for path parameters nobody supplied; `jobId` keeps the GEN-xxxxxx form. */
+const DUMMY_PARAMS: Record<string, string> = { jobId: "GEN-000001", platform: "instagram", kind: "logo" };
+
+/** `/api/jobs/:jobId/…` → `/api/jobs/GEN-000123/…`, from `params` or a dummy id. */
+export function fillPath(path: string, params: Record<string, string> = {}): string {
+  return path.replace(/:([A-Za-z_]\w*)(?:\{[^}]*\})?\??/g, (_, name: string) =>
+    encodeURIComponent(params[name] ?? DUMMY_PARAMS[name] ?? `${name.replace(/Id$/, "")}_dummy000000`),
+  );
+}
+
+// ---- rows the API cannot make directly -----------------------------------------
+
+/** Makes `userId` a member of `workspaceId` with `role` (there is no invite route yet). */
+export async function addMember(workspaceId: string, userId: string, role: Role) {
+  await env.DB.prepare("INSERT INTO memberships (user_id, workspace_id, role) VALUES (?, ?, ?)").bind(userId, workspaceId, role).run();
+}
+
+export interface InsertedOutput {
+  jobId: string;
+  jobNumber: number;
+  outputId: string;
+}
+
+/**
+ * A job with one output in a given state, written straight to D1 and *not*
+ * queued, so a test decides when (and whether) the generate consumer sees it.
+ */
+export async function insertOutput(
+  s: { workspaceId: string; userId?: string },
+  brandId: string,
+  opts: { variant?: "light" | "dark" | "post"; status?: string; attempts?: number; updatedAt?: number; seed?: number; slideTexts?: string | null } = {},
+): Promise<InsertedOutput> {
+  const job = await env.DB.prepare(
+    `INSERT INTO generation_jobs (workspace_id, variant, slide_texts, platforms, seed, created_by_kind, created_by_user_id)
+     VALUES (?, ?, ?, '["instagram","sandbox"]', ?, 'user', ?) RETURNING id`,
+  )
+    .bind(s.workspaceId, opts.variant ?? "light", opts.slideTexts ?? null, opts.seed ?? 42, s.userId ?? null)
+    .first<{ id: number }>();
+  const outputId = unique("out_");
+  await env.DB.prepare("INSERT INTO job_outputs (id, job_id, workspace_id, brand_id, status, attempts, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .bind(outputId, job!.id, s.workspaceId, brandId, opts.status ?? "pending", opts.attempts ?? 0, opts.updatedAt ?? Date.now())
+    .run();
+  return { jobId: formatJobId(job!.id), jobNumber: job!.id, outputId };
+}
+
+export async function outputRow(outputId: string) {
+  return env.DB.prepare("SELECT * FROM job_outputs WHERE id = ?").bind(outputId).first<Record<string, unknown>>();
 }

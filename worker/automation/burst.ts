@@ -8,9 +8,9 @@ import { draftProposals, qualityGate, topicKey } from "../generation/proposals";
 import { newId } from "../lib/ids";
 import { DAY, MINUTE, numberVar } from "../lib/time";
 import { brandGrid } from "../services/brands";
-import { createJob, DEFAULT_PLATFORMS } from "../services/jobs";
+import { connectedPlatforms, createJob } from "../services/jobs";
 import { slotsBetween } from "../scheduling/slot-grid";
-import type { Platform, Variant } from "../scheduling/variants";
+import type { Variant } from "../scheduling/variants";
 import { localDateString, toLocal } from "../scheduling/zoned-time";
 import type { RunCounts } from "./runs";
 
@@ -81,7 +81,7 @@ export async function runBurst(env: Env, workspaceId: string, runKey: string, no
       .bind(brand.id, now - RECENT_TOPICS_MS)
       .all<{ title: string }>();
     const seen = new Set(recent.results.map((r) => topicKey(r.title)));
-    const platforms = await connectedPlatforms(env, brand.id);
+    const platforms = await connectedPlatforms(env.DB, [brand.id]);
     const seed = hashSeed(`${brand.id}:${runKey}`);
     for (const draft of draftProposals(brand, quotas, seed)) {
       counts.processed++;
@@ -100,14 +100,6 @@ export async function runBurst(env: Env, workspaceId: string, runKey: string, no
     }
   }
   return counts;
-}
-
-/** Jobs target the brand's connected platforms; with none, the defaults (shown as skipped until connected). */
-async function connectedPlatforms(env: Env, brandId: string): Promise<Platform[]> {
-  const rows = await env.DB.prepare("SELECT platform FROM platform_accounts WHERE brand_id = ? AND status = 'connected'")
-    .bind(brandId)
-    .all<{ platform: Platform }>();
-  return rows.results.length ? rows.results.map((r) => r.platform) : DEFAULT_PLATFORMS;
 }
 
 function hashSeed(text: string): number {

@@ -225,3 +225,38 @@ export type Media = z.infer<typeof media>;
 
 /** For action routes that take no body: an empty body or `{}`; any field is an error. */
 export const emptyBody = z.strictObject({});
+
+// ---- responses without a resource of their own ------------------------------
+export const user = z.object({ id: z.string(), email: z.string(), name: z.string().nullable() });
+export const me = z.object({
+  user,
+  workspaces: z.array(z.object({ id: z.string(), name: z.string(), role })),
+  currentWorkspaceId: z.string(),
+  role,
+});
+export const authResult = z.object({ user, workspace: z.object({ id: z.string(), name: z.string() }) });
+export const gridSlotRow = z.object({
+  at: z.string(),
+  kind: z.enum(["reel", "post"]),
+  variant,
+  local: z.string(),
+  taken: z.boolean(),
+});
+export const brandSlots = z.object({ timezone: z.string(), slots: z.array(gridSlotRow) });
+export const automationState = z.object({
+  paused: z.boolean(),
+  timezone: z.string(),
+  burstTime: z.string(),
+  burstPerBrand: z.number(),
+  lastBurst: run.nullable(),
+  nextBurst: z.string().nullable(),
+  lastCatchup: run.nullable(),
+  recent: z.array(run),
+  /** Passes this deployment can run by hand. */
+  available: z.array(runKind),
+});
+export const jobList = z.object({
+  jobs: z.array(job),
+  nextCursor: z.string().nullable(),
+  counts: z.record(jobCategory, z.number()),
+});

@@ -15,8 +15,16 @@ function describe(error: z.ZodError): string {
   return `${where}${first.message}`;
 }
 
+/** zod's defaults say "received undefined" for a missing field and "received NaN" for `?limit=ten`; people need plainer words. */
+const peopleErrors: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code !== "invalid_type") return undefined;
+  if (issue.input === undefined) return "This field is required.";
+  if (typeof issue.input === "number" && Number.isNaN(issue.input)) return "Expected a number.";
+  return undefined;
+};
+
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: peopleErrors });
   if (!result.success) throw invalid(describe(result.error), issues(result.error));
   return result.data;
 }

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { AppEnv } from "../auth/context";
 import { writesNeedEditor } from "../auth/middleware";
 import { accountInput, brandCreateInput, brandUpdateInput, platform, slotsQuery } from "../contract/schemas";
@@ -6,17 +6,21 @@ import { brandGrid, createBrand, deleteAccount, deleteBrand, getBrand, getBrandR
 import { parseWith, readJson, readQuery } from "../lib/validate";
 import { slotsBetween } from "../scheduling/slot-grid";
 import { iso } from "../lib/time";
+import { signForView } from "../services/media-urls";
+import { brandAssetRoutes } from "./brand-assets";
+
+const signer = (c: Context<AppEnv>) => (key: string) => signForView(c.env, key, new URL(c.req.url).origin);
 
 export const brandRoutes = new Hono<AppEnv>()
   .use(writesNeedEditor)
-  .get("/", async (c) => c.json({ brands: await listBrands(c.get("db"), c.get("actor").workspaceId) }))
+  .get("/", async (c) => c.json({ brands: await listBrands(c.get("db"), c.get("actor").workspaceId, signer(c)) }))
   .post("/", async (c) => {
     const input = await readJson(c, brandCreateInput);
     const actor = c.get("actor");
     const ws = await c.get("db").query.workspaces.findFirst({ where: (w, { eq }) => eq(w.id, actor.workspaceId) });
     return c.json(await createBrand(c.get("db"), actor.workspaceId, input, ws!.timezone), 201);
   })
-  .get("/:brandId", async (c) => c.json(await getBrand(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"))))
+  .get("/:brandId", async (c) => c.json(await getBrand(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"), signer(c))))
   .patch("/:brandId", async (c) => {
     const input = await readJson(c, brandUpdateInput);
     return c.json(await updateBrand(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"), input));
@@ -49,4 +53,5 @@ export const brandRoutes = new Hono<AppEnv>()
     const p = parseWith(platform, c.req.param("platform"));
     await deleteAccount(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"), p);
     return c.body(null, 204);
-  });
+  })
+  .route("/", brandAssetRoutes);

@@ -30,7 +30,15 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * IANA names are letters, digits, `_`, `-`, `+` in `/`-separated parts
+ * ("America/Port-au-Prince", "Etc/GMT+5"). Intl also accepts offsets such as
+ * "+05:30", which have no DST rules and are not zones a brand can live in.
+ */
+const IANA_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
+
 export function isValidTimeZone(timeZone: string): boolean {
+  if (!IANA_NAME.test(timeZone)) return false;
   try {
     formatterFor(timeZone);
     return true;

@@ -19,7 +19,8 @@ export function defaultColors(slug: string): BrandColors {
   let h = 0;
   for (const ch of slug) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   const primary = PALETTE[h % PALETTE.length]!;
-  const accent = PALETTE[(h >> 3) % PALETTE.length]!;
+  // Unsigned shift: h often exceeds 2^31, and `>>` would give a negative index (an undefined accent).
+  const accent = PALETTE[(h >>> 3) % PALETTE.length]!;
   return { primary, accent, light: { bg: "#ffffff", fg: "#111827" }, dark: { bg: "#0b1020", fg: "#f9fafb" } };
 }
 
@@ -57,12 +58,15 @@ export function toBrandDto(row: BrandRow, accounts: AccountRow[], logoUrl: strin
   };
 }
 
-export async function listBrands(db: Db, workspaceId: string): Promise<Brand[]> {
+/** Signs an R2 key into a URL the browser can load (the logo). */
+export type KeySigner = (key: string) => Promise<string>;
+
+export async function listBrands(db: Db, workspaceId: string, sign?: KeySigner): Promise<Brand[]> {
   const rows = await db.select().from(brands).where(eq(brands.workspaceId, workspaceId)).orderBy(asc(brands.name));
   const accounts = rows.length
     ? await db.select().from(platformAccounts).where(inArray(platformAccounts.brandId, rows.map((r) => r.id)))
     : [];
-  return rows.map((r) => toBrandDto(r, accounts));
+  return Promise.all(rows.map(async (r) => toBrandDto(r, accounts, r.logoKey && sign ? await sign(r.logoKey) : null)));
 }
 
 export async function getBrandRow(db: Db, workspaceId: string, brandId: string): Promise<BrandRow> {
@@ -71,10 +75,10 @@ export async function getBrandRow(db: Db, workspaceId: string, brandId: string):
   return row;
 }
 
-export async function getBrand(db: Db, workspaceId: string, brandId: string): Promise<Brand> {
+export async function getBrand(db: Db, workspaceId: string, brandId: string, sign?: KeySigner): Promise<Brand> {
   const row = await getBrandRow(db, workspaceId, brandId);
   const accounts = await db.select().from(platformAccounts).where(eq(platformAccounts.brandId, row.id));
-  return toBrandDto(row, accounts);
+  return toBrandDto(row, accounts, row.logoKey && sign ? await sign(row.logoKey) : null);
 }
 
 export interface BrandInput {

@@ -40,7 +40,7 @@ export async function createJob(env: Env, actor: Actor, input: CreateJobInput): 
   const missing = brandIds.filter((id) => !known.has(id));
   if (missing.length) throw notFound(`Brand ${missing[0]}`);
 
-  const platforms = [...new Set(input.platforms ?? DEFAULT_PLATFORMS)];
+  const platforms = [...new Set(input.platforms ?? (await connectedPlatforms(env.DB, brandIds)))];
   const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
   const job = await env.DB.prepare(
     `INSERT INTO generation_jobs (workspace_id, variant, title, topic, slide_texts, platforms, seed, created_by_kind, created_by_user_id, proposal_id)
@@ -73,6 +73,21 @@ export async function createJob(env: Env, actor: Actor, input: CreateJobInput): 
   );
   await enqueueGeneration(env, outputIds);
   return { jobId, outputIds };
+}
+
+/**
+ * Without an explicit list, a job targets the platforms its brands have
+ * connected; with none connected, the defaults (their deliveries show as
+ * skipped, with the reason, until an account is connected).
+ */
+export async function connectedPlatforms(d1: D1Database, brandIds: string[]): Promise<Platform[]> {
+  const rows = await d1
+    .prepare(
+      `SELECT DISTINCT platform FROM platform_accounts WHERE status = 'connected' AND brand_id IN (${brandIds.map(() => "?").join(",")}) ORDER BY platform`,
+    )
+    .bind(...brandIds)
+    .all<{ platform: Platform }>();
+  return rows.results.length ? rows.results.map((r) => r.platform) : DEFAULT_PLATFORMS;
 }
 
 export async function enqueueGeneration(env: Env, outputIds: string[]) {

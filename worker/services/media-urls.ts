@@ -2,6 +2,8 @@
 // means no media yet: the field is left out, never faked.
 import type { Env } from "../env";
 import type { Media } from "../contract/schemas";
+import { HOUR } from "../lib/time";
+import { signMediaUrl } from "../media/signed-url";
 
 export interface MediaKeys {
   thumbnail_key: string | null;
@@ -11,23 +13,21 @@ export interface MediaKeys {
   slide_keys: string | null;
 }
 
-export type UrlSigner = (env: Env, key: string, origin: string) => Promise<string>;
-
-let signer: UrlSigner | null = null;
-
-/** The media module registers its signer at import time; until then no URLs are produced. */
-export function registerMediaSigner(fn: UrlSigner) {
-  signer = fn;
+/**
+ * Signs as of the start of the hour, so a URL stays the same for an hour and
+ * the calendar's polling keeps hitting the browser cache (validity 23–24 h).
+ */
+export function signForView(env: Env, key: string, origin: string): Promise<string> {
+  return signMediaUrl(env, key, { origin, now: Math.floor(Date.now() / HOUR) * HOUR });
 }
 
 export async function mediaUrls(env: Env, keys: MediaKeys, origin: string): Promise<Media> {
-  const sign = signer;
-  if (!sign) return {};
   const out: Media = {};
-  if (keys.thumbnail_key) out.thumbnailUrl = await sign(env, keys.thumbnail_key, origin);
-  if (keys.yt_thumbnail_key) out.ytThumbnailUrl = await sign(env, keys.yt_thumbnail_key, origin);
-  if (keys.video_key) out.videoUrl = await sign(env, keys.video_key, origin);
-  if (keys.cover_key) out.coverUrl = await sign(env, keys.cover_key, origin);
-  if (keys.slide_keys) out.slideUrls = await Promise.all((JSON.parse(keys.slide_keys) as string[]).map((k) => sign(env, k, origin)));
+  const sign = (k: string) => signForView(env, k, origin);
+  if (keys.thumbnail_key) out.thumbnailUrl = await sign(keys.thumbnail_key);
+  if (keys.yt_thumbnail_key) out.ytThumbnailUrl = await sign(keys.yt_thumbnail_key);
+  if (keys.video_key) out.videoUrl = await sign(keys.video_key);
+  if (keys.cover_key) out.coverUrl = await sign(keys.cover_key);
+  if (keys.slide_keys) out.slideUrls = await Promise.all((JSON.parse(keys.slide_keys) as string[]).map(sign));
   return out;
 }

@@ -1,0 +1,70 @@
+// The ffmpeg CLI as a test oracle: probe, decode, compare. scripts/test.sh runs
+// scripts/ensure-system-deps.sh first; when ffmpeg is still missing these
+// helpers throw, so the tests fail instead of skipping.
+import { execFileSync, spawnSync } from "node:child_process";
+
+export function requireFfmpeg() {
+  for (const tool of ["ffmpeg", "ffprobe"]) {
+    const r = spawnSync(tool, ["-version"], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${tool} is not installed: run scripts/ensure-system-deps.sh ffmpeg`);
+  }
+}
+
+export interface Probe {
+  streams: Array<Record<string, string | number | undefined>>;
+  format: { duration: string; format_name: string };
+}
+
+export function ffprobe(file: string): Probe {
+  const out = execFileSync("ffprobe", ["-v", "error", "-show_streams", "-show_format", "-of", "json", file], { encoding: "utf8" });
+  return JSON.parse(out) as Probe;
+}
+
+/** Everything ffmpeg says while decoding the whole file at -v error (nothing, for a clean file). */
+export function decodeErrors(file: string): string {
+  const r = spawnSync("ffmpeg", ["-v", "error", "-nostdin", "-i", file, "-f", "null", "-"], { encoding: "utf8" });
+  return `${r.stdout}${r.stderr}`.trim() + (r.status === 0 ? "" : ` (exit ${r.status})`);
+}
+
+/** One decoded video frame at `seconds`, as packed RGB. */
+export function frameAt(file: string, seconds: number): Buffer {
+  return execFileSync("ffmpeg", ["-v", "error", "-nostdin", "-ss", String(seconds), "-i", file, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/** A PNG decoded by ffmpeg (not by our renderer) as packed RGB. */
+export function pngPixels(file: string): Buffer {
+  return execFileSync("ffmpeg", ["-v", "error", "-nostdin", "-i", file, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], { maxBuffer: 64 * 1024 * 1024 });
+}
+
+export function psnr(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) throw new Error(`Frame sizes differ: ${a.length} vs ${b.length} bytes.`);
+  let se = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    se += d * d;
+  }
+  return se === 0 ? Infinity : 10 * Math.log10((255 * 255 * a.length) / se);
+}
+
+/** An AAC tone made by ffmpeg, as .m4a or ADTS. */
+export function aacTone(file: string, seconds: number, adts: boolean) {
+  execFileSync("ffmpeg", [
+    "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", `sine=frequency=440:duration=${seconds}`,
+    "-ac", "2", "-ar", "44100", "-c:a", "aac", "-b:a", "96k", ...(adts ? ["-f", "adts"] : []), file,
+  ]);
+}
+
+/** Top-level MP4 boxes in order (ISO/IEC 14496-12 §4.2). */
+export function topLevelBoxes(mp4: Uint8Array): string[] {
+  const v = new DataView(mp4.buffer, mp4.byteOffset, mp4.byteLength);
+  const boxes: string[] = [];
+  for (let at = 0; at + 8 <= mp4.length; ) {
+    const size = v.getUint32(at);
+    boxes.push(String.fromCharCode(...mp4.subarray(at + 4, at + 8)));
+    if (size < 8) break;
+    at += size;
+  }
+  return boxes;
+}

@@ -1,0 +1,111 @@
+// The Calendar page rendered in a DOM: what each item shows, filters, empty
+// states, and that an automation item is tagged "Automation".
+import { render } from "preact";
+import { act } from "preact/test-utils";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Api } from "../../web/src/api/client";
+import type { Schedule } from "../../web/src/api/types";
+import { createBrands } from "../../web/src/state/brands";
+import { createCalendar } from "../../web/src/state/calendar";
+import { createNetwork } from "../../web/src/state/network";
+import { createSession } from "../../web/src/state/session";
+import { CalendarPage } from "../../web/src/pages/CalendarPage";
+import { formatTime } from "../../web/src/state/time";
+import { fakeApi, flush, makeSchedule } from "./fixtures";
+
+const NOW = Date.parse("2026-11-25T09:00:00Z");
+let root: HTMLElement;
+
+beforeEach(() => {
+  root = document.createElement("div");
+  document.body.appendChild(root);
+});
+afterEach(() => {
+  render(null, root);
+  root.remove();
+});
+
+async function mount(items: Schedule[]) {
+  const api: Api = fakeApi({ listSchedules: async () => ({ schedules: items }), listBrands: async () => ({ brands: [] }) });
+  const app = {
+    calendar: createCalendar(api, { now: () => NOW }),
+    brands: createBrands(api),
+    session: createSession(api, null, () => {}),
+    network: createNetwork(async () => {}),
+  };
+  app.session.me.value = {
+    user: { id: "usr_1", email: "ana@example.com", name: "Ana" },
+    workspaces: [{ id: "wsp_1", name: "Main", role: "owner" }],
+    currentWorkspaceId: "wsp_1",
+    role: "owner",
+  };
+  await app.calendar.load();
+  await act(() => render(<CalendarPage app={app} live={false} />, root));
+  await flush();
+  return app;
+}
+
+describe("Calendar page", () => {
+  it("shows time, type, title and creator on each item, in the right day cell, with today marked", async () => {
+    const item = makeSchedule({ scheduledAt: "2026-11-26T15:00:00.000Z", title: "Morning habits", createdBy: { kind: "automation", name: "Automation" } });
+    await mount([item]);
+    const cell = root.querySelector('[data-day="2026-11-26"]')!;
+    const chip = cell.querySelector(".chip")!;
+    expect(chip.textContent).toContain(formatTime(Date.parse(item.scheduledAt)));
+    expect(chip.textContent).toContain("Morning habits");
+    expect(chip.textContent).toContain("Auto");
+    expect(chip.getAttribute("aria-label")).toContain("Acme");
+    chip.dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
+    expect(chip.getAttribute("title")).toContain("(Europe/Lisbon)");
+    expect(chip.querySelector("[role=img][aria-label='Reel (light)']")).not.toBeNull();
+    expect(root.querySelector('[data-day="2026-11-25"]')!.classList.contains("today")).toBe(true);
+  });
+
+  it("filters Reels / Posts with the buttons, and the list view tags automation items", async () => {
+    const reel = makeSchedule({ scheduledAt: "2026-11-26T07:00:00.000Z", title: "A reel" });
+    const post = makeSchedule({
+      scheduledAt: "2026-11-26T08:00:00.000Z",
+      title: "A post",
+      variant: "post",
+      contentType: "post",
+      createdBy: { kind: "automation", name: "Automation" },
+    });
+    const app = await mount([reel, post]);
+    const button = (label: string) => [...root.querySelectorAll("button")].find((b) => b.textContent === label)!;
+    expect(button("All").getAttribute("aria-pressed")).toBe("true");
+    await act(() => button("Posts").click());
+    expect([...root.querySelectorAll(".chip-title")].map((e) => e.textContent)).toEqual(["A post"]);
+    await act(() => button("Reels").click());
+    expect([...root.querySelectorAll(".chip-title")].map((e) => e.textContent)).toEqual(["A reel"]);
+    await act(() => button("All").click());
+    await act(() => app.calendar.setView("list"));
+    await flush();
+    await act(() => {});
+    const rows = [...root.querySelectorAll(".row")];
+    expect(rows.map((r) => r.querySelector(".row-title")!.textContent)).toEqual(["A reel", "A post"]);
+    expect(rows[1]!.querySelector(".creator-auto")!.textContent).toBe("Automation");
+  });
+
+  it("says what to do when the month is empty", async () => {
+    await mount([]);
+    expect(root.textContent).toContain("Nothing scheduled in this period.");
+    expect(root.querySelector('a[href="/jobs"]')).not.toBeNull();
+  });
+
+  it("opens the side panel on click, with per-platform status, links and errors", async () => {
+    const item = makeSchedule({
+      scheduledAt: "2026-11-26T15:00:00.000Z",
+      status: "partial",
+      deliveries: [
+        { platform: "instagram", status: "published", attempts: 1, permalink: "https://instagram.com/p/1" },
+        { platform: "youtube", status: "failed", attempts: 3, error: "The token expired. Reconnect YouTube." },
+      ],
+    });
+    await mount([item]);
+    await act(() => (root.querySelector(".chip") as HTMLButtonElement).click());
+    const panel = root.querySelector(".panel")!;
+    expect(panel.querySelector('a[href="https://instagram.com/p/1"]')).not.toBeNull();
+    expect(panel.textContent).toContain("The token expired. Reconnect YouTube.");
+    expect(panel.textContent).toContain("Retry failed platforms");
+  });
+});

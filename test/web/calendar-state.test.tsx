@@ -1,0 +1,152 @@
+// The Calendar's model: windows, keying by window (REGRESSIONS #21), filters,
+// and moves that snap back with the server's words when refused.
+import { describe, expect, it, vi } from "vitest";
+import { ApiError } from "../../web/src/api/client";
+import type { Schedule } from "../../web/src/api/types";
+import { createCalendar, moveToDay, windowFor } from "../../web/src/state/calendar";
+import { dayKey } from "../../web/src/state/time";
+import { deferred, fakeApi, flush, makeSchedule } from "./fixtures";
+
+const NOW = Date.parse("2026-11-25T09:00:00Z");
+
+describe("windowFor", () => {
+  it("month: whole weeks, Monday first, covering the month", () => {
+    const w = windowFor("month", NOW);
+    expect(dayKey(w.days[0]!)).toBe("2026-10-26");
+    expect(dayKey(w.days.at(-1)!)).toBe("2026-12-06");
+    expect(w.days.length % 7).toBe(0);
+    expect(new Date(w.days[0]!).getDay()).toBe(1);
+  });
+  it("week: seven days from Monday; list: the calendar month", () => {
+    expect(windowFor("week", NOW).days.map(dayKey)).toEqual(["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29"]);
+    const l = windowFor("list", NOW);
+    expect(dayKey(l.days[0]!)).toBe("2026-11-01");
+    expect(l.days).toHaveLength(30);
+  });
+  it("spans a DST change with whole local days", () => {
+    const w = windowFor("month", Date.parse("2026-10-15T12:00:00Z"));
+    const keys = w.days.map(dayKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toContain("2026-10-25");
+  });
+});
+
+describe("moveToDay", () => {
+  it("keeps the brand's wall-clock time across a DST change", () => {
+    // Lisbon: 24 Oct is UTC+1, 26 Oct is UTC+0. 07:00 local stays 07:00 local.
+    const item = makeSchedule({ scheduledAt: "2026-10-24T06:00:00.000Z" });
+    const at = moveToDay(item, Date.parse("2026-10-24T00:00:00+01:00"), Date.parse("2026-10-26T00:00:00Z"));
+    expect(new Date(at).toISOString()).toBe("2026-10-26T07:00:00.000Z");
+  });
+  it("uses the brand's zone, not the viewer's", () => {
+    const ny = { id: "b", slug: "b", name: "B", timezone: "America/New_York", color: "#000000" };
+    const item = makeSchedule({ scheduledAt: "2026-11-10T14:00:00.000Z", brand: ny }); // 09:00 in New York
+    const at = moveToDay(item, Date.parse("2026-11-10T00:00:00Z"), Date.parse("2026-11-11T00:00:00Z"));
+    expect(new Date(at).toISOString()).toBe("2026-11-11T14:00:00.000Z");
+  });
+});
+
+describe("calendar data is keyed by its window", () => {
+  it("never shows the previous month's items after navigating, even when answers arrive out of order", async () => {
+    const nov = makeSchedule({ scheduledAt: "2026-11-26T15:00:00.000Z", title: "November item" });
+    const dec = makeSchedule({ scheduledAt: "2026-12-16T15:00:00.000Z", title: "December item" });
+    const calls: Array<{ from: string; d: ReturnType<typeof deferred<{ schedules: Schedule[] }>> }> = [];
+    const api = fakeApi({
+      listSchedules: (q) => {
+        const d = deferred<{ schedules: Schedule[] }>();
+        calls.push({ from: String(q.from), d });
+        return d.promise;
+      },
+    });
+    const cal = createCalendar(api, { now: () => NOW });
+    void cal.load(); // November
+    cal.go(1); // December, before November answers
+    expect(cal.items.value).toBeNull(); // loading, not November's cells
+    calls[1]!.d.resolve({ schedules: [dec] });
+    await flush();
+    calls[0]!.d.resolve({ schedules: [nov] }); // the late November answer
+    await flush();
+    expect(cal.items.value?.map((i) => i.title)).toEqual(["December item"]);
+    cal.go(-1);
+    expect(cal.items.value).toBeNull();
+    calls[2]!.d.resolve({ schedules: [nov] });
+    await flush();
+    expect(cal.items.value?.map((i) => i.title)).toEqual(["November item"]);
+    expect([...cal.byDay.value.keys()]).toEqual(["2026-11-26"]);
+  });
+});
+
+describe("filters", () => {
+  it("content type All / Reels / Posts, brand and status apply to the fetched window", async () => {
+    const reel = makeSchedule({ scheduledAt: "2026-11-26T07:00:00.000Z", title: "R" });
+    const post = makeSchedule({ scheduledAt: "2026-11-26T08:00:00.000Z", title: "P", variant: "post", contentType: "post", status: "published" });
+    const other = makeSchedule({ scheduledAt: "2026-11-27T08:00:00.000Z", title: "O", brandId: "brd_b" });
+    const listSchedules = vi.fn(async () => ({ schedules: [reel, post, other] }));
+    const cal = createCalendar(fakeApi({ listSchedules }), { now: () => NOW });
+    await cal.load();
+    expect(cal.type.value).toBe("all");
+    expect(cal.items.value?.map((i) => i.title)).toEqual(["R", "P", "O"]);
+    cal.type.value = "post";
+    expect(cal.items.value?.map((i) => i.title)).toEqual(["P"]);
+    cal.type.value = "reel";
+    expect(cal.items.value?.map((i) => i.title)).toEqual(["R", "O"]);
+    cal.brand.value = "brd_b";
+    expect(cal.items.value?.map((i) => i.title)).toEqual(["O"]);
+    cal.type.value = "all";
+    cal.brand.value = "";
+    cal.status.value = "published";
+    expect(cal.items.value?.map((i) => i.title)).toEqual(["P"]);
+    expect(listSchedules).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("moving an item", () => {
+  it("moves at once and stays moved when the server agrees", async () => {
+    const item = makeSchedule({ scheduledAt: "2026-11-26T15:00:00.000Z" });
+    const moved = { ...item, scheduledAt: "2026-11-27T15:00:00.000Z" };
+    let rows = [item];
+    const api = fakeApi({
+      listSchedules: async () => ({ schedules: rows }),
+      moveSchedule: async () => {
+        rows = [moved];
+        return moved;
+      },
+    });
+    const cal = createCalendar(api, { now: () => NOW });
+    await cal.load();
+    const p = cal.move(item, Date.parse(moved.scheduledAt));
+    expect(cal.byDay.value.get("2026-11-27")?.[0]?.scheduleId).toBe(item.scheduleId);
+    expect(await p).toBe(true);
+    await flush();
+    expect(cal.byDay.value.get("2026-11-27")).toHaveLength(1);
+    expect(cal.itemError.value).toBeNull();
+  });
+
+  it("snaps back and keeps the server's 409 message next to the item when the slot is taken", async () => {
+    const item = makeSchedule({ scheduledAt: "2026-11-26T15:00:00.000Z" });
+    const api = fakeApi({
+      listSchedules: async () => ({ schedules: [item] }),
+      moveSchedule: async () => {
+        throw new ApiError(409, "slot_taken", "Acme already has an item at 27 Nov 15:00.");
+      },
+    });
+    const cal = createCalendar(api, { now: () => NOW });
+    await cal.load();
+    expect(await cal.move(item, Date.parse("2026-11-27T15:00:00.000Z"))).toBe(false);
+    expect(cal.byDay.value.get("2026-11-26")?.[0]?.scheduledAt).toBe(item.scheduledAt);
+    expect(cal.byDay.value.get("2026-11-27")).toBeUndefined();
+    expect(cal.itemError.value).toEqual({ scheduleId: item.scheduleId, message: "Acme already has an item at 27 Nov 15:00." });
+  });
+
+  it("drops on a day keep the brand's wall-clock time", async () => {
+    const item = makeSchedule({ scheduledAt: "2026-11-26T15:00:00.000Z" });
+    const moveSchedule = vi.fn(async (_id: string, at: string) => ({ ...item, scheduledAt: at }));
+    const cal = createCalendar(fakeApi({ listSchedules: async () => ({ schedules: [item] }), moveSchedule, brandSlots: async () => ({ slots: [] }) }), {
+      now: () => NOW,
+    });
+    await cal.load();
+    cal.dragStart(item, 0, 0);
+    await cal.dragEnd(`day:${new Date(2026, 10, 28).getTime()}`);
+    expect(moveSchedule).toHaveBeenCalledWith(item.scheduleId, "2026-11-28T15:00:00.000Z");
+  });
+});

@@ -1,0 +1,65 @@
+// Shared fixtures for the web tests: API rows shaped by the contract types,
+// and a fake client that answers from memory.
+import type { Api } from "../../web/src/api/client";
+import type { Job, Schedule } from "../../web/src/api/types";
+
+let n = 0;
+export function makeSchedule(over: Partial<Schedule> & { scheduledAt: string }): Schedule {
+  n++;
+  return {
+    scheduleId: `sch_${n}`,
+    jobId: `GEN-${String(n).padStart(6, "0")}`,
+    brandId: "brd_a",
+    brand: { id: "brd_a", slug: "acme", name: "Acme", timezone: "Europe/Lisbon", color: "#059669" },
+    variant: "light",
+    contentType: "reel",
+    status: "scheduled",
+    createdBy: { kind: "user", id: "usr_1", name: "Ana" },
+    title: `Item ${n}`,
+    caption: null,
+    media: {},
+    deliveries: [],
+    ...over,
+  };
+}
+
+export function makeJob(over: Partial<Job> = {}): Job {
+  n++;
+  return {
+    jobId: `GEN-${String(n).padStart(6, "0")}`,
+    variant: "light",
+    contentType: "reel",
+    status: "completed",
+    title: `Job ${n}`,
+    topic: null,
+    createdAt: "2026-11-20T10:00:00.000Z",
+    createdBy: { kind: "automation", name: "Automation" },
+    category: "to_schedule",
+    platforms: ["sandbox"],
+    outputs: [],
+    ...over,
+  };
+}
+
+/** A fake API: only the methods a test passes exist; calling any other fails the test loudly. */
+export function fakeApi(methods: Partial<Api>): Api {
+  return new Proxy(methods as Api, {
+    get(target, prop) {
+      if (prop in target) return target[prop as keyof Api];
+      if (prop === "then") return undefined;
+      throw new Error(`fake API: unexpected call to ${String(prop)}`);
+    },
+  });
+}
+
+export function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+export const flush = () => new Promise((r) => setTimeout(r, 0));

@@ -1,0 +1,142 @@
+// The shell: header with navigation, workspace switcher and sign-out; the
+// network banner; the routed page.
+import type { ComponentChildren } from "preact";
+import { useEffect, useErrorBoundary, useState } from "preact/hooks";
+import { Alert, Spinner } from "./components/ui";
+import type { AppState } from "./state/app";
+import { AppContext } from "./state/app";
+import { matchRoute } from "./state/router";
+import { AutomationPage } from "./pages/AutomationPage";
+import { BrandsPage } from "./pages/BrandsPage";
+import { CalendarPage } from "./pages/CalendarPage";
+import { JobDetailPage } from "./pages/JobDetailPage";
+import { JobsPage } from "./pages/JobsPage";
+import { SignInPage } from "./pages/SignInPage";
+
+const NAV = [
+  { href: "/calendar", label: "Calendar", match: ["calendar"] },
+  { href: "/jobs", label: "Jobs", match: ["jobs", "job"] },
+  { href: "/brands", label: "Brands", match: ["brands"] },
+  { href: "/automation", label: "Automation", match: ["automation"] },
+];
+
+export function App({ app }: { app: AppState }) {
+  const { session, router, network } = app;
+  const [bootError, setBootError] = useState<string | null>(null);
+  useEffect(() => {
+    const boot = () =>
+      session.refresh().then(
+        () => setBootError(null),
+        (err: Error) => setBootError(err.message),
+      );
+    void boot();
+    // Started offline: try again as soon as the server answers.
+    return network.onReconnect(() => session.me.peek() === undefined && void boot());
+  }, []);
+  const me = session.me.value;
+  const route = matchRoute(router.path.value);
+
+  useEffect(() => {
+    if (me && route.name === "signin") router.navigate("/calendar", { replace: true });
+  }, [me, route.name]);
+
+  let body;
+  if (me === undefined) {
+    body = network.offline.value ? null : bootError ? <Alert>{bootError}</Alert> : <Spinner />;
+  } else if (me === null) {
+    body = <SignInPage session={session} />;
+  } else {
+    const page =
+      route.name === "calendar" || route.name === "signin" ? (
+        <CalendarPage app={app} />
+      ) : route.name === "jobs" ? (
+        <JobsPage app={app} />
+      ) : route.name === "job" ? (
+        <JobDetailPage app={app} jobId={route.jobId} />
+      ) : route.name === "brands" ? (
+        <BrandsPage app={app} brandId={route.brandId} />
+      ) : route.name === "automation" ? (
+        <AutomationPage app={app} />
+      ) : (
+        <div class="page">
+          <h1>Page not found</h1>
+          <p>
+            <a href="/calendar">Go to the calendar</a>
+          </p>
+        </div>
+      );
+    body = (
+      <>
+        <header class="topbar">
+          <a class="skip" href="#main">
+            Skip to content
+          </a>
+          <a href="/calendar" class="logo">
+            Brandcast
+          </a>
+          <nav aria-label="Main">
+            {NAV.map((n) => (
+              <a key={n.href} href={n.href} aria-current={n.match.includes(route.name) ? "page" : undefined}>
+                {n.label}
+              </a>
+            ))}
+          </nav>
+          <div class="account">
+            <label class="sr-only" for="ws-switch">
+              Workspace
+            </label>
+            <select id="ws-switch" value={me.currentWorkspaceId} onChange={(e) => session.switchWorkspace(e.currentTarget.value)}>
+              {me.workspaces.map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.name} ({w.role})
+                </option>
+              ))}
+            </select>
+            <span class="user" title={me.user.email}>
+              {me.user.name ?? me.user.email}
+            </span>
+            <button type="button" class="btn btn-small" onClick={() => session.signOut()}>
+              Sign out
+            </button>
+          </div>
+        </header>
+        <main id="main" key={me.currentWorkspaceId}>
+          <PageBoundary key={router.path.value}>{page}</PageBoundary>
+        </main>
+      </>
+    );
+  }
+
+  return (
+    <AppContext.Provider value={app}>
+      <div class="app" onClick={router.onLinkClick as unknown as (e: MouseEvent) => void}>
+        {network.offline.value && (
+          <div class="net-banner" role="alert">
+            Can't reach Brandcast. Your changes are safe; we'll retry automatically.
+            <button type="button" class="btn btn-small" disabled={network.retrying.value} onClick={() => network.retryNow()}>
+              {network.retrying.value ? "Retrying…" : "Retry now"}
+            </button>
+          </div>
+        )}
+        {body}
+      </div>
+    </AppContext.Provider>
+  );
+}
+
+/** A page that throws while rendering shows what happened, not a blank screen. */
+function PageBoundary({ children }: { children: ComponentChildren }) {
+  const [error, reset] = useErrorBoundary((err: unknown) => console.error(JSON.stringify({ message: "render failed", error: String(err) })));
+  if (error)
+    return (
+      <div class="page">
+        <Alert>
+          This page hit a problem: {String((error as Error).message ?? error)}{" "}
+          <button type="button" class="link" onClick={reset}>
+            Try again
+          </button>
+        </Alert>
+      </div>
+    );
+  return <>{children}</>;
+}

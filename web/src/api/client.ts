@@ -1,0 +1,177 @@
+// The one typed API client (API.md). Every response type comes from the
+// Worker's zod schemas via ./types. Errors become values: `ApiError` carries
+// the server's code and words; `NetworkError` means the request never got an
+// answer, which the shell turns into a retry banner.
+import type {
+  AccountInput,
+  ApiErrorBody,
+  AuthResult,
+  AutomationSettingsInput,
+  AutomationState,
+  Brand,
+  BrandCreateInput,
+  BrandUpdateInput,
+  GridSlotRow,
+  Job,
+  JobCreateInput,
+  JobListQuery,
+  LoginInput,
+  Me,
+  Output,
+  OutputUpdateInput,
+  Platform,
+  Run,
+  RunKind,
+  Schedule,
+  ScheduleListQuery,
+  SignupInput,
+} from "./types";
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  /** Field → message from zod issues (`details: [{path, message}]`), for errors shown next to inputs. */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (Array.isArray(this.details)) {
+      for (const issue of this.details as Array<{ path?: unknown; message?: unknown }>) {
+        const path = Array.isArray(issue.path) ? issue.path.join(".") : String(issue.path ?? "");
+        if (path && typeof issue.message === "string" && !(path in out)) out[path] = issue.message;
+      }
+    }
+    return out;
+  }
+}
+
+export class NetworkError extends Error {
+  override readonly name = "NetworkError";
+  constructor() {
+    super("Can't reach the server. Check your connection; we'll keep trying.");
+  }
+}
+
+export interface ClientHooks {
+  /** Called with every 401 from an authenticated route: the session ended. */
+  onUnauthenticated?: () => void;
+  /** Called when a request got no answer at all, and again when one got through. */
+  onConnectivity?: (online: boolean) => void;
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; hooks?: ClientHooks } = {}) {
+  const baseUrl = options.baseUrl ?? "";
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const hooks = options.hooks ?? {};
+  let workspaceId: string | null = null;
+
+  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    let url = baseUrl + path;
+    if (query) {
+      const qs = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") qs.set(k, String(v));
+      const s = qs.toString();
+      if (s) url += `?${s}`;
+    }
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (workspaceId) headers["X-Workspace"] = workspaceId;
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "same-origin",
+      });
+    } catch {
+      hooks.onConnectivity?.(false);
+      throw new NetworkError();
+    }
+    hooks.onConnectivity?.(true);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let data: unknown = undefined;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      // A proxy's HTML error page, for instance: fall through to a generic error.
+    }
+    if (!res.ok) {
+      const err = (data as ApiErrorBody | undefined)?.error;
+      if (res.status === 401 && !path.startsWith("/api/auth/")) hooks.onUnauthenticated?.();
+      throw new ApiError(
+        res.status,
+        err?.code ?? "http_" + res.status,
+        err?.message ?? (res.status >= 500 ? "The server had a problem. Try again in a moment." : `Request failed (${res.status}).`),
+        err?.details,
+      );
+    }
+    return data as T;
+  }
+
+  const get = <T>(path: string, query?: Query) => request<T>("GET", path, undefined, query);
+  const post = <T>(path: string, body?: unknown) => request<T>("POST", path, body ?? {});
+  const patch = <T>(path: string, body: unknown) => request<T>("PATCH", path, body);
+  const put = <T>(path: string, body: unknown) => request<T>("PUT", path, body);
+  const del = (path: string) => request<void>("DELETE", path);
+  const e = encodeURIComponent;
+
+  return {
+    setWorkspace(id: string | null) {
+      workspaceId = id;
+    },
+    get workspace() {
+      return workspaceId;
+    },
+
+    health: () => get<{ ok: true; version: string }>("/api/health"),
+    signup: (input: SignupInput) => post<AuthResult>("/api/auth/signup", input),
+    login: (input: LoginInput) => post<AuthResult>("/api/auth/login", input),
+    logout: () => post<void>("/api/auth/logout"),
+    me: () => get<Me>("/api/me"),
+
+    listBrands: () => get<{ brands: Brand[] }>("/api/brands"),
+    createBrand: (input: BrandCreateInput) => post<Brand>("/api/brands", input),
+    updateBrand: (id: string, input: BrandUpdateInput) => patch<Brand>(`/api/brands/${e(id)}`, input),
+    deleteBrand: (id: string) => del(`/api/brands/${e(id)}`),
+    connectAccount: (brandId: string, platform: Platform, input: AccountInput) =>
+      put<unknown>(`/api/brands/${e(brandId)}/accounts/${platform}`, input),
+    disconnectAccount: (brandId: string, platform: Platform) => del(`/api/brands/${e(brandId)}/accounts/${platform}`),
+    brandSlots: (brandId: string, from: string, to: string) =>
+      get<{ slots: GridSlotRow[] }>(`/api/brands/${e(brandId)}/slots`, { from, to }),
+
+    createJob: (input: JobCreateInput) => post<Job>("/api/jobs", input),
+    listJobs: (query: JobListQuery = {}) => get<{ jobs: Job[]; nextCursor: string | null }>("/api/jobs", query as Query),
+    getJob: (jobId: string) => get<Job>(`/api/jobs/${e(jobId)}`),
+    scheduleOutput: (jobId: string, brandId: string, at?: string) =>
+      post<Schedule>(`/api/jobs/${e(jobId)}/outputs/${e(brandId)}/schedule`, at ? { at } : {}),
+    scheduleAll: (jobId: string) => post<{ schedules: Schedule[] }>(`/api/jobs/${e(jobId)}/schedule-all`),
+    updateOutput: (jobId: string, brandId: string, input: OutputUpdateInput) =>
+      patch<Output>(`/api/jobs/${e(jobId)}/outputs/${e(brandId)}`, input),
+    retryJob: (jobId: string) => post<Job>(`/api/jobs/${e(jobId)}/retry`),
+
+    listSchedules: (query: ScheduleListQuery) => get<{ schedules: Schedule[] }>("/api/schedules", query as Query),
+    getSchedule: (id: string) => get<Schedule>(`/api/schedules/${e(id)}`),
+    moveSchedule: (id: string, scheduledAt: string) => patch<Schedule>(`/api/schedules/${e(id)}`, { scheduledAt }),
+    unschedule: (id: string) => del(`/api/schedules/${e(id)}`),
+    retrySchedule: (id: string) => post<Schedule>(`/api/schedules/${e(id)}/retry`),
+    publishNow: (id: string) => post<Schedule>(`/api/schedules/${e(id)}/publish-now`),
+
+    automation: () => get<AutomationState>("/api/automation"),
+    pauseAutomation: () => post<unknown>("/api/automation/pause"),
+    resumeAutomation: () => post<unknown>("/api/automation/resume"),
+    updateAutomation: (input: AutomationSettingsInput) => patch<unknown>("/api/automation", input),
+    runPass: (pass: RunKind) => post<Run>("/api/automation/run", { pass }),
+  };
+}
+
+export type Api = ReturnType<typeof createClient>;

@@ -1,0 +1,139 @@
+// The item panel: media, caption, per-platform delivery status, and actions.
+// Errors from an action appear right under the actions, in the server's words.
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { Schedule } from "../../api/types";
+import type { CalendarModel } from "../../state/calendar";
+import { formatDateTime, formatInZone, fromInputValue, toInputValue, viewerZone } from "../../state/time";
+import { CreatorTag, InlineError, StatusBadge, TypeIcon, contentLabel } from "../ui";
+import { MediaPreview } from "../MediaPreview";
+
+export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Schedule; canEdit: boolean }) {
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const at = Date.parse(item.scheduledAt);
+  const [when, setWhen] = useState(toInputValue(at));
+  const busy = cal.busy.value;
+  const err = cal.itemError.value?.scheduleId === item.scheduleId ? cal.itemError.value.message : null;
+  const id = item.scheduleId;
+
+  useEffect(() => setWhen(toInputValue(at)), [at]);
+  useEffect(() => {
+    closeRef.current?.focus();
+    const chipSelector = `[data-id="${CSS.escape(id)}"]`;
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && cal.select(null);
+    window.addEventListener("keydown", onKey);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      document.querySelector<HTMLElement>(chipSelector)?.focus();
+    };
+  }, [id]);
+
+  const started = item.status !== "scheduled" && item.status !== "missed";
+  return (
+    <aside class="panel" aria-labelledby="panel-title" style={{ "--brand": item.brand.color }}>
+      <div class="panel-head">
+        <div>
+          <p class="panel-brand">
+            <span class="swatch" aria-hidden="true" />
+            {item.brand.name} · <TypeIcon variant={item.variant} /> {contentLabel(item.contentType)}
+            {item.variant !== "post" ? ` (${item.variant})` : ""}
+          </p>
+          <h2 id="panel-title">{item.title ?? "Untitled"}</h2>
+        </div>
+        <button ref={closeRef} type="button" class="icon-btn" onClick={() => cal.select(null)} aria-label="Close panel">
+          ✕
+        </button>
+      </div>
+      <dl class="facts">
+        <dt>When</dt>
+        <dd>
+          <span title={formatInZone(at, item.brand.timezone)}>{formatDateTime(at)}</span>
+          <span class="muted"> · brand time {formatInZone(at, item.brand.timezone)}</span>
+        </dd>
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={item.status} />
+        </dd>
+        <dt>Created by</dt>
+        <dd>
+          <CreatorTag creator={item.createdBy} />
+        </dd>
+        <dt>Job</dt>
+        <dd>
+          <a href={`/jobs/${encodeURIComponent(item.jobId)}`}>{item.jobId}</a>
+        </dd>
+      </dl>
+
+      <MediaPreview media={item.media} contentType={item.contentType} title={item.title} />
+
+      {item.caption && (
+        <section>
+          <h3>Caption</h3>
+          <p class="caption">{item.caption}</p>
+        </section>
+      )}
+
+      <section>
+        <h3>Platforms</h3>
+        {item.deliveries.length === 0 ? (
+          <p class="muted">No platform deliveries yet. Connect an account on the Brands page.</p>
+        ) : (
+          <ul class="deliveries">
+            {item.deliveries.map((d) => (
+              <li key={d.platform}>
+                <span class="platform">{d.platform}</span>
+                <StatusBadge status={d.status} />
+                {d.attempts > 0 && <span class="muted">{d.attempts} attempt{d.attempts === 1 ? "" : "s"}</span>}
+                {d.permalink && (
+                  <a href={d.permalink} target="_blank" rel="noreferrer">
+                    View post
+                  </a>
+                )}
+                {d.error && <p class={d.status === "skipped" ? "muted delivery-note" : "inline-error"}>{d.error}</p>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {canEdit && (
+        <section class="actions">
+          <h3>Actions</h3>
+          <form
+            class="move-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const t = fromInputValue(when);
+              if (t !== null) void cal.move(item, t);
+            }}
+          >
+            <label for="move-at">New time ({viewerZone()})</label>
+            <div class="row-inline">
+              <input id="move-at" type="datetime-local" value={when} onInput={(e) => setWhen(e.currentTarget.value)} disabled={started} />
+              <button type="submit" class="btn" disabled={started || busy === `${id}:move`}>
+                Move
+              </button>
+            </div>
+          </form>
+          <div class="btn-row">
+            {(item.status === "failed" || item.status === "partial") && (
+              <button type="button" class="btn" disabled={busy !== null} onClick={() => cal.retry(item)}>
+                Retry failed platforms
+              </button>
+            )}
+            {(item.status === "scheduled" || item.status === "missed") && (
+              <button type="button" class="btn" disabled={busy !== null} onClick={() => cal.publishNow(item)}>
+                Publish now
+              </button>
+            )}
+            {!started && (
+              <button type="button" class="btn btn-danger" disabled={busy !== null} onClick={() => cal.unschedule(item)}>
+                Unschedule
+              </button>
+            )}
+          </div>
+          <InlineError message={err} />
+        </section>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,62 @@
+// The Automation page: paused or running, burst time and zone, last and next
+// runs, the recent run log, and "run now" per pass (owners only).
+import { batch, signal } from "@preact/signals";
+import type { Api } from "../api/client";
+import type { AutomationSettingsInput, AutomationState, Run, RunKind } from "../api/types";
+import { messageOf } from "./calendar";
+
+export const PASSES: Array<{ id: RunKind; label: string; help: string }> = [
+  { id: "catchup", label: "Catch-up", help: "Schedule every ready, unscheduled output into its brand's next free slot." },
+  { id: "burst", label: "Burst", help: "Write today's proposals and start generation (once per local day)." },
+  { id: "healing", label: "Healing", help: "Retry stuck generation and resolve stale publishing." },
+  { id: "dispatch", label: "Dispatch", help: "Send due items to their platforms now." },
+];
+
+export function createAutomation(api: Api) {
+  const state = signal<AutomationState | null>(null);
+  const error = signal<string | null>(null);
+  const errors = signal<Record<string, string>>({});
+  const busy = signal<string | null>(null);
+  const lastRun = signal<Run | null>(null);
+
+  async function load() {
+    try {
+      const s = await api.automation();
+      batch(() => {
+        state.value = s;
+        error.value = null;
+      });
+    } catch (err) {
+      error.value = messageOf(err);
+    }
+  }
+
+  async function act(key: string, fn: () => Promise<unknown>) {
+    const { [key]: _, ...rest } = errors.peek();
+    batch(() => {
+      busy.value = key;
+      errors.value = rest;
+    });
+    try {
+      return await fn();
+    } catch (err) {
+      errors.value = { ...errors.peek(), [key]: messageOf(err) };
+      return null;
+    } finally {
+      busy.value = null;
+      await load();
+    }
+  }
+
+  return {
+    state, error, errors, busy, lastRun, load,
+    setPaused: (paused: boolean) => act("toggle", () => (paused ? api.pauseAutomation() : api.resumeAutomation())),
+    save: (input: AutomationSettingsInput) => act("settings", () => api.updateAutomation(input)),
+    run: async (pass: RunKind) => {
+      const r = await act(`run:${pass}`, () => api.runPass(pass));
+      if (r) lastRun.value = r as Run;
+    },
+  };
+}
+
+export type AutomationModel = ReturnType<typeof createAutomation>;
