@@ -24,6 +24,9 @@ export default defineConfig({
                   SESSION_SECRET: "test-session-secret",
                   TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
                 },
+                // Tests deliver queue batches themselves (createMessageBatch), so
+                // nothing renders media in the background behind their backs.
+                queueConsumers: {},
               },
             }),
           ],
