@@ -16,6 +16,10 @@ export function createApp() {
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return c.json(errorBody(err), err.status);
+    // Two requests racing past a "does it exist?" check: the UNIQUE constraint decides, and that is a conflict.
+    if (/UNIQUE constraint failed/.test(String((err as Error).message ?? err))) {
+      return c.json(errorBody(new ApiError(409, "conflict", "That already exists (another request created it at the same moment).")), 409);
+    }
     // Unknown errors are logged once, structured, and become a generic 500.
     console.error(JSON.stringify({ message: "unhandled error", error: String(err), stack: (err as Error).stack, url: c.req.url }));
     return c.json({ error: { code: "internal", message: "Something went wrong on our side." } }, 500);

@@ -84,10 +84,16 @@ export async function createApiToken(db: Db, workspaceId: string, userId: string
 
 export async function resolveApiToken(db: Db, token: string) {
   const row = await db
-    .select({ id: apiTokens.id, userId: apiTokens.userId, workspaceId: apiTokens.workspaceId, name: users.name })
+    .select({ id: apiTokens.id, userId: apiTokens.userId, workspaceId: apiTokens.workspaceId, name: users.name, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.tokenHash, await sha256(token)))
     .get();
-  return row ?? null;
+  if (!row) return null;
+  // Recorded at minute resolution: one write per token per minute, not per request.
+  const now = Date.now();
+  if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) {
+    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
+  }
+  return row;
 }

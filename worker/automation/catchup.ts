@@ -20,15 +20,25 @@ export async function runCatchup(env: Env, workspaceId: string, limit: number): 
   const more = rows.results.length > limit;
   const work = rows.results.slice(0, limit);
   const byBrand = new Map<string, string[]>();
-  for (const r of work) byBrand.set(r.brand_id, [...(byBrand.get(r.brand_id) ?? []), r.id]);
+  for (const r of work) {
+    const ids = byBrand.get(r.brand_id);
+    if (ids) ids.push(r.id);
+    else byBrand.set(r.brand_id, [r.id]);
+  }
 
   const counts: RunCounts = { processed: work.length, succeeded: 0, failed: 0, remaining: 0 };
   const errors: string[] = [];
   const unbookable: string[] = [];
   const brands = [...byBrand.entries()];
-  for (let i = 0; i < brands.length; i += PARALLEL_BRANDS) {
-    await Promise.all(
-      brands.slice(i, i + PARALLEL_BRANDS).map(async ([brandId, outputIds]) => {
+  // A pool of PARALLEL_BRANDS lanes, each taking the next brand as soon as its
+  // last one answers (fixed groups waited for each group's slowest brand). After
+  // a failure no lane starts another brand, as before.
+  let next = 0;
+  let stop = false;
+  const lane = async () => {
+    while (!stop && next < brands.length) {
+      const [brandId, outputIds] = brands[next++]!;
+      try {
         const results = await brandScheduler(env, brandId).book({
           workspaceId,
           brandId,
@@ -44,9 +54,13 @@ export async function runCatchup(env: Env, workspaceId: string, limit: number): 
             if (errors.length < 3) errors.push(`${r.code}: ${r.message}`);
           }
         }
-      }),
-    );
-  }
+      } catch (e) {
+        stop = true;
+        throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_BRANDS, brands.length) }, lane));
   // Rotate outputs that could not be booked (full horizon) to the back, so they never starve the rest.
   for (let i = 0; i < unbookable.length; i += 90) {
     const ids = unbookable.slice(i, i + 90);

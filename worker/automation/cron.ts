@@ -2,6 +2,7 @@
 // pass is keyed by its 10-minute window, so a duplicate firing does nothing.
 import type { Env } from "../env";
 import { burstDue } from "./burst";
+import { numberVar } from "../lib/time";
 import { runPass } from "./passes";
 
 export const TEN_MINUTE_CRON = "*/10 * * * *";
@@ -13,11 +14,14 @@ function windowKey(scheduledTime: number): string {
 
 /** Workspaces with work for a pass; bounded so one invocation stays inside Workers' limits. */
 async function workspacesNeeding(env: Env, kind: "catchup" | "healing"): Promise<string[]> {
+  // Longest-waiting first, so a workspace whose outputs cannot be booked never starves the others.
   const sql =
     kind === "catchup"
-      ? `SELECT DISTINCT o.workspace_id AS id FROM job_outputs o LEFT JOIN schedules s ON s.output_id = o.id
-         WHERE o.status = 'ready' AND o.hold = 0 AND s.id IS NULL LIMIT 50`
-      : `SELECT DISTINCT workspace_id AS id FROM job_outputs WHERE status IN ('pending','generating') LIMIT 50`;
+      ? `SELECT o.workspace_id AS id FROM job_outputs o LEFT JOIN schedules s ON s.output_id = o.id
+         WHERE o.status = 'ready' AND o.hold = 0 AND s.id IS NULL
+         GROUP BY o.workspace_id ORDER BY MIN(o.updated_at) LIMIT 50`
+      : `SELECT workspace_id AS id FROM job_outputs WHERE status IN ('pending','generating')
+         GROUP BY workspace_id ORDER BY MIN(updated_at) LIMIT 50`;
   const rows = await env.DB.prepare(sql).all<{ id: string }>();
   return rows.results.map((r) => r.id);
 }
@@ -26,10 +30,14 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   if (controller.cron !== TEN_MINUTE_CRON) return; // the per-minute dispatch arrives with publishing
   const key = windowKey(controller.scheduledTime);
   await burstCheck(env, controller.scheduledTime);
-  for (const kind of ["healing", "catchup"] as const) {
-    for (const ws of await workspacesNeeding(env, kind)) {
-      await runPass(env, ws, kind, "cron", key);
-    }
+  for (const ws of await workspacesNeeding(env, "healing")) await runPass(env, ws, "healing", "cron", key);
+  // One catch-up budget per invocation, shared by all workspaces: the backlog
+  // left over is picked up by the next invocation (Workers limit subrequests).
+  let budget = numberVar(env.CATCHUP_BATCH, 500);
+  for (const ws of await workspacesNeeding(env, "catchup")) {
+    if (budget <= 0) break;
+    const run = await runPass(env, ws, "catchup", "cron", key, budget);
+    budget -= run?.counts.processed ?? 0;
   }
 }
 

@@ -6,27 +6,35 @@ import { runCatchup } from "./catchup";
 import { runHealing } from "./healing";
 import { claimRun, finishRun, type RunCounts, type RunKind } from "./runs";
 
-export type PassRunner = (env: Env, workspaceId: string, runKey: string) => Promise<RunCounts>;
+/** `budget` caps the work of this run (outputs for catch-up); a cron invocation shares one budget across workspaces. */
+export type PassRunner = (env: Env, workspaceId: string, runKey: string, budget: number) => Promise<RunCounts>;
 
 export const PASSES: Partial<Record<RunKind, PassRunner>> = {
-  catchup: (env, ws) => runCatchup(env, ws, numberVar(env.CATCHUP_BATCH, 500)),
+  catchup: (env, ws, _key, budget) => runCatchup(env, ws, budget),
   healing: (env, ws) => runHealing(env, ws),
   burst: (env, ws, runKey) => runBurst(env, ws, runKey),
 };
 
-/** Claims `runKey`, runs the pass, records the counts. Returns the run id, or null if already claimed. */
-export async function runPass(env: Env, workspaceId: string, kind: RunKind, trigger: "cron" | "manual", runKey: string) {
+/** Claims `runKey`, runs the pass, records the counts. Returns the run, or null if already claimed. */
+export async function runPass(
+  env: Env,
+  workspaceId: string,
+  kind: RunKind,
+  trigger: "cron" | "manual",
+  runKey: string,
+  budget = numberVar(env.CATCHUP_BATCH, 500),
+): Promise<{ runId: string; counts: RunCounts } | null> {
   const runner = PASSES[kind];
   if (!runner) return null;
   const runId = await claimRun(env.DB, workspaceId, kind, runKey, trigger);
   if (!runId) return null;
   let counts: RunCounts;
   try {
-    counts = await runner(env, workspaceId, runKey);
+    counts = await runner(env, workspaceId, runKey, budget);
   } catch (err) {
     console.error(JSON.stringify({ message: "automation pass failed", kind, workspaceId, error: String(err) }));
     counts = { processed: 0, succeeded: 0, failed: 0, remaining: 0, error: err instanceof Error ? err.message : String(err) };
   }
   await finishRun(env.DB, runId, counts);
-  return runId;
+  return { runId, counts };
 }

@@ -6,7 +6,13 @@ import { isValidTimeZone } from "../scheduling/zoned-time";
 import { PLATFORMS, VARIANTS } from "../scheduling/variants";
 
 export const hhmm = z.string().regex(/^([01]\d|2[0-3]):([0-5]\d)$/, "Use 24-hour HH:MM, e.g. 08:00.");
-export const timeZone = z.string().min(1).max(64).refine(isValidTimeZone, "Not an IANA time zone, e.g. Europe/Lisbon.");
+export const timeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isValidTimeZone, "Not an IANA time zone, e.g. Europe/Lisbon.")
+  // Store the canonical spelling ("europe/lisbon" → "Europe/Lisbon").
+  .transform((tz) => new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone);
 export const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "Use a hex colour like #1a2b3c.");
 export const isoInstant = z.iso.datetime({ offset: true, message: "Use an ISO-8601 time, e.g. 2026-11-25T12:00:00.000Z." });
 export const variant = z.enum(VARIANTS);

@@ -59,6 +59,6 @@ export const automationRoutes = new Hono<AppEnv>()
     const { pass } = await readJson(c, runInput);
     if (!PASSES[pass]) throw conflict("wrong_state", `The ${pass} pass is not available in this deployment yet.`);
     const ws = c.get("actor").workspaceId;
-    const runId = await runPass(c.env, ws, pass, "manual", `manual:${newId("m")}`);
-    return c.json(await getRun(c.env.DB, ws, runId!));
+    const result = await runPass(c.env, ws, pass, "manual", `manual:${newId("m")}`);
+    return c.json(await getRun(c.env.DB, ws, result!.runId));
   });
