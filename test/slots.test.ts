@@ -1,7 +1,7 @@
 // Slot arithmetic (DESIGN.md §4, REGRESSIONS #10, #13): wall-clock grids in
 // the brand's zone, DST-correct, never the process zone.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SLOTS, nextFreeSlot, slotsBetween, slotsOnDate, type BrandGrid } from "../worker/scheduling/slot-grid";
+import { DaySlotCache, DEFAULT_SLOTS, nextFreeSlot, slotsBetween, slotsOnDate, type BrandGrid } from "../worker/scheduling/slot-grid";
 import { fromLocal, offsetAt, toLocal } from "../worker/scheduling/zoned-time";
 
 const HOUR = 3_600_000;
@@ -122,5 +122,25 @@ describe("nextFreeSlot", () => {
       got.push(s.local);
     }
     expect(got).toEqual(["2026-03-06 08:00", "2026-03-06 14:00", "2026-03-07 08:00", "2026-03-07 14:00", "2026-03-08 08:00", "2026-03-08 14:00"]);
+  });
+
+  it("gives the same answers through the day cache as without it, across DST changes", () => {
+    const cache = new DaySlotCache(64);
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (const timezone of ["Europe/Lisbon", "America/New_York", "Asia/Kolkata"]) {
+      const grid: BrandGrid = { timezone, slots: DEFAULT_SLOTS, scheduleOffset: 1 };
+      const days = cache.for(`${timezone}|1|default`);
+      const start = utc("2026-03-01T00:00:00Z");
+      const taken = new Set<number>();
+      for (let i = 0; i < 300; i++) {
+        const earliest = start + Math.floor(rand() * 60) * 24 * HOUR;
+        const variant = (["light", "dark", "post"] as const)[i % 3]!;
+        const plain = nextFreeSlot(grid, variant, taken, earliest, earliest + 30 * 24 * HOUR);
+        const cached = nextFreeSlot(grid, variant, taken, earliest, earliest + 30 * 24 * HOUR, days);
+        expect(cached).toEqual(plain);
+        if (plain) taken.add(plain.at);
+      }
+    }
   });
 });

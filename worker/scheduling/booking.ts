@@ -5,9 +5,8 @@
 import { brandGrid } from "../services/brands";
 import { newId } from "../lib/ids";
 import { DAY, MINUTE } from "../lib/time";
-import { slotAccepts, slotsOnDate, type BrandGrid, type GridSlot } from "./slot-grid";
+import { DaySlotCache, nextFreeSlot } from "./slot-grid";
 import { contentTypeOf, type Platform, type Variant } from "./variants";
-import { addDays, toLocal } from "./zoned-time";
 
 export type BookingError = { ok: false; outputId: string; status: 404 | 409 | 422; code: string; message: string };
 export type Booked = { ok: true; outputId: string; scheduleId: string; scheduledAt: number };
@@ -43,44 +42,8 @@ interface OutputRow {
   schedule_id: string | null;
 }
 
-/**
- * A grid day's slots, memoised per isolate. `slotsOnDate` is pure in (grid, local
- * date) but costs a few dozen Intl calls per day, and `nextFreeSlot` recomputes
- * every day from now up to the first free slot on each call: a brand with a
- * week booked paid ~1,500 Intl calls per booking (~5–10 ms CPU), the bulk of
- * catch-up's time. The key carries everything the day depends on, so an edited
- * grid, zone or offset simply misses.
- */
-const gridDays = new Map<string, GridSlot[]>();
-const GRID_DAYS_MAX = 4_096;
-
-function daySlots(grid: BrandGrid, gridKey: string, date: { year: number; month: number; day: number }): GridSlot[] {
-  const key = `${gridKey}|${date.year}-${date.month}-${date.day}`;
-  let slots = gridDays.get(key);
-  if (!slots) {
-    slots = slotsOnDate(grid, date);
-    if (gridDays.size >= GRID_DAYS_MAX) gridDays.delete(gridDays.keys().next().value!);
-    gridDays.set(key, slots);
-  }
-  return slots;
-}
-
-/**
- * `nextFreeSlot` (slot-grid.ts) over memoised days: the same walk — from the
- * local day before `earliest`, each day's slots in order, `null` at the first
- * slot at or past `horizonEnd` — with identical results.
- */
-function nextFreeSlotMemo(grid: BrandGrid, gridKey: string, variant: Variant, taken: ReadonlySet<number>, earliest: number, horizonEnd: number): GridSlot | null {
-  let date = addDays(toLocal(earliest, grid.timezone), -1);
-  for (let i = 0; i < 400; i++) {
-    for (const s of daySlots(grid, gridKey, date)) {
-      if (s.at >= horizonEnd) return null;
-      if (s.at >= earliest && slotAccepts(s, variant) && !taken.has(s.at)) return s;
-    }
-    date = addDays(date, 1);
-  }
-  return null;
-}
+/** Grid days are pure in (grid, date) and cost dozens of Intl calls each: cache them per isolate. */
+const gridDays = new DaySlotCache();
 
 function fail(outputId: string, status: BookingError["status"], code: string, message: string): BookingError {
   return { ok: false, outputId, status, code, message };
@@ -121,7 +84,6 @@ export async function bookOutputs(d1: D1Database, req: BookRequest, policy: Book
   const connected = new Set((accountsRes!.results as Array<{ platform: Platform }>).map((a) => a.platform));
 
   const grid = brandGrid(brand);
-  const gridKey = `${brand.timezone}|${brand.scheduleOffset}|${brand.slots}`;
   const results: BookingResult[] = [];
   const writes: D1PreparedStatement[] = [];
   const seen = new Set<string>();
@@ -163,7 +125,7 @@ export async function bookOutputs(d1: D1Database, req: BookRequest, policy: Book
         continue;
       }
     } else {
-      const slot = nextFreeSlotMemo(grid, gridKey, o.variant, taken, earliest, horizonEnd);
+      const slot = nextFreeSlot(grid, o.variant, taken, earliest, horizonEnd, gridDays.for(`${brand.timezone}|${brand.scheduleOffset}|${brand.slots}`));
       if (!slot) {
         results.push(
           fail(outputId, 409, "horizon_full", `No free ${o.variant} slot in the next ${Math.round(policy.horizonMs / DAY)} days.`),

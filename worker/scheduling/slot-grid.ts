@@ -91,6 +91,34 @@ export function slotAccepts(slot: GridSlot, variant: Variant): boolean {
   return contentTypeOf(variant) === slot.kind && (slot.kind === "post" || slot.variant === variant);
 }
 
+type CivilDate = { year: number; month: number; day: number };
+export type DaySlots = (grid: BrandGrid, date: CivilDate) => GridSlot[];
+
+/**
+ * Memoises `slotsOnDate` per grid. Without it every booking rebuilds each day
+ * from now to the first free slot (~1,500 Intl calls for a brand booked a week
+ * ahead); the key carries everything a day depends on, so an edited grid,
+ * zone or offset simply misses.
+ */
+export class DaySlotCache {
+  private readonly days = new Map<string, GridSlot[]>();
+  constructor(private readonly max = 4_096) {}
+
+  /** A `DaySlots` for one grid, identified by `gridKey` (zone, offset and slot config). */
+  for(gridKey: string): DaySlots {
+    return (grid, date) => {
+      const key = `${gridKey}|${date.year}-${date.month}-${date.day}`;
+      let slots = this.days.get(key);
+      if (!slots) {
+        slots = slotsOnDate(grid, date);
+        if (this.days.size >= this.max) this.days.delete(this.days.keys().next().value!);
+        this.days.set(key, slots);
+      }
+      return slots;
+    };
+  }
+}
+
 /**
  * The earliest grid slot that is at or after `earliest`, before `horizonEnd`,
  * accepts `variant`, and is not in `taken`. `null` when the horizon is full:
@@ -102,11 +130,11 @@ export function nextFreeSlot(
   taken: ReadonlySet<number>,
   earliest: number,
   horizonEnd: number,
+  daySlots: DaySlots = slotsOnDate,
 ): GridSlot | null {
-  let date = toLocal(earliest, grid.timezone) as { year: number; month: number; day: number };
-  date = addDays(date, -1);
+  let date: CivilDate = addDays(toLocal(earliest, grid.timezone), -1);
   for (let i = 0; i < 400; i++) {
-    const day = slotsOnDate(grid, date);
+    const day = daySlots(grid, date);
     for (const s of day) {
       if (s.at >= horizonEnd) return null;
       if (s.at >= earliest && slotAccepts(s, variant) && !taken.has(s.at)) return s;
