@@ -1,35 +1,42 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
-// Two projects: `worker` runs inside workerd against real (local) D1, Durable
-// Objects, Queues and R2; `e2e` runs in Node and drives Chromium against
-// `wrangler dev`.
+// Projects: `worker` runs inside workerd against real (local) D1, Durable
+// Objects, Queues and R2; `media-node` checks videos with ffmpeg; `web` tests
+// components in happy-dom; `e2e` drives Chromium against `wrangler dev`;
+// `bench` measures (npm run bench only).
 const migrations = await readD1Migrations("./migrations");
 // The `bench` project takes minutes, so plain `vitest run` (npm test) leaves it
 // out: it only collects files when asked for by name or through `npm run bench`.
 const argv = process.argv.join(" ");
 const benchRequested = process.env.BRANDCAST_BENCH === "1" || /--project[= ]bench\b/.test(argv);
 
+/**
+ * The Workers runtime for tests and benches: workerd with the real (local) D1,
+ * Durable Objects, Queues and R2 from wrangler.toml. Tests deliver queue
+ * batches themselves (createMessageBatch), so no consumer renders media in the
+ * background behind their backs.
+ */
+function workerdRuntime() {
+  return cloudflareTest({
+    wrangler: { configPath: "./wrangler.toml" },
+    miniflare: {
+      bindings: {
+        TEST_MIGRATIONS: migrations,
+        SESSION_SECRET: "test-session-secret",
+        TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
+      },
+      queueConsumers: {},
+    },
+  });
+}
+
 export default defineConfig({
     test: {
       projects: [
         {
           extends: true,
-          plugins: [
-            cloudflareTest({
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                bindings: {
-                  TEST_MIGRATIONS: migrations,
-                  SESSION_SECRET: "test-session-secret",
-                  TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
-                },
-                // Tests deliver queue batches themselves (createMessageBatch), so
-                // nothing renders media in the background behind their backs.
-                queueConsumers: {},
-              },
-            }),
-          ],
+          plugins: [workerdRuntime()],
           test: {
             name: "worker",
             include: ["test/**/*.test.ts"],
@@ -43,18 +50,7 @@ export default defineConfig({
           // real local D1 and Durable Objects. Same runtime setup as `worker`; each
           // bench prints `BENCH {json}` lines that the runner merges.
           extends: true,
-          plugins: [
-            cloudflareTest({
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                bindings: {
-                  TEST_MIGRATIONS: migrations,
-                  SESSION_SECRET: "test-session-secret",
-                  TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
-                },
-              },
-            }),
-          ],
+          plugins: [workerdRuntime()],
           test: {
             name: "bench",
             include: benchRequested ? ["test/bench/**/*.bench.test.ts"] : [],

@@ -15,9 +15,9 @@ export const DEMO = {
   workspaceId: "wsp_demo",
   userId: "usr_demo",
   brands: [
-    { id: "brd_demo_daily", slug: "daily-habits", name: "Daily Habits", offset: 0, primary: "#2563eb", accent: "#f59e0b" },
-    { id: "brd_demo_money", slug: "money-minute", name: "Money Minute", offset: 1, primary: "#059669", accent: "#a3e635" },
-    { id: "brd_demo_kitchen", slug: "quick-kitchen", name: "Quick Kitchen", offset: 2, primary: "#db2777", accent: "#fde047" },
+    { slug: "daily-habits", name: "Daily Habits", scheduleOffset: 0, primary: "#2563eb", accent: "#f59e0b" },
+    { slug: "money-minute", name: "Money Minute", scheduleOffset: 1, primary: "#059669", accent: "#a3e635" },
+    { slug: "quick-kitchen", name: "Quick Kitchen", scheduleOffset: 2, primary: "#db2777", accent: "#fde047" },
   ],
 };
 
@@ -63,52 +63,57 @@ async function pbkdf2(password, saltB64) {
   return b64url(new Uint8Array(bits));
 }
 
-/** Same format as worker/auth/crypto.ts encryptSecret: base64url(iv || AES-GCM ciphertext). */
-async function encrypt(secret, plaintext) {
-  let raw = Buffer.from(secret, "base64url");
-  if (raw.length !== 32) raw = Buffer.from(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret)));
-  const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt"]);
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, new TextEncoder().encode(plaintext)));
-  return b64url(Buffer.concat([iv, ct]));
-}
-
 const q = (v) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
 
-/** The demo workspace, user, three brands and their sandbox accounts. INSERT OR IGNORE: a second run changes nothing. */
-export async function seedDemo(vars, persistTo) {
+/**
+ * The demo workspace and its owner: the only rows written as SQL (the password
+ * hash is computed here). INSERT OR IGNORE: a second run changes nothing.
+ * Brands, accounts and jobs go through the API (seedDemoContent).
+ */
+export async function seedDemo(persistTo) {
   const salt = b64url(crypto.getRandomValues(new Uint8Array(16)));
   const hash = await pbkdf2(DEMO.password, salt);
-  const slots = JSON.stringify({
-    reel: [
-      { time: "03:00", variant: "dark" },
-      { time: "07:00", variant: "light" },
-      { time: "11:00", variant: "dark" },
-      { time: "15:00", variant: "light" },
-      { time: "19:00", variant: "dark" },
-      { time: "23:00", variant: "light" },
-    ],
-    post: ["08:00", "14:00"],
-  });
   const sql = [
     `INSERT OR IGNORE INTO workspaces (id, name, timezone) VALUES (${q(DEMO.workspaceId)}, 'Demo workspace', 'Europe/Lisbon');`,
     `INSERT OR IGNORE INTO users (id, email, name, password_hash, password_salt, password_iterations) VALUES (${q(DEMO.userId)}, ${q(DEMO.email)}, 'Demo operator', ${q(hash)}, ${q(salt)}, 100000);`,
     `INSERT OR IGNORE INTO memberships (user_id, workspace_id, role) VALUES (${q(DEMO.userId)}, ${q(DEMO.workspaceId)}, 'owner');`,
   ];
-  for (const b of DEMO.brands) {
-    const colors = JSON.stringify({ primary: b.primary, accent: b.accent, light: { bg: "#ffffff", fg: "#111827" }, dark: { bg: "#0b1020", fg: "#f9fafb" } });
-    sql.push(
-      `INSERT OR IGNORE INTO brands (id, workspace_id, slug, name, timezone, colors, slots, schedule_offset, handle) VALUES (${q(b.id)}, ${q(DEMO.workspaceId)}, ${q(b.slug)}, ${q(b.name)}, 'Europe/Lisbon', ${q(colors)}, ${q(slots)}, ${b.offset}, ${q("@" + b.slug)});`,
-    );
-    const creds = await encrypt(vars.TOKEN_ENCRYPTION_KEY, JSON.stringify({ accessToken: `sandbox-${b.slug}`, refreshToken: null }));
-    sql.push(
-      `INSERT OR IGNORE INTO platform_accounts (id, workspace_id, brand_id, platform, external_id, credentials) VALUES (${q("acc_" + b.id)}, ${q(DEMO.workspaceId)}, ${q(b.id)}, 'sandbox', ${q("sandbox-" + b.slug)}, ${q(creds)});`,
-    );
-  }
   const dir = mkdtempSync(join(tmpdir(), "brandcast-seed-"));
   const file = join(dir, "seed.sql");
   writeFileSync(file, sql.join("\n"));
   wrangler(["d1", "execute", "DB", "--local", "--file", file, ...(persistTo ? ["--persist-to", persistTo] : [])]);
+}
+
+/**
+ * Through the running app's API: three brands with a connected sandbox
+ * account each, and (first start only) a job per variant. Idempotent: existing
+ * brands are kept as they are, and jobs are only created in an empty workspace.
+ */
+export async function seedDemoContent(base, log = () => {}) {
+  const headers = { "content-type": "application/json", origin: base };
+  const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers, body: JSON.stringify({ email: DEMO.email, password: DEMO.password }) });
+  if (!login.ok) throw new Error(`demo sign-in failed: HTTP ${login.status}`);
+  const auth = { ...headers, cookie: login.headers.get("set-cookie").split(";")[0] };
+  const api = async (method, path, body) => {
+    const res = await fetch(`${base}${path}`, { method, headers: auth, body: body ? JSON.stringify(body) : undefined });
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+    return res.status === 204 ? null : res.json();
+  };
+  const { brands } = await api("GET", "/api/brands");
+  const bySlug = new Map(brands.map((b) => [b.slug, b]));
+  for (const b of DEMO.brands) {
+    if (bySlug.has(b.slug)) continue;
+    const colors = { primary: b.primary, accent: b.accent, light: { bg: "#ffffff", fg: "#111827" }, dark: { bg: "#0b1020", fg: "#f9fafb" } };
+    const created = await api("POST", "/api/brands", { slug: b.slug, name: b.name, timezone: "Europe/Lisbon", colors, scheduleOffset: b.scheduleOffset });
+    await api("PUT", `/api/brands/${created.id}/accounts/sandbox`, { externalId: `sandbox-${b.slug}`, accessToken: `sandbox-${b.slug}` });
+    bySlug.set(b.slug, created);
+    log(`created brand ${b.name}`);
+  }
+  const existing = await api("GET", "/api/jobs?limit=1");
+  if (existing.jobs.length) return;
+  const ids = DEMO.brands.map((b) => bySlug.get(b.slug).id);
+  for (const variant of ["light", "dark", "post"]) await api("POST", "/api/jobs", { variant, brands: ids });
+  log("created 3 demo jobs; the catch-up pass puts them on the calendar");
 }
 
 export async function waitForHealth(url, timeoutMs = 60_000) {

@@ -5,7 +5,7 @@
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { applyMigrations, DEMO, ensureDevVars, ROOT, seedDemo, waitForHealth } from "./local-env.mjs";
+import { applyMigrations, DEMO, ensureDevVars, ROOT, seedDemo, seedDemoContent, waitForHealth } from "./local-env.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
 const url = `http://localhost:${port}`;
@@ -16,7 +16,7 @@ if (await portAnswers(port)) {
   process.exit(1);
 }
 step("local secrets (.dev.vars)");
-const vars = ensureDevVars();
+ensureDevVars();
 if (!existsSync(join(ROOT, "web", "dist", "index.html")) || process.env.SKIP_BUILD !== "1") {
   step("building the web app");
   execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
@@ -24,7 +24,7 @@ if (!existsSync(join(ROOT, "web", "dist", "index.html")) || process.env.SKIP_BUI
 step("applying D1 migrations (local)");
 applyMigrations();
 step("demo workspace");
-await seedDemo(vars);
+await seedDemo();
 
 step(`starting wrangler dev on ${url}`);
 const dev = spawn(join(ROOT, "node_modules", ".bin", "wrangler"), ["dev", "--port", String(port), "--test-scheduled", "--show-interactive-dev-session=false"], {
@@ -40,7 +40,7 @@ process.on("SIGTERM", stop);
 dev.on("exit", (code) => process.exit(code ?? 0));
 
 await waitForHealth(url, 120_000);
-await seedDemoJobs(url);
+await seedDemoContent(url, step);
 startCronTicker(url);
 console.log(`
   Brandcast is running at ${url}
@@ -50,21 +50,6 @@ console.log(`
   Run a cron pass:  curl "${url}/__scheduled?cron=*/10+*+*+*+*"
   Stop with Ctrl-C.
 `);
-
-/** First start only: a few jobs so the calendar has something to show. */
-async function seedDemoJobs(base) {
-  const headers = { "content-type": "application/json", origin: base };
-  const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers, body: JSON.stringify({ email: DEMO.email, password: DEMO.password }) });
-  if (!login.ok) return step(`demo sign-in failed: ${login.status}`);
-  const cookie = login.headers.get("set-cookie").split(";")[0];
-  const existing = await (await fetch(`${base}/api/jobs?limit=1`, { headers: { cookie } })).json();
-  if (existing.jobs?.length) return;
-  const brands = DEMO.brands.map((b) => b.id);
-  for (const variant of ["light", "dark", "post"]) {
-    await fetch(`${base}/api/jobs`, { method: "POST", headers: { ...headers, cookie }, body: JSON.stringify({ variant, brands, platforms: ["sandbox"] }) });
-  }
-  step("created 3 demo jobs; the catch-up pass puts them on the calendar");
-}
 
 /**
  * wrangler dev does not fire Cron Triggers by itself; --test-scheduled exposes

@@ -122,9 +122,11 @@ export const scheduleStatus = z.enum(["scheduled", "publishing", "published", "p
 export const deliveryStatus = z.enum(["pending", "queued", "publishing", "published", "failed", "missed", "skipped"]);
 export const outputStatus = z.enum(["pending", "generating", "ready", "scheduled", "failed"]);
 export const jobStatus = z.enum(["pending", "generating", "completed", "failed"]);
+/** How outputs and schedules name their brand. */
+export const brandRef = z.object({ id: z.string(), slug: z.string(), name: z.string(), timezone: z.string(), color: z.string() });
 export const output = z.object({
   brandId: z.string(),
-  brand: z.object({ id: z.string(), slug: z.string(), name: z.string(), timezone: z.string(), color: z.string() }),
+  brand: brandRef,
   status: outputStatus,
   caption: z.string().nullable(),
   title: z.string().nullable(),
@@ -150,19 +152,24 @@ export const job = z.object({
 });
 
 // ---- schedules (calendar) -------------------------------------------------
-export const scheduleListQuery = z
-  .strictObject({
+/** A `from`/`to` window of at most 93 days (the calendar's and the slot grid's queries). */
+function window<S extends z.ZodObject<{ from: typeof isoInstant; to: typeof isoInstant }>>(shape: S) {
+  return shape
+    .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: "`to` must be after `from`.", path: ["to"] })
+    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 93 * 86_400_000, {
+      message: "The window is at most 93 days.",
+      path: ["to"],
+    });
+}
+export const scheduleListQuery = window(
+  z.strictObject({
     from: isoInstant,
     to: isoInstant,
     type: z.enum(["all", "reel", "post"]).default("all"),
     brand: z.string().min(1).max(64).optional(),
     status: scheduleStatus.optional(),
-  })
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: "`to` must be after `from`.", path: ["to"] })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 93 * 86_400_000, {
-    message: "The window is at most 93 days.",
-    path: ["to"],
-  });
+  }),
+);
 export const scheduleMoveInput = z.strictObject({ scheduledAt: isoInstant });
 export const delivery = z.object({
   platform,
@@ -176,7 +183,7 @@ export const schedule = z.object({
   scheduleId: z.string(),
   jobId: z.string(),
   brandId: z.string(),
-  brand: z.object({ id: z.string(), slug: z.string(), name: z.string(), timezone: z.string(), color: z.string() }),
+  brand: brandRef,
   variant,
   contentType: z.enum(["reel", "post"]),
   scheduledAt: z.string(),
@@ -187,13 +194,7 @@ export const schedule = z.object({
   media,
   deliveries: z.array(delivery),
 });
-export const slotsQuery = z
-  .strictObject({ from: isoInstant, to: isoInstant })
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: "`to` must be after `from`.", path: ["to"] })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 93 * 86_400_000, {
-    message: "The window is at most 93 days.",
-    path: ["to"],
-  });
+export const slotsQuery = window(z.strictObject({ from: isoInstant, to: isoInstant }));
 
 // ---- automation ------------------------------------------------------------
 export const runKind = z.enum(["burst", "catchup", "healing", "dispatch"]);

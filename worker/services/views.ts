@@ -145,7 +145,8 @@ export function toJobDto(job: JobRow, outputs: Output[], rowStatuses: OutputRowS
     variant: job.variant,
     contentType: contentTypeOf(job.variant),
     status: jobStatus(rowStatuses.map((status) => ({ status }))),
-    title: job.title,
+    // A job without a title of its own is named by what was generated for it.
+    title: job.title ?? outputs.find((o) => o.title)?.title ?? job.topic,
     topic: job.topic,
     createdAt: iso(job.created_at),
     createdBy: creatorOf(job.created_by_kind, job.created_by_user_id, job.creator_name),
