@@ -7,8 +7,8 @@ import { messageOf } from "./calendar";
 
 export const PASSES: Array<{ id: RunKind; label: string; help: string }> = [
   { id: "catchup", label: "Catch-up", help: "Schedule every ready, unscheduled output into its brand's next free slot." },
-  { id: "burst", label: "Burst", help: "Write today's proposals and start generation (once per local day)." },
-  { id: "healing", label: "Healing", help: "Retry stuck generation and resolve stale publishing." },
+  { id: "burst", label: "Burst", help: "Write proposals now and start generation for those the quality gate accepts (the daily one runs by itself)." },
+  { id: "healing", label: "Healing", help: "Re-queue generation that stalled; fail it with a reason after the last attempt." },
   { id: "dispatch", label: "Dispatch", help: "Send due items to their platforms now." },
 ];
 
