@@ -13,4 +13,10 @@ npm run --silent build
 echo "› bundle check (wrangler deploy --dry-run)"
 npx wrangler deploy --dry-run --outdir .wrangler/dry-run >/dev/null
 echo "› tests"
-npx vitest run
+results=.wrangler/vitest-results.json
+mkdir -p .wrangler && rm -f "$results"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile="$results" || status=$?
+# One plain closing line that any CI reader understands.
+node -e 'const r = require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$PWD/$results" || true
+exit $status
