@@ -21,31 +21,44 @@ const output = (over: Partial<Output>): Output => ({
 });
 
 describe("Jobs categories", () => {
-  it("counts the four categories from the server's rows and lists one at a time", async () => {
-    const jobs = [makeJob({ category: "to_schedule" }), makeJob({ category: "scheduled" }), makeJob({ category: "scheduled" }), makeJob({ category: "in_progress" })];
-    const m = createJobs(fakeApi({ listJobs: async () => ({ jobs, nextCursor: null }) }));
-    await m.load();
-    expect(m.counts.value).toEqual({ to_schedule: 1, scheduled: 2, in_progress: 1, other: 0 });
-    m.category.value = "scheduled";
-    expect(m.visible.value).toHaveLength(2);
-  });
-
-  it("follows cursors, and never shows one filter's jobs under another", async () => {
-    const seen: unknown[] = [];
+  it("shows the server's counts and asks the server for one category at a time", async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const counts = { to_schedule: 1, scheduled: 2, in_progress: 1, other: 0 };
+    const byCategory = { to_schedule: [makeJob({ category: "to_schedule" })], scheduled: [makeJob({ category: "scheduled" }), makeJob({ category: "scheduled" })] };
     const m = createJobs(
       fakeApi({
         listJobs: async (q = {}) => {
           seen.push(q);
-          if (!q.cursor) return { jobs: [makeJob()], nextCursor: "2" };
-          return { jobs: [makeJob()], nextCursor: null };
+          return { jobs: byCategory[q.category as keyof typeof byCategory] ?? [], nextCursor: null, counts };
         },
       }),
     );
     await m.load();
+    expect(m.counts.value).toEqual(counts);
+    expect(m.visible.value).toHaveLength(1);
+    m.setCategory("scheduled");
+    // Until the scheduled page arrives, the to_schedule rows are never shown under it.
+    expect(m.visible.value).toBeNull();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(m.visible.value).toHaveLength(2);
+    expect(seen.map((q) => q.category)).toEqual(["to_schedule", "scheduled"]);
+  });
+
+  it("pages by cursor, and never shows one filter's jobs under another", async () => {
+    const counts = { to_schedule: 2, scheduled: 0, in_progress: 0, other: 0 };
+    const m = createJobs(
+      fakeApi({
+        listJobs: async (q = {}) => (q.cursor ? { jobs: [makeJob()], nextCursor: null, counts } : { jobs: [makeJob()], nextCursor: "2", counts }),
+      }),
+    );
+    await m.load();
+    expect(m.jobs.value).toHaveLength(1);
+    expect(m.hasMore.value).toBe(true);
+    await m.loadMore();
     expect(m.jobs.value).toHaveLength(2);
+    expect(m.hasMore.value).toBe(false);
     m.variant.value = "post";
     expect(m.jobs.value).toBeNull();
-    expect(seen).toHaveLength(2);
   });
 });
 

@@ -13,6 +13,7 @@ import type {
   BrandUpdateInput,
   GridSlotRow,
   Job,
+  JobList,
   JobCreateInput,
   JobListQuery,
   LoginInput,
@@ -150,7 +151,7 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
       get<{ slots: GridSlotRow[] }>(`/api/brands/${e(brandId)}/slots`, { from, to }),
 
     createJob: (input: JobCreateInput) => post<Job>("/api/jobs", input),
-    listJobs: (query: JobListQuery = {}) => get<{ jobs: Job[]; nextCursor: string | null }>("/api/jobs", query as Query),
+    listJobs: (query: JobListQuery = {}) => get<JobList>("/api/jobs", query as Query),
     getJob: (jobId: string) => get<Job>(`/api/jobs/${e(jobId)}`),
     scheduleOutput: (jobId: string, brandId: string, at?: string) =>
       post<Schedule>(`/api/jobs/${e(jobId)}/outputs/${e(brandId)}/schedule`, at ? { at } : {}),

@@ -40,7 +40,7 @@ export function JobsPage({ app }: { app: AppState }) {
       <div class="toolbar">
         <div class="tabs" role="group" aria-label="Category">
           {CATEGORIES.map((c) => (
-            <button key={c.id} type="button" aria-pressed={jobs.category.value === c.id} onClick={() => (jobs.category.value = c.id)}>
+            <button key={c.id} type="button" aria-pressed={jobs.category.value === c.id} onClick={() => jobs.setCategory(c.id)}>
               {c.label} <span class="count">{jobs.jobs.value ? counts[c.id] : "…"}</span>
             </button>
           ))}
@@ -100,7 +100,11 @@ export function JobsPage({ app }: { app: AppState }) {
           ))}
         </ul>
       )}
-      {jobs.data.value?.truncated && <p class="muted">Showing the newest 500 jobs; counts may be higher.</p>}
+      {jobs.hasMore.value && (
+        <button type="button" class="btn" onClick={() => void jobs.loadMore()}>
+          Show more
+        </button>
+      )}
     </div>
   );
 }

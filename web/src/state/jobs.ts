@@ -13,45 +13,68 @@ export const CATEGORIES: Array<{ id: JobCategory; label: string }> = [
   { id: "other", label: "Other" },
 ];
 
-/** Jobs fetched for the counts; beyond this the counts say "500+". */
-const MAX_JOBS = 500;
+const PAGE = 50;
 
+/**
+ * The server filters by category and pages by cursor; its `counts` cover the
+ * same filters, so tab counts are exact however many jobs a workspace has.
+ */
 export function createJobs(api: Api) {
   const category = signal<JobCategory>("to_schedule");
   const variant = signal<Variant | "">("");
   const brand = signal("");
-  const filterKey = computed(() => `${variant.value}|${brand.value}`);
-  const data = signal<{ key: string; jobs: Job[]; truncated: boolean } | null>(null);
+  const filterKey = computed(() => `${category.value}|${variant.value}|${brand.value}`);
+  const data = signal<{ key: string; jobs: Job[]; counts: Record<JobCategory, number>; nextCursor: string | null } | null>(null);
   const error = signal<string | null>(null);
 
-  const jobs = computed(() => (data.value && data.value.key === filterKey.value ? data.value.jobs : null));
-  const counts = computed(() => {
-    const c: Record<JobCategory, number> = { to_schedule: 0, scheduled: 0, in_progress: 0, other: 0 };
-    for (const j of jobs.value ?? []) c[j.category]++;
-    return c;
+  const current = computed(() => (data.value && data.value.key === filterKey.value ? data.value : null));
+  const jobs = computed(() => current.value?.jobs ?? null);
+  const counts = computed(() => current.value?.counts ?? { to_schedule: 0, scheduled: 0, in_progress: 0, other: 0 });
+  const visible = jobs;
+  const hasMore = computed(() => Boolean(current.value?.nextCursor));
+
+  const query = (cursor?: string) => ({
+    category: category.peek(),
+    variant: variant.peek() || undefined,
+    brand: brand.peek() || undefined,
+    limit: PAGE,
+    cursor,
   });
-  const visible = computed(() => jobs.value?.filter((j) => j.category === category.value) ?? null);
 
   let seq = 0;
+  /** (Re)loads the first page, or as many jobs as are already shown, so a refresh never shrinks the list. */
   async function load() {
     const key = filterKey.peek();
     const mine = ++seq;
+    const shown = data.peek()?.key === key ? data.peek()!.jobs.length : 0;
     try {
-      const all: Job[] = [];
-      let cursor: string | undefined;
-      do {
-        const res = await api.listJobs({ limit: 100, cursor, variant: variant.peek() || undefined, brand: brand.peek() || undefined });
-        all.push(...res.jobs);
-        cursor = res.nextCursor ?? undefined;
-      } while (cursor && all.length < MAX_JOBS);
+      const res = await api.listJobs({ ...query(), limit: Math.min(100, Math.max(PAGE, shown)) });
       if (mine !== seq) return;
       batch(() => {
-        data.value = { key, jobs: all, truncated: Boolean(cursor) };
+        data.value = { key, jobs: res.jobs, counts: res.counts, nextCursor: res.nextCursor };
         error.value = null;
       });
     } catch (err) {
       if (mine === seq) error.value = messageOf(err);
     }
+  }
+
+  async function loadMore() {
+    const d = current.peek();
+    if (!d?.nextCursor) return;
+    const mine = ++seq;
+    try {
+      const res = await api.listJobs(query(d.nextCursor));
+      if (mine !== seq) return;
+      data.value = { key: d.key, jobs: [...d.jobs, ...res.jobs], counts: res.counts, nextCursor: res.nextCursor };
+    } catch (err) {
+      if (mine === seq) error.value = messageOf(err);
+    }
+  }
+
+  function setCategory(c: JobCategory) {
+    category.value = c;
+    void load();
   }
 
   function setFilter(f: { variant?: Variant | ""; brand?: string }) {
@@ -69,7 +92,7 @@ export function createJobs(api: Api) {
     });
   }
 
-  return { category, variant, brand, data, error, jobs, counts, visible, load, setFilter, reset };
+  return { category, variant, brand, data, error, jobs, counts, visible, hasMore, load, loadMore, setCategory, setFilter, reset };
 }
 
 export type JobsModel = ReturnType<typeof createJobs>;
