@@ -111,16 +111,14 @@ export async function bookOutputs(d1: D1Database, req: BookRequest, policy: Book
 
     let at: number;
     if (req.at !== undefined) {
-      at = Math.floor(req.at / MINUTE) * MINUTE;
-      if (at <= policy.now) {
-        results.push(fail(outputId, 422, "unprocessable", "That time is in the past."));
+      const explicit = explicitTime(outputId, req.at, policy);
+      if (typeof explicit !== "number") {
+        results.push(explicit);
         continue;
       }
-      if (at > policy.now + EXPLICIT_LIMIT_MS) {
-        results.push(fail(outputId, 422, "unprocessable", "Pick a time within the next year."));
-        continue;
-      }
-      if (taken.has(at) || (await isTaken(d1, req.brandId, at))) {
+      at = explicit;
+      // `taken` holds every row from a day back, plus this call's bookings: complete for any future time.
+      if (taken.has(at)) {
         results.push(fail(outputId, 409, "slot_taken", "That time is already taken for this brand."));
         continue;
       }
@@ -163,6 +161,14 @@ export async function bookOutputs(d1: D1Database, req: BookRequest, policy: Book
   return results;
 }
 
+/** A time a person picked: whole minutes, in the future, within a year. */
+function explicitTime(id: string, requested: number, policy: BookingPolicy): number | BookingError {
+  const at = Math.floor(requested / MINUTE) * MINUTE;
+  if (at <= policy.now) return fail(id, 422, "unprocessable", "That time is in the past.");
+  if (at > policy.now + EXPLICIT_LIMIT_MS) return fail(id, 422, "unprocessable", "Pick a time within the next year.");
+  return at;
+}
+
 async function isTaken(d1: D1Database, brandId: string, at: number): Promise<boolean> {
   const row = await d1.prepare("SELECT 1 AS x FROM schedules WHERE brand_id = ? AND scheduled_at = ?").bind(brandId, at).first();
   return row != null;
@@ -182,9 +188,8 @@ export async function moveSchedule(
     .first<{ id: string; scheduled_at: number }>();
   if (!s) return fail(id, 404, "not_found", "Schedule not found.");
   if (await hasStarted(d1, id)) return fail(id, 409, "wrong_state", "Publishing has started; this item can no longer move.");
-  const at = Math.floor(req.at / MINUTE) * MINUTE;
-  if (at <= policy.now) return fail(id, 422, "unprocessable", "That time is in the past.");
-  if (at > policy.now + EXPLICIT_LIMIT_MS) return fail(id, 422, "unprocessable", "Pick a time within the next year.");
+  const at = explicitTime(id, req.at, policy);
+  if (typeof at !== "number") return at;
   if (at === s.scheduled_at) return { ok: true, scheduledAt: at };
   if (await isTaken(d1, req.brandId, at)) return fail(id, 409, "slot_taken", "That time is already taken for this brand.");
   await d1.prepare("UPDATE schedules SET scheduled_at = ? WHERE id = ?").bind(at, id).run();
