@@ -3,7 +3,8 @@
 // and the quality gate rejects duplicate topics.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { burstDue, splitQuota } from "../worker/automation/burst";
+import { splitQuota } from "../worker/automation/burst";
+import { burstDue } from "../worker/automation/burst-clock";
 import { burstCheck } from "../worker/automation/cron";
 import { qualityGate, topicKey } from "../worker/generation/proposals";
 import type { Job } from "../worker/contract/schemas";

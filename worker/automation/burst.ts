@@ -5,13 +5,12 @@
 import { automationActor } from "../auth/context";
 import type { Env } from "../env";
 import { draftProposals, qualityGate, topicKey } from "../generation/proposals";
+import { hashText } from "../generation/template-writer";
 import { newId } from "../lib/ids";
 import { DAY, MINUTE, numberVar } from "../lib/time";
-import { brandGrid } from "../services/brands";
+import { slotsWithOccupancy } from "../services/brands";
 import { connectedPlatforms, createJob } from "../services/jobs";
-import { slotsBetween } from "../scheduling/slot-grid";
 import type { Variant } from "../scheduling/variants";
-import { localDateString, toLocal } from "../scheduling/zoned-time";
 import type { RunCounts } from "./runs";
 
 const QUOTA_WINDOW_MS = 2 * DAY;
@@ -31,13 +30,9 @@ interface BrandRow {
 export async function burstQuotas(env: Env, brand: BrandRow, now: number): Promise<Record<Variant, number>> {
   const from = now + numberVar(env.SLOT_LEAD_MINUTES, 15) * MINUTE;
   const to = now + QUOTA_WINDOW_MS;
-  const taken = await env.DB.prepare("SELECT scheduled_at FROM schedules WHERE brand_id = ? AND scheduled_at >= ? AND scheduled_at < ?")
-    .bind(brand.id, from, to)
-    .all<{ scheduled_at: number }>();
-  const takenSet = new Set(taken.results.map((t) => t.scheduled_at));
   const free: Record<Variant, number> = { light: 0, dark: 0, post: 0 };
-  for (const s of slotsBetween(brandGrid({ ...brand, scheduleOffset: brand.schedule_offset }), from, to)) {
-    if (!takenSet.has(s.at)) free[s.variant]++;
+  for (const s of await slotsWithOccupancy(env.DB, { ...brand, scheduleOffset: brand.schedule_offset }, from, to)) {
+    if (!s.taken) free[s.variant]++;
   }
   const pipeline = await env.DB.prepare(
     `SELECT j.variant, COUNT(*) AS n FROM job_outputs o JOIN generation_jobs j ON j.id = o.job_id
@@ -82,7 +77,7 @@ export async function runBurst(env: Env, workspaceId: string, runKey: string, no
       .all<{ title: string }>();
     const seen = new Set(recent.results.map((r) => topicKey(r.title)));
     const platforms = await connectedPlatforms(env.DB, [brand.id]);
-    const seed = hashSeed(`${brand.id}:${runKey}`);
+    const seed = hashText(`${brand.id}:${runKey}`);
     for (const draft of draftProposals(brand, quotas, seed)) {
       counts.processed++;
       const gate = qualityGate(draft, seen);
@@ -100,21 +95,4 @@ export async function runBurst(env: Env, workspaceId: string, runKey: string, no
     }
   }
   return counts;
-}
-
-function hashSeed(text: string): number {
-  let h = 2166136261;
-  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return h >>> 0;
-}
-
-/**
- * Is the burst due for this workspace at `now`? Yes when the local time is at
- * or past the burst time; the run key is the local date, so it runs exactly
- * once per local day whatever the DST offset or how often the cron fires.
- */
-export function burstDue(now: number, timezone: string, burstTime: string): { due: boolean; runKey: string } {
-  const l = toLocal(now, timezone);
-  const [h, m] = burstTime.split(":").map(Number) as [number, number];
-  return { due: l.hour * 60 + l.minute >= h * 60 + m, runKey: localDateString(now, timezone) };
 }

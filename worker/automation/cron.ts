@@ -1,7 +1,7 @@
 // scheduled(): Cron Triggers run in UTC (CLOUDFLARE.md §4). Each workspace's
 // pass is keyed by its 10-minute window, so a duplicate firing does nothing.
 import type { Env } from "../env";
-import { burstDue } from "./burst";
+import { burstDue } from "./burst-clock";
 import { numberVar } from "../lib/time";
 import { runPass } from "./passes";
 

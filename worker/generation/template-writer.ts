@@ -31,7 +31,8 @@ function rng(seed: number) {
   };
 }
 
-function hash(text: string): number {
+/** FNV-1a, 32-bit: a stable seed from text. */
+export function hashText(text: string): number {
   let h = 2166136261;
   for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
   return h >>> 0;
@@ -67,7 +68,7 @@ const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function writeContent(input: WriterInput): WrittenContent {
-  const r = rng(input.seed ^ hash(`${input.brand.slug}:${input.variant}`));
+  const r = rng(input.seed ^ hashText(`${input.brand.slug}:${input.variant}`));
   const topic = input.topic?.trim() || pick(r, TOPICS);
   const title = input.title?.trim() || `${pick(r, HOOKS)} ${topic}`;
   const count = input.variant === "post" ? 5 : 4;

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../auth/context";
 import { requireRole, writesNeedEditor } from "../auth/middleware";
-import { nextBurstAt, localDateString } from "../automation/burst-clock";
+import { burstDue, nextBurstAt } from "../automation/burst-clock";
 import { PASSES, runPass } from "../automation/passes";
 import { getRun, lastRun, recentRuns } from "../automation/runs";
 import { automationSettingsInput, emptyBody, runInput } from "../contract/schemas";
@@ -17,7 +17,7 @@ async function automationView(d1: D1Database, workspaceId: string) {
     .first<{ timezone: string; burst_time: string; automation_paused: number; burst_per_brand: number }>();
   const lastBurst = await lastRun(d1, workspaceId, "burst");
   const now = Date.now();
-  const ranToday = !!lastBurst && lastBurst.runKey === localDateString(now, ws!.timezone);
+  const ranToday = !!lastBurst && lastBurst.runKey === burstDue(now, ws!.timezone, ws!.burst_time).runKey;
   return {
     paused: ws!.automation_paused === 1,
     timezone: ws!.timezone,

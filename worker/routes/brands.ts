@@ -2,9 +2,8 @@ import { Hono, type Context } from "hono";
 import type { AppEnv } from "../auth/context";
 import { writesNeedEditor } from "../auth/middleware";
 import { accountInput, brandCreateInput, brandUpdateInput, platform, slotsQuery } from "../contract/schemas";
-import { brandGrid, createBrand, deleteAccount, deleteBrand, getBrand, getBrandRow, listBrands, updateBrand, upsertAccount } from "../services/brands";
+import { createBrand, deleteAccount, deleteBrand, getBrand, getBrandRow, listBrands, updateBrand, slotsWithOccupancy, upsertAccount } from "../services/brands";
 import { parseWith, readJson, readQuery } from "../lib/validate";
-import { slotsBetween } from "../scheduling/slot-grid";
 import { iso } from "../lib/time";
 import { signForView } from "../services/media-urls";
 import { brandAssetRoutes } from "./brand-assets";
@@ -34,13 +33,7 @@ export const brandRoutes = new Hono<AppEnv>()
     const q = readQuery(c, slotsQuery);
     const workspaceId = c.get("actor").workspaceId;
     const row = await getBrandRow(c.get("db"), workspaceId, c.req.param("brandId"));
-    const from = Date.parse(q.from);
-    const to = Date.parse(q.to);
-    const taken = await c.env.DB.prepare("SELECT scheduled_at FROM schedules WHERE brand_id = ? AND scheduled_at >= ? AND scheduled_at < ?")
-      .bind(row.id, from, to)
-      .all<{ scheduled_at: number }>();
-    const takenSet = new Set(taken.results.map((t) => t.scheduled_at));
-    const slots = slotsBetween(brandGrid(row), from, to).map((s) => ({ ...s, at: iso(s.at), taken: takenSet.has(s.at) }));
+    const slots = (await slotsWithOccupancy(c.env.DB, row, Date.parse(q.from), Date.parse(q.to))).map((s) => ({ ...s, at: iso(s.at) }));
     return c.json({ timezone: row.timezone, slots });
   })
   .put("/:brandId/accounts/:platform", async (c) => {

@@ -7,7 +7,7 @@ import type { Db } from "../db/client";
 import { brands, platformAccounts } from "../db/schema";
 import { conflict, notFound } from "../errors";
 import { newId } from "../lib/ids";
-import { DEFAULT_SLOTS, type BrandGrid, type SlotConfig } from "../scheduling/slot-grid";
+import { DEFAULT_SLOTS, slotsBetween, type BrandGrid, type GridSlot, type SlotConfig } from "../scheduling/slot-grid";
 import type { Platform } from "../scheduling/variants";
 
 export type BrandRow = typeof brands.$inferSelect;
@@ -26,6 +26,24 @@ export function defaultColors(slug: string): BrandColors {
 
 export function brandGrid(row: Pick<BrandRow, "timezone" | "slots" | "scheduleOffset">): BrandGrid {
   return { timezone: row.timezone, slots: JSON.parse(row.slots) as SlotConfig, scheduleOffset: row.scheduleOffset };
+}
+
+/**
+ * The brand's grid slots with `from <= at < to`, each marked taken or not from
+ * the schedules table: what the web app draws and what the burst's quotas count.
+ */
+export async function slotsWithOccupancy(
+  d1: D1Database,
+  brand: { id: string } & Pick<BrandRow, "timezone" | "slots" | "scheduleOffset">,
+  from: number,
+  to: number,
+): Promise<Array<GridSlot & { taken: boolean }>> {
+  const rows = await d1
+    .prepare("SELECT scheduled_at FROM schedules WHERE brand_id = ? AND scheduled_at >= ? AND scheduled_at < ?")
+    .bind(brand.id, from, to)
+    .all<{ scheduled_at: number }>();
+  const taken = new Set(rows.results.map((r) => r.scheduled_at));
+  return slotsBetween(brandGrid(brand), from, to).map((s) => ({ ...s, taken: taken.has(s.at) }));
 }
 
 export function brandColorsOf(row: Pick<BrandRow, "colors">): BrandColors {

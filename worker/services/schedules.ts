@@ -5,7 +5,7 @@ import type { Schedule } from "../contract/schemas";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
 
-import type { BookingError, BookingResult } from "../scheduling/booking";
+import type { BookingError } from "../scheduling/booking";
 import { brandScheduler } from "../scheduling/brand-scheduler";
 import { getOutputRef, jobNumber } from "./jobs";
 import { loadDeliveries, OUTPUT_COLUMNS, toScheduleDto, type ScheduleJoinRow } from "./views";
@@ -118,13 +118,5 @@ export async function unschedule(env: Env, actor: Actor, scheduleId: string) {
   const row = await scheduleRow(env, actor.workspaceId, scheduleId);
   const result = await brandScheduler(env, row.brand_id).unschedule({ workspaceId: actor.workspaceId, brandId: row.brand_id, scheduleId });
   if (!result.ok) throw bookingError(result);
-}
-
-export function summarize(results: BookingResult[]) {
-  return {
-    booked: results.filter((r) => r.ok === true).length,
-    skipped: results.filter((r) => r.ok === "skipped").length,
-    failed: results.filter((r) => r.ok === false).length,
-  };
 }
 
