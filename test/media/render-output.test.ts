@@ -12,6 +12,7 @@ import { putMedia } from "../../worker/media/storage";
 import { createBrand, json, signup, type Session } from "../support/fixtures";
 import { TONE_M4A } from "./fixtures/audio";
 import { COLORS, pngSize } from "./helpers";
+import { topLevelBoxes } from "./mp4-boxes";
 
 let logoPng: Uint8Array;
 
@@ -26,18 +27,6 @@ async function objectBytes(key: string): Promise<Uint8Array> {
   return new Uint8Array(await obj!.arrayBuffer());
 }
 
-/** Top-level MP4 boxes in order (ISO/IEC 14496-12 §4.2). */
-function topLevelBoxes(mp4: Uint8Array): string[] {
-  const v = new DataView(mp4.buffer, mp4.byteOffset, mp4.byteLength);
-  const boxes: string[] = [];
-  for (let at = 0; at + 8 <= mp4.length; ) {
-    const size = v.getUint32(at);
-    boxes.push(String.fromCharCode(...mp4.subarray(at + 4, at + 8)));
-    if (size < 8) break;
-    at += size;
-  }
-  return boxes;
-}
 
 function input(workspaceId: string, over: Partial<RenderOutputInput> = {}): RenderOutputInput {
   return {
