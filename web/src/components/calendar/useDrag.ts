@@ -71,21 +71,16 @@ export function useCalendarDrag(cal: CalendarModel, ref: MutableRef<HTMLElement 
       const item = chip && !chip.title && find(chip.dataset.id!);
       if (item) chip.title = describe(item);
     }
-    el.addEventListener("mouseover", describeOnHover);
-    el.addEventListener("focusin", describeOnHover);
-    el.addEventListener("pointerdown", down);
-    window.addEventListener("pointermove", move);
-    window.addEventListener("pointerup", up);
-    window.addEventListener("keydown", key);
-    el.addEventListener("click", click, true);
-    return () => {
-      el.removeEventListener("mouseover", describeOnHover);
-      el.removeEventListener("focusin", describeOnHover);
-      el.removeEventListener("pointerdown", down);
-      window.removeEventListener("pointermove", move);
-      window.removeEventListener("pointerup", up);
-      window.removeEventListener("keydown", key);
-      el.removeEventListener("click", click, true);
-    };
+    // One signal removes every listener on cleanup.
+    const ac = new AbortController();
+    const opts = { signal: ac.signal };
+    el.addEventListener("mouseover", describeOnHover, opts);
+    el.addEventListener("focusin", describeOnHover, opts);
+    el.addEventListener("pointerdown", down, opts);
+    window.addEventListener("pointermove", move, opts);
+    window.addEventListener("pointerup", up, opts);
+    window.addEventListener("keydown", key, opts);
+    el.addEventListener("click", click, { capture: true, signal: ac.signal });
+    return () => ac.abort();
   }, [cal, ref]);
 }
