@@ -18,17 +18,31 @@ const benchRequested = process.env.BRANDCAST_BENCH === "1" || /--project[= ]benc
  * background behind their backs.
  */
 function workerdRuntime() {
-  return cloudflareTest({
-    wrangler: { configPath: "./wrangler.toml" },
-    miniflare: {
-      bindings: {
-        TEST_MIGRATIONS: migrations,
-        SESSION_SECRET: "test-session-secret",
-        TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
+  return cloudflareTest(({ inject }) => {
+    // The fake platform servers (test/fakes), started by the global setup.
+    const fakes = inject("fakes") ?? {};
+    return {
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: migrations,
+          SESSION_SECRET: "test-session-secret",
+          TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
+          ...fakeBindings(fakes),
+        },
+        queueConsumers: {},
       },
-      queueConsumers: {},
-    },
+    };
   });
+}
+
+/** Platform base URLs pointing at the fakes (names as in test/fakes/index.mjs). */
+function fakeBindings(fakes: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { PUBLIC_BASE_URL: "http://app.test" };
+  if (fakes.instagram) out.INSTAGRAM_API_BASE = fakes.instagram;
+  if (fakes.facebook) (out.FACEBOOK_API_BASE = fakes.facebook), (out.FACEBOOK_UPLOAD_BASE = fakes.facebook);
+  if (fakes.youtube) (out.YOUTUBE_API_BASE = `${fakes.youtube}/youtube/v3`), (out.YOUTUBE_UPLOAD_BASE = `${fakes.youtube}/upload/youtube/v3`), (out.GOOGLE_OAUTH_BASE = fakes.youtube);
+  return out;
 }
 
 export default defineConfig({
@@ -42,6 +56,7 @@ export default defineConfig({
             include: ["test/**/*.test.ts"],
             exclude: ["test/e2e/**", "test/bench/**", "test/web/**", "test/media-node/**"],
             setupFiles: ["./test/apply-migrations.ts"],
+            globalSetup: ["./test/fakes/global-setup.ts"],
             testTimeout: 60_000,
           },
         },
@@ -55,6 +70,7 @@ export default defineConfig({
             name: "bench",
             include: benchRequested ? ["test/bench/**/*.bench.test.ts"] : [],
             setupFiles: ["./test/apply-migrations.ts"],
+            globalSetup: ["./test/fakes/global-setup.ts"],
             testTimeout: 600_000,
             hookTimeout: 600_000,
             // One file at a time: benches on a 2-core machine must not disturb each other.

@@ -23,6 +23,15 @@ export interface Env {
 
   SESSION_SECRET: string;
   TOKEN_ENCRYPTION_KEY: string;
+  /** The previous key while rotating (DESIGN.md §7.1): reads accept both. */
+  TOKEN_ENCRYPTION_KEY_PREVIOUS?: string;
+  /** OAuth apps (PLATFORMS.md §7); without them `connect` answers 409 naming them. */
+  META_APP_ID?: string;
+  META_APP_SECRET?: string;
+  INSTAGRAM_APP_ID?: string;
+  INSTAGRAM_APP_SECRET?: string;
+  GOOGLE_CLIENT_ID?: string;
+  GOOGLE_CLIENT_SECRET?: string;
   LLM_API_KEY?: string;
   LLM_BASE_URL?: string;
   LLM_MODEL?: string;
@@ -33,4 +42,22 @@ export interface Env {
   SLOT_HORIZON_DAYS: string;
   MISSED_AFTER_HOURS: string;
   CATCHUP_BATCH: string;
+
+  /**
+   * The public origin platforms fetch media from and OAuth redirects return to
+   * (https://app.example.com). Falls back to the request's origin where there is one.
+   */
+  PUBLIC_BASE_URL?: string;
+  /** Platform API bases (PLATFORMS.md §6): default to the real hosts; tests and `npm run fakes` point them at local fakes. */
+  INSTAGRAM_API_BASE?: string;
+  FACEBOOK_API_BASE?: string;
+  FACEBOOK_UPLOAD_BASE?: string;
+  YOUTUBE_API_BASE?: string;
+  YOUTUBE_UPLOAD_BASE?: string;
+  GOOGLE_OAUTH_BASE?: string;
+  /** Consent pages and token hosts for the connect flows (PLATFORMS.md §7). */
+  FACEBOOK_DIALOG_BASE?: string;
+  INSTAGRAM_OAUTH_BASE?: string;
+  GOOGLE_ACCOUNTS_BASE?: string;
+  GRAPH_API_VERSION?: string;
 }

@@ -206,11 +206,18 @@ export const schedules = sqliteTable(
     createdByKind: text("created_by_kind", { enum: ["user", "automation"] }).notNull(),
     createdByUserId: text("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: integer("created_at").notNull().default(now),
+    /**
+     * Set once, by the dispatch claim (BrandScheduler), when the item goes out:
+     * its deliveries are created then (DESIGN.md §7). NULL = not yet claimed.
+     */
+    dispatchedAt: integer("dispatched_at"),
   },
   (t) => [
     // Backstop for invariant 3; the BrandScheduler makes sure it never fires.
     uniqueIndex("schedules_brand_slot").on(t.brandId, t.scheduledAt),
     index("schedules_workspace_time").on(t.workspaceId, t.scheduledAt),
+    index("schedules_due").on(t.brandId, t.dispatchedAt, t.scheduledAt),
+    index("schedules_undispatched").on(t.dispatchedAt, t.scheduledAt),
   ],
 );
 
@@ -221,6 +228,8 @@ export const deliveries = sqliteTable(
     scheduleId: text("schedule_id").notNull().references(() => schedules.id, { onDelete: "cascade" }),
     workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
     platform: text("platform", { enum: ["instagram", "facebook", "youtube", "sandbox"] }).notNull(),
+    /** The account chosen at dispatch (null when skipped: none connected). */
+    accountId: text("account_id"),
     status: text("status", {
       enum: ["pending", "queued", "publishing", "published", "failed", "missed", "skipped"],
     })
@@ -236,9 +245,23 @@ export const deliveries = sqliteTable(
     errorClass: text("error_class"),
     nextAttemptAt: integer("next_attempt_at"),
     publishedAt: integer("published_at"),
+    /** The platform state machine's current step (worker/publishing); null before the first attempt. */
+    step: text("step"),
+    /** Platform-specific checkpoint ids (JSON: child container ids, upload offsets). Ids only, never status. */
+    checkpoint: text("checkpoint"),
+    /** A consumer holds the delivery until then; a duplicate message meanwhile does nothing. */
+    leaseUntil: integer("lease_until"),
+    /** When it was (last) put on the publish queue: the dispatch pass re-sends lost messages. */
+    queuedAt: integer("queued_at"),
+    /** When the non-idempotent call (media_publish, finish, /feed, last chunk) was first started: the recovery lookup's lower bound. */
+    publishStartedAt: integer("publish_started_at"),
     updatedAt: integer("updated_at").notNull().default(now),
   },
-  (t) => [uniqueIndex("deliveries_schedule_platform").on(t.scheduleId, t.platform), index("deliveries_status").on(t.status)],
+  (t) => [
+    uniqueIndex("deliveries_schedule_platform").on(t.scheduleId, t.platform),
+    index("deliveries_status").on(t.status),
+    index("deliveries_workspace_status").on(t.workspaceId, t.status),
+  ],
 );
 
 export const publishAttempts = sqliteTable(
@@ -246,6 +269,8 @@ export const publishAttempts = sqliteTable(
   {
     id: text("id").primaryKey(),
     deliveryId: text("delivery_id").notNull().references(() => deliveries.id, { onDelete: "cascade" }),
+    /** 1, 2, 3…: the delivery's attempt this row records. */
+    attempt: integer("attempt").notNull().default(1),
     step: text("step").notNull(),
     startedAt: integer("started_at").notNull(),
     endedAt: integer("ended_at"),
@@ -260,7 +285,7 @@ export const automationRuns = sqliteTable(
   {
     id: text("id").primaryKey(),
     workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["burst", "catchup", "healing", "dispatch"] }).notNull(),
+    kind: text("kind", { enum: ["burst", "catchup", "healing", "dispatch", "refresh"] }).notNull(),
     /** The local date for a burst, the 10-minute window for cron passes, `manual:<id>` for clicks. */
     runKey: text("run_key").notNull(),
     trigger: text("trigger", { enum: ["cron", "manual"] }).notNull(),

@@ -1,0 +1,22 @@
+// Every fake server, by name. The vitest global setup starts them all on free
+// loopback ports and hands their URLs to the Worker's bindings; `npm run
+// fakes` starts them on fixed ports for a person to watch. Each module exports
+// `createFake(): FakeServer`.
+export const FAKES = {
+  probe: () => import("./probe.mjs"),
+};
+
+/** Starts every fake; returns `{name: url}` and a stop function. */
+export async function startFakes(ports = {}) {
+  const started = {};
+  for (const [name, load] of Object.entries(FAKES)) {
+    const fake = (await load()).createFake();
+    await fake.listen(ports[name] ?? 0);
+    started[name] = fake;
+  }
+  return {
+    urls: Object.fromEntries(Object.entries(started).map(([n, f]) => [n, f.url])),
+    fakes: started,
+    stop: () => Promise.all(Object.values(started).map((f) => f.close())),
+  };
+}
