@@ -32,6 +32,8 @@ export class FakeServer {
     this.name = name;
     this.handler = handler;
     this.opts = opts;
+    /** @type {Array<{ handle: (req: FakeRequest) => any, initialState?: () => any, seed?: Function }>} */
+    this.plugins = [];
     this.state = opts.initialState();
     /** Virtual time offset (ms) added to the real clock. */
     this.clockOffset = 0;
@@ -49,8 +51,25 @@ export class FakeServer {
     return Date.now() + this.clockOffset;
   }
 
+  /**
+   * Adds routes served before the main handler, sharing its state (an OAuth
+   * flow on the same host as the API it issues tokens for). A plugin's
+   * `handle` returns a FakeResponse, or null/undefined to pass.
+   */
+  use(plugin) {
+    this.plugins.push(plugin);
+    if (plugin.initialState) Object.assign(this.state, plugin.initialState());
+    return this;
+  }
+
+  freshState() {
+    const state = this.opts.initialState();
+    for (const p of this.plugins) if (p.initialState) Object.assign(state, p.initialState());
+    return state;
+  }
+
   reset() {
-    this.state = this.opts.initialState();
+    this.state = this.freshState();
     this.clockOffset = 0;
     this.faults = [];
     this.requests = [];
@@ -124,7 +143,11 @@ export class FakeServer {
     }
     let out;
     try {
-      out = await this.handler(fr);
+      for (const p of this.plugins) {
+        out = await p.handle(fr);
+        if (out) break;
+      }
+      out ??= await this.handler(fr);
     } catch (err) {
       out = { status: 500, body: { error: { message: String(err?.stack ?? err) } } };
     }
@@ -160,8 +183,11 @@ export class FakeServer {
       this.reset();
       return send(res, { body: { ok: true } });
     }
-    if (method === "POST" && what === "seed" && typeof this.opts.seed === "function") {
-      return send(res, { body: this.opts.seed(this.state, input, this) ?? { ok: true } });
+    if (method === "POST" && what.startsWith("seed")) {
+      // POST /__admin/seed → the main seed; /__admin/seed/<plugin name> → that plugin's.
+      const name = what.slice("seed/".length);
+      const seed = name ? this.plugins.find((p) => p.name === name)?.seed : this.opts.seed;
+      if (typeof seed === "function") return send(res, { body: seed(this.state, input, this) ?? { ok: true } });
     }
     return send(res, { status: 404, body: { error: "unknown admin route" } });
   }

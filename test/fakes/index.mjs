@@ -9,8 +9,9 @@ export const FAKES = {
 /** Starts every fake; returns `{name: url}` and a stop function. */
 export async function startFakes(ports = {}) {
   const started = {};
-  for (const [name, load] of Object.entries(FAKES)) {
-    const fake = (await load()).createFake();
+  for (const [name, spec] of Object.entries(FAKES)) {
+    const fake = (await spec.main()).createFake();
+    for (const load of spec.plugins) fake.use((await load()).plugin());
     await fake.listen(ports[name] ?? 0);
     started[name] = fake;
   }
