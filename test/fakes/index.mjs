@@ -1,9 +1,15 @@
 // Every fake server, by name. The vitest global setup starts them all on free
 // loopback ports and hands their URLs to the Worker's bindings; `npm run
-// fakes` starts them on fixed ports for a person to watch. Each module exports
-// `createFake(): FakeServer`.
+// fakes` starts them on fixed ports for a person to watch.
+//
+// One fake per host family, as the real services split: `facebook`
+// (graph.facebook.com, rupload, the Facebook Login dialog), `instagram`
+// (graph.instagram.com, api.instagram.com, Instagram Login), `youtube` (all of
+// Google: the YouTube Data API, uploads, OAuth). A fake is the module's
+// `createFake(): FakeServer`, then each plugin module's `plugin()` mounted with
+// `fake.use()` (the OAuth flows, sharing the fake's token state).
 export const FAKES = {
-  probe: () => import("./probe.mjs"),
+  probe: { main: () => import("./probe.mjs"), plugins: [] },
 };
 
 /** Starts every fake; returns `{name: url}` and a stop function. */
