@@ -12,3 +12,8 @@ ALTER TABLE `deliveries` ADD `queued_at` integer;--> statement-breakpoint
 ALTER TABLE `deliveries` ADD `publish_started_at` integer;--> statement-breakpoint
 CREATE INDEX `deliveries_workspace_status` ON `deliveries` (`workspace_id`,`status`);--> statement-breakpoint
 ALTER TABLE `publish_attempts` ADD `attempt` integer DEFAULT 1 NOT NULL;
+--> statement-breakpoint
+-- Which login an Instagram account came through decides its API host
+-- (PLATFORMS.md §1.1): `facebook` (graph.facebook.com, IG business id) or `instagram` (graph.instagram.com).
+ALTER TABLE `platform_accounts` ADD `login_via` text;--> statement-breakpoint
+ALTER TABLE `platform_accounts` ADD `name` text;

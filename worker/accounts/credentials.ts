@@ -19,6 +19,8 @@ export interface AccountRow {
   brand_id: string;
   platform: "instagram" | "facebook" | "youtube" | "sandbox";
   external_id: string;
+  name: string | null;
+  login_via: "facebook" | "instagram" | null;
   credentials: string;
   key_version: number;
   expires_at: number | null;

@@ -107,6 +107,10 @@ export const platformAccounts = sqliteTable(
     brandId: text("brand_id").notNull().references(() => brands.id, { onDelete: "cascade" }),
     platform: text("platform", { enum: ["instagram", "facebook", "youtube", "sandbox"] }).notNull(),
     externalId: text("external_id").notNull(),
+    /** Display name: the Page's, the Instagram username, the channel title. */
+    name: text("name"),
+    /** Instagram only: `facebook` (Facebook Login: graph.facebook.com) or `instagram` (Instagram Login: graph.instagram.com). */
+    loginVia: text("login_via", { enum: ["facebook", "instagram"] }),
     /** AES-GCM ciphertext of {accessToken, refreshToken}: base64(iv || ciphertext). */
     credentials: text("credentials").notNull(),
     keyVersion: integer("key_version").notNull().default(1),

@@ -99,6 +99,12 @@ export interface PublishAccount {
   /** IG user id, Page id, channel id, sandbox name. */
   externalId: string;
   accessToken: string;
+  /**
+   * Instagram only (PLATFORMS.md §1.1): an account connected through Facebook
+   * Login is published on the Facebook Graph host (FACEBOOK_API_BASE) with
+   * its IG business id; one from Instagram Login on INSTAGRAM_API_BASE.
+   */
+  loginVia: "facebook" | "instagram" | null;
 }
 
 export interface PlatformConfig {
