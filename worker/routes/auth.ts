@@ -48,7 +48,7 @@ export const SIGNUPS_PER_IP_PER_HOUR = 10;
  */
 function signupThrottleKey(c: Context<AppEnv>): string | null {
   const ip = c.req.header("cf-connecting-ip");
-  if (!ip || ip === "127.0.0.1" || ip === "::1") return null;
+  if (!ip || /^(127\.|::1$|::ffff:127\.)/.test(ip)) return null;
   return `signup-ip:${ip}`;
 }
 
