@@ -1,10 +1,10 @@
 // Cross-site request forgery defence for cookie-authenticated requests, on top
-// of SameSite=Lax. The rule is Go's net/http CrossOriginProtection.Check
-// (src/net/http/csrf.go, Go 1.25): it trusts what browsers send on their own
-// (Sec-Fetch-Site, then Origin) and lets non-browser clients (curl, scripts,
-// CLIs), which send neither header, through. A cross-origin page cannot forge a
-// request without them: every browser since 2023 sends Sec-Fetch-Site, and
-// older ones send Origin on every cross-origin POST.
+// of SameSite=Lax. The rule is Go's net/http CrossOriginProtection.Check (Go
+// 1.25, https://github.com/golang/go/blob/master/src/net/http/csrf.go): it
+// trusts what browsers send on their own (Sec-Fetch-Site, then Origin) and lets
+// non-browser clients (curl, scripts, CLIs), which send neither header, through.
+// A cross-origin page cannot forge a request without them: every browser since
+// 2023 sends Sec-Fetch-Site, and older ones send Origin on every cross-origin POST.
 import type { Context } from "hono";
 import { forbidden } from "../errors";
 
