@@ -157,6 +157,7 @@ describe("worker/db/bounded.ts", () => {
 const LIST_BINDING_PATTERNS: Array<[RegExp, string]> = [
   [/\bIN\s*\(\s*\$\{/i, "interpolates an IN (...) list"],
   [/\.map\(\s*\([^)]*\)\s*=>\s*[`"']\?/, "makes one placeholder per item"],
+  [/\.fill\(\s*[`"']\?|[`"'],?\s*\?,?\s*[`"']\.repeat\(/, "makes one placeholder per item"],
   [/\b(?:not)?inArray\(/i, "binds a list with drizzle's inArray"],
   [/\bsql\.join\(/, "binds a list with drizzle's sql.join"],
 ];
@@ -175,7 +176,7 @@ const ALLOWED: Record<string, { lines: number; why: string }> = {
   },
 };
 
-export function findListBindings(files: Record<string, string>): string[] {
+function findListBindings(files: Record<string, string>): string[] {
   const found: string[] = [];
   for (const [file, text] of Object.entries(files)) {
     if (file === BOUNDED_MODULE) continue;
@@ -212,6 +213,7 @@ describe("no query binds an unbounded list", () => {
         "  d1.prepare(`SELECT * FROM t WHERE id IN (${ids.map(() => \"?\").join(\",\")})`)",
         "  db.select().from(t).where(inArray(t.id, ids))",
         "  // a comment about IN (${x}) is fine",
+        "  const marks = Array(ids.length).fill(\"?\").join(\",\");",
       ].join("\n"),
       "worker/scheduling/booking.ts": "x IN (${a})\ny IN (${b})",
       [BOUNDED_MODULE]: "IN (${placeholders})",
@@ -220,6 +222,7 @@ describe("no query binds an unbounded list", () => {
     expect(found.filter((f) => f.startsWith("worker/services/new.ts:2 "))).toHaveLength(1);
     expect(found.some((f) => f.startsWith("worker/services/new.ts:3 binds a list with drizzle's inArray"))).toBe(true);
     expect(found.some((f) => f.startsWith("worker/services/new.ts:4"))).toBe(false);
+    expect(found.some((f) => f.startsWith("worker/services/new.ts:5 makes one placeholder per item"))).toBe(true);
     // An allowed file is flagged once it binds more lists than it is allowed.
     expect(found.filter((f) => f.startsWith("worker/scheduling/booking.ts"))).toHaveLength(2);
     expect(found.some((f) => f.startsWith(BOUNDED_MODULE))).toBe(false);
