@@ -16,8 +16,9 @@
 //   {channels?: [{id, title, accessToken, refreshToken?, accessTokenExpiresAt?}],
 //    config?: Partial<config> (below),
 //    quota?: {units?, insertCalls?} (today's usage),
-//    uploadFaults?: [{storeBytes, status?, reason?}]  each consumed by the next data PUT: keep the first
-//                   `storeBytes` of the chunk, then answer `status` (503 backendError): §6.3 fault 1,
+//    uploadFaults?: [{storeBytes, status?, reason?, skip?}]  each consumed by a data PUT (after letting `skip`
+//                   of them through): keep the first `storeBytes` of the chunk, then answer `status`
+//                   (default 503 backendError): §6.3 fault 1,
 //    rotateRefreshTokens?: n  the next n refreshes return a new refresh_token and revoke the old one,
 //    revokeRefreshToken?: rt}
 // Everything else (429, 401, hangs, dropAfterCommit, truncate) goes through
@@ -259,6 +260,17 @@ function finishUpload(fake, session) {
 
 const videoResource = (v) => ({ kind: v.kind, id: v.id, snippet: v.snippet, status: v.status, fileDetails: v.fileDetails });
 
+/** The next partial-store fault, once its `skip` data PUTs have gone through. */
+function takeUploadFault(fake) {
+  const next = fake.state.uploadFaults[0];
+  if (!next) return null;
+  if ((next.skip ?? 0) > 0) {
+    next.skip -= 1;
+    return null;
+  }
+  return fake.state.uploadFaults.shift();
+}
+
 function putSession(req) {
   const fake = req.fake;
   const session = fake.state.sessions[req.query.upload_id ?? ""];
@@ -287,7 +299,7 @@ function putSession(req) {
     if (body.length !== length) return googleError(400, "badRequest", `Content-Range announces ${length} bytes, the body has ${body.length}.`);
     if (last !== total - 1 && length % CHUNK_GRANULARITY !== 0) return googleError(400, "badRequest", `A chunk other than the last must be a multiple of ${CHUNK_GRANULARITY} bytes; this one has ${length}.`);
   }
-  const fault = fake.state.uploadFaults.shift();
+  const fault = takeUploadFault(fake);
   if (fault) body = body.subarray(0, Math.min(fault.storeBytes ?? 0, body.length));
   session.hash.update(body);
   session.received += body.length;
