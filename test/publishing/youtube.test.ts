@@ -212,6 +212,16 @@ describe("YouTube publishing: resuming exactly from the reported Range", () => {
     expectAlignedChunks(log);
   });
 
+  it("a chunk that hangs past the request timeout is probed and sent again from the session's offset", async () => {
+    const s = await setup();
+    // PUTs: the probe, chunk 1 (never answered, never stored).
+    await yt.fault({ match: { method: "PUT", path: `^${SESSION_PATH}$`, nth: 2 }, action: { hang: true } });
+    const out = await attempt(client, s.delivery, { content: s.content, requestTimeoutMs: 1500 });
+    if (out.kind !== "published") throw new Error("not published");
+    await expectPublishedOnce(s, out.publishedId);
+    expect(ranges(await yt.requests()).slice(0, 4)).toEqual([`bytes */${VIDEO_SIZE}`, `bytes 0-${MiB - 1}/${VIDEO_SIZE}`, `bytes */${VIDEO_SIZE}`, `bytes 0-${MiB - 1}/${VIDEO_SIZE}`]);
+  });
+
   it("a lost answer to the last chunk: the probe finds the video, and there is exactly one", async () => {
     const s = await setup();
     // PUTs: probe, chunks 1–3, the last chunk (committed, answer lost).

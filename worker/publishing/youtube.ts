@@ -188,7 +188,7 @@ class Upload {
     if (res.status !== 200 && res.status !== 201) throw this.refusal(res, "starting the upload");
     const location = res.headers.get("location");
     if (!location) throw new Interrupted(new PublishError("retryable", "YouTube started an upload session without giving its address.", { httpStatus: res.status }));
-    return location;
+    return new URL(location, url).toString();
   }
 
   // `PUT <session>` with `Content-Range: bytes */T` and no body (§3.2 step 3).
