@@ -199,6 +199,8 @@ class Upload {
 
   /** Sends one chunk from `offset`; the session's answer says where to go on. */
   private async sendFrom(session: string, offset: number): Promise<SessionState> {
+    // Every byte is there but the video is not confirmed yet: ask again rather than send an empty range.
+    if (offset >= this.total) throw new Interrupted(new PublishError("retryable", "YouTube has the whole video but has not confirmed it yet."));
     const end = Math.min(offset + this.s.chunkSize, this.total);
     const last = end === this.total;
     if (last && this.publishStartedAt === null) {
