@@ -381,6 +381,18 @@ describe("YouTube publishing: errors are classified with their delays (§3.7)", 
     expect(await yt.requests()).toHaveLength(1);
   });
 
+  it("a short Retry-After on a chunk is waited out within the attempt, then the session is probed", async () => {
+    const s = await setup();
+    await yt.fault({ match: { method: "PUT", path: `^${SESSION_PATH}$`, nth: 3 }, action: { status: 429, headers: { "retry-after": "1" }, body: googleError(429, "rateLimitExceeded") } });
+    const out = await attempt(client, s.delivery, { content: s.content });
+    if (out.kind !== "published") throw new Error("not published");
+    await expectPublishedOnce(s, out.publishedId);
+    const puts = (await yt.requests()).filter((r) => r.method === "PUT");
+    expect(puts[2]!.status).toBe(429);
+    expect(isProbe(puts[3]!)).toBe(true);
+    expect(puts[3]!.at - puts[2]!.at).toBeGreaterThanOrEqual(1000);
+  });
+
   it("a 500 on the session start is retried within the attempt", async () => {
     const s = await setup();
     await yt.fault({ match: { method: "POST", path: `^${SESSION_PATH}$` }, action: { status: 500, body: googleError(500, "backendError") } });
