@@ -10,6 +10,7 @@
 // `fake.use()` (the OAuth flows, sharing the fake's token state).
 export const FAKES = {
   probe: { main: () => import("./probe.mjs"), plugins: [] },
+  youtube: { main: () => import("./youtube.mjs"), plugins: [] },
 };
 
 /** Starts every fake; returns `{name: url}` and a stop function. */
