@@ -121,6 +121,9 @@ async function imageProblem(state, cfg, url, feed) {
   return null;
 }
 
+/** `config.quota_total`: per user when seeded so, else the fake's (100 by default; 25 or 50 in older docs). */
+const quotaOf = (state, igUser) => (state.users ?? state.igUsers)?.[igUser]?.quotaTotal ?? state.igConfig.quotaTotal;
+
 function publish(state, igUser, p, now) {
   const c = state.containers[p.creation_id];
   if (!c || c.owner !== igUser) return graphError(400, 100, `Unsupported post request. Object with ID '${p.creation_id}' does not exist.`, 33);
@@ -132,7 +135,7 @@ function publish(state, igUser, p, now) {
   if (c.status_code === "PUBLISHED") return graphError(400, 100, "This media has already been published.");
   if (c.isCarouselItem) return graphError(400, 100, "A carousel item cannot be published on its own.");
   const log = (state.publishLog[igUser] ??= []);
-  if (log.filter((t) => t > now - DAY_MS).length >= state.igConfig.quotaTotal) {
+  if (log.filter((t) => t > now - DAY_MS).length >= quotaOf(state, igUser)) {
     return graphError(400, 9, "Application request limit reached: you reached the maximum number of posts allowed in 24 hours.", 2207042, { error_user_title: "Publishing limit reached" });
   }
   const id = graphId();
@@ -181,7 +184,7 @@ export async function handleInstagram(req, mode) {
     const since = p.since ? Number(p.since) * 1000 : 0;
     const from = Math.max(now - DAY_MS, since);
     const used = (state.publishLog[id] ?? []).filter((t) => t >= from && t <= now).length;
-    return { body: { data: [{ quota_usage: used, config: { quota_total: state.igConfig.quotaTotal, quota_duration: 86400 } }] } };
+    return { body: { data: [{ quota_usage: used, config: { quota_total: quotaOf(state, id), quota_duration: 86400 } }] } };
   }
   if (req.method === "GET" && edge === "media") {
     const limit = Math.min(Number(p.limit ?? 25) || 25, 100);
@@ -201,7 +204,9 @@ export async function handleInstagram(req, mode) {
 
 function seedUsers(state, input, key) {
   for (const u of input.users ?? []) {
-    state[key][u.igUserId] = { username: u.username ?? `user${u.igUserId}`, accountType: "BUSINESS" };
+    state[key][u.igUserId] = { username: u.username ?? `user${u.igUserId}`, accountType: "BUSINESS", ...(u.quotaTotal ? { quotaTotal: u.quotaTotal } : {}) };
+    // Posts already in the rolling window (epoch ms), for cap tests without moving the clock.
+    if (u.publishedAt) state.publishLog[u.igUserId] = [...u.publishedAt].sort((a, b) => a - b);
     if (u.token) state.tokens[u.token] = { igUserId: u.igUserId, expiresAt: u.expiresAt ?? null, scopes: u.scopes ?? ["instagram_business_basic", "instagram_business_content_publish"], valid: true };
   }
   if (input.media) seedMediaMeta(state, input.media);
