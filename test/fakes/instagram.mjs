@@ -122,7 +122,7 @@ async function imageProblem(state, cfg, url, feed) {
 }
 
 /** `config.quota_total`: per user when seeded so, else the fake's (100 by default; 25 or 50 in older docs). */
-const quotaOf = (state, igUser) => (state.users ?? state.igUsers)?.[igUser]?.quotaTotal ?? state.igConfig.quotaTotal;
+const quotaOf = (state, igUser) => (state.igUsers?.[igUser] ?? state.users?.[igUser])?.quotaTotal ?? state.igConfig.quotaTotal;
 
 function publish(state, igUser, p, now) {
   const c = state.containers[p.creation_id];
