@@ -104,9 +104,9 @@ function videoReels(req, state, pageId, p, now) {
     if (v.uploading.status !== "complete") return graphError(400, 6000, "There was a problem uploading your video file. Please try again with another file.", undefined, { error_user_title: "Problem with file" });
     const log = (state.reelsLog[pageId] ??= []);
     const inWindow = log.filter((t) => t > now - DAY_MS);
-    if (inWindow.length >= cfg.reelsCap) {
+    if (inWindow.length >= (state.pages[pageId]?.reelsCap ?? cfg.reelsCap)) {
       const minutes = Math.ceil((inWindow[0] + DAY_MS - now) / 60_000);
-      return { ...graphError(400, 32, "Page request limit reached: at most 30 reels per 24 hours."), headers: { "x-business-use-case-usage": JSON.stringify({ [pageId]: [{ type: "pages", call_count: 100, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: minutes }] }) } };
+      return { ...graphError(400, 32, "Page request limit reached: too many reels published in 24 hours."), headers: { "x-business-use-case-usage": JSON.stringify({ [pageId]: [{ type: "pages", call_count: 100, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: minutes }] }) } };
     }
     const state_ = String(p.video_state ?? "PUBLISHED").toUpperCase();
     v.video_state = state_;
@@ -230,7 +230,12 @@ async function handle(req) {
 function seed(state, input) {
   for (const pg of input.pages ?? []) {
     state.pages[pg.id] = { name: pg.name ?? `Page ${pg.id}`, accessToken: pg.token, ...(pg.igUserId ? { igUserId: pg.igUserId } : {}), ...(pg.userId ? { userId: pg.userId } : {}) };
-    if (pg.token) state.tokens[pg.token] = { kind: "page", pageId: pg.id, expiresAt: null, scopes: ["pages_show_list", "pages_read_engagement", "pages_manage_posts"], valid: true };
+    if (pg.token) {
+      state.tokens[pg.token] = { kind: "page", pageId: pg.id, expiresAt: null, scopes: ["pages_show_list", "pages_read_engagement", "pages_manage_posts"], valid: !pg.revokedSubcode, ...(pg.revokedSubcode ? { revokedSubcode: pg.revokedSubcode } : {}) };
+    }
+    if (pg.reelsCap) state.pages[pg.id].reelsCap = pg.reelsCap;
+    // Reels already in the rolling 24 h window (epoch ms), for cap tests without moving the clock.
+    if (pg.reelsPublishedAt) state.reelsLog[pg.id] = [...pg.reelsPublishedAt].sort((a, b) => a - b);
     if (pg.igUserId && state.igUsers) state.igUsers[pg.igUserId] = { username: pg.igUsername ?? `ig${pg.igUserId}`, accountType: "BUSINESS" };
   }
   if (input.media) seedMediaMeta(state, input.media);

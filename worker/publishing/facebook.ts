@@ -90,6 +90,7 @@ class FacebookRun {
     let videoId = this.ctx.delivery.uploadSession;
     if (!videoId) {
       const started = await this.graph.post<{ video_id: string; upload_url: string }>(`${this.page}/video_reels`, { upload_phase: "start" });
+      this.checkUploadHost(started.upload_url);
       videoId = started.video_id;
       // The idempotency key for everything after: never `start` again once it exists.
       await this.save({ step: "reel_started", uploadSession: videoId, checkpoint: { uploadUrl: started.upload_url } });
@@ -139,15 +140,7 @@ class FacebookRun {
    */
   private async transfer(videoId: string, video: NonNullable<PublishContext["content"]["media"]["video"]>) {
     const uploadUrl = this.cp.uploadUrl ?? `${this.ctx.config.facebookUploadBase}/video-upload/${this.ctx.config.graphVersion}/${videoId}`;
-    let host: string;
-    try {
-      host = new URL(uploadUrl).host;
-    } catch {
-      host = "";
-    }
-    if (host !== new URL(this.ctx.config.facebookUploadBase).host) {
-      throw new PublishError("permanent", `Facebook returned an upload address on an unexpected host (${host || "invalid"}); the token was not sent.`);
-    }
+    this.checkUploadHost(uploadUrl);
     const res = await this.graph.send<{ success?: boolean }>(uploadUrl, {
       method: "POST",
       headers: {
@@ -159,6 +152,19 @@ class FacebookRun {
     });
     if (res.success !== true) throw new PublishError("retryable", "Facebook did not confirm the video transfer.", { platformMessage: JSON.stringify(res).slice(0, 200) });
     await this.save({ step: "reel_transferred", checkpoint: { transferred: true } });
+  }
+
+  /** Trypost refuses an upload_url off the rupload host, so the Page token never goes anywhere else (§2.2). */
+  private checkUploadHost(uploadUrl: string) {
+    let host = "";
+    try {
+      host = new URL(uploadUrl).host;
+    } catch {
+      /* not a URL: refused below */
+    }
+    if (!host || host !== new URL(this.ctx.config.facebookUploadBase).host) {
+      throw new PublishError("permanent", `Facebook returned an upload address on an unexpected host (${host || "not a URL"}); the token was not sent there.`);
+    }
   }
 
   private async waitForUpload(): Promise<PublishOutcome> {
