@@ -149,6 +149,28 @@ describe("Facebook reels (three phases)", () => {
     expect(await publishedReels(pg.pageId)).toHaveLength(1);
   });
 
+  it("rupload refusing the hosted form: the bytes go instead, and a cut upload resumes from bytes_transferred", async () => {
+    const pg = await page();
+    const content = await reel();
+    const delivery = pg.delivery();
+    await fb.fault([
+      { match: { path: "^/video-upload/" }, action: { status: 400, body: { debug_info: { type: "ParameterValidationError", message: "HeaderValuePredicate: Header Offset not convertable to unsigned long", retriable: false } } } },
+      { match: { path: "^/video-upload/" }, action: { truncate: 1000 } },
+    ]);
+    expect((await failure(attempt(facebookClient, delivery, { content }))).errorClass).toBe("retryable");
+    expect((await attempt(facebookClient, delivery, { content })).kind).toBe("published");
+    const uploads = (await requestsOf(pg.token)).filter((r) => r.path.startsWith("/video-upload/"));
+    expect(uploads.map((r) => [r.headers.offset, r.headers.file_size, r.headers.file_url ? "url" : r.bodyLength])).toEqual([
+      ["0", "3000", "url"],
+      ["0", "3000", 3000],
+      ["1000", "3000", 2000],
+    ]);
+    const video = (await fb.state()).videos[delivery.state.uploadSession!];
+    // Every byte exactly once: 1,000 before the cut, the other 2,000 after it.
+    expect(video.bytes).toBe(3000);
+    expect(await publishedReels(pg.pageId)).toHaveLength(1);
+  });
+
   it("uploading stuck at in_progress: waits without sleeping up to the cap, then fails; never finishes an empty session", async () => {
     const pg = await page();
     const name = `stuck${uid()}`;

@@ -183,6 +183,8 @@ describe("classifyGraphError: bodies that are not Graph's envelope", () => {
     const perm = classifyGraphError(400, d({ type: "ParameterValidationError", message: "HeaderValuePredicate: Header Offset not convertable to unsigned long", retriable: false }), {}, "Facebook");
     expect(perm.errorClass).toBe("permanent");
     expect(perm.opts.platformMessage).toMatch(/Header Offset/);
+    const auth = classifyGraphError(401, d({ type: "AuthError", message: "bad token" }), {}, "Facebook");
+    expect([auth.errorClass, auth.opts.tokenRejected]).toEqual(["reconnect", true]);
   });
 });
 

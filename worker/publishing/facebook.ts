@@ -5,15 +5,20 @@
 // post public (`finish`, `/photos published=true`, `/feed`) the start is
 // saved, and a redelivery asks Facebook what happened before calling again.
 import { Graph, asUnknownOutcome } from "./graph";
-import { PublishError, type PlatformClient, type PublishContext, type PublishOutcome } from "./types";
+import { PublishError, type MediaRef, type PlatformClient, type PublishContext, type PublishOutcome } from "./types";
 
 /** How long to wait for rupload to report the upload complete before failing (trypost: 5 s × 60). */
 export const UPLOAD_WAIT_CAP_SECONDS = 10 * 60;
+/** Bytes per rupload POST when sending the video itself (a Worker holds one chunk in memory at a time). */
+export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 
 interface FbCheckpoint {
   uploadUrl?: string;
   /** The transfer request was answered with success. */
   transferred?: boolean;
+  /** `bytes` once rupload refused the hosted-file form. */
+  uploadMode?: "file_url" | "bytes";
+  bytesSent?: number;
   /** Unpublished photo ids for a multi-photo post, in slide order. */
   photos?: string[];
   waitedSeconds?: number;
@@ -37,6 +42,8 @@ interface FbPost {
 
 export const reelPermalink = (videoId: string) => `https://www.facebook.com/reel/${videoId}`;
 export const postPermalink = (postId: string) => `https://www.facebook.com/${postId}`;
+
+const isUploaded = (s: NonNullable<VideoStatus["status"]>) => s.uploading_phase?.status === "complete" || s.video_status === "ready" || s.video_status === "upload_complete";
 
 const parseFbTime = (s: string | undefined) => (s ? Date.parse(s.replace(/([+-]\d\d)(\d\d)$/, "$1:$2")) : NaN);
 
@@ -101,14 +108,12 @@ class FacebookRun {
     if (phase?.status === "complete" || phase?.publish_status === "published" || phase?.publish_status === "scheduled") return this.record(videoId, reelPermalink(videoId));
     this.failIfBroken(status);
 
-    const uploaded = status.uploading_phase?.status === "complete" || status.video_status === "ready" || status.video_status === "upload_complete";
-    if (!uploaded) {
-      if (!this.cp.transferred) {
-        await this.transfer(videoId, video);
-        const after = (await this.videoStatus(videoId)).status ?? {};
-        this.failIfBroken(after);
-        if (!(after.uploading_phase?.status === "complete" || after.video_status === "ready")) return this.waitForUpload();
-      } else return this.waitForUpload();
+    if (!isUploaded(status)) {
+      if (this.cp.transferred && this.cp.uploadMode !== "bytes") return this.waitForUpload();
+      await this.transfer(videoId, video, status.uploading_phase?.bytes_transferred ?? 0);
+      const after = (await this.videoStatus(videoId)).status ?? {};
+      this.failIfBroken(after);
+      if (!isUploaded(after)) return this.waitForUpload();
     }
 
     await this.markStarted();
@@ -133,25 +138,42 @@ class FacebookRun {
   }
 
   /**
-   * Hosted-file transfer to the returned upload_url with the Page token in the
-   * header (rupload takes no access_token parameter), plus `offset: 0` and
-   * `file_size` for the variant that insists on them (§2.2). The token goes
-   * only to the configured upload host.
+   * The transfer to the returned upload_url, with the Page token in rupload's
+   * `Authorization: OAuth` header (it takes no access_token parameter) and
+   * only to the configured upload host. First the hosted file (`file_url`,
+   * plus `offset: 0` and `file_size` for the variant that insists on them);
+   * if rupload refuses that form, the bytes themselves, resuming from
+   * `bytes_transferred` (§2.2; trypost PR #32 made the same switch).
    */
-  private async transfer(videoId: string, video: NonNullable<PublishContext["content"]["media"]["video"]>) {
+  private async transfer(videoId: string, video: MediaRef, bytesTransferred: number) {
     const uploadUrl = this.cp.uploadUrl ?? `${this.ctx.config.facebookUploadBase}/video-upload/${this.ctx.config.graphVersion}/${videoId}`;
     this.checkUploadHost(uploadUrl);
-    const res = await this.graph.send<{ success?: boolean }>(uploadUrl, {
-      method: "POST",
-      headers: {
-        authorization: `OAuth ${this.ctx.account.accessToken}`,
-        file_url: await this.ctx.mediaUrl(video),
-        offset: "0",
-        file_size: String(await this.ctx.mediaSize(video)),
-      },
-    });
-    if (res.success !== true) throw new PublishError("retryable", "Facebook did not confirm the video transfer.", { platformMessage: JSON.stringify(res).slice(0, 200) });
+    const size = await this.ctx.mediaSize(video);
+    if (this.cp.uploadMode !== "bytes") {
+      try {
+        await this.rupload(uploadUrl, { file_url: await this.ctx.mediaUrl(video), offset: "0", file_size: String(size) });
+        await this.save({ step: "reel_transferred", checkpoint: { transferred: true } });
+        return;
+      } catch (err) {
+        // A refusal of the hosted form itself (rupload's debug_info, not a Graph error): send the bytes instead.
+        if (!(err instanceof PublishError && err.errorClass === "permanent" && typeof err.opts.code === "string" && err.opts.httpStatus !== 401)) throw err;
+        await this.save({ step: "reel_upload_bytes", checkpoint: { uploadMode: "bytes" } });
+        bytesTransferred = 0;
+      }
+    }
+    for (let offset = bytesTransferred; offset < size; ) {
+      const length = Math.min(UPLOAD_CHUNK_BYTES, size - offset);
+      const body = await this.ctx.readMedia(video, { offset, length });
+      await this.rupload(uploadUrl, { offset: String(offset), file_size: String(size), "content-type": "application/octet-stream" }, body);
+      offset += length;
+      await this.save({ checkpoint: { bytesSent: offset } });
+    }
     await this.save({ step: "reel_transferred", checkpoint: { transferred: true } });
+  }
+
+  private async rupload(uploadUrl: string, headers: Record<string, string>, body?: Uint8Array) {
+    const res = await this.graph.send<{ success?: boolean }>(uploadUrl, { method: "POST", headers: { authorization: `OAuth ${this.ctx.account.accessToken}`, ...headers }, body });
+    if (res.success !== true) throw new PublishError("retryable", "Facebook did not confirm the video transfer.", { platformMessage: JSON.stringify(res).slice(0, 200) });
   }
 
   /** Trypost refuses an upload_url off the rupload host, so the Page token never goes anywhere else (§2.2). */

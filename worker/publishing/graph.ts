@@ -154,6 +154,7 @@ export function classifyGraphError(status: number, body: string, headers: Header
   }
   if (parsed.debug_info && !parsed.error) {
     const d = parsed.debug_info;
+    if (status === 401) return new PublishError("reconnect", `${platform} refused the token for the video upload; reconnect the account.`, { ...base, platformMessage: d.message, code: d.type, tokenRejected: true });
     const retry = status >= 500 || d.retriable === true || d.type === "ProcessingFailedError";
     return new PublishError(retry ? "retryable" : "permanent", `${platform} refused the video upload${d.message ? `: ${d.message}` : ""}.`, { ...base, platformMessage: d.message, code: d.type });
   }
