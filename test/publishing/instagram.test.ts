@@ -215,7 +215,7 @@ describe("Instagram: outcome unknown after media_publish (PLATFORMS.md §5)", ()
     await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media_publish$` }, action: { hang: true } });
     const err = await failure(attempt(instagramClient, delivery, { content, requestTimeoutMs: 800 }));
     expect(err.errorClass).toBe("unknown_outcome");
-    expect(err.message).not.toContain(acct.token);
+    expect(JSON.stringify([err.message, err.opts])).not.toContain(acct.token);
     // The hung request never reached the handler: nothing was published, so publishing again is right.
     const second = await attempt(instagramClient, delivery, { content });
     expect(second.kind).toBe("published");
@@ -372,6 +372,34 @@ describe("Instagram errors from the API", () => {
     const e2 = await failure(attempt(instagramClient, acct.delivery(), { content: await post(1, undefined, png) }));
     expect([e2.errorClass, e2.opts.subcode]).toEqual(["permanent", 2207005]);
     expect(e2.message).toMatch(/JPEG/);
+  });
+});
+
+describe("Instagram permalinks and media fetching", () => {
+  it("a failed permalink lookup never fails or republishes the post (§1.4)", async () => {
+    const acct = await igAccount();
+    const content = await post(1);
+    const delivery = acct.delivery();
+    // The second GET of an object in this attempt is the permalink (the first is the container status).
+    await ig.fault({ match: { method: "GET", path: `^/${VERSION}/\\d+$`, nth: 2 }, action: { status: 500 } });
+    const outcome = await attempt(instagramClient, delivery, { content });
+    expect(outcome).toMatchObject({ kind: "published", permalink: null });
+    expect(delivery.state.publishedId).toBeTruthy();
+    expect(await publishedFor(acct.igUserId)).toHaveLength(1);
+  });
+
+  it("fetch mode: the fake GETs the URL like Meta and refuses what is not a JPEG, or what it cannot reach", async () => {
+    const acct = await igAccount();
+    await ig.seed({ config: { fetchMedia: true } });
+    const form = (image_url: string) => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ image_url, access_token: acct.token }).toString() });
+    try {
+      const json = (await (await fetch(`${ig.url}/${VERSION}/${acct.igUserId}/media`, form(`${fb.url}/__admin/state`))).json()) as any;
+      expect(json.error).toMatchObject({ code: 36001, error_subcode: 2207005 });
+      const gone = (await (await fetch(`${ig.url}/${VERSION}/${acct.igUserId}/media`, form("http://127.0.0.1:9/x.jpg"))).json()) as any;
+      expect(gone.error).toMatchObject({ code: 9004, error_subcode: 2207052 });
+    } finally {
+      await ig.seed({ config: { fetchMedia: false } });
+    }
   });
 });
 
