@@ -117,11 +117,14 @@ class FacebookRun {
     }
 
     await this.markStarted();
+    let finished: { success?: boolean };
     try {
-      await this.graph.post(`${this.page}/video_reels`, { upload_phase: "finish", video_id: videoId, video_state: "PUBLISHED", description: this.ctx.content.caption });
+      finished = await this.graph.post<{ success?: boolean }>(`${this.page}/video_reels`, { upload_phase: "finish", video_id: videoId, video_state: "PUBLISHED", description: this.ctx.content.caption });
     } catch (err) {
       throw err instanceof PublishError ? asUnknownOutcome(err) : err;
     }
+    // Anything but success is checked through the video's status on the next attempt, never finished blindly.
+    if (finished.success !== true) throw new PublishError("unknown_outcome", "Facebook did not confirm that the reel was published; the next attempt checks.", { platformMessage: JSON.stringify(finished).slice(0, 200) });
     return this.record(videoId, reelPermalink(videoId));
   }
 
