@@ -66,6 +66,7 @@ function expectGraphPost(r: LoggedRequest, path: string, form: Record<string, st
   expect(r.path).toBe(`/${VERSION}/${path}`);
   expect(r.headers["content-type"]).toContain("application/x-www-form-urlencoded");
   expect(r.form).toEqual({ ...form, access_token: token });
+  expect(r.query).toEqual({});
 }
 
 function expectGraphGet(r: LoggedRequest, path: string, query: Record<string, string>, token: string) {

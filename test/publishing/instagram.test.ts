@@ -74,6 +74,7 @@ function expectGraphPost(r: LoggedRequest, path: string, form: Record<string, st
   // PLATFORMS.md §0: form-encoded, never JSON; the token as a parameter.
   expect(r.headers["content-type"]).toContain("application/x-www-form-urlencoded");
   expect(r.form).toEqual({ ...form, access_token: token });
+  expect(r.query).toEqual({});
 }
 
 function expectGraphGet(r: LoggedRequest, path: string, query: Record<string, string>, token: string) {
