@@ -11,6 +11,8 @@
 export const FAKES = {
   probe: { main: () => import("./probe.mjs"), plugins: [] },
   youtube: { main: () => import("./youtube.mjs"), plugins: [] },
+  instagram: { main: () => import("./instagram.mjs"), plugins: [] },
+  facebook: { main: () => import("./facebook.mjs"), plugins: [() => import("./instagram.mjs")] },
 };
 
 /** Starts every fake; returns `{name: url}` and a stop function. */
