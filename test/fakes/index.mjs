@@ -10,6 +10,8 @@
 // `fake.use()` (the OAuth flows, sharing the fake's token state).
 export const FAKES = {
   probe: { main: () => import("./probe.mjs"), plugins: [] },
+  // OpenAI-compatible chat completions for the `llm` writer; tests pass its URL explicitly (LLM_BASE_URL stays unset).
+  llm: { main: () => import("./llm.mjs"), plugins: [] },
 };
 
 /** Starts every fake; returns `{name: url}` and a stop function. */

@@ -54,11 +54,11 @@ export function qualityGate(p: GateInput, brief: Brief, recent: TitleIndex): Gat
   let score = 100;
   const notes: string[] = [];
   const words = p.title.trim().split(/\s+/).length;
-  if (words < 3) (score -= 30), notes.push("the title is very short");
+  if (words < 3) (score -= 20), notes.push("the title is very short");
   else if (words > 14) (score -= 25), notes.push("the title is long for a hook");
   if (p.title.length > 70) (score -= 10), notes.push("it may be cut off in feeds");
   const overlap = closest ? closest.similarity : 0;
-  if (overlap >= 0.4) (score -= Math.round(overlap * 40)), notes.push(`it shares words with “${closest!.title}”`);
+  if (overlap >= 0.5) (score -= Math.round((overlap - 0.3) * 50)), notes.push(`it shares words with “${closest!.title}”`);
   score = Math.max(0, Math.min(100, score));
   if (score < PASSING_SCORE) return reject(`Scored ${score}/100: ${notes.join(", ")}.`, score);
   return {
