@@ -93,3 +93,22 @@ describe("quota and quality gate", () => {
     expect(fresh.reason).toMatch(/^Passed with \d+\/100/);
   });
 });
+
+describe("next burst (GET /api/automation)", () => {
+  it("is read from today's run key: a manual burst after the daily one does not make it say now", async () => {
+    const s = await signup();
+    await createBrand(s, { brief: { reelsPerDay: 1, postsPerDay: 0 } });
+    // Due since local midnight, so "now" is after today's burst time whenever this runs.
+    await json("/api/automation", { ...s, method: "PATCH", body: { burstTime: "00:00" } }, 200);
+    const before = await json("/api/automation", s, 200);
+    expect(Math.abs(Date.parse(before.nextBurst) - Date.now())).toBeLessThan(60_000); // due now
+    await burstCheck(env, Date.now());
+    const after = await json("/api/automation", s, 200);
+    expect(Date.parse(after.nextBurst) - Date.now()).toBeGreaterThan(60_000); // tomorrow's
+    expect(after.quotas[0]).toMatchObject({ reels: 1, posts: 0, proposedToday: 1, doneToday: true });
+    await runPass(s, "burst");
+    const manual = await json("/api/automation", s, 200);
+    expect(manual.lastBurst.trigger).toBe("manual");
+    expect(manual.nextBurst).toBe(after.nextBurst);
+  });
+});
