@@ -113,6 +113,7 @@ describe("template writer following the brief", () => {
     const [e] = await proposalsOf(s, es.id);
     const [o] = await proposalsOf(s, odd.id);
     expect(p!.caption).toMatch(/Guarda|Partilha|Segue|Qual vais/);
+    expect(p!.title.toLowerCase()).toMatch(/marmitas|panela|pão|sopas|temperos|pequenos-almoços|legumes|arroz|sobras|molhos/);
     expect(e!.caption).toMatch(/Guárdalo|Compártelo|Síguenos|Cuál vas/);
     expect(e!.title.toLowerCase()).toMatch(/fondo|presupuesto|deudas|fondos|suscripciones|ahorr|interés|gasto/);
     expect(o!.caption).toMatch(/#tips|#dailytips|#learnsomething/);

@@ -2,6 +2,7 @@
 // niches and a generic bank, hooks, tips and calls to action in English,
 // Portuguese and Spanish. Content only; template-writer.ts decides.
 import type { WriterLanguage } from "./brief";
+import { fold } from "./brief-rules";
 
 export type NicheId = "food" | "finance" | "fitness" | "habits" | "travel" | "tech" | "beauty" | "parenting" | "generic";
 
@@ -36,7 +37,7 @@ export const NICHES: NicheBank[] = [
   },
   {
     id: "finance",
-    keywords: ["finance", "money", "budget", "invest", "saving", "debt", "wealth", "financ", "dinheiro", "poupan", "dinero", "ahorro", "frugal"],
+    keywords: ["finan", "money", "budget", "invest", "saving", "debt", "wealth", "dinheiro", "poupan", "dinero", "ahorro", "frugal", "orcamento", "presupuesto"],
     hashtags: ["#personalfinance", "#budgeting", "#moneytips", "#savings"],
     topics: {
       en: [
@@ -251,8 +252,8 @@ const GENERIC = NICHES.find((n) => n.id === "generic")!;
 /** The bank for a brief's niche (or, with none, the brand's name); the generic bank only when nothing matches. */
 export function resolveNiche(niche: string, brandName: string): NicheBank {
   const match = (text: string) => {
-    const t = ` ${text.toLowerCase()} `;
-    return NICHES.find((n) => n.keywords.some((k) => t.includes(k)));
+    const t = ` ${fold(text)} `;
+    return NICHES.find((n) => n.keywords.some((k) => t.includes(fold(k))));
   };
   return (niche.trim() ? match(niche) : undefined) ?? (niche.trim() ? undefined : match(brandName)) ?? GENERIC;
 }
