@@ -49,11 +49,12 @@ async function foodBrand(s: Session, name = "Quick Kitchen") {
 
 /** Thirty daily bursts for the workspace; each day the pipeline is emptied so the brief's quota is what gets written. */
 async function thirtyDays(s: Session, llm: LlmConfig | null, beforeDay?: (day: number) => Promise<void>) {
+  // One brand at a time: the fake's scripted replies go to the brands in name order.
   const first = Date.parse("2026-03-01T13:00:00Z");
   for (let d = 0; d < 30; d++) {
     await beforeDay?.(d);
     const now = first + d * DAY;
-    const result = await runBurst(env, s.workspaceId, new Date(now).toISOString().slice(0, 10), { now, llm });
+    const result = await runBurst(env, s.workspaceId, new Date(now).toISOString().slice(0, 10), { now, llm, parallel: 1 });
     expect(result.error, `day ${d}`).toBeUndefined();
     expect(result.remaining).toBe(0);
     await env.DB.prepare("UPDATE job_outputs SET status = 'failed' WHERE workspace_id = ? AND status = 'pending'").bind(s.workspaceId).run();

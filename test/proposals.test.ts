@@ -141,7 +141,7 @@ describe("the quality gate's verdicts in the API", () => {
     const brand = await createBrand(s, { name: "Morning Table", brief: { niche: "food", hashtags: ["#morningtable"], reelsPerDay: 2, postsPerDay: 1 } });
     const ok = (title: string) => ({ title, angle: "quick win", caption: `${title}. #morningtable`, hashtags: ["#morningtable"] });
     await llmFake.seed({ replies: [{ content: JSON.stringify({ proposals: [ok("Five easy breakfast ideas!"), ok("Overnight oats three ways"), ok("Porridge toppings that work")] }) }] });
-    await runBurst(env, s.workspaceId, "2026-06-10", { now: Date.parse("2026-06-10T12:30:00Z"), llm: config() });
+    await runBurst(env, s.workspaceId, "2026-06-10", { now: Date.parse("2026-06-10T12:30:00Z"), llm: config(), parallel: 1 });
     await llmFake.seed({
       replies: [
         {
@@ -155,7 +155,7 @@ describe("the quality gate's verdicts in the API", () => {
         },
       ],
     });
-    await runBurst(env, s.workspaceId, "2026-06-11", { now: Date.parse("2026-06-11T12:30:00Z"), llm: config() });
+    await runBurst(env, s.workspaceId, "2026-06-11", { now: Date.parse("2026-06-11T12:30:00Z"), llm: config(), parallel: 1 });
     const all = (await json<{ proposals: Proposal[] }>(`/api/proposals?brand=${brand.id}`, s, 200)).proposals;
     const byTitle = new Map(all.map((p) => [p.title, p]));
     expect(byTitle.get("Five easy breakfast ideas!")).toMatchObject({ status: "accepted", writer: "llm" });

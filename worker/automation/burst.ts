@@ -33,6 +33,7 @@ export const RECENT_TITLES_MS = 60 * DAY;
 export const BRAND_CLAIM_LEASE_MS = 5 * MINUTE;
 /** Brands one invocation works through; the rest continue on the next check. */
 export const BURST_BRANDS_PER_TICK = 25;
+const PARALLEL_BRANDS = 4;
 
 export interface BrandRow {
   id: string;
@@ -51,6 +52,8 @@ export interface BurstOptions {
   llm?: LlmConfig | null;
   /** Brands this invocation may work on. */
   maxBrands?: number;
+  /** Brands worked on at the same time (Workers allow 6 simultaneous connections). */
+  parallel?: number;
   /** Test hook, called before a brand's part is committed: a throw is a failure mid-burst. */
   beforeCommit?: (brandId: string) => void | Promise<void>;
 }
@@ -281,18 +284,23 @@ export async function runBurst(env: Env, workspaceId: string, runKey: string, op
   const ws = { id: workspaceId, burstPerBrand: wsRow?.burst_per_brand ?? 3, review: wsRow?.review_mode ?? "auto" };
   const result: BurstResult = { processed: 0, succeeded: 0, failed: 0, remaining: 0, brandsDone: 0 };
   const todo = await brandsToDo(env, workspaceId, runKey, now, opts.maxBrands ?? BURST_BRANDS_PER_TICK);
-  for (const brand of todo) {
-    try {
-      const { counts, done } = await burstBrand(env, ws, brand, runKey, now, opts, llm);
-      result.processed += counts.processed;
-      result.succeeded += counts.succeeded;
-      result.failed += counts.failed;
-      if (done) result.brandsDone++;
-    } catch (err) {
-      result.error = reportFailure(err, "The burst", { workspaceId, runKey, brandId: brand.id }).sentence;
-      break;
+  // A pool of lanes, each taking the next brand as soon as its last one is done; after a failure no lane starts another.
+  let next = 0;
+  const lane = async () => {
+    while (!result.error && next < todo.length) {
+      const brand = todo[next++]!;
+      try {
+        const { counts, done } = await burstBrand(env, ws, brand, runKey, now, opts, llm);
+        result.processed += counts.processed;
+        result.succeeded += counts.succeeded;
+        result.failed += counts.failed;
+        if (done) result.brandsDone++;
+      } catch (err) {
+        result.error ??= reportFailure(err, "The burst", { workspaceId, runKey, brandId: brand.id }).sentence;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.parallel ?? PARALLEL_BRANDS, todo.length) }, lane));
   result.remaining = await brandsLeft(env.DB, workspaceId, runKey);
   return result;
 }
