@@ -36,13 +36,13 @@ export async function runHealing(env: Env, workspaceId: string, now = Date.now()
   )
     .bind(workspaceId, now - STALE_GENERATION_MS)
     .all<{ id: string; attempts: number }>();
-  // `ahead` counts pending outputs of every workspace: they share the one queue.
+  // `ahead` ranks the pending outputs of every workspace by when their message was sent: they share the one queue.
   const waiting = await env.DB.prepare(
-    `SELECT o.id, o.requeues, COALESCE(o.enqueued_at, o.updated_at) AS sent_at,
-       (SELECT COUNT(*) FROM job_outputs p WHERE p.status = 'pending'
-          AND COALESCE(p.enqueued_at, p.updated_at) < COALESCE(o.enqueued_at, o.updated_at)) AS ahead
-     FROM job_outputs o
-     WHERE o.workspace_id = ? AND o.status = 'pending' AND COALESCE(o.enqueued_at, o.updated_at) < ? LIMIT ${BATCH}`,
+    `SELECT id, requeues, sent_at, ahead FROM (
+       SELECT o.id, o.workspace_id, o.requeues, COALESCE(o.enqueued_at, o.updated_at) AS sent_at,
+         ROW_NUMBER() OVER (ORDER BY COALESCE(o.enqueued_at, o.updated_at), o.id) - 1 AS ahead
+       FROM job_outputs o WHERE o.status = 'pending')
+     WHERE workspace_id = ? AND sent_at < ? ORDER BY sent_at LIMIT ${BATCH}`,
   )
     .bind(workspaceId, now - QUEUE_BASE_WAIT_MS)
     .all<{ id: string; requeues: number; sent_at: number; ahead: number }>();
