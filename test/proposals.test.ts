@@ -54,6 +54,7 @@ describe("review mode", () => {
     }
     expect(await pending(s, `brand=${other.id}`)).toHaveLength(1);
     expect(await pending(s, "status=accepted")).toHaveLength(0);
+    expect(await pending(s, "status=&brand=")).toHaveLength(4); // empty parameters mean "any"
     const view = await json("/api/automation", s, 200);
     expect(view.pendingProposals).toBe(4);
     expect(view.quotas).toEqual(

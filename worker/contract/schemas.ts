@@ -278,9 +278,11 @@ export const proposal = z.object({
   createdAt: z.string(),
   jobId: z.string().optional(),
 });
+/** `?status=&brand=`: an empty parameter means "any". */
+const emptyAsAbsent = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 export const proposalListQuery = z.strictObject({
-  status: proposalStatus.optional(),
-  brand: z.string().min(1).max(64).optional(),
+  status: emptyAsAbsent(proposalStatus),
+  brand: emptyAsAbsent(z.string().min(1).max(64)),
 });
 export const proposalRejectInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 /** Today's burst for one brand, as the Automation page shows it. */
