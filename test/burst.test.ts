@@ -3,7 +3,7 @@
 // and the quality gate rejects duplicate topics.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { splitQuota } from "../worker/automation/burst";
+import { splitQuota } from "../worker/automation/burst-quota";
 import { burstDue } from "../worker/automation/burst-clock";
 import { burstCheck } from "../worker/automation/cron";
 import { EMPTY_BRIEF } from "../worker/generation/brief";

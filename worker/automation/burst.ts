@@ -7,8 +7,7 @@
 // in memory, then committed in one D1 batch whose every insert is guarded by
 // the claim, together with the row that marks the part done. A burst cut off
 // midway leaves the brands not yet done for a later check, and no brand is
-// ever done twice. Quotas come from the rows the calendar reads (REGRESSIONS
-// #14): free grid slots in the next two days, minus outputs already in the pipeline.
+// ever done twice. Quotas: burst-quota.ts.
 import type { Brief } from "../contract/schemas";
 import type { Env } from "../env";
 import { readBrief } from "../generation/brief";
@@ -20,13 +19,11 @@ import { qualityGate } from "../generation/quality-gate";
 import { TitleIndex } from "../generation/similarity";
 import { hashText } from "../generation/template-writer";
 import { newId } from "../lib/ids";
-import { DAY, MINUTE, numberVar } from "../lib/time";
-import { slotsWithOccupancy } from "../services/brands";
+import { DAY, MINUTE } from "../lib/time";
 import { connectedPlatforms, enqueueGeneration } from "../services/jobs";
-import type { Variant } from "../scheduling/variants";
+import { burstQuotas, variantsToWrite } from "./burst-quota";
 import type { RunCounts } from "./runs";
 
-const QUOTA_WINDOW_MS = 2 * DAY;
 /** Near-duplicates are checked against this much of the brand's history. */
 export const RECENT_TITLES_MS = 60 * DAY;
 /** A brand part claimed longer ago than this belongs to an invocation that died: another may take it. */
@@ -61,60 +58,6 @@ export interface BurstOptions {
 export interface BurstResult extends RunCounts {
   /** Brands whose part this invocation finished. */
   brandsDone: number;
-}
-
-/** Free slots per variant in the quota window, minus outputs already pending, generating or ready. */
-export async function burstQuotas(env: Env, brand: BrandRow, now: number): Promise<Record<Variant, number>> {
-  const from = now + numberVar(env.SLOT_LEAD_MINUTES, 15) * MINUTE;
-  const to = now + QUOTA_WINDOW_MS;
-  const free: Record<Variant, number> = { light: 0, dark: 0, post: 0 };
-  for (const s of await slotsWithOccupancy(env.DB, { ...brand, scheduleOffset: brand.schedule_offset }, from, to)) {
-    if (!s.taken) free[s.variant]++;
-  }
-  const pipeline = await env.DB.prepare(
-    `SELECT j.variant, COUNT(*) AS n FROM job_outputs o JOIN generation_jobs j ON j.id = o.job_id
-     LEFT JOIN schedules s ON s.output_id = o.id
-     WHERE o.brand_id = ? AND s.id IS NULL AND o.hold = 0 AND o.status IN ('pending','generating','ready')
-     GROUP BY j.variant`,
-  )
-    .bind(brand.id)
-    .all<{ variant: Variant; n: number }>();
-  for (const p of pipeline.results) free[p.variant] = Math.max(0, free[p.variant] - p.n);
-  return free;
-}
-
-/** Splits `total` across variants round-robin, never past each variant's free capacity. */
-export function splitQuota(free: Record<Variant, number>, total: number): Record<Variant, number> {
-  const out: Record<Variant, number> = { light: 0, dark: 0, post: 0 };
-  let left = total;
-  while (left > 0) {
-    let placed = false;
-    for (const v of ["light", "dark", "post"] as const) {
-      if (left > 0 && out[v] < free[v]) (out[v]++, left--, (placed = true));
-    }
-    if (!placed) break;
-  }
-  return out;
-}
-
-/** What a brand asks for today: the brief's reels and posts per day, else the workspace's burstPerBrand. */
-export function dailyTargets(brief: Brief, burstPerBrand: number): { reels: number; posts: number } | { total: number } {
-  if (brief.reelsPerDay == null && brief.postsPerDay == null) return { total: burstPerBrand };
-  return { reels: brief.reelsPerDay ?? 0, posts: brief.postsPerDay ?? 0 };
-}
-
-/** Today's proposals per variant: the targets, capped by free capacity. */
-export function variantsToWrite(free: Record<Variant, number>, brief: Brief, burstPerBrand: number): Variant[] {
-  const t = dailyTargets(brief, burstPerBrand);
-  let quota: Record<Variant, number>;
-  if ("total" in t) quota = splitQuota(free, t.total);
-  else {
-    const reels = splitQuota({ light: free.light, dark: free.dark, post: 0 }, t.reels);
-    quota = { light: reels.light, dark: reels.dark, post: Math.min(free.post, t.posts) };
-  }
-  const out: Variant[] = [];
-  for (const v of ["light", "dark", "post"] as const) for (let i = 0; i < quota[v]; i++) out.push(v);
-  return out;
 }
 
 /** Brands of the workspace whose part of `runKey` is neither done nor held by a live claim. */

@@ -6,7 +6,7 @@ import { readBrief } from "../generation/brief";
 import { iso } from "../lib/time";
 import type { BrandQuota } from "../contract/schemas";
 import { burstDue, nextBurstAt } from "./burst-clock";
-import { dailyTargets } from "./burst";
+import { dailyTargets } from "./burst-quota";
 import { PASSES } from "./passes";
 import { lastRun, recentRuns } from "./runs";
 

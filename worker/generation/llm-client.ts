@@ -68,7 +68,7 @@ function retryAfterMs(res: Response): number | undefined {
 
 async function callOnce(config: LlmConfig, messages: ChatMessage[], seed: number | undefined): Promise<string> {
   const doFetch = config.fetch ?? fetch;
-  const timeoutMs = config.timeoutMs ?? 30_000;
+  const timeoutMs = config.timeoutMs ?? 20_000;
   let res: Response;
   try {
     res = await doFetch(`${config.baseUrl.replace(/\/$/, "")}/chat/completions`, {
