@@ -21,6 +21,13 @@ export const DEMO = {
   ],
 };
 
+/** Content briefs matching the demo brands' names (issue 9); set once, so a person's edits are kept. */
+const DEMO_BRIEFS = {
+  "daily-habits": { niche: "habits and productivity", audience: "busy professionals", tone: "calm, encouraging", hashtags: ["#dailyhabits"], bannedWords: ["hustle"] },
+  "money-minute": { niche: "personal finance", audience: "people starting to budget", tone: "clear, no jargon", hashtags: ["#moneyminute"], bannedWords: ["guaranteed"], avoid: ["crypto"] },
+  "quick-kitchen": { niche: "food and cooking", audience: "home cooks short on time", tone: "warm, practical", hashtags: ["#quickkitchen"], bannedWords: ["diet"] },
+};
+
 const b64url = (bytes) => Buffer.from(bytes).toString("base64url");
 
 /** Creates .dev.vars with random local secrets once; never overwrites. */
@@ -108,6 +115,10 @@ export async function seedDemoContent(base, log = () => {}) {
     await api("PUT", `/api/brands/${created.id}/accounts/sandbox`, { externalId: `sandbox-${b.slug}`, accessToken: `sandbox-${b.slug}` });
     bySlug.set(b.slug, created);
     log(`created brand ${b.name}`);
+  }
+  for (const b of DEMO.brands) {
+    const brand = bySlug.get(b.slug);
+    if (brand && !brand.brief?.niche) await api("PATCH", `/api/brands/${brand.id}`, { brief: DEMO_BRIEFS[b.slug] });
   }
   const existing = await api("GET", "/api/jobs?limit=1");
   if (existing.jobs.length) return;

@@ -152,7 +152,8 @@ describe("generate queue consumer (worker queue() export)", () => {
     // (The test harness's batch records which messages were retried, not their delay.)
     expect(first.result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual([first.ids[0]]);
     expect((await outputRow(good.outputId))!.status).toBe("ready");
-    expect((await outputRow(poisoned.outputId))!.status).toBe("generating");
+    // The failed attempt gave its claim back: the retry can claim it again.
+    expect((await outputRow(poisoned.outputId))!.status).toBe("pending");
 
     const last = await deliverGenerate([poisoned.outputId], GENERATE_MAX_ATTEMPTS);
     expect(last.result.explicitAcks).toEqual(last.ids);

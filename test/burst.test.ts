@@ -3,10 +3,12 @@
 // and the quality gate rejects duplicate topics.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { splitQuota } from "../worker/automation/burst";
+import { splitQuota } from "../worker/automation/burst-quota";
 import { burstDue } from "../worker/automation/burst-clock";
 import { burstCheck } from "../worker/automation/cron";
-import { qualityGate, topicKey } from "../worker/generation/proposals";
+import { EMPTY_BRIEF } from "../worker/generation/brief";
+import { qualityGate } from "../worker/generation/quality-gate";
+import { TitleIndex, titleSimilarity } from "../worker/generation/similarity";
 import type { Job } from "../worker/contract/schemas";
 import { call, countRows, createBrand, json, runPass, signup } from "./support/fixtures";
 
@@ -78,10 +80,35 @@ describe("quota and quality gate", () => {
     expect(splitQuota({ light: 0, dark: 1, post: 0 }, 4)).toEqual({ light: 0, dark: 1, post: 0 });
   });
 
-  it("rejects a duplicate of a recent topic whatever its case and punctuation", () => {
-    const seen = new Set([topicKey("Morning routines that stick")]);
-    const draft = { title: "MORNING routines, that stick!", angle: "x", variant: "post" as const, topicKey: topicKey("MORNING routines, that stick!") };
-    expect(qualityGate(draft, seen)).toMatchObject({ accepted: false, reason: "Duplicate of a recent topic." });
-    expect(qualityGate({ ...draft, title: "Walking meetings", topicKey: topicKey("Walking meetings") }, seen).accepted).toBe(true);
+  it("rejects a near-duplicate of a recent title (number words, case, punctuation, plurals), with the reason in words", () => {
+    expect(titleSimilarity("5 easy breakfast ideas", "Five easy breakfast ideas!")).toBe(1);
+    expect(titleSimilarity("Cinco ideias", "5 ideias")).toBe(1);
+    const recent = new TitleIndex(["Five easy breakfast ideas!"]);
+    const verdict = qualityGate({ title: "5 easy breakfast idea", angle: "quick win" }, EMPTY_BRIEF, recent);
+    expect(verdict).toMatchObject({ accepted: false, score: 0 });
+    expect(verdict.reason).toMatch(/Too close to a recent title, “Five easy breakfast ideas!” \(100% the same words\)/);
+    const fresh = qualityGate({ title: "Walking meetings that work", angle: "quick win" }, EMPTY_BRIEF, recent);
+    expect(fresh.accepted).toBe(true);
+    expect(fresh.score).toBeGreaterThanOrEqual(60);
+    expect(fresh.reason).toMatch(/^Passed with \d+\/100/);
+  });
+});
+
+describe("next burst (GET /api/automation)", () => {
+  it("is read from today's run key: a manual burst after the daily one does not make it say now", async () => {
+    const s = await signup();
+    await createBrand(s, { brief: { reelsPerDay: 1, postsPerDay: 0 } });
+    // Due since local midnight, so "now" is after today's burst time whenever this runs.
+    await json("/api/automation", { ...s, method: "PATCH", body: { burstTime: "00:00" } }, 200);
+    const before = await json("/api/automation", s, 200);
+    expect(Math.abs(Date.parse(before.nextBurst) - Date.now())).toBeLessThan(60_000); // due now
+    await burstCheck(env, Date.now());
+    const after = await json("/api/automation", s, 200);
+    expect(Date.parse(after.nextBurst) - Date.now()).toBeGreaterThan(60_000); // tomorrow's
+    expect(after.quotas[0]).toMatchObject({ reels: 1, posts: 0, proposedToday: 1, doneToday: true });
+    await runPass(s, "burst");
+    const manual = await json("/api/automation", s, 200);
+    expect(manual.lastBurst.trigger).toBe("manual");
+    expect(manual.nextBurst).toBe(after.nextBurst);
   });
 });

@@ -18,7 +18,7 @@ function fakeServer(replies: Array<{ status?: number; content?: string }>) {
   return { fetch, requests };
 }
 
-const config = (fetch: typeof globalThis.fetch) => ({ baseUrl: "http://llm.test/v1/", apiKey: "sk-test", model: "m", fetch });
+const config = (fetch: typeof globalThis.fetch) => ({ baseUrl: "http://llm.test/v1/", apiKey: "sk-test", model: "m", fetch, backoffMs: 1 });
 
 describe("llm writer", () => {
   it("posts a chat-completions request and returns the validated content", async () => {

@@ -13,6 +13,8 @@ export const FAKES = {
   youtube: { main: () => import("./youtube.mjs"), plugins: [] },
   instagram: { main: () => import("./instagram.mjs"), plugins: [] },
   facebook: { main: () => import("./facebook.mjs"), plugins: [() => import("./instagram.mjs")] },
+  // OpenAI-compatible chat completions for the `llm` writer; tests pass its URL explicitly (LLM_BASE_URL stays unset).
+  llm: { main: () => import("./llm.mjs"), plugins: [] },
 };
 
 /** Starts every fake; returns `{name: url}` and a stop function. */

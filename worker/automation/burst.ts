@@ -1,22 +1,38 @@
-// The daily burst (DESIGN.md §1, §5): per brand, write proposals, pass them
-// through the quality gate, and turn accepted ones into generation jobs.
-// Quotas come from the rows the calendar reads (REGRESSIONS #14): free grid
-// slots in the next two days, minus outputs already in the pipeline.
-import { automationActor } from "../auth/context";
+// The daily burst (DESIGN.md §1, §5, issue 9): per brand, write proposals
+// (llm or template writer, following the brand's brief), pass them through the
+// quality gate, and turn accepted ones into generation jobs — or, in manual
+// review mode, leave them pending for a person.
+//
+// A brand's part is all-or-nothing: it is claimed in `burst_progress`, written
+// in memory, then committed in one D1 batch whose every insert is guarded by
+// the claim, together with the row that marks the part done. A burst cut off
+// midway leaves the brands not yet done for a later check, and no brand is
+// ever done twice. Quotas: burst-quota.ts.
+import type { Brief } from "../contract/schemas";
 import type { Env } from "../env";
-import { draftProposals, qualityGate, topicKey } from "../generation/proposals";
+import { readBrief } from "../generation/brief";
+import { scrubText } from "../generation/brief-rules";
+import { reportFailure } from "../generation/failure-report";
+import { llmConfigFromEnv, type LlmConfig } from "../generation/llm-client";
+import { draftProposals, type ProposalDraft } from "../generation/proposals";
+import { qualityGate } from "../generation/quality-gate";
+import { TitleIndex } from "../generation/similarity";
 import { hashText } from "../generation/template-writer";
 import { newId } from "../lib/ids";
-import { DAY, MINUTE, numberVar } from "../lib/time";
-import { slotsWithOccupancy } from "../services/brands";
-import { connectedPlatforms, createJob } from "../services/jobs";
-import type { Variant } from "../scheduling/variants";
+import { DAY, MINUTE } from "../lib/time";
+import { connectedPlatforms, enqueueGeneration } from "../services/jobs";
+import { burstQuotas, variantsToWrite } from "./burst-quota";
 import type { RunCounts } from "./runs";
 
-const QUOTA_WINDOW_MS = 2 * DAY;
-const RECENT_TOPICS_MS = 14 * DAY;
+/** Near-duplicates are checked against this much of the brand's history. */
+export const RECENT_TITLES_MS = 60 * DAY;
+/** A brand part claimed longer ago than this belongs to an invocation that died: another may take it. */
+export const BRAND_CLAIM_LEASE_MS = 5 * MINUTE;
+/** Brands one invocation works through; the rest continue on the next check. */
+export const BURST_BRANDS_PER_TICK = 25;
+const PARALLEL_BRANDS = 4;
 
-interface BrandRow {
+export interface BrandRow {
   id: string;
   slug: string;
   name: string;
@@ -24,75 +40,210 @@ interface BrandRow {
   timezone: string;
   slots: string;
   schedule_offset: number;
+  brief: string | null;
 }
 
-/** Free slots per variant in the quota window, minus outputs already pending, generating or ready. */
-export async function burstQuotas(env: Env, brand: BrandRow, now: number): Promise<Record<Variant, number>> {
-  const from = now + numberVar(env.SLOT_LEAD_MINUTES, 15) * MINUTE;
-  const to = now + QUOTA_WINDOW_MS;
-  const free: Record<Variant, number> = { light: 0, dark: 0, post: 0 };
-  for (const s of await slotsWithOccupancy(env.DB, { ...brand, scheduleOffset: brand.schedule_offset }, from, to)) {
-    if (!s.taken) free[s.variant]++;
-  }
-  const pipeline = await env.DB.prepare(
-    `SELECT j.variant, COUNT(*) AS n FROM job_outputs o JOIN generation_jobs j ON j.id = o.job_id
-     LEFT JOIN schedules s ON s.output_id = o.id
-     WHERE o.brand_id = ? AND s.id IS NULL AND o.hold = 0 AND o.status IN ('pending','generating','ready')
-     GROUP BY j.variant`,
+export interface BurstOptions {
+  now?: number;
+  /** The `llm` writer's config; undefined: from the Worker's secrets; null: the template writer. */
+  llm?: LlmConfig | null;
+  /** Brands this invocation may work on. */
+  maxBrands?: number;
+  /** Brands worked on at the same time (Workers allow 6 simultaneous connections). */
+  parallel?: number;
+  /** Test hook, called before a brand's part is committed: a throw is a failure mid-burst. */
+  beforeCommit?: (brandId: string) => void | Promise<void>;
+}
+
+export interface BurstResult extends RunCounts {
+  /** Brands whose part this invocation finished. */
+  brandsDone: number;
+}
+
+/** Brands of the workspace whose part of `runKey` is neither done nor held by a live claim. */
+async function brandsToDo(env: Env, workspaceId: string, runKey: string, now: number, limit: number) {
+  const rows = await env.DB.prepare(
+    `SELECT b.id, b.slug, b.name, b.handle, b.timezone, b.slots, b.schedule_offset, b.brief FROM brands b
+     LEFT JOIN burst_progress p ON p.workspace_id = b.workspace_id AND p.run_key = ?1 AND p.brand_id = b.id
+     WHERE b.workspace_id = ?2 AND (p.brand_id IS NULL OR (p.status = 'running' AND p.claimed_at < ?3))
+     ORDER BY b.name, b.id LIMIT ?4`,
   )
-    .bind(brand.id)
-    .all<{ variant: Variant; n: number }>();
-  for (const p of pipeline.results) free[p.variant] = Math.max(0, free[p.variant] - p.n);
-  return free;
-}
-
-/** Splits `total` across variants round-robin, never past each variant's free capacity. */
-export function splitQuota(free: Record<Variant, number>, total: number): Record<Variant, number> {
-  const out: Record<Variant, number> = { light: 0, dark: 0, post: 0 };
-  let left = total;
-  while (left > 0) {
-    let placed = false;
-    for (const v of ["light", "dark", "post"] as const) {
-      if (left > 0 && out[v] < free[v]) (out[v]++, left--, (placed = true));
-    }
-    if (!placed) break;
-  }
-  return out;
-}
-
-export async function runBurst(env: Env, workspaceId: string, runKey: string, now = Date.now()): Promise<RunCounts> {
-  const ws = await env.DB.prepare("SELECT burst_per_brand FROM workspaces WHERE id = ?").bind(workspaceId).first<{ burst_per_brand: number }>();
-  const brands = await env.DB.prepare(
-    "SELECT id, slug, name, handle, timezone, slots, schedule_offset FROM brands WHERE workspace_id = ? ORDER BY name",
-  )
-    .bind(workspaceId)
+    .bind(runKey, workspaceId, now - BRAND_CLAIM_LEASE_MS, limit)
     .all<BrandRow>();
-  const counts: RunCounts = { processed: 0, succeeded: 0, failed: 0, remaining: 0 };
-  const actor = automationActor(workspaceId);
+  return rows.results;
+}
 
-  for (const brand of brands.results) {
-    const quotas = splitQuota(await burstQuotas(env, brand, now), ws?.burst_per_brand ?? 3);
-    const recent = await env.DB.prepare("SELECT title FROM proposals WHERE brand_id = ? AND created_at >= ?")
-      .bind(brand.id, now - RECENT_TOPICS_MS)
+/** Brands whose part of `runKey` is not done yet. */
+export async function brandsLeft(d1: D1Database, workspaceId: string, runKey: string): Promise<number> {
+  const row = await d1
+    .prepare(
+      `SELECT COUNT(*) AS n FROM brands b WHERE b.workspace_id = ?1 AND NOT EXISTS
+         (SELECT 1 FROM burst_progress p WHERE p.workspace_id = ?1 AND p.run_key = ?2 AND p.brand_id = b.id AND p.status = 'done')`,
+    )
+    .bind(workspaceId, runKey)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** Claims the brand's part; false when another invocation holds a live claim or finished it. */
+async function claimBrand(d1: D1Database, workspaceId: string, runKey: string, brandId: string, claim: string, now: number): Promise<boolean> {
+  const row = await d1
+    .prepare(
+      `INSERT INTO burst_progress (workspace_id, run_key, brand_id, status, claim, claimed_at) VALUES (?1, ?2, ?3, 'running', ?4, ?5)
+       ON CONFLICT (workspace_id, run_key, brand_id) DO UPDATE SET claim = excluded.claim, claimed_at = excluded.claimed_at
+         WHERE burst_progress.status = 'running' AND burst_progress.claimed_at < ?6
+       RETURNING claim`,
+    )
+    .bind(workspaceId, runKey, brandId, claim, now, now - BRAND_CLAIM_LEASE_MS)
+    .first<{ claim: string }>();
+  return row?.claim === claim;
+}
+
+async function releaseBrand(d1: D1Database, workspaceId: string, runKey: string, brandId: string, claim: string) {
+  await d1
+    .prepare("DELETE FROM burst_progress WHERE workspace_id = ? AND run_key = ? AND brand_id = ? AND claim = ? AND status = 'running'")
+    .bind(workspaceId, runKey, brandId, claim)
+    .run();
+}
+
+interface Decided {
+  id: string;
+  draft: ProposalDraft;
+  status: "pending" | "accepted" | "rejected" | "failed";
+  score: number;
+  reason: string;
+}
+
+/** Drafts through the gate, each compared with the brand's recent titles and the drafts before it. */
+function decide(drafts: ProposalDraft[], brief: Brief, recent: TitleIndex, review: "auto" | "manual"): Decided[] {
+  return drafts.map((draft) => {
+    const id = newId("prp");
+    if (draft.failure) return { id, draft, status: "failed", score: 0, reason: draft.failure };
+    const gate = qualityGate(draft, brief, recent);
+    recent.add(draft.title);
+    const status = !gate.accepted ? "rejected" : review === "manual" ? "pending" : "accepted";
+    return { id, draft, status, score: gate.score, reason: gate.reason };
+  });
+}
+
+/** One brand's part: claim, write, gate, commit in one guarded batch, then queue generation. */
+async function burstBrand(
+  env: Env,
+  ws: { id: string; burstPerBrand: number; review: "auto" | "manual" },
+  brand: BrandRow,
+  runKey: string,
+  now: number,
+  opts: BurstOptions,
+  llm: LlmConfig | null,
+): Promise<{ counts: RunCounts; done: boolean }> {
+  const counts: RunCounts = { processed: 0, succeeded: 0, failed: 0, remaining: 0 };
+  const claim = newId("bst");
+  if (!(await claimBrand(env.DB, ws.id, runKey, brand.id, claim, now))) return { counts, done: false };
+  try {
+    const brief = readBrief(brand.brief);
+    const variants = variantsToWrite(await burstQuotas(env, brand, now), brief, ws.burstPerBrand);
+    const recentRows = await env.DB.prepare(
+      "SELECT title FROM proposals WHERE brand_id = ? AND created_at >= ? AND status != 'failed' ORDER BY created_at DESC LIMIT 500",
+    )
+      .bind(brand.id, now - RECENT_TITLES_MS)
       .all<{ title: string }>();
-    const seen = new Set(recent.results.map((r) => topicKey(r.title)));
-    const platforms = await connectedPlatforms(env.DB, [brand.id]);
+    const recentTitles = recentRows.results.map((r) => r.title);
     const seed = hashText(`${brand.id}:${runKey}`);
-    for (const draft of draftProposals(brand, quotas, seed)) {
-      counts.processed++;
-      const gate = qualityGate(draft, seen);
-      seen.add(draft.topicKey);
-      const proposalId = newId("prp");
-      await env.DB.prepare(
-        `INSERT INTO proposals (id, workspace_id, brand_id, title, angle, variant, status, quality_score, reason, run_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-        .bind(proposalId, workspaceId, brand.id, draft.title, draft.angle, draft.variant, gate.accepted ? "accepted" : "rejected", gate.score, gate.reason, runKey)
-        .run();
-      if (!gate.accepted) continue;
-      await createJob(env, actor, { variant: draft.variant, brands: [brand.id], topic: draft.title, platforms, proposalId });
-      counts.succeeded++;
+    const drafts = await draftProposals({ brand, brief, variants, seed, recent: new TitleIndex(recentTitles), recentTitles }, llm);
+    const decided = decide(drafts, brief, new TitleIndex(recentTitles), ws.review);
+    const accepted = decided.filter((d) => d.status === "accepted");
+    const platforms = accepted.length ? JSON.stringify(await connectedPlatforms(env.DB, [brand.id])) : "[]";
+    await opts.beforeCommit?.(brand.id);
+
+    const held = `EXISTS (SELECT 1 FROM burst_progress WHERE workspace_id = ? AND run_key = ? AND brand_id = ? AND claim = ? AND status = 'running')`;
+    const heldBinds = [ws.id, runKey, brand.id, claim];
+    const stmts: D1PreparedStatement[] = [];
+    const outputIds: string[] = [];
+    const scrub = (s: string) => scrubText(s, brief);
+    for (const d of decided) {
+      // What the brief forbids is never stored, even in a rejected proposal (the reason says why it was rejected).
+      const hashtags = d.draft.hashtags?.map(scrub).filter((h) => h.length > 1) ?? null;
+      stmts.push(
+        env.DB.prepare(
+          `INSERT INTO proposals (id, workspace_id, brand_id, title, angle, variant, status, quality_score, reason, run_key, writer, caption, hashtags, created_at, updated_at)
+           SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${held}`,
+        ).bind(
+          d.id, ws.id, brand.id, scrub(d.draft.title) || "(untitled)", scrub(d.draft.angle), d.draft.variant, d.status, d.score, d.reason, runKey,
+          d.draft.writer, d.draft.caption == null ? null : scrub(d.draft.caption), hashtags ? JSON.stringify(hashtags) : null, now, now,
+          ...heldBinds,
+        ),
+      );
     }
+    // Automation's jobs carry no explicit platform list: where they go is decided when they go out (DESIGN.md §7).
+    for (const d of accepted) {
+      const outputId = newId("out");
+      outputIds.push(outputId);
+      const jobSeed = crypto.getRandomValues(new Uint32Array(1))[0]!;
+      stmts.push(
+        env.DB.prepare(
+          `INSERT INTO generation_jobs (workspace_id, variant, title, topic, platforms, seed, created_by_kind, created_by_user_id, proposal_id, created_at)
+           SELECT ?, ?, ?, ?, ?, ?, 'automation', NULL, ?, ? WHERE EXISTS (SELECT 1 FROM proposals WHERE id = ?)`,
+        ).bind(ws.id, d.draft.variant, d.draft.title, d.draft.title, platforms, jobSeed, d.id, now, d.id),
+        env.DB.prepare(
+          `INSERT INTO job_outputs (id, job_id, workspace_id, brand_id, enqueued_at, updated_at)
+           SELECT ?, j.id, ?, ?, ?, ? FROM generation_jobs j WHERE j.proposal_id = ?`,
+        ).bind(outputId, ws.id, brand.id, now, now, d.id),
+      );
+    }
+    const jobs = accepted.length;
+    stmts.push(
+      env.DB.prepare(
+        `UPDATE burst_progress SET status = 'done', done_at = ?, proposals = ?, jobs = ?
+         WHERE workspace_id = ? AND run_key = ? AND brand_id = ? AND claim = ? AND status = 'running'`,
+      ).bind(now, decided.length, jobs, ...heldBinds),
+    );
+    const results = await env.DB.batch(stmts);
+    if ((results.at(-1)?.meta.changes ?? 0) === 0) return { counts, done: false }; // the claim was taken over: nothing of ours landed
+    if (outputIds.length) {
+      // A lost send is what healing exists for: the outputs wait `pending` with their enqueued_at.
+      await enqueueGeneration(env, outputIds).catch((err) => reportFailure(err, "Queueing generation", { brandId: brand.id, runKey }));
+    }
+    counts.processed = decided.length;
+    counts.succeeded = decided.filter((d) => d.status === "accepted" || d.status === "pending").length;
+    counts.failed = decided.filter((d) => d.status === "failed").length;
+    return { counts, done: true };
+  } catch (err) {
+    await releaseBrand(env.DB, ws.id, runKey, brand.id, claim).catch(() => undefined);
+    throw err;
   }
-  return counts;
+}
+
+/**
+ * Works through the brands of `runKey` not yet done, at most `maxBrands`.
+ * Stops at the first failure (its sentence in `error`, the raw error logged
+ * with an id); what is left stays for the next invocation.
+ */
+export async function runBurst(env: Env, workspaceId: string, runKey: string, opts: BurstOptions = {}): Promise<BurstResult> {
+  const now = opts.now ?? Date.now();
+  const llm = opts.llm === undefined ? llmConfigFromEnv(env) : opts.llm;
+  const wsRow = await env.DB.prepare("SELECT burst_per_brand, review_mode FROM workspaces WHERE id = ?")
+    .bind(workspaceId)
+    .first<{ burst_per_brand: number; review_mode: "auto" | "manual" }>();
+  const ws = { id: workspaceId, burstPerBrand: wsRow?.burst_per_brand ?? 3, review: wsRow?.review_mode ?? "auto" };
+  const result: BurstResult = { processed: 0, succeeded: 0, failed: 0, remaining: 0, brandsDone: 0 };
+  const todo = await brandsToDo(env, workspaceId, runKey, now, opts.maxBrands ?? BURST_BRANDS_PER_TICK);
+  // A pool of lanes, each taking the next brand as soon as its last one is done; after a failure no lane starts another.
+  let next = 0;
+  const lane = async () => {
+    while (!result.error && next < todo.length) {
+      const brand = todo[next++]!;
+      try {
+        const { counts, done } = await burstBrand(env, ws, brand, runKey, now, opts, llm);
+        result.processed += counts.processed;
+        result.succeeded += counts.succeeded;
+        result.failed += counts.failed;
+        if (done) result.brandsDone++;
+      } catch (err) {
+        result.error ??= reportFailure(err, "The burst", { workspaceId, runKey, brandId: brand.id }).sentence;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.parallel ?? PARALLEL_BRANDS, todo.length) }, lane));
+  result.remaining = await brandsLeft(env.DB, workspaceId, runKey);
+  return result;
 }

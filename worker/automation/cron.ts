@@ -1,7 +1,7 @@
 // scheduled(): Cron Triggers run in UTC (CLOUDFLARE.md §4). Each workspace's
 // pass is keyed by its 10-minute window, so a duplicate firing does nothing.
 import type { Env } from "../env";
-import { burstDue } from "./burst-clock";
+import { burstCheck } from "./burst-check";
 import { numberVar } from "../lib/time";
 import { runPass } from "./passes";
 
@@ -41,16 +41,5 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   }
 }
 
-/**
- * The burst runs once per local day per workspace, at or after its local burst
- * time; the claim on (workspace, burst, local date) makes every later check
- * that day a no-op. Paused workspaces skip the burst but still publish.
- */
-export async function burstCheck(env: Env, now: number): Promise<void> {
-  const rows = await env.DB.prepare("SELECT id, timezone, burst_time FROM workspaces WHERE automation_paused = 0")
-    .all<{ id: string; timezone: string; burst_time: string }>();
-  for (const ws of rows.results) {
-    const { due, runKey } = burstDue(now, ws.timezone, ws.burst_time);
-    if (due) await runPass(env, ws.id, "burst", "cron", runKey);
-  }
-}
+/** The burst check lives with the burst (burst-check.ts); re-exported for callers of this module. */
+export { burstCheck } from "./burst-check";

@@ -1,6 +1,7 @@
 // Runs one automation pass for one workspace and records it in automation_runs.
 import type { Env } from "../env";
 import { numberVar } from "../lib/time";
+import { reportFailure } from "../generation/failure-report";
 import { runBurst } from "./burst";
 import { runCatchup } from "./catchup";
 import { runHealing } from "./healing";
@@ -12,7 +13,8 @@ export type PassRunner = (env: Env, workspaceId: string, runKey: string, budget:
 export const PASSES: Partial<Record<RunKind, PassRunner>> = {
   catchup: (env, ws, _key, budget) => runCatchup(env, ws, budget),
   healing: (env, ws) => runHealing(env, ws),
-  burst: (env, ws, runKey) => runBurst(env, ws, runKey),
+  // By hand: one invocation works through up to `budget` brands under its own run key.
+  burst: (env, ws, runKey, budget) => runBurst(env, ws, runKey, { maxBrands: budget }),
 };
 
 /** Claims `runKey`, runs the pass, records the counts. Returns the run, or null if already claimed. */
@@ -32,8 +34,9 @@ export async function runPass(
   try {
     counts = await runner(env, workspaceId, runKey, budget);
   } catch (err) {
-    console.error(JSON.stringify({ message: "automation pass failed", kind, workspaceId, error: String(err) }));
-    counts = { processed: 0, succeeded: 0, failed: 0, remaining: 0, error: err instanceof Error ? err.message : String(err) };
+    // Users read `error`: a sentence, the raw text only in the log (issue 10).
+    const { sentence } = reportFailure(err, `The ${kind} pass`, { kind, workspaceId, runKey });
+    counts = { processed: 0, succeeded: 0, failed: 0, remaining: 0, error: sentence };
   }
   await finishRun(env.DB, runId, counts);
   return { runId, counts };

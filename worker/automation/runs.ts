@@ -26,6 +26,40 @@ export async function claimRun(d1: D1Database, workspaceId: string, kind: RunKin
   return row?.id ?? null;
 }
 
+/**
+ * The day's burst run: created on the first check that finds the burst due,
+ * found again by every later check that day. Returns its id and status.
+ */
+export async function openRun(d1: D1Database, workspaceId: string, kind: RunKind, runKey: string, trigger: "cron" | "manual", now: number) {
+  await d1
+    .prepare(
+      `INSERT INTO automation_runs (id, workspace_id, kind, run_key, trigger, started_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (workspace_id, kind, run_key) DO NOTHING`,
+    )
+    .bind(newId("run"), workspaceId, kind, runKey, trigger, now)
+    .run();
+  return d1
+    .prepare("SELECT id, status FROM automation_runs WHERE workspace_id = ? AND kind = ? AND run_key = ?")
+    .bind(workspaceId, kind, runKey)
+    .first<{ id: string; status: Run["status"] }>();
+}
+
+/**
+ * Adds one invocation's counts to a run that spans several (the burst): it
+ * succeeds when nothing remains, fails (still resumable) on an error, and
+ * otherwise keeps running.
+ */
+export async function addToRun(d1: D1Database, runId: string, counts: RunCounts, now: number) {
+  const status: Run["status"] = counts.remaining === 0 ? "succeeded" : counts.error ? "failed" : "running";
+  await d1
+    .prepare(
+      `UPDATE automation_runs SET status = ?, processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?,
+         remaining = ?, error = ?, ended_at = ? WHERE id = ?`,
+    )
+    .bind(status, counts.processed, counts.succeeded, counts.failed, counts.remaining, status === "succeeded" ? null : (counts.error ?? null), status === "running" ? null : now, runId)
+    .run();
+}
+
 export async function finishRun(d1: D1Database, runId: string, counts: RunCounts, now = Date.now()) {
   await d1
     .prepare(

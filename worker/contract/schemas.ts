@@ -46,6 +46,41 @@ export const slotConfig = z
   .refine((s) => new Set(s.post).size === s.post.length, "Two post slots share a time.")
   .refine((s) => !s.reel.some((r) => s.post.includes(r.time)), "A reel slot and a post slot share a time; a brand publishes one item per minute.");
 export const slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "Use lowercase letters, digits and dashes.");
+/** A word or phrase a brief lists (a banned word, a topic): trimmed, not empty. */
+const briefTerm = z.string().trim().min(1).max(80);
+/** `#tag` or `tag`, stored as `#tag`. */
+const hashtag = z
+  .string()
+  .trim()
+  .regex(/^#?[\p{L}\p{N}_]{1,60}$/u, "Use a hashtag like #mealprep (letters, digits, underscores).")
+  .transform((t) => (t.startsWith("#") ? t : `#${t}`));
+/** The brand's content brief (API.md `Brief`; DESIGN.md §6). Every field optional on write. */
+export const briefInput = z.strictObject({
+  niche: z.string().trim().max(80).optional(),
+  audience: z.string().trim().max(200).optional(),
+  tone: z.string().trim().max(120).optional(),
+  language: z.string().trim().regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, "Use a language code like en, pt or es.").optional(),
+  topics: z.array(briefTerm).max(50).optional(),
+  avoid: z.array(briefTerm).max(50).optional(),
+  bannedWords: z.array(briefTerm).max(100).optional(),
+  hashtags: z.array(hashtag).max(30).optional(),
+  reelsPerDay: z.number().int().min(0).max(24).nullable().optional(),
+  postsPerDay: z.number().int().min(0).max(24).nullable().optional(),
+});
+export const brief = z.object({
+  niche: z.string(),
+  audience: z.string(),
+  tone: z.string(),
+  language: z.string(),
+  topics: z.array(z.string()),
+  avoid: z.array(z.string()),
+  bannedWords: z.array(z.string()),
+  hashtags: z.array(z.string()),
+  /** null: the workspace's `burstPerBrand` decides. */
+  reelsPerDay: z.number().nullable(),
+  postsPerDay: z.number().nullable(),
+});
+
 export const brandCreateInput = z.strictObject({
   slug,
   name: z.string().trim().min(1).max(80),
@@ -54,6 +89,7 @@ export const brandCreateInput = z.strictObject({
   slots: slotConfig.optional(),
   scheduleOffset: z.number().int().min(-12).max(12).optional(),
   handle: z.string().trim().max(60).optional(),
+  brief: briefInput.optional(),
 });
 export const brandUpdateInput = brandCreateInput.partial();
 export const accountInput = z.strictObject({
@@ -81,6 +117,7 @@ export const brand = z.object({
   handle: z.string().nullable(),
   logoUrl: z.string().nullable().optional(),
   hasMusic: z.boolean().optional(),
+  brief,
   accounts: z.array(account),
 });
 
@@ -198,6 +235,7 @@ export const slotsQuery = window(z.strictObject({ from: isoInstant, to: isoInsta
 
 // ---- automation ------------------------------------------------------------
 export const runKind = z.enum(["burst", "catchup", "healing", "dispatch"]);
+export const reviewMode = z.enum(["auto", "manual"]);
 export const runInput = z.strictObject({ pass: runKind });
 export const run = z.object({
   id: z.string(),
@@ -214,10 +252,56 @@ export const run = z.object({
   endedAt: z.string().nullable(),
 });
 export const automationSettingsInput = z
-  .strictObject({ timezone: timeZone.optional(), burstTime: hhmm.optional(), burstPerBrand: z.number().int().min(0).max(20).optional() })
+  .strictObject({
+    timezone: timeZone.optional(),
+    burstTime: hhmm.optional(),
+    burstPerBrand: z.number().int().min(0).max(20).optional(),
+    review: reviewMode.optional(),
+  })
   .refine((v) => Object.keys(v).length > 0, "Send at least one setting.");
 
+export const proposalStatus = z.enum(["pending", "accepted", "rejected", "failed"]);
+export const proposal = z.object({
+  id: z.string(),
+  brandId: z.string(),
+  brand: z.string(),
+  variant,
+  title: z.string(),
+  angle: z.string(),
+  caption: z.string().optional(),
+  hashtags: z.array(z.string()).optional(),
+  status: proposalStatus,
+  /** 0–100, and the gate's reason in words. */
+  score: z.number(),
+  reason: z.string(),
+  writer: z.enum(["template", "llm"]),
+  createdAt: z.string(),
+  jobId: z.string().optional(),
+});
+/** `?status=&brand=`: an empty parameter means "any". */
+const emptyAsAbsent = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+export const proposalListQuery = z.strictObject({
+  status: emptyAsAbsent(proposalStatus),
+  brand: emptyAsAbsent(z.string().min(1).max(64)),
+});
+export const proposalRejectInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+/** Today's burst for one brand, as the Automation page shows it. */
+export const brandQuota = z.object({
+  brandId: z.string(),
+  brand: z.string(),
+  reels: z.number(),
+  posts: z.number(),
+  /** Proposals written for it by today's burst, and whether its part is done. */
+  proposedToday: z.number(),
+  doneToday: z.boolean(),
+});
+
 export type Brand = z.infer<typeof brand>;
+export type Brief = z.infer<typeof brief>;
+export type BriefInput = z.infer<typeof briefInput>;
+export type Proposal = z.infer<typeof proposal>;
+export type ProposalStatus = z.infer<typeof proposalStatus>;
+export type BrandQuota = z.infer<typeof brandQuota>;
 export type Account = z.infer<typeof account>;
 export type BrandColors = z.infer<typeof brandColors>;
 export type Job = z.infer<typeof job>;
@@ -252,6 +336,7 @@ export const gridSlotRow = z.object({
 export const brandSlots = z.object({ timezone: z.string(), slots: z.array(gridSlotRow) });
 export const automationState = z.object({
   paused: z.boolean(),
+  review: reviewMode,
   timezone: z.string(),
   burstTime: z.string(),
   burstPerBrand: z.number(),
@@ -261,6 +346,10 @@ export const automationState = z.object({
   recent: z.array(run),
   /** Passes this deployment can run by hand. */
   available: z.array(runKind),
+  /** Proposals waiting for a person (the inbox's count). */
+  pendingProposals: z.number(),
+  /** Each brand's quota for today and how far today's burst got. */
+  quotas: z.array(brandQuota),
 });
 export const jobList = z.object({
   jobs: z.array(job),

@@ -20,6 +20,8 @@ export const workspaces = sqliteTable("workspaces", {
   automationPaused: integer("automation_paused", { mode: "boolean" }).notNull().default(false),
   /** How many proposals the daily burst writes per brand. */
   burstPerBrand: integer("burst_per_brand").notNull().default(3),
+  /** `manual`: the burst leaves proposals pending for a person (DESIGN.md §5). */
+  reviewMode: text("review_mode", { enum: ["auto", "manual"] }).notNull().default("auto"),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -94,6 +96,8 @@ export const brands = sqliteTable(
     handle: text("handle"),
     logoKey: text("logo_key"),
     musicKey: text("music_key"),
+    /** Brief JSON (configuration: niche, tone, banned words…; API.md `Brief`). */
+    brief: text("brief"),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [uniqueIndex("brands_workspace_slug").on(t.workspaceId, t.slug)],
@@ -131,13 +135,41 @@ export const proposals = sqliteTable(
     title: text("title").notNull(),
     angle: text("angle").notNull(),
     variant: text("variant", { enum: ["light", "dark", "post"] }).notNull(),
-    status: text("status", { enum: ["pending", "accepted", "rejected"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "accepted", "rejected", "failed"] }).notNull().default("pending"),
     qualityScore: integer("quality_score"),
     reason: text("reason"),
     runKey: text("run_key"),
+    writer: text("writer", { enum: ["template", "llm"] }).notNull().default("template"),
+    caption: text("caption"),
+    /** The writer's hashtags (content, JSON string[]). */
+    hashtags: text("hashtags"),
+    decidedByUserId: text("decided_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: integer("updated_at"),
     createdAt: integer("created_at").notNull().default(now),
   },
-  (t) => [index("proposals_workspace_status").on(t.workspaceId, t.status, t.createdAt)],
+  (t) => [index("proposals_workspace_status").on(t.workspaceId, t.status, t.createdAt), index("proposals_brand_created").on(t.brandId, t.createdAt)],
+);
+
+/**
+ * The burst's part for one brand on one run key (a local date): the day is
+ * done only when every brand's row is `done`, so a burst cut off midway is
+ * resumed by a later check and never redoes a brand (issue 9).
+ */
+export const burstProgress = sqliteTable(
+  "burst_progress",
+  {
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    runKey: text("run_key").notNull(),
+    brandId: text("brand_id").notNull().references(() => brands.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["running", "done"] }).notNull().default("running"),
+    /** Token of the invocation working on it; its writes count only while it still holds it. */
+    claim: text("claim").notNull(),
+    claimedAt: integer("claimed_at").notNull(),
+    proposals: integer("proposals").notNull().default(0),
+    jobs: integer("jobs").notNull().default(0),
+    doneAt: integer("done_at"),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.runKey, t.brandId] })],
 );
 
 export const generationJobs = sqliteTable(
@@ -186,9 +218,16 @@ export const jobOutputs = sqliteTable(
     hold: integer("hold", { mode: "boolean" }).notNull().default(false),
     attempts: integer("attempts").notNull().default(0),
     startedAt: integer("started_at"),
+    /** The generate consumer's claim token: a write lands only while it still holds the claim. */
+    claim: text("claim"),
+    /** Healing's re-sends of a lost `generate` message; past the limit the output fails. */
+    requeues: integer("requeues").notNull().default(0),
+    /** When its message was last sent (NULL: at creation, see updated_at). */
+    enqueuedAt: integer("enqueued_at"),
     updatedAt: integer("updated_at").notNull().default(now),
   },
   (t) => [
+    index("job_outputs_queue").on(t.status, t.enqueuedAt),
     uniqueIndex("job_outputs_job_brand").on(t.jobId, t.brandId),
     index("job_outputs_ready").on(t.workspaceId, t.status, t.hold),
     index("job_outputs_brand").on(t.brandId),

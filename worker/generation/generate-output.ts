@@ -1,9 +1,21 @@
 // Turns one output pending → generating → ready (or failed with a reason).
-// Idempotent: a redelivered message for a ready output changes nothing.
+// The consumer first *claims* the output with a conditional update (pending →
+// generating, a fresh claim token, attempts + 1) and every later write lands
+// only while it still holds that claim: a second copy of the message finds
+// nothing to claim, and a ready, edited or scheduled output is never touched.
 import type { Env } from "../env";
+import { newId } from "../lib/ids";
+import { MINUTE } from "../lib/time";
+import type { Variant } from "../scheduling/variants";
+import { readBrief } from "./brief";
+import { enforceBrief } from "./brief-rules";
+import { llmConfigFromEnv, type LlmConfig } from "./llm-client";
 import { writeWithLlm } from "./llm-writer";
 import { writeContent, type WriterInput, type WrittenContent } from "./template-writer";
-import type { Variant } from "../scheduling/variants";
+import type { Brief } from "../contract/schemas";
+
+/** A claim older than this belongs to a consumer that died: the output may be claimed again. */
+export const GENERATION_LEASE_MS = 15 * MINUTE;
 
 export interface OutputContext {
   outputId: string;
@@ -15,6 +27,7 @@ export interface OutputContext {
   topic: string | null;
   jobSlideTexts: string | null;
   brand: { id: string; slug: string; name: string; handle: string | null; colors: string; logoKey: string | null; musicKey: string | null };
+  brief: Brief;
   previousKeys: string[];
 }
 
@@ -30,7 +43,7 @@ export async function loadOutputContext(d1: D1Database, outputId: string): Promi
     .prepare(
       `SELECT o.id, o.workspace_id, o.status, j.variant, j.seed, j.title, j.topic, j.slide_texts,
          o.thumbnail_key, o.yt_thumbnail_key, o.video_key, o.cover_key, o.slide_keys,
-         b.id AS brand_id, b.slug, b.name, b.handle, b.colors, b.logo_key, b.music_key
+         b.id AS brand_id, b.slug, b.name, b.handle, b.colors, b.logo_key, b.music_key, b.brief
        FROM job_outputs o JOIN generation_jobs j ON j.id = o.job_id JOIN brands b ON b.id = o.brand_id
        WHERE o.id = ?`,
     )
@@ -50,33 +63,62 @@ export async function loadOutputContext(d1: D1Database, outputId: string): Promi
     topic: s("topic"),
     jobSlideTexts: s("slide_texts"),
     brand: { id: s("brand_id")!, slug: s("slug")!, name: s("name")!, handle: s("handle"), colors: s("colors")!, logoKey: s("logo_key"), musicKey: s("music_key") },
+    brief: readBrief(s("brief")),
     previousKeys,
   };
 }
 
 export type GenerateOutcome = "ready" | "skipped" | "missing";
 
-export async function generateOutput(env: Env, outputId: string, media: MediaStep | null, now = Date.now()): Promise<GenerateOutcome> {
+export interface GenerateOptions {
+  /** The claim token; the consumer passes its own so it can release or fail the claim after an error. */
+  claim?: string;
+  /** Overrides the writer chosen from the Worker's secrets (tests pass a fake endpoint's config). */
+  llm?: LlmConfig | null;
+}
+
+/** Claims the output for this attempt; false when it is not pending (another copy has it, or it is done). */
+export async function claimOutput(d1: D1Database, outputId: string, claim: string, now: number): Promise<boolean> {
+  const row = await d1
+    .prepare(
+      `UPDATE job_outputs SET status = 'generating', attempts = attempts + 1, claim = ?, started_at = ?, updated_at = ?
+       WHERE id = ? AND (status = 'pending' OR (status = 'generating' AND started_at < ?)) RETURNING id`,
+    )
+    .bind(claim, now, now, outputId, now - GENERATION_LEASE_MS)
+    .first<{ id: string }>();
+  return !!row;
+}
+
+export async function generateOutput(env: Env, outputId: string, media: MediaStep | null, now = Date.now(), opts: GenerateOptions = {}): Promise<GenerateOutcome> {
+  const claim = opts.claim ?? newId("gen");
+  if (!(await claimOutput(env.DB, outputId, claim, now))) {
+    const exists = await env.DB.prepare("SELECT 1 AS x FROM job_outputs WHERE id = ?").bind(outputId).first();
+    return exists ? "skipped" : "missing";
+  }
   const ctx = await loadOutputContext(env.DB, outputId);
   if (!ctx) return "missing";
-  if (ctx.status !== "pending" && ctx.status !== "generating") return "skipped";
-  await env.DB.prepare("UPDATE job_outputs SET status = 'generating', attempts = attempts + 1, started_at = ?, updated_at = ? WHERE id = ?")
-    .bind(now, now, outputId)
-    .run();
 
-  const content = await write(env, {
-    seed: ctx.seed,
-    brand: ctx.brand,
-    variant: ctx.variant,
-    title: ctx.jobTitle,
-    topic: ctx.topic,
-    slideTexts: ctx.jobSlideTexts ? (JSON.parse(ctx.jobSlideTexts) as string[]) : null,
-  });
+  const content = enforceBrief(
+    await write(
+      env,
+      {
+        seed: ctx.seed,
+        brand: ctx.brand,
+        variant: ctx.variant,
+        title: ctx.jobTitle,
+        topic: ctx.topic,
+        slideTexts: ctx.jobSlideTexts ? (JSON.parse(ctx.jobSlideTexts) as string[]) : null,
+        brief: ctx.brief,
+      },
+      opts.llm,
+    ),
+    ctx.brief,
+  );
   const keys = media ? await media(env, ctx, content) : {};
-  await env.DB.prepare(
-    `UPDATE job_outputs SET status = 'ready', error = NULL, caption = ?, title = ?, yt_title = ?, slide_texts = ?,
+  const stored = await env.DB.prepare(
+    `UPDATE job_outputs SET status = 'ready', error = NULL, claim = NULL, caption = ?, title = ?, yt_title = ?, slide_texts = ?,
        thumbnail_key = ?, yt_thumbnail_key = ?, video_key = ?, cover_key = ?, slide_keys = ?, updated_at = ?
-     WHERE id = ? AND status = 'generating'`,
+     WHERE id = ? AND status = 'generating' AND claim = ?`,
   )
     .bind(
       content.caption,
@@ -90,22 +132,35 @@ export async function generateOutput(env: Env, outputId: string, media: MediaSte
       keys.slideKeys ? JSON.stringify(keys.slideKeys) : null,
       Date.now(),
       outputId,
+      claim,
     )
     .run();
-  return "ready";
+  // Lost the claim meanwhile (healing reclaimed a stalled attempt): the other attempt's result stands.
+  return stored.meta.changes > 0 ? "ready" : "skipped";
 }
 
-/** The `llm` writer when its secrets are set, the built-in template writer otherwise. */
-export function write(env: Env, input: WriterInput): Promise<WrittenContent> {
-  if (env.LLM_API_KEY && env.LLM_BASE_URL) {
-    return writeWithLlm(input, { baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, model: env.LLM_MODEL ?? "gpt-4o-mini" });
-  }
+/** The `llm` writer when configured (explicitly, or by the Worker's secrets), the built-in template writer otherwise. */
+export function write(env: Env, input: WriterInput, llm?: LlmConfig | null): Promise<WrittenContent> {
+  const config = llm === undefined ? llmConfigFromEnv(env) : llm;
+  if (config) return writeWithLlm(input, config);
   return Promise.resolve(writeContent(input));
 }
 
-export async function markOutputFailed(d1: D1Database, outputId: string, reason: string) {
+/** Gives the claim back after a failed attempt, so the queue's retry can claim it again. */
+export async function releaseClaim(d1: D1Database, outputId: string, claim: string) {
   await d1
-    .prepare("UPDATE job_outputs SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status IN ('pending','generating')")
-    .bind(reason.slice(0, 500), Date.now(), outputId)
+    .prepare("UPDATE job_outputs SET status = 'pending', claim = NULL, updated_at = ? WHERE id = ? AND status = 'generating' AND claim = ?")
+    .bind(Date.now(), outputId, claim)
+    .run();
+}
+
+/** Fails the output with a sentence for people; with a claim, only while that claim is still held. */
+export async function markOutputFailed(d1: D1Database, outputId: string, reason: string, claim?: string) {
+  await d1
+    .prepare(
+      `UPDATE job_outputs SET status = 'failed', error = ?1, claim = NULL, updated_at = ?2
+       WHERE id = ?3 AND status IN ('pending','generating') AND (?4 IS NULL OR claim = ?4)`,
+    )
+    .bind(reason.slice(0, 500), Date.now(), outputId, claim ?? null)
     .run();
 }

@@ -1,8 +1,14 @@
-// The `llm` writer (DESIGN.md §6): any OpenAI-compatible chat-completions
-// endpoint, configured by secrets. The reply must be a JSON object matching
-// `writtenContent`; malformed replies are retried, then fail with a reason.
+// The `llm` writer (DESIGN.md §6, issue 9): proposals written from the brand's
+// brief and its recent titles, and each output's copy. Replies must match the
+// zod schemas here; llm-client.ts retries what does not. What a brief forbids
+// is not trusted to the model: the gate and enforceBrief() check every reply.
 import { z } from "zod";
-import type { WriterInput, WrittenContent } from "./template-writer";
+import type { Brief } from "../contract/schemas";
+import type { Variant } from "../scheduling/variants";
+import { chatJson, WriterError, type LlmConfig } from "./llm-client";
+import type { ProposalDraft, ProposalRequest, WriterInput, WrittenContent } from "./template-writer";
+
+export { WriterError, type LlmConfig } from "./llm-client";
 
 export const writtenContent = z.strictObject({
   title: z.string().trim().min(3).max(200),
@@ -11,28 +17,83 @@ export const writtenContent = z.strictObject({
   slideTexts: z.array(z.string().trim().min(1).max(400)).min(2).max(10),
 });
 
-export interface LlmConfig {
-  baseUrl: string; // e.g. https://api.openai.com/v1
-  apiKey: string;
-  model: string;
-  fetch?: typeof fetch;
-  maxAttempts?: number;
+/** Captions may come back too long: the gate says so in words rather than the schema failing the whole reply. */
+const llmProposal = z.object({
+  title: z.string().trim().min(3).max(300),
+  angle: z.string().trim().min(1).max(200),
+  caption: z.string().trim().min(1).max(10_000),
+  hashtags: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+});
+export const llmProposals = z.object({ proposals: z.array(llmProposal).min(1).max(30) });
+
+function validate<S extends z.ZodType>(schema: S) {
+  return (value: unknown): z.output<S> => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const first = parsed.error.issues[0];
+    throw new WriterError(`The model's reply did not match the schema (${first?.path.join(".")}: ${first?.message}).`, true);
+  };
 }
 
-export class WriterError extends Error {
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-    this.name = "WriterError";
+/** The brief as prompt lines; empty fields are left out. */
+export function briefLines(brief: Brief | undefined): string[] {
+  if (!brief) return [];
+  return [
+    brief.niche && `Niche: ${brief.niche}.`,
+    brief.audience && `Audience: ${brief.audience}.`,
+    brief.tone && `Tone: ${brief.tone}.`,
+    `Write in the language with code "${brief.language || "en"}".`,
+    brief.topics.length ? `Topics to cover: ${brief.topics.join("; ")}.` : "",
+    brief.avoid.length ? `Never touch these topics: ${brief.avoid.join("; ")}.` : "",
+    brief.bannedWords.length ? `Never use these words, in any form or hashtag: ${brief.bannedWords.join(", ")}.` : "",
+    brief.hashtags.length ? `Always include these hashtags in the caption: ${brief.hashtags.join(" ")}.` : "",
+  ].filter((l): l is string => !!l);
+}
+
+const SYSTEM = "You write concise, accurate social-media copy for a brand. Reply with one JSON object only.";
+
+function describeVariants(variants: Variant[]): string {
+  const reels = variants.filter((v) => v !== "post").length;
+  const posts = variants.length - reels;
+  return [reels && `${reels} short vertical reel${reels > 1 ? "s" : ""}`, posts && `${posts} carousel post${posts > 1 ? "s" : ""}`].filter(Boolean).join(" and ");
+}
+
+/**
+ * One request per brand for all its proposals today. After the last failed
+ * attempt every requested proposal comes back with `failure` set (recorded
+ * `failed` with that reason), and the burst moves on to the next brand.
+ */
+export async function writeProposalsWithLlm(req: ProposalRequest & { recentTitles: string[] }, config: LlmConfig): Promise<ProposalDraft[]> {
+  const prompt = [
+    `Propose ${req.variants.length} pieces of content (${describeVariants(req.variants)}) for the brand "${req.brand.name}" (${req.brand.handle ?? "@" + req.brand.slug}), in this order.`,
+    ...briefLines(req.brief),
+    req.recentTitles.length ? `Do not repeat or closely rephrase these recent titles:\n${req.recentTitles.slice(0, 60).map((t) => `- ${t}`).join("\n")}` : "",
+    'Answer with only {"proposals": [{"title": string (≤100 characters, a hook), "angle": string, "caption": string (≤2200 characters), "hashtags": string[] (≤30)}]}.',
+  ]
+    .filter(Boolean)
+    .join("\n");
+  try {
+    const reply = await chatJson(config, [{ role: "system", content: SYSTEM }, { role: "user", content: prompt }], validate(llmProposals), req.seed);
+    return req.variants.map((variant, i): ProposalDraft => {
+      const p = reply.proposals[i];
+      if (!p) return failed(variant, "The model wrote fewer proposals than asked.");
+      return { title: p.title, angle: p.angle, variant, caption: p.caption, hashtags: p.hashtags.map((h) => (h.startsWith("#") ? h : `#${h}`)), writer: "llm" };
+    });
+  } catch (err) {
+    const reason = err instanceof WriterError ? err.message : "The LLM writer failed.";
+    return req.variants.map((v) => failed(v, reason));
   }
 }
 
-function prompt(input: WriterInput): string {
+function failed(variant: Variant, reason: string): ProposalDraft {
+  return { title: "(not written)", angle: "", variant, caption: null, hashtags: null, writer: "llm", failure: reason };
+}
+
+function contentPrompt(input: WriterInput): string {
   const kind = input.variant === "post" ? "an Instagram carousel post (5 slides)" : "a short vertical reel (4 slides)";
   return [
     `Write ${kind} for the brand "${input.brand.name}" (${input.brand.handle ?? "@" + input.brand.slug}).`,
+    ...briefLines(input.brief),
     input.topic ? `Topic: ${input.topic}.` : "Pick a practical everyday topic.",
     input.title ? `Use this title: ${input.title}.` : "",
     input.slideTexts?.length ? `Use these slide texts in order: ${JSON.stringify(input.slideTexts)}.` : "",
@@ -42,7 +103,7 @@ function prompt(input: WriterInput): string {
     .join("\n");
 }
 
-/** Extracts the first JSON object from a reply, tolerating ```json fences. */
+/** Validates one output's copy (title, YouTube title, caption, slides). */
 export function parseReply(text: string): WrittenContent {
   const start = text.indexOf("{");
   const end = text.lastIndexOf("}");
@@ -53,50 +114,9 @@ export function parseReply(text: string): WrittenContent {
   } catch {
     throw new WriterError("The model's reply was not valid JSON.", true);
   }
-  const parsed = writtenContent.safeParse(value);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new WriterError(`The model's reply did not match the schema (${first?.path.join(".")}: ${first?.message}).`, true);
-  }
-  return parsed.data;
+  return validate(writtenContent)(value);
 }
 
 export async function writeWithLlm(input: WriterInput, config: LlmConfig): Promise<WrittenContent> {
-  const doFetch = config.fetch ?? fetch;
-  const attempts = config.maxAttempts ?? 3;
-  let last: WriterError = new WriterError("The model was not called.", true);
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const res = await doFetch(`${config.baseUrl.replace(/\/$/, "")}/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${config.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        model: config.model,
-        temperature: 0.7,
-        seed: input.seed,
-        response_format: { type: "json_object" },
-        messages: [
-          { role: "system", content: "You write concise, accurate social-media copy. Reply with JSON only." },
-          { role: "user", content: prompt(input) },
-        ],
-      }),
-    });
-    if (res.status === 401 || res.status === 403) throw new WriterError(`The LLM endpoint refused the API key (HTTP ${res.status}).`, false);
-    if (!res.ok) {
-      last = new WriterError(`The LLM endpoint answered HTTP ${res.status}.`, res.status === 429 || res.status >= 500);
-      if (!last.retryable) throw last;
-      continue;
-    }
-    const body = (await res.json().catch(() => null)) as { choices?: Array<{ message?: { content?: string } }> } | null;
-    const text = body?.choices?.[0]?.message?.content;
-    if (typeof text !== "string") {
-      last = new WriterError("The LLM endpoint's answer had no message content.", true);
-      continue;
-    }
-    try {
-      return parseReply(text);
-    } catch (err) {
-      last = err instanceof WriterError ? err : new WriterError(String(err), true);
-    }
-  }
-  throw new WriterError(`${last.message} Gave up after ${attempts} attempts.`, false);
+  return chatJson(config, [{ role: "system", content: SYSTEM }, { role: "user", content: contentPrompt(input) }], validate(writtenContent), input.seed);
 }

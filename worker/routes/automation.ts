@@ -1,35 +1,15 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../auth/context";
 import { requireRole, writesNeedEditor } from "../auth/middleware";
-import { burstDue, nextBurstAt } from "../automation/burst-clock";
+import { automationOverview } from "../automation/overview";
 import { PASSES, runPass } from "../automation/passes";
-import { getRun, lastRun, recentRuns } from "../automation/runs";
+import { getRun } from "../automation/runs";
 import { automationSettingsInput, emptyBody, runInput } from "../contract/schemas";
 import { conflict } from "../errors";
 import { newId } from "../lib/ids";
-import { iso } from "../lib/time";
 import { readJson } from "../lib/validate";
 
-async function automationView(d1: D1Database, workspaceId: string) {
-  const ws = await d1
-    .prepare("SELECT timezone, burst_time, automation_paused, burst_per_brand FROM workspaces WHERE id = ?")
-    .bind(workspaceId)
-    .first<{ timezone: string; burst_time: string; automation_paused: number; burst_per_brand: number }>();
-  const lastBurst = await lastRun(d1, workspaceId, "burst");
-  const now = Date.now();
-  const ranToday = !!lastBurst && lastBurst.runKey === burstDue(now, ws!.timezone, ws!.burst_time).runKey;
-  return {
-    paused: ws!.automation_paused === 1,
-    timezone: ws!.timezone,
-    burstTime: ws!.burst_time,
-    burstPerBrand: ws!.burst_per_brand,
-    lastBurst,
-    nextBurst: ws!.automation_paused ? null : iso(nextBurstAt(now, ws!.timezone, ws!.burst_time, ranToday)),
-    lastCatchup: await lastRun(d1, workspaceId, "catchup"),
-    recent: await recentRuns(d1, workspaceId),
-    available: Object.keys(PASSES),
-  };
-}
+const automationView = (d1: D1Database, workspaceId: string) => automationOverview(d1, workspaceId);
 
 export const automationRoutes = new Hono<AppEnv>()
   .use(writesNeedEditor)
@@ -42,6 +22,7 @@ export const automationRoutes = new Hono<AppEnv>()
     if (input.timezone) (sets.push("timezone = ?"), binds.push(input.timezone));
     if (input.burstTime) (sets.push("burst_time = ?"), binds.push(input.burstTime));
     if (input.burstPerBrand !== undefined) (sets.push("burst_per_brand = ?"), binds.push(input.burstPerBrand));
+    if (input.review) (sets.push("review_mode = ?"), binds.push(input.review));
     await c.env.DB.prepare(`UPDATE workspaces SET ${sets.join(", ")} WHERE id = ?`).bind(...binds, ws).run();
     return c.json(await automationView(c.env.DB, ws));
   })

@@ -1,16 +1,18 @@
+// Proposals (API.md): the burst's drafts with the gate's score and reason. A
+// person accepts one (the job is created as that person) or rejects it with a
+// reason. Accepting is a conditional update, so a second accept — even at the
+// same moment — is a 409 and creates nothing; a job that fails to be created
+// gives the proposal back, acceptable again.
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../auth/context";
 import { writesNeedEditor } from "../auth/middleware";
-import { emptyBody } from "../contract/schemas";
+import { emptyBody, proposalListQuery, proposalRejectInput, type Proposal } from "../contract/schemas";
 import { conflict, notFound } from "../errors";
 import { formatJobId } from "../lib/ids";
 import { iso } from "../lib/time";
 import { readJson, readQuery } from "../lib/validate";
-import { createJob } from "../services/jobs";
+import { createJob, getJob } from "../services/jobs";
 import type { Variant } from "../scheduling/variants";
-
-const listQuery = z.strictObject({ status: z.enum(["pending", "accepted", "rejected"]).optional() });
 
 interface ProposalRow {
   id: string;
@@ -19,29 +21,39 @@ interface ProposalRow {
   title: string;
   angle: string;
   variant: Variant;
-  status: "pending" | "accepted" | "rejected";
+  status: Proposal["status"];
   quality_score: number | null;
   reason: string | null;
+  writer: Proposal["writer"];
+  caption: string | null;
+  hashtags: string | null;
   created_at: number;
   job_id: number | null;
 }
 
-const SELECT = `SELECT p.*, b.name AS brand_name, (SELECT MIN(j.id) FROM generation_jobs j WHERE j.proposal_id = p.id) AS job_id
+const SELECT = `SELECT p.id, p.brand_id, p.title, p.angle, p.variant, p.status, p.quality_score, p.reason, p.writer, p.caption,
+    p.hashtags, p.created_at, b.name AS brand_name,
+    (SELECT MIN(j.id) FROM generation_jobs j WHERE j.proposal_id = p.id) AS job_id
   FROM proposals p JOIN brands b ON b.id = p.brand_id`;
 
-const toDto = (p: ProposalRow) => ({
-  id: p.id,
-  brandId: p.brand_id,
-  brand: p.brand_name,
-  title: p.title,
-  angle: p.angle,
-  variant: p.variant,
-  status: p.status,
-  qualityScore: p.quality_score,
-  reason: p.reason,
-  createdAt: iso(p.created_at),
-  jobId: p.job_id ? formatJobId(p.job_id) : null,
-});
+export function toProposalDto(p: ProposalRow): Proposal {
+  return {
+    id: p.id,
+    brandId: p.brand_id,
+    brand: p.brand_name,
+    variant: p.variant,
+    title: p.title,
+    angle: p.angle,
+    ...(p.caption != null ? { caption: p.caption } : {}),
+    ...(p.hashtags != null ? { hashtags: JSON.parse(p.hashtags) as string[] } : {}),
+    status: p.status,
+    score: p.quality_score ?? 0,
+    reason: p.reason ?? "",
+    writer: p.writer,
+    createdAt: iso(p.created_at),
+    ...(p.job_id ? { jobId: formatJobId(p.job_id) } : {}),
+  };
+}
 
 async function load(d1: D1Database, workspaceId: string, id: string) {
   const row = await d1.prepare(`${SELECT} WHERE p.id = ? AND p.workspace_id = ?`).bind(id, workspaceId).first<ProposalRow>();
@@ -52,30 +64,59 @@ async function load(d1: D1Database, workspaceId: string, id: string) {
 export const proposalRoutes = new Hono<AppEnv>()
   .use(writesNeedEditor)
   .get("/", async (c) => {
-    const q = readQuery(c, listQuery);
+    const q = readQuery(c, proposalListQuery);
     const ws = c.get("actor").workspaceId;
     const rows = await c.env.DB.prepare(
-      `${SELECT} WHERE p.workspace_id = ?1 AND (?2 IS NULL OR p.status = ?2) ORDER BY p.created_at DESC LIMIT 200`,
+      `${SELECT} WHERE p.workspace_id = ?1 AND (?2 IS NULL OR p.status = ?2) AND (?3 IS NULL OR p.brand_id = ?3)
+       ORDER BY p.created_at DESC, p.id LIMIT 200`,
     )
-      .bind(ws, q.status ?? null)
+      .bind(ws, q.status ?? null, q.brand ?? null)
       .all<ProposalRow>();
-    return c.json({ proposals: rows.results.map(toDto) });
+    return c.json({ proposals: rows.results.map(toProposalDto) });
   })
-  // Accepting a rejected (or pending) proposal overrides the gate and creates its job, as the person who accepted it.
   .post("/:id/accept", async (c) => {
     await readJson(c, emptyBody);
     const actor = c.get("actor");
     const p = await load(c.env.DB, actor.workspaceId, c.req.param("id"));
-    if (p.status === "accepted") throw conflict("wrong_state", "This proposal is already accepted.");
-    await c.env.DB.prepare("UPDATE proposals SET status = 'accepted', reason = ? WHERE id = ?").bind(`Accepted by ${actor.userName}.`, p.id).run();
-    await createJob(c.env, actor, { variant: p.variant, brands: [p.brand_id], topic: p.title, proposalId: p.id });
-    return c.json(toDto(await load(c.env.DB, actor.workspaceId, p.id)));
+    // The claim: only one request moves it to accepted; every other one sees it already moved.
+    // Pending (waiting for review) or rejected (a person may overrule the gate) can be accepted.
+    const claimed = await c.env.DB.prepare(
+      `UPDATE proposals SET status = 'accepted', reason = ?, decided_by_user_id = ?, updated_at = ?
+       WHERE id = ? AND workspace_id = ? AND status IN ('pending','rejected') RETURNING id`,
+    )
+      .bind(`Accepted by ${actor.userName}.`, actor.userId, Date.now(), p.id, actor.workspaceId)
+      .first<{ id: string }>();
+    if (!claimed) {
+      throw conflict("wrong_state", p.status === "failed" ? "This proposal was never written, so it cannot be accepted." : "This proposal is already accepted.");
+    }
+    let jobId: number;
+    try {
+      jobId = (await createJob(c.env, actor, { variant: p.variant, brands: [p.brand_id], title: p.title, topic: p.title, proposalId: p.id })).jobId;
+    } catch (err) {
+      // The job row may exist with only its queue message lost: that job stands (healing re-sends the message).
+      const made = await c.env.DB.prepare("SELECT MIN(id) AS id FROM generation_jobs WHERE proposal_id = ?").bind(p.id).first<{ id: number | null }>();
+      if (!made?.id) {
+        // Nothing was created: give the proposal back exactly as it was, acceptable again.
+        await c.env.DB.prepare("UPDATE proposals SET status = ?, reason = ?, decided_by_user_id = NULL, updated_at = ? WHERE id = ? AND status = 'accepted'")
+          .bind(p.status, p.reason, Date.now(), p.id)
+          .run();
+        throw err;
+      }
+      jobId = made.id;
+    }
+    const origin = new URL(c.req.url).origin;
+    return c.json({ proposal: toProposalDto(await load(c.env.DB, actor.workspaceId, p.id)), job: await getJob(c.env, actor.workspaceId, formatJobId(jobId), origin) });
   })
   .post("/:id/reject", async (c) => {
-    await readJson(c, emptyBody);
+    const { reason } = await readJson(c, proposalRejectInput);
     const actor = c.get("actor");
     const p = await load(c.env.DB, actor.workspaceId, c.req.param("id"));
-    if (p.status !== "pending") throw conflict("wrong_state", `This proposal is already ${p.status}.`);
-    await c.env.DB.prepare("UPDATE proposals SET status = 'rejected', reason = ? WHERE id = ?").bind(`Rejected by ${actor.userName}.`, p.id).run();
-    return c.json(toDto(await load(c.env.DB, actor.workspaceId, p.id)));
+    const done = await c.env.DB.prepare(
+      `UPDATE proposals SET status = 'rejected', reason = ?, decided_by_user_id = ?, updated_at = ?
+       WHERE id = ? AND workspace_id = ? AND status = 'pending' RETURNING id`,
+    )
+      .bind(reason ? `Rejected by ${actor.userName}: ${reason}` : `Rejected by ${actor.userName}.`, actor.userId, Date.now(), p.id, actor.workspaceId)
+      .first<{ id: string }>();
+    if (!done) throw conflict("wrong_state", `Only pending proposals can be rejected; this one is ${p.status}.`);
+    return c.json({ proposal: toProposalDto(await load(c.env.DB, actor.workspaceId, p.id)) });
   });

@@ -2,10 +2,11 @@
 // and filters on it: another workspace's brand is simply "not found".
 import { and, asc, eq, sql } from "drizzle-orm";
 import { encryptSecret } from "../auth/crypto";
-import type { Brand, BrandColors } from "../contract/schemas";
+import type { Brand, BrandColors, BriefInput } from "../contract/schemas";
 import type { Db } from "../db/client";
 import { brands, deliveries, platformAccounts, schedules } from "../db/schema";
 import { conflict, notFound } from "../errors";
+import { EMPTY_BRIEF, mergeBrief, readBrief } from "../generation/brief";
 import { newId } from "../lib/ids";
 import { DEFAULT_SLOTS, slotsBetween, type BrandGrid, type GridSlot, type SlotConfig } from "../scheduling/slot-grid";
 import type { Platform } from "../scheduling/variants";
@@ -64,6 +65,7 @@ export function toBrandDto(row: BrandRow, accounts: AccountRow[], logoUrl: strin
     handle: row.handle,
     logoUrl,
     hasMusic: row.musicKey != null,
+    brief: readBrief(row.brief),
     accounts: accounts
       .filter((a) => a.brandId === row.id)
       .map((a) => ({
@@ -114,6 +116,7 @@ export interface BrandInput {
   slots?: SlotConfig;
   scheduleOffset?: number;
   handle?: string;
+  brief?: BriefInput;
 }
 
 async function assertSlugFree(db: Db, workspaceId: string, slug: string, exceptId?: string) {
@@ -133,13 +136,14 @@ export async function createBrand(db: Db, workspaceId: string, input: BrandInput
     slots: JSON.stringify(input.slots ?? DEFAULT_SLOTS),
     scheduleOffset: input.scheduleOffset ?? 0,
     handle: input.handle ?? `@${input.slug}`,
+    brief: input.brief ? JSON.stringify(mergeBrief(EMPTY_BRIEF, input.brief)) : null,
   };
   await db.insert(brands).values(row);
   return getBrand(db, workspaceId, row.id);
 }
 
 export async function updateBrand(db: Db, workspaceId: string, brandId: string, input: BrandInput) {
-  await getBrandRow(db, workspaceId, brandId);
+  const current = await getBrandRow(db, workspaceId, brandId);
   if (input.slug) await assertSlugFree(db, workspaceId, input.slug, brandId);
   const patch: Partial<typeof brands.$inferInsert> = {};
   if (input.slug !== undefined) patch.slug = input.slug;
@@ -149,6 +153,7 @@ export async function updateBrand(db: Db, workspaceId: string, brandId: string, 
   if (input.slots !== undefined) patch.slots = JSON.stringify(input.slots);
   if (input.scheduleOffset !== undefined) patch.scheduleOffset = input.scheduleOffset;
   if (input.handle !== undefined) patch.handle = input.handle;
+  if (input.brief !== undefined) patch.brief = JSON.stringify(mergeBrief(readBrief(current.brief), input.brief));
   if (Object.keys(patch).length) {
     await db.update(brands).set(patch).where(and(eq(brands.id, brandId), eq(brands.workspaceId, workspaceId)));
   }

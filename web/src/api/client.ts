@@ -21,6 +21,8 @@ import type {
   Output,
   OutputUpdateInput,
   Platform,
+  Proposal,
+  ProposalStatus,
   Run,
   RunKind,
   Schedule,
@@ -172,6 +174,9 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
     resumeAutomation: () => post<unknown>("/api/automation/resume"),
     updateAutomation: (input: AutomationSettingsInput) => patch<unknown>("/api/automation", input),
     runPass: (pass: RunKind) => post<Run>("/api/automation/run", { pass }),
+    listProposals: (query: { status?: ProposalStatus; brand?: string } = {}) => get<{ proposals: Proposal[] }>("/api/proposals", query as Query),
+    acceptProposal: (id: string) => post<{ proposal: Proposal; job: Job }>(`/api/proposals/${e(id)}/accept`),
+    rejectProposal: (id: string, reason?: string) => post<{ proposal: Proposal }>(`/api/proposals/${e(id)}/reject`, reason ? { reason } : {}),
   };
 }
 

@@ -1,6 +1,9 @@
-// Automation: paused/running, burst time and zone, last and next runs, the
-// recent run log, and "run now" for each pass (owners).
+// Automation: paused/running, review mode, burst time and zone, last and next
+// runs, each brand's quota today, the proposals inbox, the recent run log, and
+// "run now" for each pass (owners).
 import { useEffect, useState } from "preact/hooks";
+import { BrandQuotas } from "../components/automation/BrandQuotas";
+import { ProposalsInbox } from "../components/automation/ProposalsInbox";
 import { Alert, Field, InlineError, Spinner, StatusBadge } from "../components/ui";
 import type { Run } from "../api/types";
 import type { AppState } from "../state/app";
@@ -54,6 +57,19 @@ export function AutomationPage({ app }: { app: AppState }) {
           </button>
         )}
         <InlineError message={m.errors.value["toggle"]} />
+        <fieldset class="review-mode">
+          <legend>Review</legend>
+          <label>
+            <input type="radio" name="review" value="auto" checked={s.review === "auto"} disabled={!owner || m.busy.value === "review"} onChange={() => m.setReview("auto")} />{" "}
+            Automatic: the quality gate decides, accepted proposals become jobs
+          </label>
+          <label>
+            <input type="radio" name="review" value="manual" checked={s.review === "manual"} disabled={!owner || m.busy.value === "review"} onChange={() => m.setReview("manual")} />{" "}
+            Manual: proposals wait in the inbox for a person
+          </label>
+          {!owner && <p class="muted">Only owners can change the review mode.</p>}
+          <InlineError message={m.errors.value["review"]} />
+        </fieldset>
         <dl class="facts">
           <dt>Last burst</dt>
           <dd>{when(s.lastBurst)}</dd>
@@ -63,6 +79,8 @@ export function AutomationPage({ app }: { app: AppState }) {
           <dd>{when(s.lastCatchup)}</dd>
         </dl>
       </section>
+      <ProposalsInbox model={m} brands={s.quotas.map((q) => ({ id: q.brandId, name: q.brand }))} canEdit={canEdit} />
+      <BrandQuotas quotas={s.quotas} />
       <form
         class="card form-grid"
         aria-labelledby="bt-h"

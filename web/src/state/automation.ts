@@ -1,8 +1,9 @@
-// The Automation page: paused or running, burst time and zone, last and next
-// runs, the recent run log, and "run now" per pass (owners only).
+// The Automation page: paused or running, review mode, burst time and zone,
+// last and next runs, each brand's quota today, the proposals inbox, the
+// recent run log, and "run now" per pass (owners only).
 import { batch, signal } from "@preact/signals";
 import type { Api } from "../api/client";
-import type { AutomationSettingsInput, AutomationState, Run, RunKind } from "../api/types";
+import type { AutomationSettingsInput, AutomationState, Proposal, ProposalStatus, Run, RunKind } from "../api/types";
 import { messageOf } from "./calendar";
 
 export const PASSES: Array<{ id: RunKind; label: string; help: string }> = [
@@ -18,6 +19,19 @@ export function createAutomation(api: Api) {
   const errors = signal<Record<string, string>>({});
   const busy = signal<string | null>(null);
   const lastRun = signal<Run | null>(null);
+  /** The proposals inbox: its filters and what they show. */
+  const proposals = signal<Proposal[] | null>(null);
+  const proposalFilter = signal<{ status: ProposalStatus | ""; brand: string }>({ status: "pending", brand: "" });
+
+  async function loadProposals() {
+    try {
+      const f = proposalFilter.peek();
+      const res = await api.listProposals({ status: f.status || undefined, brand: f.brand || undefined });
+      proposals.value = res.proposals;
+    } catch (err) {
+      errors.value = { ...errors.peek(), proposals: messageOf(err) };
+    }
+  }
 
   async function load() {
     try {
@@ -48,8 +62,21 @@ export function createAutomation(api: Api) {
     }
   }
 
+  /** A proposal decision, then both the inbox and its count are fresh. */
+  async function decide(key: string, fn: () => Promise<unknown>) {
+    await act(key, fn);
+    await loadProposals();
+  }
+
   return {
-    state, error, errors, busy, lastRun, load,
+    state, error, errors, busy, lastRun, load, proposals, proposalFilter, loadProposals,
+    setReview: (review: "auto" | "manual") => act("review", () => api.updateAutomation({ review })),
+    filterProposals: (f: Partial<{ status: ProposalStatus | ""; brand: string }>) => {
+      proposalFilter.value = { ...proposalFilter.peek(), ...f };
+      return loadProposals();
+    },
+    accept: (id: string) => decide(`accept:${id}`, () => api.acceptProposal(id)),
+    reject: (id: string, reason?: string) => decide(`reject:${id}`, () => api.rejectProposal(id, reason)),
     setPaused: (paused: boolean) => act("toggle", () => (paused ? api.pauseAutomation() : api.resumeAutomation())),
     save: (input: AutomationSettingsInput) => act("settings", () => api.updateAutomation(input)),
     run: async (pass: RunKind) => {

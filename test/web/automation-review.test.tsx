@@ -1,0 +1,125 @@
+// The Automation page's proposals inbox and the Brands page's brief editor:
+// components read the model and call its actions, nothing more.
+import { render } from "preact";
+import { act } from "preact/test-utils";
+import { afterEach, describe, expect, it } from "vitest";
+import type { AutomationState, Brand, BrandUpdateInput, Proposal } from "../../web/src/api/types";
+import { BriefEditor } from "../../web/src/components/brands/BriefEditor";
+import { ProposalsInbox } from "../../web/src/components/automation/ProposalsInbox";
+import { createAutomation } from "../../web/src/state/automation";
+import { createBrands } from "../../web/src/state/brands";
+import { fakeApi, flush } from "./fixtures";
+
+let root: HTMLElement | undefined;
+afterEach(() => {
+  if (root) render(null, root);
+  root?.remove();
+});
+
+async function mount(node: preact.JSX.Element) {
+  root = document.createElement("div");
+  document.body.appendChild(root);
+  await act(() => void render(node, root!));
+  for (let i = 0; i < 4; i++) await act(async () => void (await flush()));
+}
+
+const proposal = (over: Partial<Proposal>): Proposal => ({
+  id: "prp_1",
+  brandId: "brd_a",
+  brand: "Quick Kitchen",
+  variant: "light",
+  title: "Meal prep for busy weeknights: what nobody tells you",
+  angle: "quick win",
+  status: "pending",
+  score: 90,
+  reason: "Passed with 90/100: a clear 8-word hook.",
+  writer: "template",
+  createdAt: "2026-11-25T12:00:00.000Z",
+  ...over,
+});
+
+describe("proposals inbox", () => {
+  it("shows the count, each proposal's score and reason, and accepts or rejects with a reason", async () => {
+    let items = [proposal({}), proposal({ id: "prp_2", title: "Knife skills: myth vs fact" })];
+    const calls: string[] = [];
+    const api = fakeApi({
+      automation: async () => ({ pendingProposals: items.filter((p) => p.status === "pending").length, quotas: [] }) as unknown as AutomationState,
+      listProposals: async (q) => {
+        calls.push(`list ${q?.status ?? ""}`);
+        return { proposals: items.filter((p) => !q?.status || p.status === q.status) };
+      },
+      acceptProposal: async (id) => {
+        calls.push(`accept ${id}`);
+        items = items.map((p) => (p.id === id ? { ...p, status: "accepted" as const, jobId: "GEN-000007" } : p));
+        return { proposal: items.find((p) => p.id === id)!, job: {} as never };
+      },
+      rejectProposal: async (id, reason) => {
+        calls.push(`reject ${id} ${reason}`);
+        items = items.map((p) => (p.id === id ? { ...p, status: "rejected" as const } : p));
+        return { proposal: items.find((p) => p.id === id)! };
+      },
+    });
+    const model = createAutomation(api);
+    await model.load();
+    await mount(<ProposalsInbox model={model} brands={[{ id: "brd_a", name: "Quick Kitchen" }]} canEdit={true} />);
+    expect(root!.querySelector("#inbox-h .count")!.textContent).toBe("2");
+    expect(root!.textContent).toContain("90/100");
+    expect(root!.textContent).toContain("Passed with 90/100: a clear 8-word hook.");
+
+    const accept = [...root!.querySelectorAll("button")].find((b) => b.textContent === "Accept")!;
+    await act(async () => {
+      accept.click();
+      for (let i = 0; i < 4; i++) await flush();
+    });
+    expect(calls).toContain("accept prp_1");
+    expect(root!.querySelector("#inbox-h .count")!.textContent).toBe("1");
+
+    const input = root!.querySelector<HTMLInputElement>("input[placeholder='Reason (optional)']")!;
+    await act(async () => {
+      input.value = "Off brand";
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      await flush();
+    });
+    const reject = [...root!.querySelectorAll("button")].find((b) => b.textContent === "Reject")!;
+    await act(async () => {
+      reject.click();
+      for (let i = 0; i < 4; i++) await flush();
+    });
+    expect(calls).toContain("reject prp_2 Off brand");
+    expect(root!.textContent).toContain("No proposals here");
+  });
+});
+
+describe("brief editor", () => {
+  it("sends the brief with lists split on commas and blank counts as the workspace default", async () => {
+    const sent: BrandUpdateInput[] = [];
+    const brand = {
+      id: "brd_a",
+      name: "Quick Kitchen",
+      brief: { niche: "food", audience: "", tone: "", language: "en", topics: [], avoid: [], bannedWords: ["sugar"], hashtags: ["#qk"], reelsPerDay: 2, postsPerDay: null },
+    } as unknown as Brand;
+    const brands = createBrands(
+      fakeApi({
+        updateBrand: async (_id, input) => {
+          sent.push(input);
+          return brand;
+        },
+        listBrands: async () => ({ brands: [brand] }),
+      }),
+    );
+    await mount(<BriefEditor brands={brands} brand={brand} canEdit={true} />);
+    const banned = root!.querySelector<HTMLTextAreaElement>("#br-bannedWords-brd_a")!;
+    expect(banned.value).toBe("sugar");
+    await act(async () => {
+      banned.value = "sugar, cheap;\ndiet";
+      banned.dispatchEvent(new Event("input", { bubbles: true }));
+      await flush();
+    });
+    await act(async () => {
+      root!.querySelector("form")!.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+      for (let i = 0; i < 4; i++) await flush();
+    });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.brief).toMatchObject({ niche: "food", bannedWords: ["sugar", "cheap", "diet"], hashtags: ["#qk"], reelsPerDay: 2, postsPerDay: null, language: "en" });
+  });
+});
