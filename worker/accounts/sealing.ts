@@ -119,8 +119,8 @@ async function decrypt(key: CryptoKey, body: string, aad: string | null): Promis
   }
   if (bytes.length < 12 + 16) throw new SealBroken("The stored credentials are truncated.");
   try {
-    const params: AesGcmParams = { name: "AES-GCM", iv: bytes.slice(0, 12) };
-    if (aad !== null) params.additionalData = enc.encode(aad);
+    const iv = bytes.slice(0, 12);
+    const params = aad === null ? { name: "AES-GCM", iv } : { name: "AES-GCM", iv, additionalData: enc.encode(aad) };
     return dec.decode(await crypto.subtle.decrypt(params, key, bytes.slice(12)));
   } catch {
     throw new SealBroken("The stored credentials do not open with this key for this account.");

@@ -4,8 +4,11 @@ import type { Env } from "../env";
 import { burstDue } from "./burst-clock";
 import { numberVar } from "../lib/time";
 import { runPass } from "./passes";
+import { workspacesToRefresh } from "../accounts/refresh";
 
 export const TEN_MINUTE_CRON = "*/10 * * * *";
+/** Daily: token refresh (worker/accounts/refresh.ts). */
+export const REFRESH_CRON = "17 3 * * *";
 
 function windowKey(scheduledTime: number): string {
   const w = Math.floor(scheduledTime / 600_000) * 600_000;
@@ -27,6 +30,7 @@ async function workspacesNeeding(env: Env, kind: "catchup" | "healing"): Promise
 }
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  if (controller.cron === REFRESH_CRON) return refreshAll(env, controller.scheduledTime);
   if (controller.cron !== TEN_MINUTE_CRON) return; // the per-minute dispatch arrives with publishing
   const key = windowKey(controller.scheduledTime);
   await burstCheck(env, controller.scheduledTime);
@@ -53,4 +57,10 @@ export async function burstCheck(env: Env, now: number): Promise<void> {
     const { due, runKey } = burstDue(now, ws.timezone, ws.burst_time);
     if (due) await runPass(env, ws.id, "burst", "cron", runKey);
   }
+}
+
+/** One refresh run per workspace per UTC day; the day's key makes a duplicate firing a no-op. */
+async function refreshAll(env: Env, now: number): Promise<void> {
+  const key = new Date(now).toISOString().slice(0, 10);
+  for (const ws of await workspacesToRefresh(env, now)) await runPass(env, ws, "refresh", "cron", key);
 }

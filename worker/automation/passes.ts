@@ -1,6 +1,7 @@
 // Runs one automation pass for one workspace and records it in automation_runs.
 import type { Env } from "../env";
 import { numberVar } from "../lib/time";
+import { runRefresh } from "../accounts/refresh";
 import { runBurst } from "./burst";
 import { runCatchup } from "./catchup";
 import { runHealing } from "./healing";
@@ -13,6 +14,8 @@ export const PASSES: Partial<Record<RunKind, PassRunner>> = {
   catchup: (env, ws, _key, budget) => runCatchup(env, ws, budget),
   healing: (env, ws) => runHealing(env, ws),
   burst: (env, ws, runKey) => runBurst(env, ws, runKey),
+  // Token renewal and re-sealing under a rotated key (worker/accounts/refresh.ts).
+  refresh: (env, ws) => runRefresh(env, ws),
 };
 
 /** Claims `runKey`, runs the pass, records the counts. Returns the run, or null if already claimed. */

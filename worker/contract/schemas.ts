@@ -63,13 +63,23 @@ export const accountInput = z.strictObject({
   expiresAt: isoInstant.optional(),
 });
 
+/** `connect`: Instagram connects through Instagram Login unless `via: "facebook"` (a Page's linked account). */
+export const connectInput = z.strictObject({ via: z.enum(["facebook", "instagram"]).optional() });
+export const selectInput = z.strictObject({ externalId: z.string().trim().min(1).max(128) });
+
+export const accountStatus = z.enum(["connected", "needs_reconnect", "pending_selection"]);
 export const account = z.object({
   platform,
   externalId: z.string(),
-  status: z.enum(["connected", "needs_reconnect"]),
+  name: z.string().nullable().optional(),
+  status: accountStatus,
   statusReason: z.string().nullable().optional(),
   expiresAt: z.string().nullable().optional(),
+  connectedAt: z.string().nullable(),
+  /** Instagram: which login it came through (it decides the API host). */
+  loginVia: z.enum(["facebook", "instagram"]).nullable().optional(),
 });
+export const candidate = z.object({ externalId: z.string(), name: z.string().nullable() });
 export const brand = z.object({
   id: z.string(),
   slug: z.string(),
@@ -197,7 +207,7 @@ export const schedule = z.object({
 export const slotsQuery = window(z.strictObject({ from: isoInstant, to: isoInstant }));
 
 // ---- automation ------------------------------------------------------------
-export const runKind = z.enum(["burst", "catchup", "healing", "dispatch"]);
+export const runKind = z.enum(["burst", "catchup", "healing", "dispatch", "refresh"]);
 export const runInput = z.strictObject({ pass: runKind });
 export const run = z.object({
   id: z.string(),
@@ -219,6 +229,7 @@ export const automationSettingsInput = z
 
 export type Brand = z.infer<typeof brand>;
 export type Account = z.infer<typeof account>;
+export type Candidate = z.infer<typeof candidate>;
 export type BrandColors = z.infer<typeof brandColors>;
 export type Job = z.infer<typeof job>;
 export type Output = z.infer<typeof output>;
