@@ -27,6 +27,7 @@ function workerdRuntime() {
         bindings: {
           TEST_MIGRATIONS: migrations,
           SESSION_SECRET: "test-session-secret",
+          // base64url of exactly 32 bytes ("test-token-encryption-key-32-byt"): the sealing module refuses anything else.
           TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
           ...fakeBindings(fakes),
         },
@@ -42,6 +43,12 @@ function fakeBindings(fakes: Record<string, string>): Record<string, string> {
   if (fakes.instagram) out.INSTAGRAM_API_BASE = fakes.instagram;
   if (fakes.facebook) (out.FACEBOOK_API_BASE = fakes.facebook), (out.FACEBOOK_UPLOAD_BASE = fakes.facebook);
   if (fakes.youtube) (out.YOUTUBE_API_BASE = `${fakes.youtube}/youtube/v3`), (out.YOUTUBE_UPLOAD_BASE = `${fakes.youtube}/upload/youtube/v3`), (out.GOOGLE_OAUTH_BASE = fakes.youtube);
+  // OAuth consent pages and token hosts (PLATFORMS.md §7) and the fake apps' ids and secrets (test/fakes/oauth-*.mjs).
+  if (fakes.facebook) Object.assign(out, { FACEBOOK_DIALOG_BASE: fakes.facebook, META_APP_ID: "meta-app-id", META_APP_SECRET: "meta-app-secret" });
+  if (fakes.instagram) {
+    Object.assign(out, { INSTAGRAM_OAUTH_BASE: fakes.instagram, INSTAGRAM_TOKEN_BASE: fakes.instagram, INSTAGRAM_APP_ID: "ig-app-id", INSTAGRAM_APP_SECRET: "ig-app-secret" });
+  }
+  if (fakes.youtube) Object.assign(out, { GOOGLE_ACCOUNTS_BASE: fakes.youtube, GOOGLE_CLIENT_ID: "google-client-id", GOOGLE_CLIENT_SECRET: "google-client-secret" });
   return out;
 }
 

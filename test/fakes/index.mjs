@@ -10,6 +10,10 @@
 // `fake.use()` (the OAuth flows, sharing the fake's token state).
 export const FAKES = {
   probe: { main: () => import("./probe.mjs"), plugins: [] },
+  // Accounts (issue 8): the OAuth flows as plugins. The oauth-host-* mains stand in for the publishing fakes.
+  facebook: { main: () => import("./oauth-host-facebook.mjs"), plugins: [() => import("./oauth-meta.mjs")] },
+  instagram: { main: () => import("./oauth-host-instagram.mjs"), plugins: [() => import("./oauth-instagram.mjs")] },
+  youtube: { main: () => import("./oauth-host-youtube.mjs"), plugins: [() => import("./oauth-google.mjs")] },
 };
 
 /** Starts every fake; returns `{name: url}` and a stop function. */
