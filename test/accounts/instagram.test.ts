@@ -201,7 +201,8 @@ describe("refreshing an Instagram Login token", () => {
     const { s, brand, row } = await connected();
     const delivery = await queuedDelivery(s, brand.id, "instagram", row.id);
     await env.DB.prepare("UPDATE platform_accounts SET expires_at = ? WHERE id = ?").bind(Date.now() + 86_400_000, row.id).run();
-    await seedPlugin("instagram", "oauth-instagram", { refuseRefresh: true });
+    // The person changed their password: Instagram revoked this token.
+    await seedPlugin("instagram", "oauth-instagram", { revokeToken: (await storedToken(brand.id, "instagram")).accessToken });
     const run = await json(`/api/automation/run`, { ...s, body: { pass: "refresh" } }, 200);
     expect(run).toMatchObject({ failed: 1 });
 

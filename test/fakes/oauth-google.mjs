@@ -6,8 +6,8 @@
 // /token), `POST /revoke`, and `channels?mine=true` with one or two channels.
 //
 // Switches (POST /__admin/seed/oauth-google): {deny, grantScopes: [scope] (less than asked),
-// channels: 1|2, rotate: true (refresh returns a new refresh token; the old one dies),
-// revokeAll: true, noRefreshToken: true}.
+// channels: 1|2, rotate: true | "<rt>" (refresh returns a new refresh token; the old one dies),
+// revokeToken: "<rt>", revokeAll: true, noRefreshToken: true}.
 import { params } from "./fake-server.mjs";
 import { consent, s256, token } from "./oauth-common.mjs";
 
@@ -26,7 +26,11 @@ export function plugin() {
     initialState: () => ({ googleOAuth: { codes: {}, deny: false, grantScopes: null, channels: 1, rotate: false, noRefreshToken: false } }),
     seed(state, input) {
       const g = state.googleOAuth;
-      for (const k of ["deny", "rotate", "noRefreshToken"]) if (k in input) g[k] = !!input[k];
+      for (const k of ["deny", "noRefreshToken"]) if (k in input) g[k] = !!input[k];
+      // `rotate: true` rotates every refresh token; `rotate: "<rt>"` only that one (tests sharing the fake stay apart).
+      if (typeof input.rotate === "string" && state.refreshTokens[input.rotate]) state.refreshTokens[input.rotate].rotate = true;
+      else if ("rotate" in input) g.rotate = !!input.rotate;
+      if (typeof input.revokeToken === "string" && state.refreshTokens[input.revokeToken]) state.refreshTokens[input.revokeToken].valid = false;
       if ("grantScopes" in input) g.grantScopes = input.grantScopes;
       if (input.channels) g.channels = input.channels;
       if (input.revokeAll) for (const rec of Object.values(state.refreshTokens)) rec.valid = false;
@@ -90,7 +94,7 @@ export function plugin() {
           const rec = fake.state.refreshTokens[p.refresh_token];
           if (!rec || !rec.valid) return grantError("invalid_grant", "Token has been expired or revoked.");
           const out = issueAccess(rec.channelIds ?? [rec.channelId], rec.scopes ?? []);
-          if (g.rotate) {
+          if (g.rotate || rec.rotate) {
             const rt = token("1//0r");
             fake.state.refreshTokens[rt] = { ...rec, valid: true };
             rec.valid = false;

@@ -7,7 +7,7 @@
 // `/me` says who it is and the account type.
 //
 // Switches (POST /__admin/seed/oauth-instagram): {deny, declined: [perm],
-// account: {igUserId, username, accountType}, revoke: true (every token dies),
+// account: {igUserId, username, accountType}, revoke: true (every token dies), revokeToken: "<token>",
 // refuseRefresh: true}.
 import { params } from "./fake-server.mjs";
 import { accessTokenOf, consent, GRAPH_VERSION, token } from "./oauth-common.mjs";
@@ -45,6 +45,7 @@ export function plugin() {
       if (input.account) o.account = { ...o.account, ...input.account };
       if ("refuseRefresh" in input) o.refuseRefresh = !!input.refuseRefresh;
       if (input.revoke) for (const rec of Object.values(state.tokens)) rec.valid = false;
+      if (typeof input.revokeToken === "string" && state.tokens[input.revokeToken]) state.tokens[input.revokeToken].valid = false;
       return { ok: true };
     },
     handle(req) {
