@@ -208,7 +208,7 @@ describe("refreshing an Instagram Login token", () => {
 
     const acc = (await json(`/api/brands/${brand.id}`, s, 200)).accounts[0];
     expect(acc.status).toBe("needs_reconnect");
-    expect(acc.statusReason).toMatch(/Instagram refused the token: .*Reconnect the account/);
+    expect(acc.statusReason).toMatch(/^Instagram refused to refresh the token \(Error validating access token: [^)]*[^.]\)\. Reconnect the account\.$/);
     expect(await deliveryRow(delivery)).toMatchObject({ status: "failed", error_class: "reconnect", last_error: expect.stringMatching(/Reconnect/) });
 
     const calls = async () => (await ig.requests()).filter((r) => r.path === "/refresh_access_token").length;

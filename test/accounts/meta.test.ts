@@ -121,7 +121,7 @@ describe("connect Facebook Pages through Facebook Login", () => {
     const fresh = await consent(await startConnect(s, second.id, "facebook"));
     fresh.searchParams.set("code", back.searchParams.get("code")!);
     const landing = await callback(fresh, s.cookie);
-    await expectRefusedAndNothingStored(landing, second.id, "facebook", /Facebook refused the sign-in code \(This authorization code has been used\.\)/);
+    await expectRefusedAndNothingStored(landing, second.id, "facebook", /Facebook refused the sign-in code \(This authorization code has been used\)/);
     const log = await fb.requests();
     expect(log.filter((r) => /\/oauth\/access_token$/.test(r.path) && r.query.code === back.searchParams.get("code")).map((r) => r.status)).toEqual([200, 400]);
   });
@@ -151,7 +151,7 @@ describe("renewing Facebook tokens", () => {
     await env.DB.prepare("UPDATE platform_accounts SET expires_at = ? WHERE id = ?").bind(Date.now() + 86_400_000, row.id).run();
     await json(`/api/automation/run`, { ...s, body: { pass: "refresh" } }, 200);
     const acc = (await json(`/api/brands/${brand.id}`, s, 200)).accounts[0];
-    expect(acc).toMatchObject({ status: "needs_reconnect", statusReason: expect.stringMatching(/Facebook refused the token: .*Reconnect/) });
+    expect(acc).toMatchObject({ status: "needs_reconnect", statusReason: expect.stringMatching(/^Facebook refused to renew the token \(.+\)\. Reconnect the account\.$/) });
   });
 });
 

@@ -8,7 +8,7 @@
 //
 // Switches (POST /__admin/seed/oauth-instagram): {deny, declined: [perm],
 // account: {igUserId, username, accountType}, revoke: true (every token dies), revokeToken: "<token>",
-// refuseRefresh: true}.
+// refuseRefresh: true, longLivedSeconds: n (tokens issued from now on expire that soon)}.
 import { params } from "./fake-server.mjs";
 import { accessTokenOf, consent, GRAPH_VERSION, token } from "./oauth-common.mjs";
 
@@ -37,13 +37,15 @@ function issue(fake, rec, lifetimeMs) {
 export function plugin() {
   return {
     name: "oauth-instagram",
-    initialState: () => ({ igOAuth: { codes: {}, deny: false, declined: [], account: { ...INSTAGRAM_ACCOUNT }, refuseRefresh: false } }),
+    initialState: () => ({ igOAuth: { codes: {}, deny: false, declined: [], account: { ...INSTAGRAM_ACCOUNT }, refuseRefresh: false, longLivedSeconds: LONG_LIVED_S } }),
     seed(state, input) {
       const o = state.igOAuth;
       if ("deny" in input) o.deny = !!input.deny;
       if (Array.isArray(input.declined)) o.declined = input.declined;
       if (input.account) o.account = { ...o.account, ...input.account };
       if ("refuseRefresh" in input) o.refuseRefresh = !!input.refuseRefresh;
+      // Expiry switch: long-lived tokens issued from now on last this many seconds (a token close to expiry).
+      if ("longLivedSeconds" in input) o.longLivedSeconds = input.longLivedSeconds;
       if (input.revoke) for (const rec of Object.values(state.tokens)) rec.valid = false;
       if (typeof input.revokeToken === "string" && state.tokens[input.revokeToken]) state.tokens[input.revokeToken].valid = false;
       return { ok: true };
@@ -89,14 +91,14 @@ export function plugin() {
         if (p.grant_type !== "ig_exchange_token" || p.client_secret !== INSTAGRAM_APP.secret) return igError("Invalid exchange request", 100, null);
         const rec = live(fake, p.access_token);
         if (!rec) return igError("Error validating access token: Session has expired.");
-        return { body: { access_token: issue(fake, rec, LONG_LIVED_S * 1000), token_type: "bearer", expires_in: LONG_LIVED_S } };
+        return { body: { access_token: issue(fake, rec, o.longLivedSeconds * 1000), token_type: "bearer", expires_in: o.longLivedSeconds } };
       }
 
       if (req.method === "GET" && req.path === "/refresh_access_token") {
         const rec = live(fake, p.access_token);
         // An expired (or revoked) long-lived token cannot be refreshed: reconnect.
         if (p.grant_type !== "ig_refresh_token" || !rec || o.refuseRefresh) return igError("Error validating access token: Session has expired or the user has changed the password.");
-        return { body: { access_token: issue(fake, rec, LONG_LIVED_S * 1000), token_type: "bearer", expires_in: LONG_LIVED_S } };
+        return { body: { access_token: issue(fake, rec, o.longLivedSeconds * 1000), token_type: "bearer", expires_in: o.longLivedSeconds } };
       }
 
       if (req.method === "GET" && req.path.replace(GRAPH_VERSION, "") === "/me") {

@@ -43,7 +43,7 @@ export async function readStoredCredentials(env: Env, account: AccountRow, ring?
     throw new NoCredentials(
       account.status === "pending_selection"
         ? `The ${account.platform} account is waiting for you to pick which one to use.`
-        : `The ${account.platform} account has no credentials; reconnect it.`,
+        : `The ${account.platform} account has no stored credentials`,
     );
   }
   const plain = JSON.parse(await open(ring ?? (await keyRing(env)), account.id, account.credentials)) as StoredCredentials;
@@ -105,7 +105,7 @@ export async function refreshAccessToken(env: Env, account: AccountRow): Promise
     return { accessToken: c.accessToken, refreshToken: c.refreshToken };
   } catch (err) {
     if (err instanceof ProviderRefused || err instanceof NoCredentials) {
-      const reason = reconnectReason(account.platform, err.message);
+      const reason = reconnectReason(err.message);
       await markNeedsReconnect(env, account.id, reason);
       throw new ReconnectRequired(reason);
     }
@@ -113,9 +113,10 @@ export async function refreshAccessToken(env: Env, account: AccountRow): Promise
   }
 }
 
-export function reconnectReason(platform: string, detail: string): string {
-  const name = platform === "youtube" ? "YouTube" : platform[0]!.toUpperCase() + platform.slice(1);
-  return `${name} refused the token: ${detail.replace(/\.$/, "")}. Reconnect the account.`;
+/** The platform's words, then what to do: the reason an account shows while it needs reconnecting. */
+export function reconnectReason(detail: string): string {
+  const text = detail.trim().replace(/\.$/, "");
+  return /reconnect the account$/i.test(text) ? `${text}.` : `${text}. Reconnect the account.`;
 }
 
 /**

@@ -75,7 +75,7 @@ export async function runRefresh(env: Env, workspaceId: string, now = Date.now()
     } catch (err) {
       counts.failed++;
       if (err instanceof ProviderRefused || err instanceof NoCredentials) {
-        await markNeedsReconnect(env, account.id, reconnectReason(account.platform, err.message));
+        await markNeedsReconnect(env, account.id, reconnectReason(err.message));
       } else {
         console.error(JSON.stringify({ message: "token refresh failed", accountId: account.id, platform: account.platform, error: String(err) }));
       }

@@ -44,6 +44,10 @@ export function withQuery(base: string, query: Record<string, string | undefined
 
 /** The human part of the error bodies the three providers send (Graph `error.message`, IG `error_message`, Google `error_description`). */
 export function errorText(body: any): string {
+  return rawErrorText(body).trim().replace(/\.$/, "");
+}
+
+function rawErrorText(body: any): string {
   if (!body || typeof body !== "object") return "no details";
   if (body.error && typeof body.error === "object") return String(body.error.message ?? body.error.type ?? "unknown error");
   if (typeof body.error_message === "string") return body.error_message;
