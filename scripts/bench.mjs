@@ -12,7 +12,11 @@
 //
 // Usage: npm run bench [-- <filter>...]   filters are substrings of bench file names.
 //   BENCH_TIMEOUT_MS   per child process (default 15 minutes)
-import { spawn } from "node:child_process";
+//
+// System packages come first, as for `npm test` (scripts/test.sh): ffmpeg and
+// Chromium are installed when missing (as root), or the run stops with the one
+// line saying what to install.
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -133,6 +137,24 @@ function listFiles(dir, test) {
     .sort();
 }
 
+/** scripts/ensure-system-deps.sh, its output kept off stdout (which carries only the JSON); exits on failure. */
+function ensureSystemDeps() {
+  const res = spawnSync("bash", [join(root, "scripts", "ensure-system-deps.sh"), "ffmpeg", "chromium"], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = `${res.stdout ?? ""}${res.stderr ?? ""}`.trim();
+  if (res.status === 0) {
+    if (output) log(output);
+    return;
+  }
+  const line = output.split("\n").filter(Boolean).pop() ?? `ensure-system-deps.sh failed (${res.error?.message ?? `exit ${res.status}`})`;
+  process.stderr.write(`${line}\n`);
+  process.exit(res.status || 1);
+}
+
+ensureSystemDeps();
 const started = Date.now();
 
 // (a) Node benches: test/bench/*.bench.mjs (top level of the folder).

@@ -255,7 +255,9 @@ describe("API tokens", () => {
     expect(created).toEqual({ id: expect.any(String), name: "CI", token: expect.stringMatching(/^bc_[A-Za-z0-9_-]{40,}$/) });
 
     const list = await json<{ tokens: Array<Record<string, unknown>> }>("/api/tokens", s, 200);
-    expect(list.tokens).toEqual([{ id: created.id, name: "CI", createdAt: expect.any(String), lastUsedAt: null }]);
+    expect(list.tokens).toEqual([
+      { id: created.id, name: "CI", createdAt: expect.any(String), lastUsedAt: null, user: { id: s.userId, name: expect.any(String) } },
+    ]);
     const listed = JSON.stringify(list);
     expect(listed).not.toContain(created.token);
     expect(listed).not.toContain(await sha256(created.token));

@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./auth/context";
 import { withDb } from "./auth/middleware";
 import { ApiError, errorBody } from "./errors";
+import { logError } from "./lib/log";
 import { authRoutes } from "./routes/auth";
 import { apiRoutes } from "./routes/api";
 import { mediaRoutes } from "./routes/media";
@@ -21,8 +22,8 @@ export function createApp() {
     if (/UNIQUE constraint failed/.test(String((err as Error).message ?? err))) {
       return c.json(errorBody(new ApiError(409, "conflict", "That already exists (another request created it at the same moment).")), 409);
     }
-    // Unknown errors are logged once, structured, and become a generic 500.
-    console.error(JSON.stringify({ message: "unhandled error", error: String(err), stack: (err as Error).stack, url: c.req.url }));
+    // Unknown errors are logged once, structured and redacted (a message may quote a signed URL or a token), and become a generic 500.
+    logError("unhandled error", { error: String(err), stack: (err as Error).stack, url: c.req.url });
     return c.json({ error: { code: "internal", message: "Something went wrong on our side." } }, 500);
   });
   app.notFound((c) => c.json(errorBody(new ApiError(404, "not_found", "No such route.")), 404));

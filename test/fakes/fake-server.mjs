@@ -224,5 +224,5 @@ export function params(req) {
 }
 
 let seq = 1_000_000;
-/** Numeric-looking ids like Graph's. */
-export const nextId = () => String(17_840_000_000_000_000 + seq++);
+/** Numeric-looking ids like Graph's (a string: past 2^53 numbers lose their last digits and collide). */
+export const nextId = () => `1784${String(seq++).padStart(13, "0")}`;

@@ -10,10 +10,11 @@
 // `fake.use()` (the OAuth flows, sharing the fake's token state).
 export const FAKES = {
   probe: { main: () => import("./probe.mjs"), plugins: [] },
-  // Accounts (issue 8): the OAuth flows as plugins. The oauth-host-* mains stand in for the publishing fakes.
-  facebook: { main: () => import("./oauth-host-facebook.mjs"), plugins: [() => import("./oauth-meta.mjs")] },
-  instagram: { main: () => import("./oauth-host-instagram.mjs"), plugins: [() => import("./oauth-instagram.mjs")] },
-  youtube: { main: () => import("./oauth-host-youtube.mjs"), plugins: [() => import("./oauth-google.mjs")] },
+  // The OAuth flows (issue 8) are plugins on the API fakes whose tokens they issue; oauth-meta
+  // goes first on facebook so the Graph plugin's `/{id}` routes never see `/me`.
+  youtube: { main: () => import("./youtube.mjs"), plugins: [() => import("./oauth-google.mjs")] },
+  instagram: { main: () => import("./instagram.mjs"), plugins: [() => import("./oauth-instagram.mjs")] },
+  facebook: { main: () => import("./facebook.mjs"), plugins: [() => import("./oauth-meta.mjs"), () => import("./instagram.mjs")] },
 };
 
 /** Starts every fake; returns `{name: url}` and a stop function. */

@@ -70,10 +70,13 @@ export function plugin() {
       }
 
       if (req.method === "POST" && req.path === "/token") {
+        // Refresh tokens seeded by the YouTube fake itself are left to its own grant (and its rotation counter).
+        if (p.grant_type === "refresh_token" && !fake.state.refreshTokens[p.refresh_token]?.oauth) return null;
         if (p.client_id !== GOOGLE_APP.id || p.client_secret !== GOOGLE_APP.secret) return grantError("invalid_client", "The OAuth client was not found.", 401);
         const issueAccess = (channelIds, scopes) => {
           const at = token("ya29.");
-          fake.state.accessTokens[at] = { channelId: channelIds[0], channelIds, expiresAt: fake.now() + HOUR };
+          // `oauth`: minted here; only such tokens are answered by this plugin's channels listing.
+          fake.state.accessTokens[at] = { channelId: channelIds[0], channelIds, expiresAt: fake.now() + HOUR, scopes, oauth: true };
           return { access_token: at, expires_in: 3599, scope: scopes.join(" "), token_type: "Bearer" };
         };
         if (p.grant_type === "authorization_code") {
@@ -85,7 +88,7 @@ export function plugin() {
           const out = issueAccess(code.channelIds, code.scopes);
           if (code.offline && !g.noRefreshToken) {
             const rt = token("1//0g");
-            fake.state.refreshTokens[rt] = { valid: true, channelId: code.channelIds[0], channelIds: code.channelIds, scopes: code.scopes };
+            fake.state.refreshTokens[rt] = { valid: true, channelId: code.channelIds[0], channelIds: code.channelIds, scopes: code.scopes, oauth: true };
             out.refresh_token = rt;
           }
           return { body: out };
@@ -94,7 +97,9 @@ export function plugin() {
           const rec = fake.state.refreshTokens[p.refresh_token];
           if (!rec || !rec.valid) return grantError("invalid_grant", "Token has been expired or revoked.");
           const out = issueAccess(rec.channelIds ?? [rec.channelId], rec.scopes ?? []);
-          if (g.rotate || rec.rotate) {
+          const counter = fake.state.rotateRefreshTokens > 0;
+          if (counter) fake.state.rotateRefreshTokens -= 1;
+          if (g.rotate || rec.rotate || counter) {
             const rt = token("1//0r");
             fake.state.refreshTokens[rt] = { ...rec, valid: true };
             rec.valid = false;
@@ -124,6 +129,8 @@ export function plugin() {
       if (req.method === "GET" && req.path === "/youtube/v3/channels" && (req.query.mine === "true" || req.query.id)) {
         const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
         const at = auth ? fake.state.accessTokens[auth] : undefined;
+        // A grant can cover several channels; tokens the YouTube fake seeded itself go to its own listing (quota and all).
+        if (!at?.oauth) return null;
         if (!at || at.expiresAt <= fake.now()) {
           return { status: 401, body: { error: { code: 401, message: "Request had invalid authentication credentials.", errors: [{ reason: "authError", domain: "global" }], status: "UNAUTHENTICATED" } } };
         }

@@ -30,7 +30,8 @@ function live(fake, t) {
 
 function issue(fake, rec, lifetimeMs) {
   const t = token("IGAA");
-  fake.state.tokens[t] = { igUserId: rec.igUserId, expiresAt: fake.now() + lifetimeMs, scopes: rec.scopes, valid: true };
+  // `oauth`: minted here; tokens the Instagram fake seeded itself are refreshed and described by its own handler.
+  fake.state.tokens[t] = { igUserId: rec.igUserId, expiresAt: fake.now() + lifetimeMs, scopes: rec.scopes, valid: true, oauth: true };
   return t;
 }
 
@@ -95,6 +96,7 @@ export function plugin() {
       }
 
       if (req.method === "GET" && req.path === "/refresh_access_token") {
+        if (!fake.state.tokens[p.access_token]?.oauth) return null;
         const rec = live(fake, p.access_token);
         // An expired (or revoked) long-lived token cannot be refreshed: reconnect.
         if (p.grant_type !== "ig_refresh_token" || !rec || o.refuseRefresh) return igError("Error validating access token: Session has expired or the user has changed the password.");
@@ -102,6 +104,7 @@ export function plugin() {
       }
 
       if (req.method === "GET" && req.path.replace(GRAPH_VERSION, "") === "/me") {
+        if (!fake.state.tokens[accessTokenOf(req, p)]?.oauth) return null;
         const rec = live(fake, accessTokenOf(req, p));
         if (!rec) return igError("Error validating access token: Session has expired.");
         const u = fake.state.users[rec.igUserId] ?? {};

@@ -40,8 +40,10 @@ function pagesOf(fake, userId) {
     let page = fake.state.pages[p.id];
     if (!page) {
       const accessToken = token("EAAP");
-      page = fake.state.pages[p.id] = { name: p.name, accessToken, ...(p.igUserId ? { igUserId: p.igUserId } : {}) };
-      fake.state.tokens[accessToken] = { kind: "page", pageId: p.id, userId, expiresAt: null, scopes: m.users[userId].scopes ?? [], valid: true };
+      page = fake.state.pages[p.id] = { name: p.name, accessToken, userId, ...(p.igUserId ? { igUserId: p.igUserId } : {}) };
+      fake.state.tokens[accessToken] = { kind: "page", pageId: p.id, userId, expiresAt: null, scopes: m.users[userId].scopes ?? [], valid: true, oauth: true };
+      // The linked account publishes through this host's Instagram endpoints (instagram.mjs as a plugin keeps them in igUsers).
+      if (p.igUserId && fake.state.igUsers) fake.state.igUsers[p.igUserId] ??= { username: p.igUsername ?? `user${p.igUserId}`, accountType: "BUSINESS" };
     }
     return { ...p, accessToken: page.accessToken };
   });
@@ -94,7 +96,7 @@ export function plugin() {
           const rec = live(fake, p.fb_exchange_token);
           if (!rec || rec.kind !== "user") return deadToken();
           const t = token("EAAL");
-          fake.state.tokens[t] = { kind: "user", userId: rec.userId, expiresAt: fake.now() + LONG_LIVED_S * 1000, scopes: rec.scopes, declined: rec.declined, valid: true };
+          fake.state.tokens[t] = { kind: "user", userId: rec.userId, expiresAt: fake.now() + LONG_LIVED_S * 1000, scopes: rec.scopes, declined: rec.declined, valid: true, oauth: !!rec.oauth };
           return { body: { access_token: t, token_type: "bearer", expires_in: LONG_LIVED_S } };
         }
         const code = m.codes[p.code];
@@ -104,11 +106,13 @@ export function plugin() {
         const t = token("EAAS");
         const scopes = code.scopes.filter((s) => !code.declined.includes(s));
         m.users[code.userId].scopes = scopes;
-        fake.state.tokens[t] = { kind: "user", userId: code.userId, expiresAt: fake.now() + 2 * HOUR, scopes, declined: code.declined, valid: true };
+        fake.state.tokens[t] = { kind: "user", userId: code.userId, expiresAt: fake.now() + 2 * HOUR, scopes, declined: code.declined, valid: true, oauth: true };
         return { body: { access_token: t, token_type: "bearer", expires_in: 7200 } };
       }
 
       if (req.method === "GET" && (path === "/me" || path === "/me/permissions" || path === "/me/accounts")) {
+        // `oauth`: minted by this plugin. Tokens the facebook fake seeded itself are its own handler's business.
+        if (!fake.state.tokens[accessTokenOf(req, p)]?.oauth) return null;
         const rec = live(fake, accessTokenOf(req, p));
         if (!rec) return deadToken();
         if (path === "/me") {

@@ -8,6 +8,7 @@ import { sha256, randomToken } from "../auth/crypto";
 import type { Actor } from "../auth/context";
 import { roleAtLeast } from "../auth/context";
 import { membershipRole } from "../auth/identity";
+import { logError } from "../lib/log";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, invalid } from "../errors";
@@ -147,7 +148,7 @@ export async function finishConnect(env: Env, db: Db, input: CallbackInput, now 
   } catch (err) {
     if (err instanceof ConnectRefused) return failed(st.brandId, err.message);
     if (err instanceof ProviderUnavailable) return failed(st.brandId, `${name} did not answer properly (${err.message}) Try again in a minute.`);
-    console.error(JSON.stringify({ message: "connect callback failed", provider: st.provider, error: String(err) }));
+    logError("connect callback failed", { provider: st.provider, error: err });
     return failed(st.brandId, `Connecting through ${name} failed on our side; nothing was connected. Try again.`);
   }
 }

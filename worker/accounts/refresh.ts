@@ -6,6 +6,7 @@
 import type { RunCounts } from "../automation/runs";
 import type { Env } from "../env";
 import { DAY } from "../lib/time";
+import { logError } from "../lib/log";
 import { markNeedsReconnect, NoCredentials, readStoredCredentials, reconnectReason, renewable, renewAndSave, type AccountRow } from "./credentials";
 import { ProviderRefused } from "./providers/types";
 import { keyRing, open, seal, sealedKid, type KeyRing } from "./sealing";
@@ -36,7 +37,7 @@ export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: strin
       rekeyed++;
     } catch (err) {
       failed++;
-      console.error(JSON.stringify({ message: "rekey failed", accountId: a.id, kid: sealedKid(a.credentials), error: String(err) }));
+      logError("rekey failed", { accountId: a.id, kid: sealedKid(a.credentials), error: err });
     }
   }
   for (const c of candidates.results) {
@@ -48,7 +49,7 @@ export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: strin
       rekeyed++;
     } catch (err) {
       failed++;
-      console.error(JSON.stringify({ message: "rekey failed", accountId: c.account_id, kid: sealedKid(c.credentials), error: String(err) }));
+      logError("rekey failed", { accountId: c.account_id, kid: sealedKid(c.credentials), error: err });
     }
   }
   return { rekeyed, failed };
@@ -77,7 +78,7 @@ export async function runRefresh(env: Env, workspaceId: string, now = Date.now()
       if (err instanceof ProviderRefused || err instanceof NoCredentials) {
         await markNeedsReconnect(env, account.id, reconnectReason(err.message));
       } else {
-        console.error(JSON.stringify({ message: "token refresh failed", accountId: account.id, platform: account.platform, error: String(err) }));
+        logError("token refresh failed", { accountId: account.id, platform: account.platform, error: err });
       }
     }
   }

@@ -84,8 +84,10 @@ async function pendingAccount(d1: D1Database, t: AccountTarget): Promise<Account
   return row;
 }
 
+/** What the pending grant covers; empty when nothing waits for a choice (never connected, or already chosen). */
 export async function listCandidates(d1: D1Database, t: AccountTarget) {
-  const row = await pendingAccount(d1, t);
+  const row = await accountRow(d1, t);
+  if (!row || row.status !== "pending_selection") return [];
   const rows = await d1
     .prepare("SELECT external_id, name FROM account_candidates WHERE account_id = ? ORDER BY name, external_id")
     .bind(row.id)

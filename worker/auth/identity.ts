@@ -1,12 +1,12 @@
 // Users, workspaces, sessions and API tokens: the model functions behind the
 // auth routes and the authentication middleware.
-import { and, eq, gt } from "drizzle-orm";
+import { and, desc, eq, gt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { apiTokens, memberships, sessions, users, workspaces } from "../db/schema";
 import { newId } from "../lib/ids";
 import { DAY } from "../lib/time";
 import type { Role } from "./context";
-import { hashPassword, PBKDF2_ITERATIONS, randomToken, sha256, toBase64Url } from "./crypto";
+import { hashPassword, PBKDF2_ITERATIONS, randomToken, sha256, toBase64Url, verifyPassword } from "./crypto";
 
 export const SESSION_TTL_MS = 30 * DAY;
 
@@ -35,6 +35,26 @@ export async function createUserWithWorkspace(
 
 export async function findUserByEmail(db: Db, email: string) {
   return db.query.users.findFirst({ where: eq(users.email, email) });
+}
+
+// What an unknown email is checked against: a fixed salt and a hash no password
+// produces in practice. The result is thrown away; only the cost matters.
+const DUMMY_SALT = "YnJhbmRjYXN0LWR1bW15LXNhbHQ";
+const DUMMY_HASH = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+/**
+ * The user whose email and password these are, or null. An unknown email runs
+ * the same PBKDF2 as a wrong password, so response time does not tell an
+ * attacker which emails have accounts (OWASP Authentication Cheat Sheet,
+ * "Authentication and Error Messages").
+ */
+export async function checkCredentials(db: Db, email: string, password: string) {
+  const user = await findUserByEmail(db, email);
+  if (!user) {
+    await verifyPassword(password, DUMMY_SALT, PBKDF2_ITERATIONS, DUMMY_HASH);
+    return null;
+  }
+  return (await verifyPassword(password, user.passwordSalt, user.passwordIterations, user.passwordHash)) ? user : null;
 }
 
 export async function listMemberships(db: Db, userId: string) {
@@ -80,6 +100,34 @@ export async function createApiToken(db: Db, workspaceId: string, userId: string
   const row = { id: newId("tok"), workspaceId, userId, name, tokenHash: await sha256(token) };
   await db.insert(apiTokens).values(row);
   return { id: row.id, name, token };
+}
+
+/** The workspace's tokens: one user's, or (for an owner's review) every member's. Never the token itself. */
+export async function listApiTokens(db: Db, workspaceId: string, userId: string | null) {
+  const where = userId ? and(eq(apiTokens.workspaceId, workspaceId), eq(apiTokens.userId, userId)) : eq(apiTokens.workspaceId, workspaceId);
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      userId: apiTokens.userId,
+      userName: users.name,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(where)
+    .orderBy(desc(apiTokens.createdAt));
+}
+
+/** Deletes a token of the workspace (only `userId`'s when given); false when there is none to delete. */
+export async function deleteApiToken(db: Db, workspaceId: string, tokenId: string, userId: string | null): Promise<boolean> {
+  const scope = and(eq(apiTokens.id, tokenId), eq(apiTokens.workspaceId, workspaceId));
+  const deleted = await db
+    .delete(apiTokens)
+    .where(userId ? and(scope, eq(apiTokens.userId, userId)) : scope)
+    .returning({ id: apiTokens.id });
+  return deleted.length > 0;
 }
 
 export async function resolveApiToken(db: Db, token: string) {

@@ -1,9 +1,10 @@
 // Authentication for /api/*: a session cookie or a bearer API token, then the
 // workspace (X-Workspace or the session's current one) and the caller's role in it.
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { getDb } from "../db/client";
 import { forbidden, unauthenticated } from "../errors";
+import { requireSameOrigin } from "./csrf";
 import { roleAtLeast, type AppEnv, type Role } from "./context";
 import { membershipRole, resolveApiToken, resolveSession } from "./identity";
 
@@ -14,13 +15,6 @@ export const withDb: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("db", getDb(c.env.DB));
   await next();
 };
-
-/** Cookie-authenticated writes must come from our own origin (CSRF defence on top of SameSite=Lax). */
-export function isSameOrigin(c: Context): boolean {
-  const origin = c.req.header("origin");
-  if (origin) return origin === new URL(c.req.url).origin;
-  return c.req.header("sec-fetch-site") === "same-origin";
-}
 
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const db = c.get("db");
@@ -35,7 +29,8 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const cookie = getCookie(c, SESSION_COOKIE);
     const session = cookie ? await resolveSession(db, cookie) : null;
     if (!session) throw unauthenticated();
-    if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c)) throw forbidden("Cross-site request refused.");
+    // A cookie rides along on requests other sites make; a bearer token never does, so only cookies need the check.
+    requireSameOrigin(c);
     identity = { ...session, via: "session" };
   }
   // A token is bound to its workspace; a session may switch with X-Workspace among its memberships.

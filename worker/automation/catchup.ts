@@ -2,6 +2,7 @@
 // output. Bounded per invocation; each brand's outputs go to its
 // BrandScheduler in one call, which re-checks hold and "already scheduled"
 // under its own serial queue, so two passes racing each other book once.
+import { runByList } from "../db/bounded";
 import type { Env } from "../env";
 import { brandScheduler } from "../scheduling/brand-scheduler";
 import type { RunCounts } from "./runs";
@@ -62,12 +63,7 @@ export async function runCatchup(env: Env, workspaceId: string, limit: number): 
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_BRANDS, brands.length) }, lane));
   // Rotate outputs that could not be booked (full horizon) to the back, so they never starve the rest.
-  for (let i = 0; i < unbookable.length; i += 90) {
-    const ids = unbookable.slice(i, i + 90);
-    await env.DB.prepare(`UPDATE job_outputs SET updated_at = ? WHERE id IN (${ids.map(() => "?").join(",")})`)
-      .bind(Date.now(), ...ids)
-      .run();
-  }
+  await runByList(env.DB, "UPDATE job_outputs SET updated_at = ?1 WHERE id IN (:list)", [Date.now()], unbookable);
   if (more) {
     const left = await env.DB.prepare(
       `SELECT COUNT(*) AS n FROM job_outputs o LEFT JOIN schedules s ON s.output_id = o.id

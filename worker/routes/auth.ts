@@ -1,25 +1,30 @@
-import { and, desc, eq } from "drizzle-orm";
+// Sign-up, sign-in and sign-out (outside the authenticated API), and the
+// caller's own account: /api/me and API tokens.
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Context } from "hono";
-import type { AppEnv } from "../auth/context";
-import { sha256, verifyPassword } from "../auth/crypto";
+import { z } from "zod";
+import { roleAtLeast, type AppEnv } from "../auth/context";
+import { sha256 } from "../auth/crypto";
+import { requireSameOrigin } from "../auth/csrf";
 import {
+  checkCredentials,
   createApiToken,
   createSession,
   createUserWithWorkspace,
+  deleteApiToken,
   deleteSession,
   findUserByEmail,
+  listApiTokens,
   listMemberships,
   SESSION_TTL_MS,
 } from "../auth/identity";
-import { isSameOrigin, SESSION_COOKIE } from "../auth/middleware";
+import { SESSION_COOKIE } from "../auth/middleware";
 import { clearRateLimit, hitRateLimits } from "../auth/rate-limit";
 import { loginInput, signupInput, tokenInput } from "../contract/schemas";
-import { apiTokens } from "../db/schema";
 import { ApiError, conflict, forbidden, notFound, unauthenticated } from "../errors";
 import { iso } from "../lib/time";
-import { readJson } from "../lib/validate";
+import { readJson, readQuery } from "../lib/validate";
 
 function setSessionCookie(c: Context<AppEnv>, token: string) {
   const url = new URL(c.req.url);
@@ -34,9 +39,25 @@ function setSessionCookie(c: Context<AppEnv>, token: string) {
   });
 }
 
-function requireSameOrigin(c: Context<AppEnv>) {
-  if (!isSameOrigin(c)) throw forbidden("Cross-site request refused.");
+export const SIGNUPS_PER_IP_PER_HOUR = 10;
+
+/**
+ * The client's address as Cloudflare's edge reports it (clients cannot set
+ * this header there). Absent or loopback means a local run (tests, `npm start`),
+ * where sign-up is not throttled.
+ */
+function signupThrottleKey(c: Context<AppEnv>): string | null {
+  const ip = c.req.header("cf-connecting-ip");
+  if (!ip || /^(127\.|::1$|::ffff:127\.)/.test(ip)) return null;
+  return `signup-ip:${ip}`;
 }
+
+/** Tokens are for scripts acting as a user; minting or revoking credentials needs the person (a session). */
+function requireSession(c: Context<AppEnv>) {
+  if (c.get("actor").via !== "session") throw forbidden("API tokens cannot manage API tokens; sign in to do that.");
+}
+
+const tokenListQuery = z.object({ all: z.enum(["0", "1", "true", "false"]).optional() }).strict();
 
 export const authRoutes = new Hono<AppEnv>()
   .post("/signup", async (c) => {
@@ -44,6 +65,10 @@ export const authRoutes = new Hono<AppEnv>()
     if (c.env.SIGNUP_ENABLED === "false") throw new ApiError(403, "signup_disabled", "Sign-up is disabled here.");
     const input = await readJson(c, signupInput);
     const db = c.get("db");
+    const key = signupThrottleKey(c);
+    if (key && (await hitRateLimits(c.env.DB, [{ key, max: SIGNUPS_PER_IP_PER_HOUR, windowMs: 60 * 60_000 }]))) {
+      throw new ApiError(429, "rate_limited", "Too many sign-ups from this network. Try again in an hour.");
+    }
     if (await findUserByEmail(db, input.email)) throw conflict("conflict", "An account with this email already exists.");
     const { user, workspace } = await createUserWithWorkspace(db, input);
     setSessionCookie(c, await createSession(db, user.id, workspace.id));
@@ -59,9 +84,8 @@ export const authRoutes = new Hono<AppEnv>()
       { key: `ip:${ip}`, max: 100, windowMs: 15 * 60_000 },
     ]);
     if (exceeded) throw new ApiError(429, "rate_limited", "Too many sign-in attempts. Wait 15 minutes and try again.");
-    const user = await findUserByEmail(db, input.email);
-    const ok = user ? await verifyPassword(input.password, user.passwordSalt, user.passwordIterations, user.passwordHash) : false;
-    if (!user || !ok) throw unauthenticated("Email or password is wrong.");
+    const user = await checkCredentials(db, input.email, input.password);
+    if (!user) throw unauthenticated("Email or password is wrong.");
     await clearRateLimit(c.env.DB, `email:${input.email}`);
     const [first] = await listMemberships(db, user.id);
     if (!first) throw unauthenticated("This account belongs to no workspace.");
@@ -91,27 +115,33 @@ export const meRoutes = new Hono<AppEnv>()
     });
   })
   .post("/tokens", async (c) => {
+    requireSession(c);
     const input = await readJson(c, tokenInput);
     const actor = c.get("actor");
     return c.json(await createApiToken(c.get("db"), actor.workspaceId, actor.userId!, input.name), 201);
   })
+  // `?all=1`: an owner reviews every member's tokens in the workspace (to revoke a leaked one).
   .get("/tokens", async (c) => {
+    const q = readQuery(c, tokenListQuery);
     const actor = c.get("actor");
-    const rows = await c
-      .get("db")
-      .select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt })
-      .from(apiTokens)
-      .where(and(eq(apiTokens.workspaceId, actor.workspaceId), eq(apiTokens.userId, actor.userId!)))
-      .orderBy(desc(apiTokens.createdAt));
-    return c.json({ tokens: rows.map((r) => ({ id: r.id, name: r.name, createdAt: iso(r.createdAt), lastUsedAt: r.lastUsedAt ? iso(r.lastUsedAt) : null })) });
+    const all = q.all === "1" || q.all === "true";
+    if (all && !roleAtLeast(actor.role, "owner")) throw forbidden("Only owners can list every member's tokens.");
+    const rows = await listApiTokens(c.get("db"), actor.workspaceId, all ? null : actor.userId!);
+    return c.json({
+      tokens: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        createdAt: iso(r.createdAt),
+        lastUsedAt: r.lastUsedAt ? iso(r.lastUsedAt) : null,
+        user: { id: r.userId, name: r.userName },
+      })),
+    });
   })
+  // Owners may revoke any member's token in their workspace; everyone else only their own.
   .delete("/tokens/:id", async (c) => {
+    requireSession(c);
     const actor = c.get("actor");
-    const deleted = await c
-      .get("db")
-      .delete(apiTokens)
-      .where(and(eq(apiTokens.id, c.req.param("id")), eq(apiTokens.workspaceId, actor.workspaceId), eq(apiTokens.userId, actor.userId!)))
-      .returning({ id: apiTokens.id });
-    if (deleted.length === 0) throw notFound("Token");
+    const ownerScope = roleAtLeast(actor.role, "owner") ? null : actor.userId!;
+    if (!(await deleteApiToken(c.get("db"), actor.workspaceId, c.req.param("id"), ownerScope))) throw notFound("Token");
     return c.body(null, 204);
   });

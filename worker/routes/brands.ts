@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../auth/context";
-import { writesNeedEditor } from "../auth/middleware";
+import { requireRole, writesNeedEditor } from "../auth/middleware";
 import { accountInput, brandCreateInput, connectInput, selectInput, brandUpdateInput, platform, slotsQuery } from "../contract/schemas";
 import { accountCandidates, connectAccount, createBrand, deleteAccount, selectAccount, deleteBrand, getBrand, getBrandRow, listBrands, updateBrand, slotsWithOccupancy, upsertAccount } from "../services/brands";
 import { parseWith, readJson, readQuery } from "../lib/validate";
@@ -24,7 +24,8 @@ export const brandRoutes = new Hono<AppEnv>()
     const input = await readJson(c, brandUpdateInput);
     return c.json(await updateBrand(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"), input));
   })
-  .delete("/:brandId", async (c) => {
+  // Deleting a brand takes its whole history with it: owners only.
+  .delete("/:brandId", requireRole("owner"), async (c) => {
     await deleteBrand(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"));
     return c.body(null, 204);
   })

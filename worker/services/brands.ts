@@ -1,6 +1,6 @@
 // Brands and their platform accounts. Every function takes the workspace id
 // and filters on it: another workspace's brand is simply "not found".
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { readStoredCredentials } from "../accounts/credentials";
 import { keyRingOrConflict, startConnect } from "../accounts/connect";
 import { providerFor } from "../accounts/providers";
@@ -9,9 +9,10 @@ import { accountRow, listCandidates, saveConnected, selectCandidate } from "../a
 import type { Actor } from "../auth/context";
 import type { Account, Brand, BrandColors } from "../contract/schemas";
 import { getDb, type Db } from "../db/client";
+import { brands, deliveries, platformAccounts, schedules } from "../db/schema";
 import type { Env } from "../env";
 import { isoOrNull } from "../lib/time";
-import { brands, platformAccounts } from "../db/schema";
+import { logError } from "../lib/log";
 import { conflict, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { DEFAULT_SLOTS, slotsBetween, type BrandGrid, type GridSlot, type SlotConfig } from "../scheduling/slot-grid";
@@ -80,8 +81,15 @@ export type KeySigner = (key: string) => Promise<string>;
 
 export async function listBrands(db: Db, workspaceId: string, sign?: KeySigner): Promise<Brand[]> {
   const rows = await db.select().from(brands).where(eq(brands.workspaceId, workspaceId)).orderBy(asc(brands.name));
+  // A join on the workspace rather than `brand_id IN (...)`: D1 binds at most 100 parameters.
   const accounts = rows.length
-    ? await db.select().from(platformAccounts).where(inArray(platformAccounts.brandId, rows.map((r) => r.id)))
+    ? (
+        await db
+          .select({ account: platformAccounts })
+          .from(platformAccounts)
+          .innerJoin(brands, eq(brands.id, platformAccounts.brandId))
+          .where(eq(brands.workspaceId, workspaceId))
+      ).map((r) => r.account)
     : [];
   return Promise.all(rows.map(async (r) => toBrandDto(r, accounts, r.logoKey && sign ? await sign(r.logoKey) : null)));
 }
@@ -147,9 +155,28 @@ export async function updateBrand(db: Db, workspaceId: string, brandId: string, 
   return getBrand(db, workspaceId, brandId);
 }
 
+/**
+ * Deletes the brand and, by cascade, its outputs, schedules and deliveries:
+ * refused while any delivery is queued or publishing, since a platform call in
+ * flight would then post something nobody can see or retract here. One
+ * statement, so a delivery queued after the check cannot slip in between.
+ */
 export async function deleteBrand(db: Db, workspaceId: string, brandId: string) {
   await getBrandRow(db, workspaceId, brandId);
-  await db.delete(brands).where(and(eq(brands.id, brandId), eq(brands.workspaceId, workspaceId)));
+  const deleted = await db
+    .delete(brands)
+    .where(
+      and(
+        eq(brands.id, brandId),
+        eq(brands.workspaceId, workspaceId),
+        sql`NOT EXISTS (SELECT 1 FROM ${deliveries} JOIN ${schedules} ON ${schedules.id} = ${deliveries.scheduleId}
+          WHERE ${schedules.brandId} = ${brandId} AND ${deliveries.status} IN ('queued', 'publishing'))`,
+      ),
+    )
+    .returning({ id: brands.id });
+  if (!deleted.length) {
+    throw conflict("wrong_state", "This brand has posts being published right now. Wait until they finish, then delete it.");
+  }
 }
 
 /** API.md's Account: never the credentials. */
@@ -210,7 +237,7 @@ export async function deleteAccount(env: Env, db: Db, workspaceId: string, brand
       await provider.revoke(env, await readStoredCredentials(env, row));
     } catch (err) {
       // The grant may already be gone (or the key missing): deleting our copy still goes ahead.
-      console.error(JSON.stringify({ message: "revoke on disconnect failed", platform, error: String(err) }));
+      logError("revoke on disconnect failed", { platform, error: err });
     }
   }
   await db

@@ -2,6 +2,7 @@
 // and detail, caption edits, retries.
 import type { Actor } from "../auth/context";
 import type { Job } from "../contract/schemas";
+import { allByList } from "../db/bounded";
 import type { Env, GenerateMessage } from "../env";
 import { conflict, notFound } from "../errors";
 import { newId, parseJobId } from "../lib/ids";
@@ -31,12 +32,8 @@ export const DEFAULT_PLATFORMS: Platform[] = ["instagram", "facebook", "youtube"
 /** Creates the job and one pending output per brand, then queues generation. */
 export async function createJob(env: Env, actor: Actor, input: CreateJobInput): Promise<{ jobId: number; outputIds: string[] }> {
   const brandIds = [...new Set(input.brands)];
-  const found = await env.DB.prepare(
-    `SELECT id FROM brands WHERE workspace_id = ? AND id IN (${brandIds.map(() => "?").join(",")})`,
-  )
-    .bind(actor.workspaceId, ...brandIds)
-    .all<{ id: string }>();
-  const known = new Set(found.results.map((r) => r.id));
+  const found = await allByList<{ id: string }>(env.DB, "SELECT id FROM brands WHERE workspace_id = ?1 AND id IN (:list)", [actor.workspaceId], brandIds);
+  const known = new Set(found.map((r) => r.id));
   const missing = brandIds.filter((id) => !known.has(id));
   if (missing.length) throw notFound(`Brand ${missing[0]}`);
 
@@ -81,13 +78,15 @@ export async function createJob(env: Env, actor: Actor, input: CreateJobInput): 
  * skipped, with the reason, until an account is connected).
  */
 export async function connectedPlatforms(d1: D1Database, brandIds: string[]): Promise<Platform[]> {
-  const rows = await d1
-    .prepare(
-      `SELECT DISTINCT platform FROM platform_accounts WHERE status = 'connected' AND brand_id IN (${brandIds.map(() => "?").join(",")}) ORDER BY platform`,
-    )
-    .bind(...brandIds)
-    .all<{ platform: Platform }>();
-  return rows.results.length ? rows.results.map((r) => r.platform) : DEFAULT_PLATFORMS;
+  const rows = await allByList<{ platform: Platform }>(
+    d1,
+    "SELECT DISTINCT platform FROM platform_accounts WHERE status = 'connected' AND brand_id IN (:list)",
+    [],
+    brandIds,
+  );
+  // Chunks each answer for their own brands: merge, then sort as one list.
+  const platforms = [...new Set(rows.map((r) => r.platform))].sort();
+  return platforms.length ? platforms : DEFAULT_PLATFORMS;
 }
 
 export async function enqueueGeneration(env: Env, outputIds: string[]) {
@@ -106,17 +105,20 @@ const JOB_SELECT = `SELECT j.id, j.variant, j.title, j.topic, j.platforms, j.cre
 
 async function buildJobs(env: Env, workspaceId: string, jobs: JobRow[], origin: string): Promise<Job[]> {
   if (!jobs.length) return [];
-  const rows = await env.DB.prepare(
+  // A page holds up to 100 jobs: one statement per chunk of them (D1 binds at most 100 parameters).
+  // Each job's outputs sit in one chunk, so their brand-name order holds.
+  const rows = await allByList<OutputJoinRow>(
+    env.DB,
     `SELECT ${OUTPUT_COLUMNS} FROM job_outputs o JOIN brands b ON b.id = o.brand_id
      LEFT JOIN schedules s ON s.output_id = o.id
-     WHERE o.workspace_id = ? AND o.job_id IN (${jobs.map(() => "?").join(",")}) ORDER BY b.name`,
-  )
-    .bind(workspaceId, ...jobs.map((j) => j.id))
-    .all<OutputJoinRow>();
-  const deliveries = await loadDeliveries(env.DB, rows.results.flatMap((r) => (r.schedule_id ? [r.schedule_id] : [])));
+     WHERE o.workspace_id = ?1 AND o.job_id IN (:list) ORDER BY b.name`,
+    [workspaceId],
+    jobs.map((j) => j.id),
+  );
+  const deliveries = await loadDeliveries(env.DB, rows.flatMap((r) => (r.schedule_id ? [r.schedule_id] : [])));
   const now = Date.now();
   const byJob = new Map<number, OutputJoinRow[]>();
-  for (const r of rows.results) byJob.set(r.job_id, [...(byJob.get(r.job_id) ?? []), r]);
+  for (const r of rows) byJob.set(r.job_id, [...(byJob.get(r.job_id) ?? []), r]);
   return Promise.all(
     jobs.map(async (j) => {
       const outs = byJob.get(j.id) ?? [];

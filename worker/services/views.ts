@@ -1,6 +1,7 @@
 // Read models for the Jobs page and the Calendar. Both are built from the same
 // rows (job_outputs ⋈ schedules ⋈ deliveries), so they cannot disagree
 // (invariant 1): an output is "scheduled" iff a schedules row references it.
+import { allByList } from "../db/bounded";
 import type { Env } from "../env";
 import type { Creator, Job, Media, Output, Schedule } from "../contract/schemas";
 import { formatJobId } from "../lib/ids";
@@ -52,27 +53,18 @@ export interface DeliveryRow {
 
 export async function loadDeliveries(d1: D1Database, scheduleIds: string[]): Promise<Map<string, DeliveryRow[]>> {
   const out = new Map<string, DeliveryRow[]>();
-  // Chunks of 90 ids (D1 binds at most 100), all in one batch: one round trip
-  // rather than one per chunk (a month of 20 brands is ~54 chunks).
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < scheduleIds.length; i += 90) {
-    const ids = scheduleIds.slice(i, i + 90);
-    statements.push(
-      d1
-        .prepare(
-          `SELECT schedule_id, platform, status, attempts, permalink, last_error, published_at FROM deliveries
-           WHERE schedule_id IN (${ids.map(() => "?").join(",")}) ORDER BY platform`,
-        )
-        .bind(...ids),
-    );
-  }
-  const batches = statements.length ? await d1.batch<DeliveryRow>(statements) : [];
-  for (const rows of batches) {
-    for (const r of rows.results) {
-      const list = out.get(r.schedule_id) ?? [];
-      list.push(r);
-      out.set(r.schedule_id, list);
-    }
+  // Chunked in one batch (worker/db/bounded.ts): a month of 20 brands is ~54 chunks, one round trip.
+  const rows = await allByList<DeliveryRow>(
+    d1,
+    `SELECT schedule_id, platform, status, attempts, permalink, last_error, published_at FROM deliveries
+     WHERE schedule_id IN (:list) ORDER BY platform`,
+    [],
+    scheduleIds,
+  );
+  for (const r of rows) {
+    const list = out.get(r.schedule_id) ?? [];
+    list.push(r);
+    out.set(r.schedule_id, list);
   }
   return out;
 }

@@ -124,7 +124,7 @@ export const metaProvider: OAuthProvider = {
       );
     }
     const me = await getJson(graph(env)("/me", { fields: "id,name", access_token: userToken }));
-    if (me.status !== 200 || !me.body.id) throw new ConnectRefused(`Facebook did not say who signed in (${errorText(me.body)}).`);
+    if (me.status !== 200 || !me.body.id) throw new ConnectRefused(`Facebook did not name the person who gave access (${errorText(me.body)}).`);
     let pages: Page[];
     try {
       pages = await listPages(env, userToken);
