@@ -1,5 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+// @ts-expect-error plain ESM module without types (see test/fakes/fake-server.mjs)
+import { oauthBindings } from "./test/fakes/oauth-common.mjs";
 
 // Projects: `worker` runs inside workerd against real (local) D1, Durable
 // Objects, Queues and R2; `media-node` checks videos with ffmpeg; `web` tests
@@ -43,12 +45,8 @@ function fakeBindings(fakes: Record<string, string>): Record<string, string> {
   if (fakes.instagram) out.INSTAGRAM_API_BASE = fakes.instagram;
   if (fakes.facebook) (out.FACEBOOK_API_BASE = fakes.facebook), (out.FACEBOOK_UPLOAD_BASE = fakes.facebook);
   if (fakes.youtube) (out.YOUTUBE_API_BASE = `${fakes.youtube}/youtube/v3`), (out.YOUTUBE_UPLOAD_BASE = `${fakes.youtube}/upload/youtube/v3`), (out.GOOGLE_OAUTH_BASE = fakes.youtube);
-  // OAuth consent pages and token hosts (PLATFORMS.md §7) and the fake apps' ids and secrets (test/fakes/oauth-*.mjs).
-  if (fakes.facebook) Object.assign(out, { FACEBOOK_DIALOG_BASE: fakes.facebook, META_APP_ID: "meta-app-id", META_APP_SECRET: "meta-app-secret" });
-  if (fakes.instagram) {
-    Object.assign(out, { INSTAGRAM_OAUTH_BASE: fakes.instagram, INSTAGRAM_TOKEN_BASE: fakes.instagram, INSTAGRAM_APP_ID: "ig-app-id", INSTAGRAM_APP_SECRET: "ig-app-secret" });
-  }
-  if (fakes.youtube) Object.assign(out, { GOOGLE_ACCOUNTS_BASE: fakes.youtube, GOOGLE_CLIENT_ID: "google-client-id", GOOGLE_CLIENT_SECRET: "google-client-secret" });
+  // OAuth consent pages and token hosts (PLATFORMS.md §7) and the fake apps' ids and secrets.
+  Object.assign(out, oauthBindings(fakes));
   return out;
 }
 

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { startFakes } from "../fakes/index.mjs";
+import { oauthBindings } from "../fakes/oauth-common.mjs";
 import { buildWeb, ensureChromium, freePort, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
 
 const SHOTS = join(import.meta.dirname, "screenshots");
@@ -32,14 +33,7 @@ describe("connecting accounts in the browser", () => {
     const ig = fakes.urls.instagram!;
     server = await startDevServer({
       port,
-      vars: {
-        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-        INSTAGRAM_OAUTH_BASE: ig,
-        INSTAGRAM_TOKEN_BASE: ig,
-        INSTAGRAM_API_BASE: ig,
-        INSTAGRAM_APP_ID: "ig-app-id",
-        INSTAGRAM_APP_SECRET: "ig-app-secret",
-      },
+      vars: { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, INSTAGRAM_API_BASE: ig, ...oauthBindings({ instagram: ig }) },
     });
     browser = await launchBrowser({ baseURL: server.baseUrl });
     page = await browser.context.newPage();

@@ -60,3 +60,19 @@ export function accessTokenOf(req, params) {
 }
 
 export const GRAPH_VERSION = /^\/v\d+\.\d+/;
+
+/**
+ * The Worker variables that point the connect flows at the fakes, with the
+ * fake apps' ids and secrets: one definition for vitest, the e2e tests and
+ * `npm run fakes` (`Object.assign(vars, oauthBindings(urls))`).
+ * @param {Record<string, string>} urls fake name → base URL
+ */
+export function oauthBindings(urls) {
+  const out = {};
+  if (urls.facebook) Object.assign(out, { FACEBOOK_DIALOG_BASE: urls.facebook, META_APP_ID: "meta-app-id", META_APP_SECRET: "meta-app-secret" });
+  if (urls.instagram) {
+    Object.assign(out, { INSTAGRAM_OAUTH_BASE: urls.instagram, INSTAGRAM_TOKEN_BASE: urls.instagram, INSTAGRAM_APP_ID: "ig-app-id", INSTAGRAM_APP_SECRET: "ig-app-secret" });
+  }
+  if (urls.youtube) Object.assign(out, { GOOGLE_ACCOUNTS_BASE: urls.youtube, GOOGLE_CLIENT_ID: "google-client-id", GOOGLE_CLIENT_SECRET: "google-client-secret" });
+  return out;
+}
