@@ -189,3 +189,35 @@ describe("disconnect", () => {
     expect(await accountRow(brand.id, "youtube")).toBeNull();
   });
 });
+
+describe("refresh edge cases", () => {
+  it("a provider that is down (503) is not a refusal: the account stays connected and the error says try later", async () => {
+    const s = await signup();
+    const { brand, row } = await connectedChannel(s);
+    await yt.fault({ match: { method: "POST", path: "^/token$" }, action: { status: 503, body: { error: "backend_error" } } });
+    await expect(refreshAccessToken(env, row)).rejects.toThrow(/HTTP 503/);
+    expect((await accountRow(brand.id, "youtube"))!).toMatchObject({ status: "connected", credentials: row.credentials });
+  });
+
+  it("two refreshes racing through a rotation: the loser returns the winner's token instead of marking the account", async () => {
+    const s = await signup();
+    const { brand, row } = await connectedChannel(s);
+    await seedPlugin("youtube", "oauth-google", { rotate: (await storedToken(brand.id, "youtube")).refreshToken });
+    // Both read the same row; the second sends a refresh token the first one's rotation revoked.
+    const first = await refreshAccessToken(env, row);
+    const second = await refreshAccessToken(env, row);
+    expect(second.refreshToken).toBe(first.refreshToken);
+    const after = (await accountRow(brand.id, "youtube"))!;
+    expect(after.status).toBe("connected");
+    expect((await yt.state<YtState>()).refreshTokens[(await storedToken(brand.id, "youtube")).refreshToken!]).toMatchObject({ valid: true });
+  });
+
+  it("a state issued for one provider is refused at another provider's callback", async () => {
+    const s = await signup();
+    const brand = await createBrand(s);
+    const { startConnect, consent, callback } = await import("./helpers");
+    const back = await consent(await startConnect(s, brand.id, "youtube"));
+    const landing = await callback(`http://app.test/oauth/instagram/callback${back.search}`, s.cookie);
+    await expectRefusedAndNothingStored(landing, brand.id, "youtube", /unknown or was already used/);
+  });
+});

@@ -82,7 +82,18 @@ export async function renewAndSave(env: Env, account: AccountRow, now = Date.now
   const creds = await readStoredCredentials(env, account, ring);
   const provider = providerFor(account.platform, account.login_via);
   if (!provider) throw new ProviderRefused(`${account.platform} accounts have no token to refresh.`);
-  const renewed: Renewed = await provider.renew(env, { platform: account.platform as "instagram" | "facebook" | "youtube", externalId: account.external_id, credentials: creds, now });
+  let renewed: Renewed;
+  try {
+    renewed = await provider.renew(env, { platform: account.platform as "instagram" | "facebook" | "youtube", externalId: account.external_id, credentials: creds, now });
+  } catch (err) {
+    // A refresh racing ours may have rotated the refresh token we sent (Google revokes the old one):
+    // if the row changed meanwhile, its newer credentials are the answer, not a reconnect.
+    if (err instanceof ProviderRefused) {
+      const latest = await env.DB.prepare("SELECT * FROM platform_accounts WHERE id = ?").bind(account.id).first<AccountRow>();
+      if (latest?.credentials && latest.credentials !== account.credentials && latest.status === "connected") return readStoredCredentials(env, latest, ring);
+    }
+    throw err;
+  }
   const sealed = await sealCredentials(ring, account.id, renewed.credentials);
   const res = await env.DB.prepare("UPDATE platform_accounts SET credentials = ?, expires_at = ?, updated_at = ? WHERE id = ? AND credentials = ?")
     .bind(sealed, renewed.expiresAt, now, account.id, account.credentials)
