@@ -37,14 +37,15 @@ export function redirectUri(env: Env, requestOrigin: string, provider: Provider)
   return `${publicBase(env, requestOrigin)}/oauth/${provider}/callback`;
 }
 
-function appCredentials(env: Env, provider: OAuthProvider) {
+function appCredentials(env: Env, provider: OAuthProvider, redirect: string) {
   const app = provider.credentials(env);
   if (!app) {
     const [id, secret] = provider.secretNames;
     throw new ApiError(
       409,
       "oauth_app_missing",
-      `${PROVIDER_NAMES[provider.id]} sign-in is not configured: set the ${id} and ${secret} secrets (npx wrangler secret put ${id}; npx wrangler secret put ${secret}) from your app's settings, with ${"{PUBLIC_BASE_URL}"}/oauth/${provider.id}/callback as its redirect URI.`,
+      `${PROVIDER_NAMES[provider.id]} sign-in is not configured: set the ${id} and ${secret} secrets from your app's settings ` +
+        `(npx wrangler secret put ${id}; npx wrangler secret put ${secret}) and register ${redirect} as its redirect URI.`,
       { secrets: [id, secret] },
     );
   }
@@ -62,7 +63,8 @@ export async function startConnect(
   const provider = providerFor(target.platform, target.via);
   if (!provider) throw new ApiError(400, "invalid_input", "The sandbox needs no connection: add it with PUT /api/brands/:brandId/accounts/sandbox.");
   if (target.via === "instagram" && target.platform !== "instagram") throw invalid("Instagram Login connects Instagram accounts only.");
-  const app = appCredentials(env, provider);
+  const redirect = redirectUri(env, requestOrigin, provider.id);
+  const app = appCredentials(env, provider, redirect);
   // Fail before sending the person away if the result could not be stored.
   const ring = await keyRingOrConflict(env);
   // PKCE (RFC 7636 §4.1-4.2): a 43+ character verifier, S256 challenge = base64url(SHA-256(verifier)).
@@ -78,7 +80,7 @@ export async function startConnect(
   return {
     authorizeUrl: provider.authorizeUrl(env, {
       clientId: app.clientId,
-      redirectUri: redirectUri(env, requestOrigin, provider.id),
+      redirectUri: redirect,
       state,
       codeChallenge: verifier ? await sha256(verifier) : undefined,
     }),

@@ -2,7 +2,7 @@
 // (API.md): GET /oauth/:provider/callback with the session cookie (SameSite=Lax
 // cookies ride along on the provider's top-level redirect), and Meta's
 // deauthorisation and data-deletion POSTs, verified by signature instead.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../auth/context";
 import { SESSION_COOKIE, withDb } from "../auth/middleware";
@@ -12,7 +12,8 @@ import { deauthorize, deleteMetaData, deletionStatus, verifySignedRequest } from
 import { ApiError } from "../errors";
 import { iso } from "../lib/time";
 
-async function signedRequestOf(c: { req: { parseBody(): Promise<Record<string, unknown>> }; env: AppEnv["Bindings"] }) {
+/** The verified payload of Meta's `signed_request` form field; 401 before anything is touched when the signature is wrong. */
+async function signedRequestOf(c: Context<AppEnv>) {
   if (!c.env.META_APP_SECRET) throw new ApiError(409, "oauth_app_missing", "META_APP_SECRET is not set, so Meta's callbacks cannot be verified.");
   let body: Record<string, unknown>;
   try {
