@@ -156,6 +156,7 @@ describe("connect Instagram through Instagram Login", () => {
     const err = await expectClientError(res, 409, "oauth_app_missing");
     expect(err.message).toContain("INSTAGRAM_APP_ID");
     expect(err.message).toContain("INSTAGRAM_APP_SECRET");
+    expect(err.message).toContain("http://app.test/oauth/instagram/callback");
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM oauth_states WHERE brand_id = ?").bind(brand.id).first("n")).toBe(0);
   });
 
