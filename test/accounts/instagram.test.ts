@@ -113,6 +113,28 @@ describe("connect Instagram through Instagram Login", () => {
     }
   });
 
+  it("a scripted client with an API token finishes the flow with that token; another person's token does not", async () => {
+    const s = await signup();
+    const brand = await createBrand(s);
+    const { token } = await json<{ token: string }>("/api/tokens", { ...s, body: { name: "script" } }, 201);
+    const stranger = await signup();
+    const strangerToken = (await json<{ token: string }>("/api/tokens", { ...stranger, body: { name: "other" } }, 201)).token;
+    const viaApi = async (bearer: string) => {
+      const { authorizeUrl } = await json<{ authorizeUrl: string }>(`/api/brands/${brand.id}/accounts/instagram/connect`, { token, body: {} }, 200);
+      const back = await consent(new URL(authorizeUrl));
+      const { exports } = await import("cloudflare:workers");
+      const res = await exports.default.fetch(new Request(`http://app.test${back.pathname}${back.search}`, { headers: { authorization: `Bearer ${bearer}` }, redirect: "manual" }));
+      expect(res.status, `${back} → ${await res.clone().text()}`).toBe(302);
+      return new URL(res.headers.get("location")!, "http://app.test");
+    };
+    const refused = await viaApi(strangerToken);
+    expect(refused.searchParams.get("connect_error")).toMatch(/another session/);
+    expect(await accountRow(brand.id, "instagram")).toBeNull();
+    const ok = await viaApi(token);
+    expect(ok.searchParams.get("connected")).toBe("instagram");
+    expect((await accountRow(brand.id, "instagram"))!.status).toBe("connected");
+  });
+
   it("a denied consent stores nothing and says so", async () => {
     const s = await signup();
     const brand = await createBrand(s);

@@ -90,8 +90,8 @@ export async function startConnect(
 export interface CallbackInput {
   provider: string;
   query: Record<string, string>;
-  /** The signed-in person coming back, from the session cookie. */
-  session: { userId: string; idHash: string } | null;
+  /** The signed-in person coming back: the session cookie's (idHash), or an API token's (idHash null). */
+  session: { userId: string; idHash: string | null } | null;
   requestOrigin: string;
 }
 

@@ -6,7 +6,7 @@ import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../auth/context";
 import { SESSION_COOKIE, withDb } from "../auth/middleware";
-import { resolveSession } from "../auth/identity";
+import { resolveApiToken, resolveSession } from "../auth/identity";
 import { finishConnect } from "../accounts/connect";
 import { deauthorize, deleteMetaData, deletionStatus, verifySignedRequest } from "../accounts/meta-callbacks";
 import { ApiError } from "../errors";
@@ -26,6 +26,20 @@ async function signedRequestOf(c: Context<AppEnv>) {
   const payload = await verifySignedRequest(c.env.META_APP_SECRET, raw);
   if (!payload) throw new ApiError(401, "bad_signature", "The signed_request signature does not match the app secret.");
   return payload;
+}
+
+/**
+ * Who came back: the browser's session cookie (SameSite=Lax rides along on the
+ * provider's top-level redirect), or for scripted clients an API token, which
+ * a browser never sends by itself.
+ */
+async function callerOf(c: Context<AppEnv>): Promise<{ userId: string; idHash: string | null } | null> {
+  const cookie = getCookie(c, SESSION_COOKIE);
+  const session = cookie ? await resolveSession(c.get("db"), cookie) : null;
+  if (session) return { userId: session.userId, idHash: session.idHash };
+  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  const token = bearer ? await resolveApiToken(c.get("db"), bearer) : null;
+  return token ? { userId: token.userId, idHash: null } : null;
 }
 
 const publicBase = (env: AppEnv["Bindings"], url: string) => (env.PUBLIC_BASE_URL || new URL(url).origin).replace(/\/+$/, "");
@@ -53,12 +67,10 @@ export const oauthRoutes = new Hono<AppEnv>()
     return c.json({ status: "completed", accounts: row.accounts, completedAt: iso(row.completed_at) });
   })
   .get("/:provider/callback", async (c) => {
-    const cookie = getCookie(c, SESSION_COOKIE);
-    const session = cookie ? await resolveSession(c.get("db"), cookie) : null;
     const location = await finishConnect(c.env, c.get("db"), {
       provider: c.req.param("provider"),
       query: c.req.query(),
-      session: session ? { userId: session.userId, idHash: session.idHash } : null,
+      session: await callerOf(c),
       requestOrigin: new URL(c.req.url).origin,
     });
     return c.redirect(location, 302);

@@ -50,7 +50,8 @@ export const googleProvider: OAuthProvider = {
       throw new ConnectRefused(`Google refused the sign-in code (${errorText(reply.body)}). Start the connection again.`);
     }
     // The person may untick scopes on the consent page.
-    const granted = new Set(String(reply.body.scope ?? "").split(/\s+/));
+    // Google always lists the granted scopes; a reply without the field cannot be checked, so it is trusted.
+    const granted = typeof reply.body.scope === "string" ? new Set(reply.body.scope.split(/\s+/)) : new Set(SCOPES);
     const missing = SCOPES.filter((s) => !granted.has(s)).map((s) => s.slice(s.lastIndexOf("/") + 1));
     if (missing.length) throw new ConnectRefused(`Google did not grant ${missing.join(", ")}. Connect again and allow YouTube uploads.`);
     if (typeof reply.body.refresh_token !== "string") {

@@ -61,7 +61,7 @@ export const instagramProvider: OAuthProvider = {
       withQuery(`${apiBase(env)}/${env.GRAPH_API_VERSION || "v25.0"}/me`, { fields: "user_id,username,account_type", access_token: long.body.access_token }),
     );
     if (me.status !== 200) throw new ConnectRefused(`Instagram did not name the account (${errorText(me.body)}).`);
-    if (!PUBLISHING_TYPES.has(me.body.account_type)) {
+    if (me.body.account_type !== undefined && !PUBLISHING_TYPES.has(me.body.account_type)) {
       throw new ConnectRefused(
         `@${me.body.username ?? "this account"} is a ${String(me.body.account_type ?? "personal").toLowerCase()} account; switch it to a professional (Business or Creator) account in the Instagram app, then connect again.`,
       );

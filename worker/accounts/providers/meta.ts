@@ -123,8 +123,10 @@ export const metaProvider: OAuthProvider = {
         `Facebook did not grant ${missing.join(", ")}. Connect again and keep ${missing.length === 1 ? "that permission" : "those permissions"} ticked.`,
       );
     }
-    const me = await getJson(graph(env)("/me", { fields: "id,name", access_token: userToken }));
-    if (me.status !== 200 || !me.body.id) throw new ConnectRefused(`Facebook did not name the person who gave access (${errorText(me.body)}).`);
+    // The app-scoped user id: the only thing Meta's deauthorisation callbacks name. Without it the
+    // account still publishes; only those callbacks could not find it.
+    const me = await getJson(graph(env)("/me", { fields: "id,name", access_token: userToken })).catch(() => null);
+    const metaUserId = me?.status === 200 && me.body.id ? String(me.body.id) : undefined;
     let pages: Page[];
     try {
       pages = await listPages(env, userToken);
@@ -140,7 +142,7 @@ export const metaProvider: OAuthProvider = {
           : "None of the Facebook Pages you shared has a linked Instagram professional account.",
       );
     }
-    return { candidates, metaUserId: String(me.body.id) };
+    return { candidates, metaUserId };
   },
 
   /**
