@@ -3,6 +3,7 @@
 // cookies ride along on the provider's top-level redirect), and Meta's
 // deauthorisation and data-deletion POSTs, verified by signature instead.
 import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../auth/context";
 import { SESSION_COOKIE, withDb } from "../auth/middleware";
@@ -45,6 +46,8 @@ async function callerOf(c: Context<AppEnv>): Promise<{ userId: string; idHash: s
 const publicBase = (env: AppEnv["Bindings"], url: string) => (env.PUBLIC_BASE_URL || new URL(url).origin).replace(/\/+$/, "");
 
 export const oauthRoutes = new Hono<AppEnv>()
+  // Meta's callbacks are a small form; anything bigger is not from Meta.
+  .use(bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json({ error: { code: "payload_too_large", message: "Callbacks are limited to 16 KB." } }, 413) }))
   .use(withDb)
   .use(async (c, next) => {
     await next();

@@ -10,6 +10,12 @@ const SCOPES = ["instagram_business_basic", "instagram_business_content_publish"
 /** Only professional accounts can publish through the API. */
 const PUBLISHING_TYPES = new Set(["BUSINESS", "MEDIA_CREATOR"]);
 
+/**
+ * api.instagram.com. A deployment that points the consent page somewhere else
+ * (a test fake serving every Instagram host) gets the code exchange there too,
+ * unless INSTAGRAM_TOKEN_BASE says otherwise.
+ */
+const tokenBase = (env: Env) => trimBase(env.INSTAGRAM_TOKEN_BASE || env.INSTAGRAM_OAUTH_BASE || "https://api.instagram.com");
 const apiBase = (env: Env) => trimBase(env.INSTAGRAM_API_BASE || "https://graph.instagram.com");
 
 /** `permissions` arrives as "a,b" or ["a","b"]; newer apps wrap the whole reply in `{data:[…]}`. */
@@ -40,7 +46,7 @@ export const instagramProvider: OAuthProvider = {
     const app = this.credentials(env)!;
     // Instagram may append `#_` to the redirect; it is not part of the code.
     const code = p.code.replace(/#_$/, "");
-    const short = await postForm(`${trimBase(env.INSTAGRAM_TOKEN_BASE || "https://api.instagram.com")}/oauth/access_token`, {
+    const short = await postForm(`${tokenBase(env)}/oauth/access_token`, {
       client_id: app.clientId,
       client_secret: app.clientSecret,
       grant_type: "authorization_code",
