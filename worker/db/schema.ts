@@ -116,6 +116,7 @@ export const platformAccounts = sqliteTable(
      * AES-GCM with this row's id as additional data. Empty while pending_selection.
      */
     credentials: text("credentials").notNull(),
+    /** Superseded by the key id inside `credentials` (rotation reads that); kept for old rows. */
     keyVersion: integer("key_version").notNull().default(1),
     expiresAt: integer("expires_at"),
     status: text("status", { enum: ["connected", "needs_reconnect", "pending_selection"] }).notNull().default("connected"),
