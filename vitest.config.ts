@@ -1,5 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+// @ts-expect-error plain ESM module without types (see test/fakes/fake-server.mjs)
+import { oauthBindings } from "./test/fakes/oauth-common.mjs";
 
 // Projects: `worker` runs inside workerd against real (local) D1, Durable
 // Objects, Queues and R2; `media-node` checks videos with ffmpeg; `web` tests
@@ -27,6 +29,7 @@ function workerdRuntime() {
         bindings: {
           TEST_MIGRATIONS: migrations,
           SESSION_SECRET: "test-session-secret",
+          // base64url of exactly 32 bytes ("test-token-encryption-key-32-byt"): the sealing module refuses anything else.
           TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
           ...fakeBindings(fakes),
         },
@@ -42,6 +45,8 @@ function fakeBindings(fakes: Record<string, string>): Record<string, string> {
   if (fakes.instagram) out.INSTAGRAM_API_BASE = fakes.instagram;
   if (fakes.facebook) (out.FACEBOOK_API_BASE = fakes.facebook), (out.FACEBOOK_UPLOAD_BASE = fakes.facebook);
   if (fakes.youtube) (out.YOUTUBE_API_BASE = `${fakes.youtube}/youtube/v3`), (out.YOUTUBE_UPLOAD_BASE = `${fakes.youtube}/upload/youtube/v3`), (out.GOOGLE_OAUTH_BASE = fakes.youtube);
+  // OAuth consent pages and token hosts (PLATFORMS.md §7) and the fake apps' ids and secrets.
+  Object.assign(out, oauthBindings(fakes));
   return out;
 }
 

@@ -90,6 +90,7 @@ describe("every route that takes an id is scoped to the caller's workspace", () 
   const BODIES: Record<string, unknown> = {
     "PATCH /api/brands/:brandId": { name: "Stolen" },
     "PUT /api/brands/:brandId/accounts/:platform": { externalId: "1", accessToken: "stolen" },
+    "POST /api/brands/:brandId/accounts/:platform/select": { externalId: "1" },
     "PATCH /api/jobs/:jobId/outputs/:brandId": { caption: "Stolen" },
     "PATCH /api/schedules/:scheduleId": { scheduledAt: new Date(Date.now() + 9 * 86_400_000).toISOString() },
   };

@@ -9,6 +9,7 @@ import { logError } from "./lib/log";
 import { authRoutes } from "./routes/auth";
 import { apiRoutes } from "./routes/api";
 import { mediaRoutes } from "./routes/media";
+import { oauthRoutes } from "./routes/oauth";
 
 export const MAX_JSON_BODY = 64 * 1024;
 
@@ -43,5 +44,7 @@ export function createApp() {
   app.route("/api/auth", authRoutes);
   app.route("/api", apiRoutes);
   app.route("/media", mediaRoutes);
+  // OAuth redirects and Meta's callbacks: outside /api (browser navigations and server-to-server form posts).
+  app.route("/oauth", oauthRoutes);
   return app;
 }

@@ -58,6 +58,8 @@ export interface Env {
   /** Consent pages and token hosts for the connect flows (PLATFORMS.md §7). */
   FACEBOOK_DIALOG_BASE?: string;
   INSTAGRAM_OAUTH_BASE?: string;
+  /** Instagram Login's code exchange host (api.instagram.com): not the consent page's host nor the Graph host. */
+  INSTAGRAM_TOKEN_BASE?: string;
   GOOGLE_ACCOUNTS_BASE?: string;
   GRAPH_API_VERSION?: string;
 }

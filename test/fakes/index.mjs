@@ -10,9 +10,11 @@
 // `fake.use()` (the OAuth flows, sharing the fake's token state).
 export const FAKES = {
   probe: { main: () => import("./probe.mjs"), plugins: [] },
-  youtube: { main: () => import("./youtube.mjs"), plugins: [] },
-  instagram: { main: () => import("./instagram.mjs"), plugins: [] },
-  facebook: { main: () => import("./facebook.mjs"), plugins: [() => import("./instagram.mjs")] },
+  // The OAuth flows (issue 8) are plugins on the API fakes whose tokens they issue; oauth-meta
+  // goes first on facebook so the Graph plugin's `/{id}` routes never see `/me`.
+  youtube: { main: () => import("./youtube.mjs"), plugins: [() => import("./oauth-google.mjs")] },
+  instagram: { main: () => import("./instagram.mjs"), plugins: [() => import("./oauth-instagram.mjs")] },
+  facebook: { main: () => import("./facebook.mjs"), plugins: [() => import("./oauth-meta.mjs"), () => import("./instagram.mjs")] },
   // OpenAI-compatible chat completions for the `llm` writer; tests pass its URL explicitly (LLM_BASE_URL stays unset).
   llm: { main: () => import("./llm.mjs"), plugins: [] },
 };

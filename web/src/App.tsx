@@ -2,6 +2,7 @@
 // network banner; the routed page.
 import type { ComponentChildren } from "preact";
 import { useEffect, useErrorBoundary, useState } from "preact/hooks";
+import { ReconnectBanner } from "./components/ReconnectBanner";
 import { Alert, Spinner } from "./components/ui";
 import type { AppState } from "./state/app";
 import { AppContext } from "./state/app";
@@ -101,6 +102,7 @@ export function App({ app }: { app: AppState }) {
           </div>
         </header>
         <main id="main" key={me.currentWorkspaceId}>
+          <ReconnectBanner app={app} />
           <PageBoundary key={router.path.value}>{page}</PageBoundary>
         </main>
       </>

@@ -1,5 +1,5 @@
-// WebCrypto helpers: PBKDF2 password hashing, SHA-256 token hashing, HMAC, and
-// AES-GCM encryption of platform credentials at rest (DESIGN.md §3).
+// WebCrypto helpers: PBKDF2 password hashing, SHA-256 token hashing, HMAC.
+// Platform credentials at rest are sealed in worker/accounts/sealing.ts.
 
 const enc = new TextEncoder();
 
@@ -59,32 +59,4 @@ export async function verifyPassword(password: string, salt: string, iterations:
 export async function hmacSha256(secret: string, message: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   return toBase64Url(await crypto.subtle.sign("HMAC", key, enc.encode(message)));
-}
-
-async function aesKey(secret: string): Promise<CryptoKey> {
-  // The secret is base64 of 32 random bytes; anything else is stretched with SHA-256 so dev keys still work.
-  let raw: Uint8Array;
-  try {
-    raw = fromBase64Url(secret);
-  } catch {
-    raw = new Uint8Array(0);
-  }
-  if (raw.length !== 32) raw = new Uint8Array(await crypto.subtle.digest("SHA-256", enc.encode(secret)));
-  return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
-}
-
-/** AES-GCM with a fresh 12-byte IV per value; stored as base64url(iv || ciphertext). */
-export async function encryptSecret(secret: string, plaintext: string): Promise<string> {
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await aesKey(secret), enc.encode(plaintext));
-  const out = new Uint8Array(12 + ct.byteLength);
-  out.set(iv);
-  out.set(new Uint8Array(ct), 12);
-  return toBase64Url(out);
-}
-
-export async function decryptSecret(secret: string, stored: string): Promise<string> {
-  const bytes = fromBase64Url(stored);
-  const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, 12) }, await aesKey(secret), bytes.slice(12));
-  return new TextDecoder().decode(pt);
 }

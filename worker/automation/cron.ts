@@ -4,8 +4,11 @@ import type { Env } from "../env";
 import { burstCheck } from "./burst-check";
 import { numberVar } from "../lib/time";
 import { runPass } from "./passes";
+import { workspacesToRefresh } from "../accounts/refresh";
 
 export const TEN_MINUTE_CRON = "*/10 * * * *";
+/** Daily: token refresh (worker/accounts/refresh.ts). */
+export const REFRESH_CRON = "17 3 * * *";
 
 function windowKey(scheduledTime: number): string {
   const w = Math.floor(scheduledTime / 600_000) * 600_000;
@@ -27,6 +30,7 @@ async function workspacesNeeding(env: Env, kind: "catchup" | "healing"): Promise
 }
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  if (controller.cron === REFRESH_CRON) return refreshAll(env, controller.scheduledTime);
   if (controller.cron !== TEN_MINUTE_CRON) return; // the per-minute dispatch arrives with publishing
   const key = windowKey(controller.scheduledTime);
   await burstCheck(env, controller.scheduledTime);
@@ -43,3 +47,9 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
 
 /** The burst check lives with the burst (burst-check.ts); re-exported for callers of this module. */
 export { burstCheck } from "./burst-check";
+
+/** One refresh run per workspace per UTC day; the day's key makes a duplicate firing a no-op. */
+async function refreshAll(env: Env, now: number): Promise<void> {
+  const key = new Date(now).toISOString().slice(0, 10);
+  for (const ws of await workspacesToRefresh(env, now)) await runPass(env, ws, "refresh", "cron", key);
+}

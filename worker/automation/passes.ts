@@ -2,6 +2,7 @@
 import type { Env } from "../env";
 import { numberVar } from "../lib/time";
 import { reportFailure } from "../generation/failure-report";
+import { runRefresh } from "../accounts/refresh";
 import { runBurst } from "./burst";
 import { runCatchup } from "./catchup";
 import { runHealing } from "./healing";
@@ -15,6 +16,8 @@ export const PASSES: Partial<Record<RunKind, PassRunner>> = {
   healing: (env, ws) => runHealing(env, ws),
   // By hand: one invocation works through up to `budget` brands under its own run key.
   burst: (env, ws, runKey, budget) => runBurst(env, ws, runKey, { maxBrands: budget }),
+  // Token renewal and re-sealing under a rotated key (worker/accounts/refresh.ts).
+  refresh: (env, ws) => runRefresh(env, ws),
 };
 
 /** Claims `runKey`, runs the pass, records the counts. Returns the run, or null if already claimed. */

@@ -99,13 +99,23 @@ export const accountInput = z.strictObject({
   expiresAt: isoInstant.optional(),
 });
 
+/** `connect`: Instagram connects through Instagram Login unless `via: "facebook"` (a Page's linked account). */
+export const connectInput = z.strictObject({ via: z.enum(["facebook", "instagram"]).optional() });
+export const selectInput = z.strictObject({ externalId: z.string().trim().min(1).max(128) });
+
+export const accountStatus = z.enum(["connected", "needs_reconnect", "pending_selection"]);
 export const account = z.object({
   platform,
   externalId: z.string(),
-  status: z.enum(["connected", "needs_reconnect"]),
+  name: z.string().nullable().optional(),
+  status: accountStatus,
   statusReason: z.string().nullable().optional(),
   expiresAt: z.string().nullable().optional(),
+  connectedAt: z.string().nullable(),
+  /** Instagram: which login it came through (it decides the API host). */
+  loginVia: z.enum(["facebook", "instagram"]).nullable().optional(),
 });
+export const candidate = z.object({ externalId: z.string(), name: z.string().nullable() });
 export const brand = z.object({
   id: z.string(),
   slug: z.string(),
@@ -234,7 +244,7 @@ export const schedule = z.object({
 export const slotsQuery = window(z.strictObject({ from: isoInstant, to: isoInstant }));
 
 // ---- automation ------------------------------------------------------------
-export const runKind = z.enum(["burst", "catchup", "healing", "dispatch"]);
+export const runKind = z.enum(["burst", "catchup", "healing", "dispatch", "refresh"]);
 export const reviewMode = z.enum(["auto", "manual"]);
 export const runInput = z.strictObject({ pass: runKind });
 export const run = z.object({
@@ -303,6 +313,7 @@ export type Proposal = z.infer<typeof proposal>;
 export type ProposalStatus = z.infer<typeof proposalStatus>;
 export type BrandQuota = z.infer<typeof brandQuota>;
 export type Account = z.infer<typeof account>;
+export type Candidate = z.infer<typeof candidate>;
 export type BrandColors = z.infer<typeof brandColors>;
 export type Job = z.infer<typeof job>;
 export type Output = z.infer<typeof output>;

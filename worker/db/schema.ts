@@ -115,16 +115,72 @@ export const platformAccounts = sqliteTable(
     name: text("name"),
     /** Instagram only: `facebook` (Facebook Login: graph.facebook.com) or `instagram` (Instagram Login: graph.instagram.com). */
     loginVia: text("login_via", { enum: ["facebook", "instagram"] }),
-    /** AES-GCM ciphertext of {accessToken, refreshToken}: base64(iv || ciphertext). */
+    /**
+     * Sealed credentials (worker/accounts/sealing.ts): `v1.<kid>.<base64url(iv || ciphertext)>`,
+     * AES-GCM with this row's id as additional data. Empty while pending_selection.
+     */
     credentials: text("credentials").notNull(),
+    /** Superseded by the key id inside `credentials` (rotation reads that); kept for old rows. */
     keyVersion: integer("key_version").notNull().default(1),
     expiresAt: integer("expires_at"),
-    status: text("status", { enum: ["connected", "needs_reconnect"] }).notNull().default("connected"),
+    status: text("status", { enum: ["connected", "needs_reconnect", "pending_selection"] }).notNull().default("connected"),
     statusReason: text("status_reason"),
     updatedAt: integer("updated_at").notNull().default(now),
+    connectedAt: integer("connected_at"),
+    /** The app-scoped Meta user who granted access (Facebook Login): deauthorisation callbacks name only this. */
+    metaUserId: text("meta_user_id"),
   },
-  (t) => [uniqueIndex("platform_accounts_brand_platform").on(t.brandId, t.platform)],
+  (t) => [
+    uniqueIndex("platform_accounts_brand_platform").on(t.brandId, t.platform),
+    index("platform_accounts_meta_user").on(t.metaUserId),
+    index("platform_accounts_expires").on(t.status, t.expiresAt),
+  ],
 );
+
+/** Pages, Instagram accounts or channels one grant covered, until the person picks one (API.md `candidates`/`select`). */
+export const accountCandidates = sqliteTable(
+  "account_candidates",
+  {
+    accountId: text("account_id").notNull().references(() => platformAccounts.id, { onDelete: "cascade" }),
+    externalId: text("external_id").notNull(),
+    name: text("name"),
+    loginVia: text("login_via", { enum: ["facebook", "instagram"] }),
+    /** Sealed for the *account's* id, so selecting copies it onto the account unchanged. */
+    credentials: text("credentials").notNull(),
+    expiresAt: integer("expires_at"),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.externalId] })],
+);
+
+/**
+ * A connect flow's one-time `state` (PLATFORMS.md §7): only its SHA-256 is
+ * stored, bound to the person (and session), the brand and the platform.
+ */
+export const oauthStates = sqliteTable(
+  "oauth_states",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    sessionHash: text("session_hash"),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    brandId: text("brand_id").notNull().references(() => brands.id, { onDelete: "cascade" }),
+    platform: text("platform", { enum: ["instagram", "facebook", "youtube", "sandbox"] }).notNull(),
+    provider: text("provider", { enum: ["meta", "instagram", "google"] }).notNull(),
+    /** The PKCE code_verifier, sealed with the state hash as additional data (Google). */
+    verifier: text("verifier"),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("oauth_states_expires").on(t.expiresAt)],
+);
+
+/** Meta data-deletion requests we completed: the status page a confirmation code points to. */
+export const metaDeletions = sqliteTable("meta_deletions", {
+  code: text("code").primaryKey(),
+  metaUserId: text("meta_user_id").notNull(),
+  accounts: integer("accounts").notNull(),
+  completedAt: integer("completed_at").notNull(),
+});
 
 export const proposals = sqliteTable(
   "proposals",

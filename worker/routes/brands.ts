@@ -1,8 +1,8 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../auth/context";
 import { requireRole, writesNeedEditor } from "../auth/middleware";
-import { accountInput, brandCreateInput, brandUpdateInput, platform, slotsQuery } from "../contract/schemas";
-import { createBrand, deleteAccount, deleteBrand, getBrand, getBrandRow, listBrands, updateBrand, slotsWithOccupancy, upsertAccount } from "../services/brands";
+import { accountInput, brandCreateInput, connectInput, selectInput, brandUpdateInput, platform, slotsQuery } from "../contract/schemas";
+import { accountCandidates, connectAccount, createBrand, deleteAccount, selectAccount, deleteBrand, getBrand, getBrandRow, listBrands, updateBrand, slotsWithOccupancy, upsertAccount } from "../services/brands";
 import { parseWith, readJson, readQuery } from "../lib/validate";
 import { iso } from "../lib/time";
 import { signForView } from "../services/media-urls";
@@ -40,12 +40,27 @@ export const brandRoutes = new Hono<AppEnv>()
   .put("/:brandId/accounts/:platform", async (c) => {
     const p = parseWith(platform, c.req.param("platform"));
     const input = await readJson(c, accountInput);
-    const actor = c.get("actor");
-    return c.json(await upsertAccount(c.get("db"), c.env.TOKEN_ENCRYPTION_KEY, actor.workspaceId, c.req.param("brandId"), p, input));
+    return c.json(await upsertAccount(c.env, c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"), p, input));
   })
   .delete("/:brandId/accounts/:platform", async (c) => {
     const p = parseWith(platform, c.req.param("platform"));
-    await deleteAccount(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"), p);
+    await deleteAccount(c.env, c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"), p);
     return c.body(null, 204);
+  })
+  // The OAuth connect flow (PLATFORMS.md §7): the consent page's URL with a one-time state.
+  .post("/:brandId/accounts/:platform/connect", async (c) => {
+    const p = parseWith(platform, c.req.param("platform"));
+    const { via } = await readJson(c, connectInput);
+    const origin = new URL(c.req.url).origin;
+    return c.json(await connectAccount(c.env, c.get("actor"), c.get("sessionHash") ?? null, c.req.param("brandId"), p, via, origin));
+  })
+  .get("/:brandId/accounts/:platform/candidates", async (c) => {
+    const p = parseWith(platform, c.req.param("platform"));
+    return c.json(await accountCandidates(c.get("db"), c.env.DB, c.get("actor").workspaceId, c.req.param("brandId"), p));
+  })
+  .post("/:brandId/accounts/:platform/select", async (c) => {
+    const p = parseWith(platform, c.req.param("platform"));
+    const { externalId } = await readJson(c, selectInput);
+    return c.json(await selectAccount(c.get("db"), c.env.DB, c.get("actor").workspaceId, c.req.param("brandId"), p, externalId));
   })
   .route("/", brandAssetRoutes);

@@ -1,10 +1,18 @@
 // Brands and their platform accounts. Every function takes the workspace id
 // and filters on it: another workspace's brand is simply "not found".
 import { and, asc, eq, sql } from "drizzle-orm";
-import { encryptSecret } from "../auth/crypto";
-import type { Brand, BrandColors, BriefInput } from "../contract/schemas";
-import type { Db } from "../db/client";
+import { readStoredCredentials } from "../accounts/credentials";
+import { keyRingOrConflict, startConnect } from "../accounts/connect";
+import { providerFor } from "../accounts/providers";
+import type { LoginVia } from "../accounts/providers/types";
+import { accountRow, listCandidates, saveConnected, selectCandidate } from "../accounts/store";
+import type { Actor } from "../auth/context";
+import type { Account, Brand, BrandColors, BriefInput } from "../contract/schemas";
+import { getDb, type Db } from "../db/client";
 import { brands, deliveries, platformAccounts, schedules } from "../db/schema";
+import type { Env } from "../env";
+import { isoOrNull } from "../lib/time";
+import { logError } from "../lib/log";
 import { conflict, notFound } from "../errors";
 import { EMPTY_BRIEF, mergeBrief, readBrief } from "../generation/brief";
 import { newId } from "../lib/ids";
@@ -66,15 +74,7 @@ export function toBrandDto(row: BrandRow, accounts: AccountRow[], logoUrl: strin
     logoUrl,
     hasMusic: row.musicKey != null,
     brief: readBrief(row.brief),
-    accounts: accounts
-      .filter((a) => a.brandId === row.id)
-      .map((a) => ({
-        platform: a.platform,
-        externalId: a.externalId,
-        status: a.status,
-        statusReason: a.statusReason,
-        expiresAt: a.expiresAt ? new Date(a.expiresAt).toISOString() : null,
-      })),
+    accounts: accounts.filter((a) => a.brandId === row.id).map(toAccountDto),
   };
 }
 
@@ -184,39 +184,84 @@ export async function deleteBrand(db: Db, workspaceId: string, brandId: string) 
   }
 }
 
+/** API.md's Account: never the credentials. */
+export function toAccountDto(a: AccountRow): Account {
+  return {
+    platform: a.platform,
+    externalId: a.externalId,
+    name: a.name,
+    status: a.status,
+    statusReason: a.statusReason,
+    expiresAt: isoOrNull(a.expiresAt),
+    connectedAt: isoOrNull(a.connectedAt),
+    loginVia: a.loginVia,
+  };
+}
+
+async function accountDto(db: Db, brandId: string, platform: Platform): Promise<Account> {
+  const row = await db.query.platformAccounts.findFirst({ where: and(eq(platformAccounts.brandId, brandId), eq(platformAccounts.platform, platform)) });
+  if (!row) throw notFound("Account");
+  return toAccountDto(row);
+}
+
+/** A pasted token (API.md `PUT …/accounts/:platform`): sealed like a connected one; fails closed without a key. */
 export async function upsertAccount(
+  env: Env,
   db: Db,
-  encryptionKey: string,
   workspaceId: string,
   brandId: string,
   platform: Platform,
   input: { externalId: string; accessToken: string; refreshToken?: string; expiresAt?: string },
 ) {
   await getBrandRow(db, workspaceId, brandId);
-  const credentials = await encryptSecret(
-    encryptionKey,
-    JSON.stringify({ accessToken: input.accessToken, refreshToken: input.refreshToken ?? null }),
+  const ring = await keyRingOrConflict(env);
+  await saveConnected(
+    env.DB,
+    ring,
+    { workspaceId, brandId, platform },
+    {
+      externalId: input.externalId,
+      name: null,
+      loginVia: null,
+      credentials: { accessToken: input.accessToken, refreshToken: input.refreshToken ?? null },
+      expiresAt: input.expiresAt ? Date.parse(input.expiresAt) : null,
+    },
+    null,
   );
-  const values = {
-    externalId: input.externalId,
-    credentials,
-    expiresAt: input.expiresAt ? Date.parse(input.expiresAt) : null,
-    status: "connected" as const,
-    statusReason: null,
-    updatedAt: Date.now(),
-  };
-  await db
-    .insert(platformAccounts)
-    .values({ id: newId("acc"), workspaceId, brandId, platform, ...values })
-    .onConflictDoUpdate({ target: [platformAccounts.brandId, platformAccounts.platform], set: values });
-  return { platform, externalId: input.externalId, status: "connected" as const, statusReason: null, expiresAt: input.expiresAt ?? null };
+  return accountDto(db, brandId, platform);
 }
 
-export async function deleteAccount(db: Db, workspaceId: string, brandId: string, platform: Platform) {
+/** Revokes the grant where the platform allows it (Google), then deletes the account and its credentials. */
+export async function deleteAccount(env: Env, db: Db, workspaceId: string, brandId: string, platform: Platform) {
   await getBrandRow(db, workspaceId, brandId);
-  const deleted = await db
+  const row = await accountRow(env.DB, { workspaceId, brandId, platform });
+  if (!row) throw notFound("Account");
+  const provider = providerFor(platform, row.login_via);
+  if (provider?.revoke && row.credentials) {
+    try {
+      await provider.revoke(env, await readStoredCredentials(env, row));
+    } catch (err) {
+      // The grant may already be gone (or the key missing): deleting our copy still goes ahead.
+      logError("revoke on disconnect failed", { platform, error: err });
+    }
+  }
+  await db
     .delete(platformAccounts)
-    .where(and(eq(platformAccounts.brandId, brandId), eq(platformAccounts.workspaceId, workspaceId), eq(platformAccounts.platform, platform)))
-    .returning({ id: platformAccounts.id });
-  if (!deleted.length) throw notFound("Account");
+    .where(and(eq(platformAccounts.id, row.id), eq(platformAccounts.workspaceId, workspaceId)));
+}
+
+export async function connectAccount(env: Env, actor: Actor, sessionHash: string | null, brandId: string, platform: Platform, via: LoginVia | undefined, origin: string) {
+  await getBrandRow(getDb(env.DB), actor.workspaceId, brandId);
+  return startConnect(env, actor, sessionHash, { brandId, platform, via }, origin);
+}
+
+export async function accountCandidates(db: Db, d1: D1Database, workspaceId: string, brandId: string, platform: Platform) {
+  await getBrandRow(db, workspaceId, brandId);
+  return { candidates: await listCandidates(d1, { workspaceId, brandId, platform }) };
+}
+
+export async function selectAccount(db: Db, d1: D1Database, workspaceId: string, brandId: string, platform: Platform, externalId: string) {
+  await getBrandRow(db, workspaceId, brandId);
+  await selectCandidate(d1, { workspaceId, brandId, platform }, externalId);
+  return accountDto(db, brandId, platform);
 }

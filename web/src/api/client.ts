@@ -3,6 +3,7 @@
 // the server's code and words; `NetworkError` means the request never got an
 // answer, which the shell turns into a retry banner.
 import type {
+  Account,
   AccountInput,
   ApiErrorBody,
   AuthResult,
@@ -11,6 +12,7 @@ import type {
   Brand,
   BrandCreateInput,
   BrandUpdateInput,
+  Candidate,
   GridSlotRow,
   Job,
   JobList,
@@ -149,6 +151,12 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
     connectAccount: (brandId: string, platform: Platform, input: AccountInput) =>
       put<unknown>(`/api/brands/${e(brandId)}/accounts/${platform}`, input),
     disconnectAccount: (brandId: string, platform: Platform) => del(`/api/brands/${e(brandId)}/accounts/${platform}`),
+    startConnect: (brandId: string, platform: Platform, via?: "facebook" | "instagram") =>
+      post<{ authorizeUrl: string }>(`/api/brands/${e(brandId)}/accounts/${platform}/connect`, via ? { via } : {}),
+    accountCandidates: (brandId: string, platform: Platform) =>
+      get<{ candidates: Candidate[] }>(`/api/brands/${e(brandId)}/accounts/${platform}/candidates`),
+    selectCandidate: (brandId: string, platform: Platform, externalId: string) =>
+      post<Account>(`/api/brands/${e(brandId)}/accounts/${platform}/select`, { externalId }),
     brandSlots: (brandId: string, from: string, to: string) =>
       get<{ slots: GridSlotRow[] }>(`/api/brands/${e(brandId)}/slots`, { from, to }),
 

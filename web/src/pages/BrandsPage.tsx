@@ -204,7 +204,7 @@ function BrandEditor({ app, brand, canEdit }: { app: AppState; brand: Brand; can
       </form>
       <SlotPreview api={app.api} brand={brand} />
       <BriefEditor brands={brands} brand={brand} canEdit={canEdit} />
-      <Accounts brands={brands} brand={brand} canEdit={canEdit} />
+      <Accounts app={app} brand={brand} canEdit={canEdit} />
     </div>
   );
 }

@@ -1,0 +1,118 @@
+// Accounts in the web app: the reconnect banner on every page names each
+// account that needs reconnecting and links to its brand; an account waiting
+// for a choice lists the candidates and selects the one picked.
+import { render } from "preact";
+import { act } from "preact/test-utils";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Account, Brand } from "../../web/src/api/types";
+import { Accounts } from "../../web/src/components/brands/Accounts";
+import { ReconnectBanner } from "../../web/src/components/ReconnectBanner";
+import { createAppState } from "../../web/src/state/app";
+import { fakeApi, flush } from "./fixtures";
+
+let root: HTMLElement | undefined;
+afterEach(() => {
+  if (root) render(null, root);
+  root?.remove();
+});
+
+function brand(id: string, name: string, accounts: Account[]): Brand {
+  return {
+    id,
+    slug: id,
+    name,
+    timezone: "Europe/Lisbon",
+    colors: { primary: "#2563eb", accent: "#db2777", light: { bg: "#ffffff", fg: "#111827" }, dark: { bg: "#0b1020", fg: "#f9fafb" } },
+    slots: { reel: [], post: [] },
+    scheduleOffset: 0,
+    handle: null,
+    brief: { niche: "", audience: "", tone: "", language: "en", topics: [], avoid: [], bannedWords: [], hashtags: [], reelsPerDay: null, postsPerDay: null },
+    accounts,
+  };
+}
+
+const account = (over: Partial<Account>): Account => ({
+  platform: "instagram",
+  externalId: "1784",
+  name: "dailyhabits",
+  status: "connected",
+  statusReason: null,
+  expiresAt: "2027-01-20T10:00:00.000Z",
+  connectedAt: "2026-11-20T10:00:00.000Z",
+  ...over,
+});
+
+async function mount(node: preact.ComponentChild) {
+  root = document.createElement("div");
+  document.body.appendChild(root);
+  await act(() => {
+    render(node, root!);
+  });
+  for (let i = 0; i < 5; i++) await act(async () => void (await flush()));
+}
+
+describe("reconnect banner", () => {
+  it("names every account that needs reconnecting and links to its brand", async () => {
+    const brands = [
+      brand("brd_a", "Daily Habits", [account({ status: "needs_reconnect", statusReason: "Instagram refused the token. Reconnect the account." })]),
+      brand("brd_b", "Money Minute", [account({ platform: "youtube", status: "needs_reconnect" }), account({ platform: "facebook" })]),
+      brand("brd_c", "Quick Kitchen", [account({})]),
+    ];
+    const app = createAppState({ api: fakeApi({ listBrands: async () => ({ brands }) }) });
+    await mount(<ReconnectBanner app={app} />);
+    const banner = root!.querySelector(".reconnect-banner")!;
+    expect(banner.getAttribute("role")).toBe("alert");
+    expect(banner.textContent).toContain("2 accounts need reconnecting");
+    const links = [...banner.querySelectorAll("a")].map((a) => [a.textContent, a.getAttribute("href")]);
+    expect(links).toEqual([
+      ["Instagram for Daily Habits", "/brands/brd_a"],
+      ["YouTube for Money Minute", "/brands/brd_b"],
+    ]);
+  });
+
+  it("is absent while every account is fine", async () => {
+    const app = createAppState({ api: fakeApi({ listBrands: async () => ({ brands: [brand("brd_a", "A", [account({})])] }) }) });
+    await mount(<ReconnectBanner app={app} />);
+    expect(root!.querySelector(".reconnect-banner")).toBeNull();
+  });
+});
+
+describe("accounts card", () => {
+  it("shows status, name and expiry, and a Reconnect button for an account that needs it", async () => {
+    const b = brand("brd_a", "Daily Habits", [account({ status: "needs_reconnect", statusReason: "Instagram refused the token. Reconnect the account." })]);
+    const app = createAppState({ api: fakeApi({}) });
+    await mount(<Accounts app={app} brand={b} canEdit={true} />);
+    const row = root!.querySelector('li[aria-label="Instagram"]')!;
+    expect(row.textContent).toContain("Needs reconnecting");
+    expect(row.textContent).toContain("@dailyhabits");
+    expect(row.textContent).toMatch(/token expires .*2027/);
+    expect(row.textContent).toContain("Instagram refused the token. Reconnect the account.");
+    expect([...row.querySelectorAll("button")].map((x) => x.textContent)).toContain("Reconnect");
+    expect(root!.querySelector('li[aria-label="YouTube"] button')!.textContent).toBe("Connect YouTube");
+  });
+
+  it("lists the candidates of a grant that covered several, and selects the one picked", async () => {
+    const select = vi.fn(async () => account({ platform: "facebook", externalId: "p2", name: "Money Minute" }));
+    const b = brand("brd_a", "Daily Habits", [account({ platform: "facebook", externalId: "", name: null, status: "pending_selection", expiresAt: null })]);
+    const app = createAppState({
+      api: fakeApi({
+        accountCandidates: async () => ({ candidates: [{ externalId: "p1", name: "Daily Habits" }, { externalId: "p2", name: "Money Minute" }] }),
+        selectCandidate: select,
+        listBrands: async () => ({ brands: [b] }),
+      }),
+    });
+    await mount(<Accounts app={app} brand={b} canEdit={true} />);
+    const form = root!.querySelector('form[aria-label="Choose the Facebook Page account"]')!;
+    expect(form.querySelector("legend")!.textContent).toBe("Which Page?");
+    const radios = [...form.querySelectorAll<HTMLInputElement>("input[type=radio]")];
+    expect(radios.map((r) => r.value)).toEqual(["p1", "p2"]);
+    await act(async () => {
+      radios[1]!.click();
+    });
+    await act(async () => {
+      form.querySelector<HTMLButtonElement>("button[type=submit]")!.click();
+    });
+    for (let i = 0; i < 5; i++) await act(async () => void (await flush()));
+    expect(select).toHaveBeenCalledWith("brd_a", "facebook", "p2");
+  });
+});

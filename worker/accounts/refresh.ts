@@ -1,0 +1,100 @@
+// The daily `refresh` pass (DESIGN.md §7.1): re-seals credentials still under
+// a previous key, then renews the tokens that expire within 7 days (Instagram
+// long-lived tokens, Meta user tokens with their Page tokens, Google access
+// tokens). A refusal turns the account needs_reconnect; a provider that is
+// down is left for the next run, never retried in a loop.
+import type { RunCounts } from "../automation/runs";
+import type { Env } from "../env";
+import { DAY } from "../lib/time";
+import { logError } from "../lib/log";
+import { markNeedsReconnect, NoCredentials, readStoredCredentials, reconnectReason, renewable, renewAndSave, type AccountRow } from "./credentials";
+import { ProviderRefused } from "./providers/types";
+import { keyRing, open, seal, sealedKid, type KeyRing } from "./sealing";
+
+export const REFRESH_WINDOW_MS = 7 * DAY;
+/** Accounts per run: each costs two or three provider calls, well inside Workers' subrequest limit. */
+const BATCH = 100;
+
+/** Re-seals every value of the workspace not under the current key (accounts and pending candidates). */
+export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: string): Promise<{ rekeyed: number; failed: number }> {
+  const prefix = `v1.${ring.current.kid}.%`;
+  const accounts = await env.DB.prepare("SELECT id, credentials FROM platform_accounts WHERE workspace_id = ? AND credentials != '' AND credentials NOT LIKE ?")
+    .bind(workspaceId, prefix)
+    .all<{ id: string; credentials: string }>();
+  const candidates = await env.DB.prepare(
+    `SELECT c.account_id, c.external_id, c.credentials FROM account_candidates c JOIN platform_accounts a ON a.id = c.account_id
+     WHERE a.workspace_id = ? AND c.credentials NOT LIKE ?`,
+  )
+    .bind(workspaceId, prefix)
+    .all<{ account_id: string; external_id: string; credentials: string }>();
+  let rekeyed = 0;
+  let failed = 0;
+  for (const a of accounts.results) {
+    try {
+      const sealed = await seal(ring, a.id, await open(ring, a.id, a.credentials));
+      // Only if unchanged meanwhile: a refresh that just wrote a new token wins.
+      await env.DB.prepare("UPDATE platform_accounts SET credentials = ? WHERE id = ? AND credentials = ?").bind(sealed, a.id, a.credentials).run();
+      rekeyed++;
+    } catch (err) {
+      failed++;
+      logError("rekey failed", { accountId: a.id, kid: sealedKid(a.credentials), error: err });
+    }
+  }
+  for (const c of candidates.results) {
+    try {
+      const sealed = await seal(ring, c.account_id, await open(ring, c.account_id, c.credentials));
+      await env.DB.prepare("UPDATE account_candidates SET credentials = ? WHERE account_id = ? AND external_id = ? AND credentials = ?")
+        .bind(sealed, c.account_id, c.external_id, c.credentials)
+        .run();
+      rekeyed++;
+    } catch (err) {
+      failed++;
+      logError("rekey failed", { accountId: c.account_id, kid: sealedKid(c.credentials), error: err });
+    }
+  }
+  return { rekeyed, failed };
+}
+
+export async function runRefresh(env: Env, workspaceId: string, now = Date.now()): Promise<RunCounts> {
+  const ring = await keyRing(env);
+  const rk = await rekeyWorkspace(env, ring, workspaceId);
+  const due = await env.DB.prepare(
+    `SELECT * FROM platform_accounts WHERE workspace_id = ? AND status = 'connected' AND platform != 'sandbox'
+     AND expires_at IS NOT NULL AND expires_at < ? ORDER BY expires_at LIMIT ?`,
+  )
+    .bind(workspaceId, now + REFRESH_WINDOW_MS, BATCH + 1)
+    .all<AccountRow>();
+  const rows = due.results.slice(0, BATCH);
+  const counts: RunCounts = { processed: rk.rekeyed + rk.failed, succeeded: rk.rekeyed, failed: rk.failed, remaining: due.results.length - rows.length };
+  for (const account of rows) {
+    try {
+      // A pasted Facebook token has nothing to renew it with: it stays until it expires and publishing says so.
+      if (!renewable(env, account, await readStoredCredentials(env, account, ring))) continue;
+      counts.processed++;
+      await renewAndSave(env, account, now);
+      counts.succeeded++;
+    } catch (err) {
+      counts.failed++;
+      if (err instanceof ProviderRefused || err instanceof NoCredentials) {
+        await markNeedsReconnect(env, account.id, reconnectReason(err.message));
+      } else {
+        logError("token refresh failed", { accountId: account.id, platform: account.platform, error: err });
+      }
+    }
+  }
+  return counts;
+}
+
+/** Workspaces with tokens to renew or values to re-seal: the cron's list (bounded per invocation). */
+export async function workspacesToRefresh(env: Env, now = Date.now()): Promise<string[]> {
+  const ring = await keyRing(env);
+  const rows = await env.DB.prepare(
+    `SELECT DISTINCT workspace_id AS id FROM platform_accounts
+     WHERE (status = 'connected' AND platform != 'sandbox' AND expires_at IS NOT NULL AND expires_at < ?)
+        OR (credentials != '' AND credentials NOT LIKE ?)
+     LIMIT 200`,
+  )
+    .bind(now + REFRESH_WINDOW_MS, `v1.${ring.current.kid}.%`)
+    .all<{ id: string }>();
+  return rows.results.map((r) => r.id);
+}
