@@ -92,12 +92,24 @@ describe("GET /api/schedules?view=calendar", () => {
     const s = await signup();
     const [b1, b2] = [await createBrand(s, { name: "Alpha" }), await createBrand(s, { name: "Beta", colors: undefined })];
     await connect(s, b1.id, "sandbox");
+    await connect(s, b1.id, "instagram");
     const items: Schedule[] = [];
-    for (const b of [b1, b2, b1]) items.push(await book(s, (await readyJob(s, b.id)).jobId, b.id));
-    // One item went out and published; one is more than six hours late and never went out.
-    await json(`/api/schedules/${items[0]!.scheduleId}/publish-now`, { ...s, body: {} }, 200);
-    await setDelivery(items[0]!.scheduleId, "sandbox", "status = 'published'");
+    for (const b of [b1, b2, b1, b1, b1, b1, b1, b1]) items.push(await book(s, (await readyJob(s, b.id)).jobId, b.id));
+    // Every rollup the calendar's SQL must agree with: published, missed before going out,
+    // scheduled, partial, failed, publishing, all skipped, missed after going out.
+    const went = async (i: number, states: Record<string, string>) => {
+      await json(`/api/schedules/${items[i]!.scheduleId}/publish-now`, { ...s, body: {} }, 200);
+      for (const [platform, set] of Object.entries(states)) await setDelivery(items[i]!.scheduleId, platform, set);
+    };
+    await went(0, { sandbox: "status = 'published'", instagram: "status = 'published'" });
     await env.DB.prepare("UPDATE schedules SET scheduled_at = ? WHERE id = ?").bind(Date.now() - 7 * HOUR, items[1]!.scheduleId).run();
+    await went(3, { sandbox: "status = 'published'", instagram: "status = 'failed'" });
+    await went(4, { sandbox: "status = 'failed'", instagram: "status = 'failed'" });
+    await went(5, { sandbox: "status = 'publishing'", instagram: "status = 'published'" });
+    await went(6, { sandbox: "status = 'skipped'", instagram: "status = 'skipped'" });
+    await went(7, { sandbox: "status = 'missed'", instagram: "status = 'missed'" });
+    // One by automation, shown without repeating its name.
+    await env.DB.prepare("UPDATE schedules SET created_by_kind = 'automation', created_by_user_id = NULL WHERE id = ?").bind(items[2]!.scheduleId).run();
 
     const q = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 40 * 86_400_000).toISOString() };
     const slim = await json<CalendarWindow>(`/api/schedules?${new URLSearchParams({ ...q, view: "calendar" })}`, s, 200);
@@ -114,15 +126,18 @@ describe("GET /api/schedules?view=calendar", () => {
         scheduledAt: f.scheduledAt,
         status: f.status,
         title: f.title,
-        createdBy: { kind: f.createdBy.kind, name: f.createdBy.name },
+        createdBy: f.createdBy.kind === "automation" ? { kind: "automation" } : { kind: "user", name: f.createdBy.name },
       });
     }
-    expect(slim.schedules.map((i) => i.status).sort()).toEqual(["missed", "published", "scheduled"]);
+    expect(slim.schedules.map((i) => i.status).sort()).toEqual(["failed", "failed", "missed", "missed", "partial", "published", "publishing", "scheduled"]);
+    expect(slim.schedules.find((i) => i.scheduleId === items[2]!.scheduleId)!.createdBy).toEqual({ kind: "automation" });
     expect(Object.keys(slim.brands).sort()).toEqual([b1.id, b2.id].sort());
     expect(slim.brands[b1.id]).toEqual({ slug: b1.slug, name: "Alpha", color: b1.colors.primary, timezone: b1.timezone });
     // Filters apply as in the full view.
     const published = await json<CalendarWindow>(`/api/schedules?${new URLSearchParams({ ...q, view: "calendar", status: "published" })}`, s, 200);
     expect(published.schedules.map((i) => i.scheduleId)).toEqual([items[0]!.scheduleId]);
+    const failedOnes = await json<CalendarWindow>(`/api/schedules?${new URLSearchParams({ ...q, view: "calendar", status: "failed" })}`, s, 200);
+    expect(failedOnes.schedules.map((i) => i.scheduleId).sort()).toEqual([items[4]!.scheduleId, items[6]!.scheduleId].sort());
     const one = await json<CalendarWindow>(`/api/schedules?${new URLSearchParams({ ...q, view: "calendar", brand: b2.id })}`, s, 200);
     expect(one.schedules.map((i) => i.brandId)).toEqual([b2.id]);
     expect(Object.keys(one.brands)).toEqual([b2.id]);

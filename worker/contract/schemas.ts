@@ -217,7 +217,8 @@ export const calendarItem = z.object({
   scheduledAt: z.string(),
   status: scheduleStatus,
   title: z.string().nullable(),
-  createdBy: z.object({ kind: z.enum(["user", "automation"]), name: z.string() }),
+  /** `name` for people; automation's items say only `{kind: "automation"}` (shown as "Automation"). */
+  createdBy: z.object({ kind: z.enum(["user", "automation"]), name: z.string().optional() }),
 });
 /** Each brand of the window once, rather than on every item. */
 export const calendarBrand = z.object({ slug: z.string(), name: z.string(), color: z.string(), timezone: z.string() });

@@ -3,7 +3,7 @@ import type { AppEnv } from "../auth/context";
 import { writesNeedEditor } from "../auth/middleware";
 import { emptyBody, scheduleListQuery, scheduleMoveInput } from "../contract/schemas";
 import { readJson, readQuery } from "../lib/validate";
-import { calendarWindow } from "../services/calendar";
+import { calendarWindowJson } from "../services/calendar";
 import { getSchedule, listSchedules, moveSchedule, publishNow, retrySchedule, unschedule } from "../services/schedules";
 
 const origin = (url: string) => new URL(url).origin;
@@ -14,7 +14,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
     const q = readQuery(c, scheduleListQuery);
     const filter = { from: Date.parse(q.from), to: Date.parse(q.to), type: q.type, brand: q.brand, status: q.status };
     const ws = c.get("actor").workspaceId;
-    if (q.view === "calendar") return c.json(await calendarWindow(c.env, ws, filter));
+    if (q.view === "calendar") return c.body(await calendarWindowJson(c.env, ws, filter), 200, { "content-type": "application/json" });
     return c.json({ schedules: await listSchedules(c.env, ws, filter, origin(c.req.url)) });
   })
   .get("/:scheduleId", async (c) => c.json(await getSchedule(c.env, c.get("actor").workspaceId, c.req.param("scheduleId"), origin(c.req.url))))

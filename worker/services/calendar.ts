@@ -1,72 +1,133 @@
 // The calendar window (GET /api/schedules?view=calendar): what the month, week
-// and list views draw, and nothing more. A month of 20 brands is ~4,800 items,
-// so this reads one row per item with its deliveries' statuses folded in by
-// SQLite (an index lookup per item), signs no media URLs, and names each brand
-// once in `brands` rather than on every item. The side panel loads the full
-// Schedule by id.
-import type { CalendarItem, CalendarWindow, DeliveryStatus } from "../contract/schemas";
+// and list views draw, and nothing more. A month of 20 brands is ~4,800 items;
+// the side panel loads the full Schedule by id.
+//
+// Why it is shaped like this: D1 pays per row returned (each row an object
+// serialised across the binding) and the Worker pays to rebuild and re-encode
+// thousands of objects. So SQLite writes the items' JSON itself, one array per
+// slice of the window (json_group_array), and the Worker splices those arrays
+// into the response unparsed. The status rollup therefore also exists in SQL
+// (STATUS_SQL), held to rollupScheduleStatus by test/deliveries.test.ts, as
+// the Jobs page's category is in services/jobs.ts. No media URLs are signed, and
+// each brand is named once in `brands` rather than on every item.
+import type { CalendarWindow } from "../contract/schemas";
 import type { Env } from "../env";
-import { iso } from "../lib/time";
+import { HOUR, numberVar } from "../lib/time";
 import type { ScheduleFilter } from "./schedules";
-import { creatorOf, scheduleStatusOf } from "./views";
 
-interface CalendarRow {
+/** Items per slice: ~1.6 MB of JSON at worst (200-character titles), under D1's 2 MB per value. */
+const SLICE = 5_000;
+
+/**
+ * rollupScheduleStatus (scheduling/status.ts) in SQL, over the item's own
+ * deliveries (an index lookup for items that went out); :now and :missed are bound by name.
+ */
+const STATUS_SQL = `CASE WHEN s.dispatched_at IS NULL THEN CASE WHEN :now > s.scheduled_at + :missed THEN 'missed' ELSE 'scheduled' END
+  ELSE (SELECT CASE
+    WHEN SUM(d.status IN ('queued', 'publishing')) > 0 THEN 'publishing'
+    WHEN SUM(d.status <> 'skipped') > 0 AND SUM(d.status = 'published') = SUM(d.status <> 'skipped') THEN 'published'
+    WHEN SUM(d.status = 'published') > 0 AND SUM(d.status = 'pending') = 0 THEN 'partial'
+    WHEN SUM(d.status = 'published') > 0 THEN 'publishing'
+    WHEN SUM(d.status = 'failed') > 0 AND SUM(d.status = 'pending') = 0 THEN 'failed'
+    WHEN SUM(d.status = 'missed') > 0 AND SUM(d.status = 'pending') = 0 THEN 'missed'
+    WHEN SUM(d.status = 'pending') > 0 AND SUM(d.status = 'failed') = 0 AND :now > s.scheduled_at + :missed THEN 'missed'
+    WHEN SUM(d.status = 'failed') > 0 THEN 'failed'
+    WHEN SUM(d.status <> 'skipped') = 0 AND COUNT(*) > 0 THEN 'failed'
+    ELSE 'scheduled' END
+  FROM deliveries d WHERE d.schedule_id = s.id) END`;
+
+interface BrandRow {
   id: string;
-  brand_id: string;
-  kind: "reel" | "post";
-  variant: CalendarItem["variant"];
-  scheduled_at: number;
-  dispatched_at: number | null;
-  created_by_kind: "user" | "automation";
-  created_by_user_id: string | null;
-  creator_name: string | null;
-  title: string | null;
-  statuses: string | null;
+  slug: string;
+  name: string;
+  timezone: string;
+  colors: string;
 }
 
-export async function calendarWindow(env: Env, workspaceId: string, f: ScheduleFilter): Promise<CalendarWindow> {
-  const where = ["s.workspace_id = ?", "s.scheduled_at >= ?", "s.scheduled_at < ?"];
-  const binds: unknown[] = [workspaceId, f.from, f.to];
-  if (f.type !== "all") (where.push("s.kind = ?"), binds.push(f.type));
-  if (f.brand) (where.push("s.brand_id = ?"), binds.push(f.brand));
-  const [items, brands] = await env.DB.batch<unknown>([
-    env.DB.prepare(
-      `SELECT s.id, s.brand_id, s.kind, s.variant, s.scheduled_at, s.dispatched_at, s.created_by_kind, s.created_by_user_id,
-         u.name AS creator_name, o.title,
-         CASE WHEN s.dispatched_at IS NULL THEN NULL ELSE (SELECT group_concat(d.status) FROM deliveries d WHERE d.schedule_id = s.id) END AS statuses
-       FROM schedules s JOIN job_outputs o ON o.id = s.output_id LEFT JOIN users u ON u.id = s.created_by_user_id
-       WHERE ${where.join(" AND ")} ORDER BY s.scheduled_at`,
-    ).bind(...binds),
+interface SliceRow {
+  items: string;
+  brand_ids: string;
+  n: number;
+  last_at: number | null;
+}
+
+/** The response body (a CalendarWindow) as JSON text. */
+export async function calendarWindowJson(env: Env, workspaceId: string, f: ScheduleFilter): Promise<string> {
+  const where = ["s.workspace_id = :ws", "s.scheduled_at >= :from", "s.scheduled_at < :to"];
+  if (f.type !== "all") where.push("s.kind = :type");
+  if (f.brand) where.push("s.brand_id = :brand");
+  const params: Record<string, unknown> = {
+    ws: workspaceId,
+    from: f.from,
+    to: f.to,
+    now: Date.now(),
+    missed: numberVar(env.MISSED_AFTER_HOURS, 6) * HOUR,
+    ...(f.type !== "all" ? { type: f.type } : {}),
+    ...(f.brand ? { brand: f.brand } : {}),
+    ...(f.status ? { status: f.status } : {}),
+    limit: SLICE,
+  };
+
+  /** Items with `after <= scheduled_at < before` (each optional), ordered as the full view: time, then brand name. */
+  const slice = (after: number | null, before: number | null) => {
+    const bounds = [...where, ...(after === null ? [] : ["s.scheduled_at >= :after"]), ...(before === null ? [] : ["s.scheduled_at < :before"])];
+    const sql = `WITH items AS (SELECT s.id, s.brand_id, s.kind, s.variant, s.scheduled_at, s.created_by_kind, u.name AS creator_name, o.title,
+              b.name AS brand_name, ${STATUS_SQL} AS status
+            FROM schedules s JOIN job_outputs o ON o.id = s.output_id JOIN brands b ON b.id = s.brand_id
+            LEFT JOIN users u ON u.id = s.created_by_user_id
+            WHERE ${bounds.join(" AND ")}),
+      page AS (SELECT * FROM items ${f.status ? "WHERE status = :status" : ""} ORDER BY scheduled_at, brand_name, id LIMIT :limit)
+      SELECT COUNT(*) AS n, MAX(scheduled_at) AS last_at, json_group_array(DISTINCT brand_id) AS brand_ids, json_group_array(json_object(
+          'scheduleId', id, 'brandId', brand_id, 'contentType', kind, 'variant', variant,
+          'scheduledAt', strftime('%Y-%m-%dT%H:%M:%S.', scheduled_at / 1000, 'unixepoch') || printf('%03dZ', scheduled_at % 1000), 'status', status, 'title', title,
+          'createdBy', CASE created_by_kind WHEN 'automation' THEN json_object('kind', 'automation')
+                       ELSE json_object('kind', 'user', 'name', COALESCE(creator_name, 'Deleted user')) END)) AS items
+      FROM page`;
+    return named(env.DB, sql, { ...params, ...(after === null ? {} : { after }), ...(before === null ? {} : { before }) });
+  };
+
+  const [brandRes, firstRes] = await env.DB.batch<unknown>([
     env.DB.prepare("SELECT id, slug, name, timezone, colors FROM brands WHERE workspace_id = ?").bind(workspaceId),
+    slice(null, null),
   ]);
-  const brandRows = new Map(
-    (brands!.results as Array<{ id: string; slug: string; name: string; timezone: string; colors: string }>).map((b) => [b.id, b]),
-  );
-  const now = Date.now();
-  const out: Array<CalendarItem & { brandName: string }> = [];
-  const used: CalendarWindow["brands"] = {};
-  for (const r of items!.results as CalendarRow[]) {
-    const deliveries = r.statuses ? r.statuses.split(",").map((status) => ({ status: status as DeliveryStatus })) : [];
-    const status = scheduleStatusOf(env, deliveries, r.scheduled_at, r.dispatched_at, now);
-    if (f.status && status !== f.status) continue;
-    const b = brandRows.get(r.brand_id);
-    if (b && !used[b.id]) {
-      used[b.id] = { slug: b.slug, name: b.name, timezone: b.timezone, color: (JSON.parse(b.colors) as { primary: string }).primary };
-    }
-    const creator = creatorOf(r.created_by_kind, r.created_by_user_id, r.creator_name);
-    out.push({
-      scheduleId: r.id,
-      brandId: r.brand_id,
-      contentType: r.kind,
-      variant: r.variant,
-      scheduledAt: iso(r.scheduled_at),
-      status,
-      title: r.title,
-      createdBy: { kind: creator.kind, name: creator.name },
-      brandName: b?.name ?? "",
-    });
+  const arrays: string[] = [];
+  const present = new Set<string>();
+  const take = (r: SliceRow) => {
+    arrays.push(r.items);
+    for (const id of JSON.parse(r.brand_ids) as string[]) present.add(id);
+  };
+  let current = (firstRes!.results as SliceRow[])[0]!;
+  let after: number | null = null;
+  // A full slice may end part-way through one instant: take it again up to (not including) that instant, then go on from it.
+  while (current.n === SLICE && current.last_at !== null) {
+    const whole = (await slice(after, current.last_at).first<SliceRow>())!;
+    if (whole.n === 0) throw new Error(`more than ${SLICE} items share one instant`);
+    take(whole);
+    after = current.last_at;
+    current = (await slice(after, null).first<SliceRow>())!;
   }
-  // Same order as the full view: by time, then brand name (the SQL orders by time only, which the index gives for free).
-  out.sort((a, b) => (a.scheduledAt < b.scheduledAt ? -1 : a.scheduledAt > b.scheduledAt ? 1 : a.brandName.localeCompare(b.brandName)));
-  return { schedules: out.map(({ brandName: _, ...item }) => item), brands: used };
+  take(current);
+
+  const brands: CalendarWindow["brands"] = {};
+  for (const b of brandRes!.results as BrandRow[]) {
+    if (present.has(b.id)) brands[b.id] = { slug: b.slug, name: b.name, timezone: b.timezone, color: (JSON.parse(b.colors) as { primary: string }).primary };
+  }
+  // SQLite's JSON arrays, spliced in as they are: nothing is parsed and encoded again.
+  const items = arrays.map((a) => a.slice(1, -1)).filter((a) => a.length > 0).join(",");
+  return `{"schedules":[${items}],"brands":${JSON.stringify(brands)}}`;
+}
+
+/**
+ * D1 binds positionally; this binds `:name` parameters by name (each name may
+ * appear several times), so long SQL stays readable.
+ */
+function named(d1: D1Database, sql: string, params: Record<string, unknown>): D1PreparedStatement {
+  const order: string[] = [];
+  const text = sql.replace(/:([a-z]+)/g, (m, name: string) => {
+    if (!(name in params)) return m;
+    let i = order.indexOf(name);
+    if (i < 0) i = order.push(name) - 1;
+    return `?${i + 1}`;
+  });
+  return d1.prepare(text).bind(...order.map((n) => params[n]));
 }
