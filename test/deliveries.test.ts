@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CalendarWindow, DeliveryItem, Schedule } from "../worker/contract/schemas";
 import { calendarWindow as calendarWindowSchema, deliveryList } from "../worker/contract/schemas";
+import { calendarWindowJson } from "../worker/services/calendar";
 import { book, connect, deliveriesOf, HOUR, readyJob, setDelivery } from "./support/dispatch";
 import { call, calendar, createBrand, expectClientError, json, signup } from "./support/fixtures";
 
@@ -144,5 +145,19 @@ describe("GET /api/schedules?view=calendar", () => {
     await expectClientError(await call(`/api/schedules?${new URLSearchParams({ ...q, view: "grid" })}`, s), 400, "invalid_input");
     // Another workspace's window is empty.
     expect((await json<CalendarWindow>(`/api/schedules?${new URLSearchParams({ ...q, view: "calendar" })}`, await signup(), 200)).schedules).toEqual([]);
+  });
+
+  it("a window larger than one slice comes back whole, in order, even when a slice ends inside one instant", async () => {
+    const s = await signup();
+    const brands = [await createBrand(s, { name: "A" }), await createBrand(s, { name: "B" }), await createBrand(s, { name: "C" })];
+    // Three brands on the same grid and offset: their items share instants, three at a time.
+    for (const b of brands) for (let i = 0; i < 4; i++) await book(s, (await readyJob(s, b.id)).jobId, b.id);
+    const q = { from: Date.now() - 86_400_000, to: Date.now() + 40 * 86_400_000, type: "all" as const };
+    const whole = JSON.parse(await calendarWindowJson(env, s.workspaceId, q)) as CalendarWindow;
+    expect(whole.schedules).toHaveLength(12);
+    for (const size of [1, 2, 3, 4, 5, 11]) {
+      const sliced = JSON.parse(await calendarWindowJson(env, s.workspaceId, q, size)) as CalendarWindow;
+      expect(sliced, `slices of ${size}`).toEqual(whole);
+    }
   });
 });

@@ -51,8 +51,8 @@ interface SliceRow {
   last_at: number | null;
 }
 
-/** The response body (a CalendarWindow) as JSON text. */
-export async function calendarWindowJson(env: Env, workspaceId: string, f: ScheduleFilter): Promise<string> {
+/** The response body (a CalendarWindow) as JSON text. `sliceSize` is for tests of windows larger than one slice. */
+export async function calendarWindowJson(env: Env, workspaceId: string, f: ScheduleFilter, sliceSize = SLICE): Promise<string> {
   const where = ["s.workspace_id = :ws", "s.scheduled_at >= :from", "s.scheduled_at < :to"];
   if (f.type !== "all") where.push("s.kind = :type");
   if (f.brand) where.push("s.brand_id = :brand");
@@ -65,11 +65,13 @@ export async function calendarWindowJson(env: Env, workspaceId: string, f: Sched
     ...(f.type !== "all" ? { type: f.type } : {}),
     ...(f.brand ? { brand: f.brand } : {}),
     ...(f.status ? { status: f.status } : {}),
-    limit: SLICE,
   };
 
-  /** Items with `after <= scheduled_at < before` (each optional), ordered as the full view: time, then brand name. */
-  const slice = (after: number | null, before: number | null) => {
+  /**
+   * Items with `after <= scheduled_at < before` (each optional), ordered as the
+   * full view (time, then brand name), at most `limit` (-1: no limit).
+   */
+  const slice = (after: number | null, before: number | null, limit = sliceSize) => {
     const bounds = [...where, ...(after === null ? [] : ["s.scheduled_at >= :after"]), ...(before === null ? [] : ["s.scheduled_at < :before"])];
     const sql = `WITH items AS (SELECT s.id, s.brand_id, s.kind, s.variant, s.scheduled_at, s.created_by_kind, u.name AS creator_name, o.title,
               b.name AS brand_name, ${STATUS_SQL} AS status
@@ -83,7 +85,7 @@ export async function calendarWindowJson(env: Env, workspaceId: string, f: Sched
           'createdBy', CASE created_by_kind WHEN 'automation' THEN json_object('kind', 'automation')
                        ELSE json_object('kind', 'user', 'name', COALESCE(creator_name, 'Deleted user')) END)) AS items
       FROM page`;
-    return named(env.DB, sql, { ...params, ...(after === null ? {} : { after }), ...(before === null ? {} : { before }) });
+    return named(env.DB, sql, { ...params, limit, ...(after === null ? {} : { after }), ...(before === null ? {} : { before }) });
   };
 
   const [brandRes, firstRes] = await env.DB.batch<unknown>([
@@ -92,18 +94,21 @@ export async function calendarWindowJson(env: Env, workspaceId: string, f: Sched
   ]);
   const arrays: string[] = [];
   const present = new Set<string>();
+  let after: number | null = null;
   const take = (r: SliceRow) => {
     arrays.push(r.items);
     for (const id of JSON.parse(r.brand_ids) as string[]) present.add(id);
   };
+  // A full slice may end part-way through one instant: keep what lies before that
+  // instant, read the instant whole (UNIQUE(brand_id, scheduled_at) bounds it by
+  // the number of brands), and go on after it.
   let current = (firstRes!.results as SliceRow[])[0]!;
-  let after: number | null = null;
-  // A full slice may end part-way through one instant: take it again up to (not including) that instant, then go on from it.
-  while (current.n === SLICE && current.last_at !== null) {
-    const whole = (await slice(after, current.last_at).first<SliceRow>())!;
-    if (whole.n === 0) throw new Error(`more than ${SLICE} items share one instant`);
-    take(whole);
-    after = current.last_at;
+  while (current.n === sliceSize && current.last_at !== null) {
+    const at = current.last_at;
+    const [before, instant] = await env.DB.batch<SliceRow>([slice(after, at), slice(at, at + 1, -1)]);
+    take(before!.results[0]!);
+    take(instant!.results[0]!);
+    after = at + 1;
     current = (await slice(after, null).first<SliceRow>())!;
   }
   take(current);
