@@ -14,6 +14,7 @@ import type { BookingResult, BookRequest } from "../../worker/scheduling/booking
 import { BrandScheduler, brandScheduler } from "../../worker/scheduling/brand-scheduler";
 import { DEFAULT_SLOTS, nextFreeSlot } from "../../worker/scheduling/slot-grid";
 import type { Variant } from "../../worker/scheduling/variants";
+import type { PublishMessage } from "../../worker/env";
 import { call, signup, type Session } from "../support/fixtures";
 
 const MINUTE = 60_000;
@@ -371,11 +372,14 @@ describe("scheduling bench", () => {
       )
         .bind(ws, JOB_BASE, day0, s.userId)
         .run();
+      // Items in the past went out (claimed, with their deliveries); future ones have none yet (DESIGN.md §7).
+      const nowMs = Date.now();
+      await env.DB.prepare("UPDATE schedules SET dispatched_at = scheduled_at WHERE workspace_id = ? AND scheduled_at < ?").bind(ws, nowMs).run();
       await env.DB.prepare(
         `INSERT INTO deliveries (id, schedule_id, workspace_id, platform, status, last_error)
-         SELECT 'dI' || id, id, workspace_id, 'instagram', 'skipped', 'No connected instagram account for this brand.' FROM schedules WHERE workspace_id = ?1
+         SELECT 'dI' || id, id, workspace_id, 'instagram', 'skipped', 'No connected Instagram account for this brand when it went out.' FROM schedules WHERE workspace_id = ?1 AND dispatched_at IS NOT NULL
          UNION ALL
-         SELECT 'dS' || id, id, workspace_id, 'sandbox', 'pending', NULL FROM schedules WHERE workspace_id = ?1`,
+         SELECT 'dS' || id, id, workspace_id, 'sandbox', 'published', NULL FROM schedules WHERE workspace_id = ?1 AND dispatched_at IS NOT NULL`,
       )
         .bind(ws)
         .run();
@@ -388,11 +392,11 @@ describe("scheduling bench", () => {
       const qs = (extra: Record<string, string> = {}) =>
         new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...extra }).toString();
 
-      // The query plan of the calendar's SQL (the shape of services/schedules.ts listSchedules).
+      // The query plan of the calendar window's SQL (the shape of services/calendar.ts).
       const plan = await env.DB.prepare(
-        `EXPLAIN QUERY PLAN SELECT s.id FROM schedules s JOIN job_outputs o ON o.id = s.output_id JOIN brands b ON b.id = s.brand_id
-         LEFT JOIN users u ON u.id = s.created_by_user_id
-         WHERE s.workspace_id = ? AND s.scheduled_at >= ? AND s.scheduled_at < ? ORDER BY s.scheduled_at, b.name`,
+        `EXPLAIN QUERY PLAN SELECT s.id, o.title, (SELECT group_concat(d.status) FROM deliveries d WHERE d.schedule_id = s.id)
+         FROM schedules s JOIN job_outputs o ON o.id = s.output_id LEFT JOIN users u ON u.id = s.created_by_user_id
+         WHERE s.workspace_id = ? AND s.scheduled_at >= ? AND s.scheduled_at < ? ORDER BY s.scheduled_at`,
       )
         .bind(ws, from, to)
         .all<{ detail: string }>();
@@ -418,8 +422,16 @@ describe("scheduling bench", () => {
         return { items, bytes, p50: round(percentile(times, 0.5), 2), p99: round(percentile(times, 0.99), 2) };
       }
 
-      const all = await timeQueries(50);
-      const oneBrand = await timeQueries(50, { brand: "cab0" });
+      // The Calendar asks for the slim window (view=calendar); the full Schedules are measured too.
+      const all = await timeQueries(50, { view: "calendar" });
+      const oneBrand = await timeQueries(50, { view: "calendar", brand: "cab0" });
+      const full = await timeQueries(20);
+      // A window half in the past: half its items went out, so their deliveries are read too.
+      const pastHalf = await timeQueries(50, {
+        view: "calendar",
+        from: new Date(from - 15 * DAY).toISOString(),
+        to: new Date(to - 15 * DAY).toISOString(),
+      });
       report({
         calendar_seed_s: round(seedMs / 1000, 2),
         calendar_schedules_total: total!.n,
@@ -430,8 +442,86 @@ describe("scheduling bench", () => {
         calendar_month_one_brand_ms_p50: oneBrand.p50,
         calendar_month_one_brand_ms_p99: oneBrand.p99,
         calendar_month_one_brand_items: oneBrand.items,
+        calendar_month_half_past_ms_p99: pastHalf.p99,
+        calendar_month_full_ms_p50: full.p50,
+        calendar_month_full_ms_p99: full.p99,
+        calendar_month_full_response_kb: round(full.bytes / 1024),
         calendar_query_plan: plan.results.map((r) => r.detail).join(" | "),
       } as Record<string, unknown>);
+    });
+  });
+
+  // Publishing starts within seconds of the slot (issue 7 item 2): items booked at the
+  // next minute boundaries over 20 brands, claimed by each BrandScheduler's real DO
+  // alarm; the lag is from the scheduled time to the publish queue send, recorded
+  // by a queue wrapped inside each DO.
+  it("dispatch: publish start lag on the alarm path", async () => {
+    await section("dispatch", async () => {
+      const s = await signup();
+      const ws = s.workspaceId;
+      const BRANDS = 20;
+      const WAVES = 2;
+      await seedBrands(ws, "dl", BRANDS, "UTC");
+      const outputs = await seedReadyOutputs(ws, "dl", BRANDS, BRANDS * WAVES, 5_000_000, s.userId);
+      const sentAt = new Map<string, number>();
+      let sends = 0;
+      // Idle objects are evicted within seconds, so the queue is wrapped as each alarm
+      // runs (on whichever instance runs it), not once up front.
+      const originalAlarm = BrandScheduler.prototype.alarm;
+      BrandScheduler.prototype.alarm = function (this: BrandScheduler) {
+        const holder = this as unknown as { env: typeof env };
+        const real = holder.env.PUBLISH_QUEUE;
+        if (!(real as unknown as { recording?: boolean }).recording) {
+          const queue = {
+            recording: true,
+            send: real.send.bind(real),
+            sendBatch: async (batch: Iterable<MessageSendRequest<PublishMessage>>) => {
+              const list = [...batch];
+              const t = Date.now();
+              for (const m of list) (sends++, sentAt.set(m.body.deliveryId, t));
+              return real.sendBatch(list);
+            },
+          };
+          holder.env = { ...holder.env, PUBLISH_QUEUE: queue as unknown as typeof real };
+        }
+        return originalAlarm.call(this);
+      };
+      // Whole minutes at least 5 s ahead (explicit times are whole minutes).
+      const first = Math.ceil((Date.now() + 5_000) / MINUTE) * MINUTE;
+      const byBrand = new Map<string, string[]>();
+      for (const o of outputs) byBrand.set(o.brand_id, [...(byBrand.get(o.brand_id) ?? []), o.id]);
+      await Promise.all(
+        [...byBrand.entries()].flatMap(([brandId, ids]) =>
+          ids.map((id, wave) =>
+            brandScheduler(env, brandId).book({ workspaceId: ws, brandId, outputIds: [id], at: first + wave * MINUTE, actor: { kind: "user", userId: s.userId } }),
+          ),
+        ),
+      );
+      const last = first + (WAVES - 1) * MINUTE;
+      progress(`waiting ${round((last + 10_000 - Date.now()) / 1000)} s for the alarms`);
+      while (Date.now() < last + 10_000) {
+        await new Promise((r) => setTimeout(r, 1_000));
+        if (sentAt.size >= BRANDS * WAVES) break;
+      }
+      const rows = await env.DB.prepare(
+        `SELECT d.id, s.scheduled_at FROM deliveries d JOIN schedules s ON s.id = d.schedule_id WHERE d.workspace_id = ? AND d.status = 'queued'`,
+      )
+        .bind(ws)
+        .all<{ id: string; scheduled_at: number }>();
+      const lags = rows.results.flatMap((r) => (sentAt.has(r.id) ? [(sentAt.get(r.id)! - r.scheduled_at) / 1000] : [])).sort((a, b) => a - b);
+      BrandScheduler.prototype.alarm = originalAlarm;
+      const undispatched = await env.DB.prepare("SELECT COUNT(*) AS n FROM schedules WHERE workspace_id = ? AND dispatched_at IS NULL")
+        .bind(ws)
+        .first<{ n: number }>();
+      report({
+        publish_start_lag_s_p50: round(percentile(lags, 0.5), 2),
+        publish_start_lag_s_p95: round(percentile(lags, 0.95), 2),
+        publish_start_lag_s_max: round(lags[lags.length - 1] ?? NaN, 2),
+        publish_start_items: BRANDS * WAVES,
+        publish_start_sent: lags.length,
+        publish_start_unclaimed: undispatched!.n,
+        publish_start_duplicate_sends: sends - sentAt.size,
+      });
     });
   });
 });

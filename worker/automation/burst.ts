@@ -20,7 +20,7 @@ import { TitleIndex } from "../generation/similarity";
 import { hashText } from "../generation/template-writer";
 import { newId } from "../lib/ids";
 import { DAY, MINUTE } from "../lib/time";
-import { connectedPlatforms, enqueueGeneration } from "../services/jobs";
+import { enqueueGeneration } from "../services/jobs";
 import { burstQuotas, variantsToWrite } from "./burst-quota";
 import type { RunCounts } from "./runs";
 
@@ -152,7 +152,8 @@ async function burstBrand(
     const drafts = await draftProposals({ brand, brief, variants, seed, recent: new TitleIndex(recentTitles), recentTitles }, llm);
     const decided = decide(drafts, brief, new TitleIndex(recentTitles), ws.review);
     const accepted = decided.filter((d) => d.status === "accepted");
-    const platforms = accepted.length ? JSON.stringify(await connectedPlatforms(env.DB, [brand.id])) : "[]";
+    // Automatic jobs (platforms_explicit = 0): where each item goes is decided when it goes out.
+    const platforms = "[]";
     await opts.beforeCommit?.(brand.id);
 
     const held = `EXISTS (SELECT 1 FROM burst_progress WHERE workspace_id = ? AND run_key = ? AND brand_id = ? AND claim = ? AND status = 'running')`;

@@ -3,12 +3,15 @@
 import type { Env } from "../env";
 import { burstCheck } from "./burst-check";
 import { numberVar } from "../lib/time";
+import { runDispatch } from "./dispatch";
 import { runPass } from "./passes";
 import { workspacesToRefresh } from "../accounts/refresh";
 
 export const TEN_MINUTE_CRON = "*/10 * * * *";
 /** Daily: token refresh (worker/accounts/refresh.ts). */
 export const REFRESH_CRON = "17 3 * * *";
+/** Dispatch's safety net under the BrandSchedulers' alarms (DESIGN.md §5). */
+export const MINUTE_CRON = "* * * * *";
 
 function windowKey(scheduledTime: number): string {
   const w = Math.floor(scheduledTime / 600_000) * 600_000;
@@ -31,7 +34,13 @@ async function workspacesNeeding(env: Env, kind: "catchup" | "healing"): Promise
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   if (controller.cron === REFRESH_CRON) return refreshAll(env, controller.scheduledTime);
-  if (controller.cron !== TEN_MINUTE_CRON) return; // the per-minute dispatch arrives with publishing
+  if (controller.cron === MINUTE_CRON) {
+    // Every minute, for every workspace at once: not recorded in automation_runs
+    // (1,440 rows a day per workspace would bury the log); a manual run is.
+    await runDispatch(env, {});
+    return;
+  }
+  if (controller.cron !== TEN_MINUTE_CRON) return;
   const key = windowKey(controller.scheduledTime);
   await burstCheck(env, controller.scheduledTime);
   for (const ws of await workspacesNeeding(env, "healing")) await runPass(env, ws, "healing", "cron", key);

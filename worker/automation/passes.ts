@@ -5,6 +5,7 @@ import { reportFailure } from "../generation/failure-report";
 import { runRefresh } from "../accounts/refresh";
 import { runBurst } from "./burst";
 import { runCatchup } from "./catchup";
+import { runDispatch } from "./dispatch";
 import { runHealing } from "./healing";
 import { claimRun, finishRun, type RunCounts, type RunKind } from "./runs";
 
@@ -18,6 +19,7 @@ export const PASSES: Partial<Record<RunKind, PassRunner>> = {
   burst: (env, ws, runKey, budget) => runBurst(env, ws, runKey, { maxBrands: budget }),
   // Token renewal and re-sealing under a rotated key (worker/accounts/refresh.ts).
   refresh: (env, ws) => runRefresh(env, ws),
+  dispatch: (env, ws) => runDispatch(env, { workspaceId: ws }),
 };
 
 /** Claims `runKey`, runs the pass, records the counts. Returns the run, or null if already claimed. */

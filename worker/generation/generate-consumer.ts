@@ -7,6 +7,7 @@ import type { Env, GenerateMessage } from "../env";
 import { newId } from "../lib/ids";
 import { reportFailure } from "./failure-report";
 import { generateOutput, markOutputFailed, releaseClaim, type GenerateOptions, type MediaStep } from "./generate-output";
+import { bookReadyOutput } from "../scheduling/book-ready";
 
 /** Attempts before an output is marked failed (wrangler.toml max_retries is the platform's ceiling). */
 export const GENERATE_MAX_ATTEMPTS = 3;
@@ -21,7 +22,8 @@ export async function handleGenerateBatch(
     const { outputId } = msg.body;
     const claim = newId("gen");
     try {
-      await generateOutput(env, outputId, media, Date.now(), { ...opts, claim });
+      // A ready output goes straight to its brand's next free slot (unless held); catch-up is the safety net.
+      if ((await generateOutput(env, outputId, media, Date.now(), { ...opts, claim })) === "ready") await bookReadyOutput(env, outputId);
       msg.ack();
     } catch (err) {
       const { sentence } = reportFailure(err, "Generation", { outputId, attempt: msg.attempts });
