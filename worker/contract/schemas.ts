@@ -171,13 +171,37 @@ export const scheduleListQuery = window(
   }),
 );
 export const scheduleMoveInput = z.strictObject({ scheduledAt: isoInstant });
+export const errorClass = z.enum(["retryable", "reconnect", "permanent", "unknown_outcome"]);
+export const attemptLogEntry = z.object({
+  attempt: z.number(),
+  step: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable().optional(),
+  errorClass: errorClass.nullable().optional(),
+  message: z.string().nullable().optional(),
+});
 export const delivery = z.object({
   platform,
   status: deliveryStatus,
   attempts: z.number(),
   permalink: z.string().nullable().optional(),
   error: z.string().nullable().optional(),
+  errorClass: errorClass.nullable().optional(),
   publishedAt: z.string().nullable().optional(),
+  log: z.array(attemptLogEntry).optional(),
+});
+/** GET /api/deliveries: what needs a person's attention (API.md). */
+export const attentionStatus = z.enum(["failed", "missed", "needs_reconnect", "publishing"]);
+export const deliveryListItem = z.object({
+  deliveryId: z.string(),
+  scheduleId: z.string(),
+  brandId: z.string(),
+  platform,
+  status: deliveryStatus,
+  attempts: z.number(),
+  error: z.string().nullable().optional(),
+  errorClass: errorClass.nullable().optional(),
+  scheduledAt: z.string(),
 });
 export const schedule = z.object({
   scheduleId: z.string(),

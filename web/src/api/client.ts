@@ -5,12 +5,14 @@
 import type {
   AccountInput,
   ApiErrorBody,
+  AttentionStatus,
   AuthResult,
   AutomationSettingsInput,
   AutomationState,
   Brand,
   BrandCreateInput,
   BrandUpdateInput,
+  DeliveryListItem,
   GridSlotRow,
   Job,
   JobList,
@@ -166,6 +168,8 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
     unschedule: (id: string) => del(`/api/schedules/${e(id)}`),
     retrySchedule: (id: string) => post<Schedule>(`/api/schedules/${e(id)}/retry`),
     publishNow: (id: string) => post<Schedule>(`/api/schedules/${e(id)}/publish-now`),
+    listDeliveries: (query: { status: AttentionStatus; brand?: string; from?: string; to?: string }) =>
+      get<{ deliveries: DeliveryListItem[] }>("/api/deliveries", query as Query),
 
     automation: () => get<AutomationState>("/api/automation"),
     pauseAutomation: () => post<unknown>("/api/automation/pause"),

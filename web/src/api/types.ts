@@ -14,6 +14,9 @@ export type ContentType = Schedule["contentType"];
 export type OutputStatus = z.infer<typeof c.outputStatus>;
 export type RunKind = z.infer<typeof c.runKind>;
 export type Delivery = z.infer<typeof c.delivery>;
+export type AttemptLogEntry = z.infer<typeof c.attemptLogEntry>;
+export type AttentionStatus = z.infer<typeof c.attentionStatus>;
+export type DeliveryListItem = z.infer<typeof c.deliveryListItem>;
 export type SlotConfig = z.infer<typeof c.slotConfig>;
 
 // Request bodies: `z.input` so optional/defaulted fields stay optional for callers.
