@@ -109,14 +109,16 @@ describe("generate queue consumer (worker queue() export)", () => {
 
     const job = await jobOf(s, out.jobId);
     const output = job.outputs[0]!;
-    expect(output.status).toBe("ready");
+    // Booked the moment it turned ready (issue 10 item 5), as automation.
+    expect(output.status).toBe("scheduled");
     expect(output.caption).toMatch(/#calmkitchen/);
     expect(output.title).toEqual(expect.any(String));
     expect(output.ytTitle).toMatch(/\| Calm Kitchen$/);
     expect(output.slideTexts).toHaveLength(5);
     expect(output.error).toBeNull();
     expect(job.status).toBe("completed");
-    expect(job.category).toBe("to_schedule");
+    expect(job.category).toBe("scheduled");
+    expect((await calendar(s)).map((c) => [c.jobId, c.createdBy.kind])).toEqual([[out.jobId, "automation"]]);
     expect((await outputRow(out.outputId))!.attempts).toBe(1);
   });
 
@@ -342,8 +344,9 @@ describe("healing pass", () => {
     expect(captured.sent.map((m) => m.outputId).sort()).toEqual([stuck.outputId, lost.outputId].sort());
     // The re-queued messages finish the work through the real consumer.
     await deliverGenerate(captured.sent.map((m) => m.outputId));
-    expect((await jobOf(s, stuck.jobId)).outputs[0]!.status).toBe("ready");
-    expect((await jobOf(s, lost.jobId)).outputs[0]!.status).toBe("ready");
+    // Ready, and booked on ready.
+    expect((await jobOf(s, stuck.jobId)).outputs[0]!.status).toBe("scheduled");
+    expect((await jobOf(s, lost.jobId)).outputs[0]!.status).toBe("scheduled");
 
     // Out of attempts: failed, with a reason a person can read, never "generating" forever.
     const failed = (await jobOf(s, exhausted.jobId)).outputs[0]!;
@@ -417,9 +420,10 @@ describe("GET /api/automation, pause and resume", () => {
     expect((await json("/api/automation", s, 200)).paused).toBe(false);
   });
 
-  it("a pass this deployment does not have yet is a 409, not a 500", async () => {
+  it("every pass of the contract runs by hand and records its run (dispatch included)", async () => {
     const s = await signup();
-    await expectClientError(await call("/api/automation/run", { ...s, body: { pass: "dispatch" } }), 409, "wrong_state");
-    expect(await countRows("automation_runs", "workspace_id = ?", s.workspaceId)).toBe(0);
+    const run = await json<Run>("/api/automation/run", { ...s, body: { pass: "dispatch" } }, 200);
+    expect(run).toMatchObject({ kind: "dispatch", trigger: "manual", status: "succeeded" });
+    expect((await json("/api/automation", s, 200)).available).toEqual(expect.arrayContaining(["burst", "catchup", "healing", "dispatch"]));
   });
 });

@@ -9,7 +9,7 @@ import { hashText } from "../generation/template-writer";
 import { newId } from "../lib/ids";
 import { DAY, MINUTE, numberVar } from "../lib/time";
 import { slotsWithOccupancy } from "../services/brands";
-import { connectedPlatforms, createJob } from "../services/jobs";
+import { createJob } from "../services/jobs";
 import type { Variant } from "../scheduling/variants";
 import type { RunCounts } from "./runs";
 
@@ -76,7 +76,6 @@ export async function runBurst(env: Env, workspaceId: string, runKey: string, no
       .bind(brand.id, now - RECENT_TOPICS_MS)
       .all<{ title: string }>();
     const seen = new Set(recent.results.map((r) => topicKey(r.title)));
-    const platforms = await connectedPlatforms(env.DB, [brand.id]);
     const seed = hashText(`${brand.id}:${runKey}`);
     for (const draft of draftProposals(brand, quotas, seed)) {
       counts.processed++;
@@ -90,7 +89,7 @@ export async function runBurst(env: Env, workspaceId: string, runKey: string, no
         .bind(proposalId, workspaceId, brand.id, draft.title, draft.angle, draft.variant, gate.accepted ? "accepted" : "rejected", gate.score, gate.reason, runKey)
         .run();
       if (!gate.accepted) continue;
-      await createJob(env, actor, { variant: draft.variant, brands: [brand.id], topic: draft.title, platforms, proposalId });
+      await createJob(env, actor, { variant: draft.variant, brands: [brand.id], topic: draft.title, proposalId });
       counts.succeeded++;
     }
   }

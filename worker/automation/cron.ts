@@ -3,9 +3,12 @@
 import type { Env } from "../env";
 import { burstDue } from "./burst-clock";
 import { numberVar } from "../lib/time";
+import { runDispatch } from "./dispatch";
 import { runPass } from "./passes";
 
 export const TEN_MINUTE_CRON = "*/10 * * * *";
+/** Dispatch's safety net under the BrandSchedulers' alarms (DESIGN.md §5). */
+export const MINUTE_CRON = "* * * * *";
 
 function windowKey(scheduledTime: number): string {
   const w = Math.floor(scheduledTime / 600_000) * 600_000;
@@ -27,7 +30,13 @@ async function workspacesNeeding(env: Env, kind: "catchup" | "healing"): Promise
 }
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
-  if (controller.cron !== TEN_MINUTE_CRON) return; // the per-minute dispatch arrives with publishing
+  if (controller.cron === MINUTE_CRON) {
+    // Every minute, for every workspace at once: not recorded in automation_runs
+    // (1,440 rows a day per workspace would bury the log); a manual run is.
+    await runDispatch(env, {});
+    return;
+  }
+  if (controller.cron !== TEN_MINUTE_CRON) return;
   const key = windowKey(controller.scheduledTime);
   await burstCheck(env, controller.scheduledTime);
   for (const ws of await workspacesNeeding(env, "healing")) await runPass(env, ws, "healing", "cron", key);

@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { numberVar } from "../lib/time";
 import { runBurst } from "./burst";
 import { runCatchup } from "./catchup";
+import { runDispatch } from "./dispatch";
 import { runHealing } from "./healing";
 import { claimRun, finishRun, type RunCounts, type RunKind } from "./runs";
 
@@ -13,6 +14,7 @@ export const PASSES: Partial<Record<RunKind, PassRunner>> = {
   catchup: (env, ws, _key, budget) => runCatchup(env, ws, budget),
   healing: (env, ws) => runHealing(env, ws),
   burst: (env, ws, runKey) => runBurst(env, ws, runKey),
+  dispatch: (env, ws) => runDispatch(env, { workspaceId: ws }),
 };
 
 /** Claims `runKey`, runs the pass, records the counts. Returns the run, or null if already claimed. */

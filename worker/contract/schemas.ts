@@ -168,6 +168,8 @@ export const scheduleListQuery = window(
     type: z.enum(["all", "reel", "post"]).default("all"),
     brand: z.string().min(1).max(64).optional(),
     status: scheduleStatus.optional(),
+    /** `calendar`: the slim items the month, week and list views draw (calendarWindow); default: full Schedules. */
+    view: z.enum(["full", "calendar"]).default("full"),
   }),
 );
 export const scheduleMoveInput = z.strictObject({ scheduledAt: isoInstant });
@@ -188,20 +190,8 @@ export const delivery = z.object({
   error: z.string().nullable().optional(),
   errorClass: errorClass.nullable().optional(),
   publishedAt: z.string().nullable().optional(),
+  /** One entry per publish attempt, oldest first. Always sent; optional so clients built before it still type-check. */
   log: z.array(attemptLogEntry).optional(),
-});
-/** GET /api/deliveries: what needs a person's attention (API.md). */
-export const attentionStatus = z.enum(["failed", "missed", "needs_reconnect", "publishing"]);
-export const deliveryListItem = z.object({
-  deliveryId: z.string(),
-  scheduleId: z.string(),
-  brandId: z.string(),
-  platform,
-  status: deliveryStatus,
-  attempts: z.number(),
-  error: z.string().nullable().optional(),
-  errorClass: errorClass.nullable().optional(),
-  scheduledAt: z.string(),
 });
 export const schedule = z.object({
   scheduleId: z.string(),
@@ -218,6 +208,44 @@ export const schedule = z.object({
   media,
   deliveries: z.array(delivery),
 });
+/** One item of `GET /api/schedules?view=calendar`: what a calendar cell draws; the side panel loads the full Schedule by id. */
+export const calendarItem = z.object({
+  scheduleId: z.string(),
+  brandId: z.string(),
+  contentType: z.enum(["reel", "post"]),
+  variant,
+  scheduledAt: z.string(),
+  status: scheduleStatus,
+  title: z.string().nullable(),
+  createdBy: z.object({ kind: z.enum(["user", "automation"]), name: z.string() }),
+});
+/** Each brand of the window once, rather than on every item. */
+export const calendarBrand = z.object({ slug: z.string(), name: z.string(), color: z.string(), timezone: z.string() });
+export const calendarWindow = z.object({ schedules: z.array(calendarItem), brands: z.record(z.string(), calendarBrand) });
+
+// ---- deliveries (what needs attention) ---------------------------------------
+export const deliveryAttention = z.enum(["failed", "missed", "needs_reconnect", "publishing"]);
+export const deliveryListQuery = z
+  .strictObject({
+    status: deliveryAttention.optional(),
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+    brand: z.string().min(1).max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.to) > Date.parse(q.from), { message: "`to` must be after `from`.", path: ["to"] });
+export const deliveryItem = z.object({
+  deliveryId: z.string(),
+  scheduleId: z.string(),
+  brandId: z.string(),
+  platform,
+  status: deliveryStatus,
+  attempts: z.number(),
+  error: z.string().nullable().optional(),
+  errorClass: errorClass.nullable().optional(),
+  scheduledAt: z.string(),
+});
+export const deliveryList = z.object({ deliveries: z.array(deliveryItem) });
 export const slotsQuery = window(z.strictObject({ from: isoInstant, to: isoInstant }));
 
 // ---- automation ------------------------------------------------------------
@@ -253,6 +281,11 @@ export type JobCategory = z.infer<typeof jobCategory>;
 export type Run = z.infer<typeof run>;
 export type Creator = z.infer<typeof creator>;
 export type Media = z.infer<typeof media>;
+export type Delivery = z.infer<typeof delivery>;
+export type ErrorClass = z.infer<typeof errorClass>;
+export type CalendarItem = z.infer<typeof calendarItem>;
+export type CalendarWindow = z.infer<typeof calendarWindow>;
+export type DeliveryItem = z.infer<typeof deliveryItem>;
 
 /** For action routes that take no body: an empty body or `{}`; any field is an error. */
 export const emptyBody = z.strictObject({});

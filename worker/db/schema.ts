@@ -151,8 +151,13 @@ export const generationJobs = sqliteTable(
     topic: text("topic"),
     /** Requested slide texts (content, JSON string[]); outputs hold the generated ones. */
     slideTexts: text("slide_texts"),
-    /** Target platforms (configuration, JSON Platform[]). */
+    /** Target platforms (configuration, JSON Platform[]); binding only when `platformsExplicit`. */
     platforms: text("platforms").notNull(),
+    /**
+     * The user chose `platforms`. Otherwise the job is automatic: each item goes
+     * to the platforms its brand has connected when it goes out (DESIGN.md §7).
+     */
+    platformsExplicit: integer("platforms_explicit", { mode: "boolean" }).notNull().default(false),
     seed: integer("seed").notNull(),
     createdByKind: text("created_by_kind", { enum: ["user", "automation"] }).notNull(),
     createdByUserId: text("created_by_user_id").references(() => users.id, { onDelete: "set null" }),

@@ -1,6 +1,7 @@
 // Consumer of the `generate` queue. Each message is acked on its own, so one
 // bad output never makes the batch redeliver the good ones.
 import type { Env, GenerateMessage } from "../env";
+import { bookReadyOutput } from "../scheduling/book-ready";
 import { generateOutput, markOutputFailed, type MediaStep } from "./generate-output";
 
 /** Attempts before an output is marked failed (wrangler.toml max_retries is the platform's ceiling). */
@@ -10,7 +11,7 @@ export async function handleGenerateBatch(batch: MessageBatch<GenerateMessage>, 
   for (const msg of batch.messages) {
     const { outputId } = msg.body;
     try {
-      await generateOutput(env, outputId, media);
+      if ((await generateOutput(env, outputId, media)) === "ready") await bookReadyOutput(env, outputId);
       msg.ack();
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);

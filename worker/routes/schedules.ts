@@ -2,9 +2,9 @@ import { Hono } from "hono";
 import type { AppEnv } from "../auth/context";
 import { writesNeedEditor } from "../auth/middleware";
 import { emptyBody, scheduleListQuery, scheduleMoveInput } from "../contract/schemas";
-import { conflict } from "../errors";
 import { readJson, readQuery } from "../lib/validate";
-import { getSchedule, listSchedules, moveSchedule, unschedule } from "../services/schedules";
+import { calendarWindow } from "../services/calendar";
+import { getSchedule, listSchedules, moveSchedule, publishNow, retrySchedule, unschedule } from "../services/schedules";
 
 const origin = (url: string) => new URL(url).origin;
 
@@ -13,7 +13,9 @@ export const scheduleRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const q = readQuery(c, scheduleListQuery);
     const filter = { from: Date.parse(q.from), to: Date.parse(q.to), type: q.type, brand: q.brand, status: q.status };
-    return c.json({ schedules: await listSchedules(c.env, c.get("actor").workspaceId, filter, origin(c.req.url)) });
+    const ws = c.get("actor").workspaceId;
+    if (q.view === "calendar") return c.json(await calendarWindow(c.env, ws, filter));
+    return c.json({ schedules: await listSchedules(c.env, ws, filter, origin(c.req.url)) });
   })
   .get("/:scheduleId", async (c) => c.json(await getSchedule(c.env, c.get("actor").workspaceId, c.req.param("scheduleId"), origin(c.req.url))))
   .patch("/:scheduleId", async (c) => {
@@ -24,14 +26,11 @@ export const scheduleRoutes = new Hono<AppEnv>()
     await unschedule(c.env, c.get("actor"), c.req.param("scheduleId"));
     return c.body(null, 204);
   })
-  // Publishing is a later milestone: until it exists these answer 409 for real schedules.
   .post("/:scheduleId/retry", async (c) => {
     await readJson(c, emptyBody);
-    await getSchedule(c.env, c.get("actor").workspaceId, c.req.param("scheduleId"), origin(c.req.url));
-    throw conflict("wrong_state", "Nothing to retry: no platform of this item has failed.");
+    return c.json(await retrySchedule(c.env, c.get("actor"), c.req.param("scheduleId"), origin(c.req.url)));
   })
   .post("/:scheduleId/publish-now", async (c) => {
     await readJson(c, emptyBody);
-    await getSchedule(c.env, c.get("actor").workspaceId, c.req.param("scheduleId"), origin(c.req.url));
-    throw conflict("wrong_state", "Publishing is not available yet in this deployment.");
+    return c.json(await publishNow(c.env, c.get("actor"), c.req.param("scheduleId"), origin(c.req.url)));
   });

@@ -1,14 +1,16 @@
 // The one scheduling function every path uses (REGRESSIONS #23): a user's
-// click, "schedule all", the catch-up pass and the burst all end here, inside
-// the brand's BrandScheduler, which serialises calls. Nothing else inserts,
-// moves or deletes schedule rows.
+// click, "schedule all", the catch-up pass, the burst and "book on ready" all
+// end here, inside the brand's BrandScheduler, which serialises calls. Nothing
+// else inserts, moves or deletes schedule rows. Booking writes no deliveries:
+// those are decided when the item goes out (dispatch.ts, DESIGN.md §7).
 import { brandGrid } from "../services/brands";
 import { newId } from "../lib/ids";
 import { DAY, MINUTE } from "../lib/time";
+import type { BrandMemory } from "./brand-memory";
 import { DaySlotCache, nextFreeSlot } from "./slot-grid";
-import { contentTypeOf, type Platform, type Variant } from "./variants";
+import { contentTypeOf, type Variant } from "./variants";
 
-export type BookingError = { ok: false; outputId: string; status: 404 | 409 | 422; code: string; message: string };
+export type BookingError = { ok: false; outputId: string; status: 404 | 409 | 422 | 500; code: string; message: string };
 export type Booked = { ok: true; outputId: string; scheduleId: string; scheduledAt: number };
 export type Skipped = { ok: "skipped"; outputId: string; reason: string };
 export type BookingResult = Booked | BookingError | Skipped;
@@ -30,7 +32,10 @@ export interface BookingPolicy {
 
 /** Explicit times may reach further than automatic ones, but not without bound. */
 const EXPLICIT_LIMIT_MS = 366 * DAY;
-const STARTED = new Set(["queued", "publishing", "published", "failed"]);
+/** Statements per write batch; whole outputs only, so each output's rows commit together. */
+export const WRITE_BATCH_STATEMENTS = 200;
+/** Ids per `IN (…)` list: D1 binds at most 100 parameters per statement. */
+const IDS_PER_READ = 90;
 
 interface OutputRow {
   id: string;
@@ -38,7 +43,6 @@ interface OutputRow {
   status: string;
   hold: number;
   variant: Variant;
-  platforms: string;
   schedule_id: string | null;
 }
 
@@ -49,116 +53,147 @@ function fail(outputId: string, status: BookingError["status"], code: string, me
   return { ok: false, outputId, status, code, message };
 }
 
-export async function bookOutputs(d1: D1Database, req: BookRequest, policy: BookingPolicy): Promise<BookingResult[]> {
-  // Every read in one D1 batch: one round trip instead of four or more (from a
-  // Durable Object each D1 call is a network hop, and a brand's bookings queue
-  // behind one another), and one consistent snapshot.
+/** One output's writes, committed in one batch with nothing of another output's split across. */
+interface PendingWrite {
+  result: Booked;
+  statements: D1PreparedStatement[];
+}
+
+/**
+ * Books several requests of one brand and one workspace together (the
+ * BrandScheduler groups requests that queued up behind each other): one read
+ * batch for the brand and the outputs, then the writes. Returns one result
+ * list per request, in order.
+ */
+export async function bookOutputs(
+  d1: D1Database,
+  memory: BrandMemory,
+  requests: readonly BookRequest[],
+  policy: BookingPolicy,
+): Promise<BookingResult[][]> {
+  const first = requests[0];
+  if (!first) return [];
+  const { brandId, workspaceId } = first;
+  if (requests.some((r) => r.brandId !== brandId || r.workspaceId !== workspaceId)) throw new Error("bookOutputs: one brand and workspace per call");
+
+  const allIds = [...new Set(requests.flatMap((r) => r.outputIds))];
   const chunks: string[][] = [];
-  for (let i = 0; i < req.outputIds.length; i += 90) chunks.push(req.outputIds.slice(i, i + 90));
-  const [brandRes, takenRes, accountsRes, ...outputRes] = await d1.batch<unknown>([
+  for (let i = 0; i < allIds.length; i += IDS_PER_READ) chunks.push(allIds.slice(i, i + IDS_PER_READ));
+  // Every read in one D1 batch: one round trip and one consistent snapshot. The
+  // taken slots come from memory, not D1.
+  const [brandRes, ...outputRes] = await d1.batch<unknown>([
     d1
       .prepare("SELECT id, timezone, slots, schedule_offset AS scheduleOffset FROM brands WHERE id = ? AND workspace_id = ?")
-      .bind(req.brandId, req.workspaceId),
-    d1.prepare("SELECT scheduled_at FROM schedules WHERE brand_id = ? AND scheduled_at >= ?").bind(req.brandId, policy.now - DAY),
-    d1.prepare("SELECT platform FROM platform_accounts WHERE brand_id = ? AND status = 'connected'").bind(req.brandId),
+      .bind(brandId, workspaceId),
     ...chunks.map((ids) =>
       d1
         .prepare(
-          `SELECT o.id, o.job_id, o.status, o.hold, j.variant, j.platforms, s.id AS schedule_id
+          `SELECT o.id, o.job_id, o.status, o.hold, j.variant, s.id AS schedule_id
            FROM job_outputs o JOIN generation_jobs j ON j.id = o.job_id
            LEFT JOIN schedules s ON s.output_id = o.id
            WHERE o.brand_id = ?1 AND o.workspace_id = ?2 AND o.id IN (${ids.map((_, k) => `?${k + 3}`).join(",")})`,
         )
-        .bind(req.brandId, req.workspaceId, ...ids),
+        .bind(brandId, workspaceId, ...ids),
     ),
   ]);
   const brand = (brandRes!.results as Array<{ id: string; timezone: string; slots: string; scheduleOffset: number }>)[0];
-  if (!brand) return req.outputIds.map((id) => fail(id, 404, "not_found", "Brand not found."));
+  if (!brand) return requests.map((r) => r.outputIds.map((id) => fail(id, 404, "not_found", "Brand not found.")));
 
   const outputs = new Map<string, OutputRow>();
   for (const rows of outputRes) for (const r of rows.results as OutputRow[]) outputs.set(r.id, r);
 
   const earliest = policy.now + policy.leadMs;
   const horizonEnd = policy.now + policy.horizonMs;
-  const taken = new Set((takenRes!.results as Array<{ scheduled_at: number }>).map((r) => r.scheduled_at));
-  const connected = new Set((accountsRes!.results as Array<{ platform: Platform }>).map((a) => a.platform));
-
   const grid = brandGrid(brand);
-  const results: BookingResult[] = [];
-  const writes: D1PreparedStatement[] = [];
-  const seen = new Set<string>();
+  const days = gridDays.for(`${brand.timezone}|${brand.scheduleOffset}|${brand.slots}`);
+  const booked = new Set<string>();
+  const writes: PendingWrite[] = [];
 
-  for (const outputId of req.outputIds) {
-    const o = outputs.get(outputId);
-    if (!o || seen.has(outputId)) {
-      results.push(fail(outputId, 404, "not_found", "Output not found."));
-      continue;
-    }
-    seen.add(outputId);
-    if (o.schedule_id) {
-      results.push(fail(outputId, 409, "already_scheduled", "This output is already scheduled."));
-      continue;
-    }
-    if (o.status !== "ready") {
-      results.push(fail(outputId, 409, "wrong_state", `Only ready outputs can be scheduled; this one is ${o.status}.`));
-      continue;
-    }
-    // Unschedule sticks (invariant 5): automation never re-books a held output; a person may.
-    if (o.hold && req.actor.kind === "automation") {
-      results.push({ ok: "skipped", outputId, reason: "held" });
-      continue;
-    }
+  const results = requests.map((req) =>
+    req.outputIds.map((outputId): BookingResult => {
+      const o = outputs.get(outputId);
+      if (!o) return fail(outputId, 404, "not_found", "Output not found.");
+      if (o.schedule_id || booked.has(outputId)) return fail(outputId, 409, "already_scheduled", "This output is already scheduled.");
+      if (o.status !== "ready") return fail(outputId, 409, "wrong_state", `Only ready outputs can be scheduled; this one is ${o.status}.`);
+      // Unschedule sticks (invariant 5): automation never re-books a held output; a person may.
+      if (o.hold && req.actor.kind === "automation") return { ok: "skipped", outputId, reason: "held" };
 
-    let at: number;
-    if (req.at !== undefined) {
-      const explicit = explicitTime(outputId, req.at, policy);
-      if (typeof explicit !== "number") {
-        results.push(explicit);
-        continue;
+      let at: number;
+      if (req.at !== undefined) {
+        const explicit = explicitTime(outputId, req.at, policy);
+        if (typeof explicit !== "number") return explicit;
+        at = explicit;
+        if (memory.taken.has(at)) return fail(outputId, 409, "slot_taken", "That time is already taken for this brand.");
+      } else {
+        const slot = nextFreeSlot(grid, o.variant, memory.taken, earliest, horizonEnd, days);
+        if (!slot) return fail(outputId, 409, "horizon_full", `No free ${o.variant} slot in the next ${Math.round(policy.horizonMs / DAY)} days.`);
+        at = slot.at;
       }
-      at = explicit;
-      // `taken` holds every row from a day back, plus this call's bookings: complete for any future time.
-      if (taken.has(at)) {
-        results.push(fail(outputId, 409, "slot_taken", "That time is already taken for this brand."));
-        continue;
-      }
-    } else {
-      const slot = nextFreeSlot(grid, o.variant, taken, earliest, horizonEnd, gridDays.for(`${brand.timezone}|${brand.scheduleOffset}|${brand.slots}`));
-      if (!slot) {
-        results.push(
-          fail(outputId, 409, "horizon_full", `No free ${o.variant} slot in the next ${Math.round(policy.horizonMs / DAY)} days.`),
-        );
-        continue;
-      }
-      at = slot.at;
-    }
 
-    taken.add(at);
-    const scheduleId = newId("sch");
-    writes.push(
-      d1
-        .prepare(
-          `INSERT INTO schedules (id, workspace_id, brand_id, output_id, job_id, scheduled_at, kind, variant, created_by_kind, created_by_user_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .bind(scheduleId, req.workspaceId, req.brandId, outputId, o.job_id, at, contentTypeOf(o.variant), o.variant, req.actor.kind, req.actor.userId),
-      d1.prepare("UPDATE job_outputs SET hold = 0, updated_at = ? WHERE id = ?").bind(policy.now, outputId),
-    );
-    // Only connected platforms get live deliveries; the rest are skipped with a reason (REGRESSIONS #15).
-    for (const platform of JSON.parse(o.platforms) as Platform[]) {
-      const live = connected.has(platform);
-      writes.push(
-        d1
-          .prepare("INSERT INTO deliveries (id, schedule_id, workspace_id, platform, status, last_error) VALUES (?, ?, ?, ?, ?, ?)")
-          .bind(newId("dlv"), scheduleId, req.workspaceId, platform, live ? "pending" : "skipped", live ? null : `No connected ${platform} account for this brand.`),
-      );
-    }
-    results.push({ ok: true, outputId, scheduleId, scheduledAt: at });
+      // Taken now, so the next output of this call sees it; a failed batch invalidates memory.
+      memory.taken.add(at);
+      booked.add(outputId);
+      const scheduleId = newId("sch");
+      const result: Booked = { ok: true, outputId, scheduleId, scheduledAt: at };
+      writes.push({
+        result,
+        statements: [
+          d1
+            .prepare(
+              `INSERT INTO schedules (id, workspace_id, brand_id, output_id, job_id, scheduled_at, kind, variant, created_by_kind, created_by_user_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .bind(scheduleId, workspaceId, brandId, outputId, o.job_id, at, contentTypeOf(o.variant), o.variant, req.actor.kind, req.actor.userId),
+          d1.prepare("UPDATE job_outputs SET hold = 0, updated_at = ? WHERE id = ?").bind(policy.now, outputId),
+        ],
+      });
+      return result;
+    }),
+  );
+
+  const failed = await commitWholeOutputs(d1, writes);
+  for (const w of writes) if (!failed.has(w)) memory.undispatched.set(w.result.scheduleId, w.result.scheduledAt);
+  if (failed.size) {
+    memory.invalid = true;
+    const lost = new Set<BookingResult>([...failed].map((w) => w.result));
+    for (const list of results) list.forEach((r, i) => lost.has(r) && (list[i] = bookingWriteFailed(r.outputId)));
   }
-
-  // One batch is one transaction; chunked to stay far below D1's per-call limits.
-  for (let i = 0; i < writes.length; i += 200) await d1.batch(writes.slice(i, i + 200));
   return results;
+}
+
+/**
+ * Commits each output's rows in one batch (a batch is one transaction), whole
+ * outputs per batch up to WRITE_BATCH_STATEMENTS. A batch that fails rolls back
+ * only its own outputs; the others stay committed, and the caller is told which
+ * is which.
+ */
+async function commitWholeOutputs(d1: D1Database, writes: PendingWrite[]): Promise<Set<PendingWrite>> {
+  const failed = new Set<PendingWrite>();
+  let group: PendingWrite[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (!group.length) return;
+    const current = group;
+    group = [];
+    size = 0;
+    try {
+      await d1.batch(current.flatMap((w) => w.statements));
+    } catch (err) {
+      console.error(JSON.stringify({ message: "booking batch failed", outputs: current.length, error: String(err) }));
+      for (const w of current) failed.add(w);
+    }
+  };
+  for (const w of writes) {
+    if (size + w.statements.length > WRITE_BATCH_STATEMENTS) await flush();
+    group.push(w);
+    size += w.statements.length;
+  }
+  await flush();
+  return failed;
+}
+
+function bookingWriteFailed(outputId: string): BookingError {
+  return fail(outputId, 500, "booking_failed", "This output could not be booked just now; it stays ready and the next catch-up tries again.");
 }
 
 /** A time a person picked: whole minutes, in the future, within a year. */
@@ -169,58 +204,73 @@ function explicitTime(id: string, requested: number, policy: BookingPolicy): num
   return at;
 }
 
-async function isTaken(d1: D1Database, brandId: string, at: number): Promise<boolean> {
-  const row = await d1.prepare("SELECT 1 AS x FROM schedules WHERE brand_id = ? AND scheduled_at = ?").bind(brandId, at).first();
-  return row != null;
+const MOVE_STARTED = "Publishing has started; this item can no longer move.";
+const UNSCHEDULE_STARTED = "Publishing has started; this item and its history are kept.";
+
+interface ScheduleRef {
+  id: string;
+  output_id: string;
+  scheduled_at: number;
+  dispatched_at: number | null;
+}
+
+async function scheduleRef(d1: D1Database, req: { workspaceId: string; brandId: string; scheduleId: string }) {
+  return d1
+    .prepare("SELECT id, output_id, scheduled_at, dispatched_at FROM schedules WHERE id = ? AND brand_id = ? AND workspace_id = ?")
+    .bind(req.scheduleId, req.brandId, req.workspaceId)
+    .first<ScheduleRef>();
 }
 
 export type MoveResult = { ok: true; scheduledAt: number } | BookingError;
 
+/** Moves an item that has not gone out; after the dispatch claim it is a 409 (DESIGN.md §7). */
 export async function moveSchedule(
   d1: D1Database,
+  memory: BrandMemory,
   req: { workspaceId: string; brandId: string; scheduleId: string; at: number },
   policy: BookingPolicy,
 ): Promise<MoveResult> {
   const id = req.scheduleId;
-  const s = await d1
-    .prepare("SELECT id, scheduled_at FROM schedules WHERE id = ? AND brand_id = ? AND workspace_id = ?")
-    .bind(id, req.brandId, req.workspaceId)
-    .first<{ id: string; scheduled_at: number }>();
+  const s = await scheduleRef(d1, req);
   if (!s) return fail(id, 404, "not_found", "Schedule not found.");
-  if (await hasStarted(d1, id)) return fail(id, 409, "wrong_state", "Publishing has started; this item can no longer move.");
+  if (s.dispatched_at != null) return fail(id, 409, "wrong_state", MOVE_STARTED);
   const at = explicitTime(id, req.at, policy);
   if (typeof at !== "number") return at;
   if (at === s.scheduled_at) return { ok: true, scheduledAt: at };
-  if (await isTaken(d1, req.brandId, at)) return fail(id, 409, "slot_taken", "That time is already taken for this brand.");
-  await d1.prepare("UPDATE schedules SET scheduled_at = ? WHERE id = ?").bind(at, id).run();
+  if (memory.taken.has(at)) return fail(id, 409, "slot_taken", "That time is already taken for this brand.");
+  // Conditional on the pre-publish state: the claim and this update never both win.
+  const res = await d1.prepare("UPDATE schedules SET scheduled_at = ? WHERE id = ? AND dispatched_at IS NULL").bind(at, id).run();
+  if (!res.meta.changes) return fail(id, 409, "wrong_state", MOVE_STARTED);
+  memory.taken.delete(s.scheduled_at);
+  memory.taken.add(at);
+  memory.undispatched.set(id, at);
   return { ok: true, scheduledAt: at };
 }
 
 export type UnscheduleResult = { ok: true; outputId: string } | BookingError;
 
+/** Removes an item that has not gone out and holds its output; published history is never deleted (REGRESSIONS #19). */
 export async function unscheduleOutput(
   d1: D1Database,
+  memory: BrandMemory,
   req: { workspaceId: string; brandId: string; scheduleId: string },
   now: number,
 ): Promise<UnscheduleResult> {
   const id = req.scheduleId;
-  const s = await d1
-    .prepare("SELECT id, output_id FROM schedules WHERE id = ? AND brand_id = ? AND workspace_id = ?")
-    .bind(id, req.brandId, req.workspaceId)
-    .first<{ id: string; output_id: string }>();
+  const s = await scheduleRef(d1, req);
   if (!s) return fail(id, 404, "not_found", "Schedule not found.");
-  if (await hasStarted(d1, id)) {
-    return fail(id, 409, "wrong_state", "Publishing has started; published history is kept.");
-  }
-  // Delete and hold in one transaction: catch-up can never see the gap between them.
-  await d1.batch([
-    d1.prepare("DELETE FROM schedules WHERE id = ?").bind(id),
-    d1.prepare("UPDATE job_outputs SET hold = 1, updated_at = ? WHERE id = ?").bind(now, s.output_id),
+  if (s.dispatched_at != null) return fail(id, 409, "wrong_state", UNSCHEDULE_STARTED);
+  // Delete and hold in one transaction, both conditional on the item not having gone out.
+  const [del] = await d1.batch([
+    d1.prepare("DELETE FROM schedules WHERE id = ? AND dispatched_at IS NULL").bind(id),
+    d1.prepare("UPDATE job_outputs SET hold = 1, updated_at = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM schedules WHERE output_id = ?)").bind(
+      now,
+      s.output_id,
+      s.output_id,
+    ),
   ]);
+  if (!del!.meta.changes) return fail(id, 409, "wrong_state", UNSCHEDULE_STARTED);
+  memory.taken.delete(s.scheduled_at);
+  memory.undispatched.delete(id);
   return { ok: true, outputId: s.output_id };
-}
-
-async function hasStarted(d1: D1Database, scheduleId: string): Promise<boolean> {
-  const rows = await d1.prepare("SELECT status FROM deliveries WHERE schedule_id = ?").bind(scheduleId).all<{ status: string }>();
-  return rows.results.some((r) => STARTED.has(r.status));
 }

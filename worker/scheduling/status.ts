@@ -4,13 +4,18 @@ import type { DeliveryStatus, ScheduleStatus } from "../contract/schemas";
 /**
  * A schedule's status from its deliveries (DESIGN.md §3). `skipped` deliveries
  * (platform not connected) never count as failures (REGRESSIONS #15).
+ * `dispatched` says whether the item has gone out (schedules.dispatched_at):
+ * before that it has no deliveries of its own, only planned ones.
  */
 export function rollupScheduleStatus(
   deliveries: ReadonlyArray<{ status: DeliveryStatus }>,
   scheduledAt: number,
   now: number,
   missedAfterMs: number,
+  dispatched = true,
 ): ScheduleStatus {
+  // Not gone out yet: nothing was attempted; too late means missed, never published late by surprise.
+  if (!dispatched) return now > scheduledAt + missedAfterMs ? "missed" : "scheduled";
   const live = deliveries.filter((d) => d.status !== "skipped");
   const count = (s: DeliveryStatus) => live.filter((d) => d.status === s).length;
   const published = count("published");
@@ -25,9 +30,10 @@ export function rollupScheduleStatus(
   if (published > 0) return "publishing";
   if (failed > 0 && pending === 0) return "failed";
   if (missed > 0 && pending === 0) return "missed";
-  // Nothing attempted: too late means missed, never published late by surprise.
   if (pending > 0 && failed === 0 && now > scheduledAt + missedAfterMs) return "missed";
   if (failed > 0) return "failed";
+  // Gone out with every platform skipped: nothing was published, and each delivery says why.
+  if (live.length === 0 && deliveries.length > 0) return "failed";
   return "scheduled";
 }
 

@@ -20,3 +20,10 @@ export function contentTypeOf(variant: Variant): ContentType {
 
 export const PLATFORMS = ["instagram", "facebook", "youtube", "sandbox"] as const;
 export type Platform = (typeof PLATFORMS)[number];
+
+const PLATFORM_LABELS: Record<Platform, string> = { instagram: "Instagram", facebook: "Facebook", youtube: "YouTube", sandbox: "Sandbox" };
+
+/** A platform's name as people write it. */
+export function platformLabel(platform: Platform): string {
+  return PLATFORM_LABELS[platform];
+}

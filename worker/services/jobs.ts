@@ -26,8 +26,6 @@ export interface CreateJobInput {
   proposalId?: string;
 }
 
-export const DEFAULT_PLATFORMS: Platform[] = ["instagram", "facebook", "youtube"];
-
 /** Creates the job and one pending output per brand, then queues generation. */
 export async function createJob(env: Env, actor: Actor, input: CreateJobInput): Promise<{ jobId: number; outputIds: string[] }> {
   const brandIds = [...new Set(input.brands)];
@@ -40,11 +38,12 @@ export async function createJob(env: Env, actor: Actor, input: CreateJobInput): 
   const missing = brandIds.filter((id) => !known.has(id));
   if (missing.length) throw notFound(`Brand ${missing[0]}`);
 
-  const platforms = [...new Set(input.platforms ?? (await connectedPlatforms(env.DB, brandIds)))];
+  // Explicit platforms bind; without them the job is automatic and each item goes where its brand is connected when it goes out.
+  const platforms = input.platforms ? [...new Set(input.platforms)] : [];
   const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
   const job = await env.DB.prepare(
-    `INSERT INTO generation_jobs (workspace_id, variant, title, topic, slide_texts, platforms, seed, created_by_kind, created_by_user_id, proposal_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    `INSERT INTO generation_jobs (workspace_id, variant, title, topic, slide_texts, platforms, platforms_explicit, seed, created_by_kind, created_by_user_id, proposal_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
   )
     .bind(
       actor.workspaceId,
@@ -53,6 +52,7 @@ export async function createJob(env: Env, actor: Actor, input: CreateJobInput): 
       input.topic ?? null,
       input.slideTexts ? JSON.stringify(input.slideTexts) : null,
       JSON.stringify(platforms),
+      input.platforms ? 1 : 0,
       seed,
       actor.kind,
       actor.userId,
@@ -75,19 +75,15 @@ export async function createJob(env: Env, actor: Actor, input: CreateJobInput): 
   return { jobId, outputIds };
 }
 
-/**
- * Without an explicit list, a job targets the platforms its brands have
- * connected; with none connected, the defaults (their deliveries show as
- * skipped, with the reason, until an account is connected).
- */
-export async function connectedPlatforms(d1: D1Database, brandIds: string[]): Promise<Platform[]> {
+/** Platforms each brand of the workspace has a connected account for now: where automatic jobs' items go. */
+async function connectedByBrand(d1: D1Database, workspaceId: string): Promise<Map<string, Platform[]>> {
   const rows = await d1
-    .prepare(
-      `SELECT DISTINCT platform FROM platform_accounts WHERE status = 'connected' AND brand_id IN (${brandIds.map(() => "?").join(",")}) ORDER BY platform`,
-    )
-    .bind(...brandIds)
-    .all<{ platform: Platform }>();
-  return rows.results.length ? rows.results.map((r) => r.platform) : DEFAULT_PLATFORMS;
+    .prepare("SELECT brand_id, platform FROM platform_accounts WHERE workspace_id = ? AND status = 'connected'")
+    .bind(workspaceId)
+    .all<{ brand_id: string; platform: Platform }>();
+  const out = new Map<string, Platform[]>();
+  for (const r of rows.results) out.set(r.brand_id, [...(out.get(r.brand_id) ?? []), r.platform]);
+  return out;
 }
 
 export async function enqueueGeneration(env: Env, outputIds: string[]) {
@@ -97,7 +93,7 @@ export async function enqueueGeneration(env: Env, outputIds: string[]) {
   }
 }
 
-const JOB_SELECT = `SELECT j.id, j.variant, j.title, j.topic, j.platforms, j.created_by_kind, j.created_by_user_id,
+const JOB_SELECT = `SELECT j.id, j.variant, j.title, j.topic, j.platforms, j.platforms_explicit, j.created_by_kind, j.created_by_user_id,
   u.name AS creator_name, j.created_at, ${CATEGORY_SQL} AS category
   FROM generation_jobs j
   JOIN job_outputs o ON o.job_id = j.id
@@ -113,7 +109,10 @@ async function buildJobs(env: Env, workspaceId: string, jobs: JobRow[], origin: 
   )
     .bind(workspaceId, ...jobs.map((j) => j.id))
     .all<OutputJoinRow>();
-  const deliveries = await loadDeliveries(env.DB, rows.results.flatMap((r) => (r.schedule_id ? [r.schedule_id] : [])));
+  const [deliveries, connected] = await Promise.all([
+    loadDeliveries(env.DB, rows.results.flatMap((r) => (r.schedule_id && r.dispatched_at != null ? [r.schedule_id] : []))),
+    connectedByBrand(env.DB, workspaceId),
+  ]);
   const now = Date.now();
   const byJob = new Map<number, OutputJoinRow[]>();
   for (const r of rows.results) byJob.set(r.job_id, [...(byJob.get(r.job_id) ?? []), r]);
@@ -121,7 +120,8 @@ async function buildJobs(env: Env, workspaceId: string, jobs: JobRow[], origin: 
     jobs.map(async (j) => {
       const outs = byJob.get(j.id) ?? [];
       const dtos = await Promise.all(outs.map((o) => toOutputDto(env, o, deliveries, now, origin)));
-      return toJobDto(j, dtos, outs.map((o) => o.status as OutputRowStatus));
+      const platforms = [...new Set(outs.flatMap((o) => connected.get(o.brand_id) ?? []))].sort();
+      return toJobDto(j, dtos, outs.map((o) => o.status as OutputRowStatus), platforms);
     }),
   );
 }

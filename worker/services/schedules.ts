@@ -8,11 +8,13 @@ import { ApiError, notFound } from "../errors";
 import type { BookingError } from "../scheduling/booking";
 import { brandScheduler } from "../scheduling/brand-scheduler";
 import { getOutputRef, jobNumber } from "./jobs";
-import { loadDeliveries, OUTPUT_COLUMNS, toScheduleDto, type ScheduleJoinRow } from "./views";
+import { loadBrandAccounts, loadDeliveries, OUTPUT_COLUMNS, toScheduleDto, type ScheduleJoinRow } from "./views";
 
-const SCHEDULE_SELECT = `SELECT ${OUTPUT_COLUMNS}, s.variant, s.kind, s.created_by_kind, s.created_by_user_id, u.name AS creator_name
+const SCHEDULE_SELECT = `SELECT ${OUTPUT_COLUMNS}, s.variant, s.kind, s.created_by_kind, s.created_by_user_id, u.name AS creator_name,
+  j.platforms AS job_platforms, j.platforms_explicit
   FROM schedules s
   JOIN job_outputs o ON o.id = s.output_id
+  JOIN generation_jobs j ON j.id = s.job_id
   JOIN brands b ON b.id = s.brand_id
   LEFT JOIN users u ON u.id = s.created_by_user_id`;
 
@@ -36,9 +38,10 @@ export async function listSchedules(env: Env, workspaceId: string, f: ScheduleFi
   const rows = await env.DB.prepare(`${SCHEDULE_SELECT} WHERE ${where.join(" AND ")} ORDER BY s.scheduled_at, b.name`)
     .bind(...binds)
     .all<ScheduleJoinRow>();
-  const deliveries = await loadDeliveries(env.DB, rows.results.map((r) => r.schedule_id!));
+  const dispatched = rows.results.filter((r) => r.dispatched_at != null).map((r) => r.schedule_id!);
+  const [deliveries, accounts] = await Promise.all([loadDeliveries(env.DB, dispatched, true), loadBrandAccounts(env.DB, workspaceId, f.brand)]);
   const now = Date.now();
-  const all = await Promise.all(rows.results.map((r) => toScheduleDto(env, r, deliveries, now, origin)));
+  const all = await Promise.all(rows.results.map((r) => toScheduleDto(env, r, deliveries, accounts, now, origin)));
   // Status is derived from deliveries and the clock, so it filters after the rollup.
   return f.status ? all.filter((s) => s.status === f.status) : all;
 }
@@ -53,7 +56,11 @@ async function scheduleRow(env: Env, workspaceId: string, scheduleId: string) {
 
 export async function getSchedule(env: Env, workspaceId: string, scheduleId: string, origin: string): Promise<Schedule> {
   const row = await scheduleRow(env, workspaceId, scheduleId);
-  return toScheduleDto(env, row, await loadDeliveries(env.DB, [scheduleId]), Date.now(), origin);
+  const [deliveries, accounts] = await Promise.all([
+    loadDeliveries(env.DB, row.dispatched_at != null ? [scheduleId] : [], true),
+    loadBrandAccounts(env.DB, workspaceId, row.brand_id),
+  ]);
+  return toScheduleDto(env, row, deliveries, accounts, Date.now(), origin);
 }
 
 function actorRef(actor: Actor) {
@@ -120,3 +127,19 @@ export async function unschedule(env: Env, actor: Actor, scheduleId: string) {
   if (!result.ok) throw bookingError(result);
 }
 
+
+/** Sends the item out now (publish-now); its scheduled time stays (REGRESSIONS #18). */
+export async function publishNow(env: Env, actor: Actor, scheduleId: string, origin: string) {
+  const row = await scheduleRow(env, actor.workspaceId, scheduleId);
+  const result = await brandScheduler(env, row.brand_id).publishNow({ workspaceId: actor.workspaceId, brandId: row.brand_id, scheduleId });
+  if (!result.ok) throw new ApiError(result.status, result.code, result.message);
+  return getSchedule(env, actor.workspaceId, scheduleId, origin);
+}
+
+/** Re-queues the failed or missed platforms only. */
+export async function retrySchedule(env: Env, actor: Actor, scheduleId: string, origin: string) {
+  const row = await scheduleRow(env, actor.workspaceId, scheduleId);
+  const result = await brandScheduler(env, row.brand_id).retry({ workspaceId: actor.workspaceId, brandId: row.brand_id, scheduleId });
+  if (!result.ok) throw new ApiError(result.status, result.code, result.message);
+  return getSchedule(env, actor.workspaceId, scheduleId, origin);
+}

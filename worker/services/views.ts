@@ -2,9 +2,10 @@
 // rows (job_outputs ⋈ schedules ⋈ deliveries), so they cannot disagree
 // (invariant 1): an output is "scheduled" iff a schedules row references it.
 import type { Env } from "../env";
-import type { Creator, Job, Media, Output, Schedule } from "../contract/schemas";
+import type { Creator, Delivery, ErrorClass, Job, Media, Output, Schedule } from "../contract/schemas";
 import { formatJobId } from "../lib/ids";
-import { HOUR, iso, numberVar } from "../lib/time";
+import { HOUR, iso, isoOrNull, numberVar } from "../lib/time";
+import { planDeliveries, type BrandAccount } from "../scheduling/delivery-plan";
 import { jobStatus, outputStatus, rollupScheduleStatus, type OutputRowStatus } from "../scheduling/status";
 import { contentTypeOf, type Platform, type Variant } from "../scheduling/variants";
 import type { DeliveryStatus } from "../contract/schemas";
@@ -32,48 +33,99 @@ export interface OutputJoinRow {
   brand_colors: string;
   schedule_id: string | null;
   scheduled_at: number | null;
+  dispatched_at: number | null;
 }
 
 /** Columns for OutputJoinRow; the query must join `o` (outputs), `b` (brands), `s` (schedules, LEFT). */
 export const OUTPUT_COLUMNS = `o.id AS output_id, o.job_id, o.brand_id, o.status, o.caption, o.title, o.yt_title,
   o.slide_texts, o.thumbnail_key, o.yt_thumbnail_key, o.video_key, o.cover_key, o.slide_keys, o.error, o.hold,
   b.slug AS brand_slug, b.name AS brand_name, b.timezone AS brand_timezone, b.colors AS brand_colors,
-  s.id AS schedule_id, s.scheduled_at`;
+  s.id AS schedule_id, s.scheduled_at, s.dispatched_at`;
 
 export interface DeliveryRow {
+  id: string;
   schedule_id: string;
   platform: Platform;
   status: DeliveryStatus;
   attempts: number;
   permalink: string | null;
   last_error: string | null;
+  error_class: ErrorClass | null;
   published_at: number | null;
+  log: AttemptRow[];
 }
 
-export async function loadDeliveries(d1: D1Database, scheduleIds: string[]): Promise<Map<string, DeliveryRow[]>> {
+interface AttemptRow {
+  delivery_id: string;
+  attempt: number;
+  step: string;
+  started_at: number;
+  ended_at: number | null;
+  error_class: ErrorClass | null;
+  raw_message: string | null;
+}
+
+/**
+ * The deliveries of these schedules, and with `withLog` each one's attempts
+ * (publish_attempts), in chunks of 90 ids (D1 binds at most 100), all in one
+ * batch: one round trip rather than one per chunk.
+ */
+export async function loadDeliveries(d1: D1Database, scheduleIds: string[], withLog = false): Promise<Map<string, DeliveryRow[]>> {
   const out = new Map<string, DeliveryRow[]>();
-  // Chunks of 90 ids (D1 binds at most 100), all in one batch: one round trip
-  // rather than one per chunk (a month of 20 brands is ~54 chunks).
   const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < scheduleIds.length; i += 90) {
-    const ids = scheduleIds.slice(i, i + 90);
+  const chunks: string[][] = [];
+  for (let i = 0; i < scheduleIds.length; i += 90) chunks.push(scheduleIds.slice(i, i + 90));
+  for (const ids of chunks) {
     statements.push(
       d1
         .prepare(
-          `SELECT schedule_id, platform, status, attempts, permalink, last_error, published_at FROM deliveries
+          `SELECT id, schedule_id, platform, status, attempts, permalink, last_error, error_class, published_at FROM deliveries
            WHERE schedule_id IN (${ids.map(() => "?").join(",")}) ORDER BY platform`,
         )
         .bind(...ids),
     );
   }
-  const batches = statements.length ? await d1.batch<DeliveryRow>(statements) : [];
-  for (const rows of batches) {
-    for (const r of rows.results) {
-      const list = out.get(r.schedule_id) ?? [];
-      list.push(r);
-      out.set(r.schedule_id, list);
+  if (withLog) {
+    for (const ids of chunks) {
+      statements.push(
+        d1
+          .prepare(
+            `SELECT a.delivery_id, a.attempt, a.step, a.started_at, a.ended_at, a.error_class, a.raw_message
+             FROM publish_attempts a JOIN deliveries d ON d.id = a.delivery_id
+             WHERE d.schedule_id IN (${ids.map(() => "?").join(",")}) ORDER BY a.started_at, a.attempt`,
+          )
+          .bind(...ids),
+      );
     }
   }
+  const batches = statements.length ? await d1.batch<unknown>(statements) : [];
+  const byId = new Map<string, DeliveryRow>();
+  for (const rows of batches.slice(0, chunks.length)) {
+    for (const r of rows.results as Array<Omit<DeliveryRow, "log">>) {
+      const row: DeliveryRow = { ...r, log: [] };
+      byId.set(row.id, row);
+      const list = out.get(row.schedule_id) ?? [];
+      list.push(row);
+      out.set(row.schedule_id, list);
+    }
+  }
+  for (const rows of batches.slice(chunks.length)) for (const a of rows.results as AttemptRow[]) byId.get(a.delivery_id)?.log.push(a);
+  return out;
+}
+
+/** Each brand's platform accounts (what planned deliveries are computed from), for one workspace. */
+export async function loadBrandAccounts(d1: D1Database, workspaceId: string, brandId?: string): Promise<Map<string, BrandAccount[]>> {
+  const rows = brandId
+    ? await d1
+        .prepare("SELECT id, brand_id, platform, status FROM platform_accounts WHERE workspace_id = ? AND brand_id = ?")
+        .bind(workspaceId, brandId)
+        .all<BrandAccount & { brand_id: string }>()
+    : await d1
+        .prepare("SELECT id, brand_id, platform, status FROM platform_accounts WHERE workspace_id = ?")
+        .bind(workspaceId)
+        .all<BrandAccount & { brand_id: string }>();
+  const out = new Map<string, BrandAccount[]>();
+  for (const r of rows.results) out.set(r.brand_id, [...(out.get(r.brand_id) ?? []), r]);
   return out;
 }
 
@@ -93,8 +145,14 @@ export function creatorOf(kind: "user" | "automation", userId: string | null, us
     : { kind: "user", ...(userId ? { id: userId } : {}), name: userName ?? "Deleted user" };
 }
 
-function scheduleStatusOf(env: Env, deliveries: DeliveryRow[] | undefined, scheduledAt: number, now: number) {
-  return rollupScheduleStatus(deliveries ?? [], scheduledAt, now, numberVar(env.MISSED_AFTER_HOURS, 6) * HOUR);
+export function scheduleStatusOf(
+  env: Env,
+  deliveries: ReadonlyArray<{ status: DeliveryStatus }> | undefined,
+  scheduledAt: number,
+  dispatchedAt: number | null,
+  now: number,
+) {
+  return rollupScheduleStatus(deliveries ?? [], scheduledAt, now, numberVar(env.MISSED_AFTER_HOURS, 6) * HOUR, dispatchedAt != null);
 }
 
 export async function toOutputDto(
@@ -119,7 +177,7 @@ export async function toOutputDto(
         ? {
             scheduleId: row.schedule_id,
             scheduledAt: iso(row.scheduled_at),
-            status: scheduleStatusOf(env, deliveries.get(row.schedule_id), row.scheduled_at, now),
+            status: scheduleStatusOf(env, deliveries.get(row.schedule_id), row.scheduled_at, row.dispatched_at, now),
           }
         : null,
     error: row.error,
@@ -132,6 +190,7 @@ export interface JobRow {
   title: string | null;
   topic: string | null;
   platforms: string;
+  platforms_explicit: number;
   created_by_kind: "user" | "automation";
   created_by_user_id: string | null;
   creator_name: string | null;
@@ -139,7 +198,11 @@ export interface JobRow {
   category: Job["category"];
 }
 
-export function toJobDto(job: JobRow, outputs: Output[], rowStatuses: OutputRowStatus[]): Job {
+/**
+ * `connected`: the platforms its brands have connected now, which is where an
+ * automatic job's items go when they go out (DESIGN.md §7).
+ */
+export function toJobDto(job: JobRow, outputs: Output[], rowStatuses: OutputRowStatus[], connected: Platform[] = []): Job {
   return {
     jobId: formatJobId(job.id),
     variant: job.variant,
@@ -151,7 +214,7 @@ export function toJobDto(job: JobRow, outputs: Output[], rowStatuses: OutputRowS
     createdAt: iso(job.created_at),
     createdBy: creatorOf(job.created_by_kind, job.created_by_user_id, job.creator_name),
     category: job.category,
-    platforms: JSON.parse(job.platforms) as Platform[],
+    platforms: job.platforms_explicit ? (JSON.parse(job.platforms) as Platform[]) : connected,
     outputs,
   };
 }
@@ -162,18 +225,60 @@ export interface ScheduleJoinRow extends OutputJoinRow {
   created_by_kind: "user" | "automation";
   created_by_user_id: string | null;
   creator_name: string | null;
+  job_platforms: string;
+  platforms_explicit: number;
+}
+
+function deliveryDto(d: DeliveryRow): Delivery {
+  return {
+    platform: d.platform,
+    status: d.status,
+    attempts: d.attempts,
+    permalink: d.permalink,
+    error: d.last_error,
+    errorClass: d.error_class,
+    publishedAt: isoOrNull(d.published_at),
+    log: d.log.map((a) => ({
+      attempt: a.attempt,
+      step: a.step,
+      startedAt: iso(a.started_at),
+      endedAt: isoOrNull(a.ended_at),
+      errorClass: a.error_class,
+      message: a.raw_message,
+    })),
+  };
+}
+
+/**
+ * Before an item goes out it has no deliveries of its own: show where it will
+ * go if it went out now (pending, or skipped with the reason), so the side
+ * panel answers "where will this post?".
+ */
+function plannedDeliveries(row: ScheduleJoinRow, accounts: BrandAccount[]): Delivery[] {
+  const targets = { explicit: row.platforms_explicit === 1, platforms: JSON.parse(row.job_platforms) as Platform[] };
+  return planDeliveries(targets, accounts, "planned").map((p) => ({
+    platform: p.platform,
+    status: p.status,
+    attempts: 0,
+    permalink: null,
+    error: p.reason,
+    errorClass: null,
+    publishedAt: null,
+    log: [],
+  }));
 }
 
 export async function toScheduleDto(
   env: Env,
   row: ScheduleJoinRow,
   deliveries: Map<string, DeliveryRow[]>,
+  accounts: Map<string, BrandAccount[]>,
   now: number,
   origin: string,
 ): Promise<Schedule> {
   const scheduleId = row.schedule_id!;
   const scheduledAt = row.scheduled_at!;
-  const list = deliveries.get(scheduleId) ?? [];
+  const list = row.dispatched_at != null ? (deliveries.get(scheduleId) ?? []).map(deliveryDto) : plannedDeliveries(row, accounts.get(row.brand_id) ?? []);
   const media: Media = await mediaUrls(env, row, origin);
   return {
     scheduleId,
@@ -183,18 +288,11 @@ export async function toScheduleDto(
     variant: row.variant,
     contentType: row.kind,
     scheduledAt: iso(scheduledAt),
-    status: scheduleStatusOf(env, list, scheduledAt, now),
+    status: scheduleStatusOf(env, list, scheduledAt, row.dispatched_at, now),
     createdBy: creatorOf(row.created_by_kind, row.created_by_user_id, row.creator_name),
     title: row.title,
     caption: row.caption,
     media,
-    deliveries: list.map((d) => ({
-      platform: d.platform,
-      status: d.status,
-      attempts: d.attempts,
-      permalink: d.permalink,
-      error: d.last_error,
-      publishedAt: d.published_at ? iso(d.published_at) : null,
-    })),
+    deliveries: list,
   };
 }
