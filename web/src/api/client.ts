@@ -12,6 +12,7 @@ import type {
   Brand,
   BrandCreateInput,
   BrandUpdateInput,
+  CalendarWindowResponse,
   DeliveryListItem,
   GridSlotRow,
   Job,
@@ -163,6 +164,8 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
     retryJob: (jobId: string) => post<Job>(`/api/jobs/${e(jobId)}/retry`),
 
     listSchedules: (query: ScheduleListQuery) => get<{ schedules: Schedule[] }>("/api/schedules", query as Query),
+    /** The slim window the calendar draws (`view=calendar`); the side panel loads the full Schedule by id. */
+    calendarWindow: (query: { from: string; to: string }) => get<CalendarWindowResponse>("/api/schedules", { ...query, view: "calendar" }),
     getSchedule: (id: string) => get<Schedule>(`/api/schedules/${e(id)}`),
     moveSchedule: (id: string, scheduledAt: string) => patch<Schedule>(`/api/schedules/${e(id)}`, { scheduledAt }),
     unschedule: (id: string) => del(`/api/schedules/${e(id)}`),
