@@ -3,6 +3,7 @@
 import { render } from "preact";
 import type { Api } from "../../web/src/api/client";
 import type { Schedule } from "../../web/src/api/types";
+import { windowOf } from "../web/fixtures";
 import { CalendarPage } from "../../web/src/pages/CalendarPage";
 import { createBrands } from "../../web/src/state/brands";
 import { createCalendar } from "../../web/src/state/calendar";
@@ -43,7 +44,7 @@ function items(n: number): Schedule[] {
 }
 
 const data = items(Number(new URLSearchParams(location.search).get("n") ?? 2000));
-const api = { listSchedules: async () => ({ schedules: data }), listBrands: async () => ({ brands: [] }) } as unknown as Api;
+const api = { calendarWindow: async () => windowOf(data), listBrands: async () => ({ brands: [] }) } as unknown as Api;
 const app = {
   calendar: createCalendar(api, { now: () => NOW }),
   brands: createBrands(api),

@@ -59,10 +59,22 @@ async function createJob(p: Page, variant: "light" | "dark" | "post", title: str
   return id;
 }
 
-/** Waits on the Job page (which polls by itself) until the output can be scheduled. */
+/**
+ * Waits on the Job page (which polls by itself) until the output is ready.
+ * A ready output is booked into its brand's next free slot at once (unless a
+ * person held it), so "ready" shows as either button.
+ */
 async function waitReady(p: Page, jobId: string) {
   await p.goto(`/jobs/${jobId}`);
-  await p.getByRole("button", { name: "Schedule in next slot" }).waitFor({ timeout: 120_000 });
+  await p.getByRole("button", { name: /^(Schedule in next slot|Unschedule)$/ }).first().waitFor({ timeout: 120_000 });
+}
+
+/** Makes sure the job's output is not on the calendar (unscheduling holds it from automatic booking). */
+async function ensureUnscheduled(p: Page, jobId: string) {
+  await p.goto(`/jobs/${jobId}`);
+  const unschedule = p.getByRole("button", { name: "Unschedule" });
+  if (await unschedule.isVisible()) await unschedule.click();
+  await p.getByRole("button", { name: "Schedule in next slot" }).waitFor();
 }
 
 async function scheduleOf(p: Page, jobId: string) {
@@ -158,13 +170,13 @@ describe("web app", () => {
   it("schedules one in the next slot and one at a picked time", async () => {
     withLogs();
     const one = jobs["E2E reel one"]!;
-    await page.goto(`/jobs/${one}`);
+    await ensureUnscheduled(page, one);
     await page.getByRole("button", { name: "Schedule in next slot" }).click();
     await page.getByRole("button", { name: "Unschedule" }).waitFor();
     const s1 = (await scheduleOf(page, one))!;
     // Reel two goes two days after reel one, at the same wall-clock time.
     const two = jobs["E2E reel two"]!;
-    await page.goto(`/jobs/${two}`);
+    await ensureUnscheduled(page, two);
     const at = new Date(Date.parse(s1.scheduledAt) + 2 * 86_400_000);
     const local = new Intl.DateTimeFormat("sv-SE", { timeZone: ZONE, dateStyle: "short", timeStyle: "short" }).format(at).replace(" ", "T");
     await page.locator('input[type="datetime-local"]').fill(local);

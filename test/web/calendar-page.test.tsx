@@ -11,7 +11,7 @@ import { createNetwork } from "../../web/src/state/network";
 import { createSession } from "../../web/src/state/session";
 import { CalendarPage } from "../../web/src/pages/CalendarPage";
 import { formatTime } from "../../web/src/state/time";
-import { fakeApi, flush, makeSchedule } from "./fixtures";
+import { fakeApi, flush, makeSchedule, windowOf } from "./fixtures";
 
 const NOW = Date.parse("2026-11-25T09:00:00Z");
 let root: HTMLElement;
@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 async function mount(items: Schedule[]) {
-  const api: Api = fakeApi({ listSchedules: async () => ({ schedules: items }), listBrands: async () => ({ brands: [] }) });
+  const api: Api = fakeApi({ calendarWindow: async () => windowOf(items), getSchedule: async (id: string) => items.find((i) => i.scheduleId === id)!, listBrands: async () => ({ brands: [] }) });
   const app = {
     calendar: createCalendar(api, { now: () => NOW }),
     brands: createBrands(api),
@@ -103,6 +103,10 @@ describe("Calendar page", () => {
     });
     await mount([item]);
     await act(() => (root.querySelector(".chip") as HTMLButtonElement).click());
+    // The calendar draws slim items; the panel loads the full schedule by id.
+    await act(async () => {
+      await flush();
+    });
     const panel = root.querySelector(".panel")!;
     expect(panel.querySelector('a[href="https://instagram.com/p/1"]')).not.toBeNull();
     expect(panel.textContent).toContain("The token expired. Reconnect YouTube.");

@@ -5,7 +5,7 @@ import { ApiError } from "../../web/src/api/client";
 import type { Schedule } from "../../web/src/api/types";
 import { createCalendar, moveToDay, windowFor } from "../../web/src/state/calendar";
 import { dayKey } from "../../web/src/state/time";
-import { deferred, fakeApi, flush, makeSchedule } from "./fixtures";
+import { deferred, fakeApi, flush, makeSchedule, windowOf } from "./fixtures";
 
 const NOW = Date.parse("2026-11-25T09:00:00Z");
 
@@ -52,10 +52,10 @@ describe("calendar data is keyed by its window", () => {
     const dec = makeSchedule({ scheduledAt: "2026-12-16T15:00:00.000Z", title: "December item" });
     const calls: Array<{ from: string; d: ReturnType<typeof deferred<{ schedules: Schedule[] }>> }> = [];
     const api = fakeApi({
-      listSchedules: (q) => {
+      calendarWindow: (q) => {
         const d = deferred<{ schedules: Schedule[] }>();
         calls.push({ from: String(q.from), d });
-        return d.promise;
+        return d.promise.then((r) => windowOf(r.schedules));
       },
     });
     const cal = createCalendar(api, { now: () => NOW });
@@ -81,8 +81,8 @@ describe("filters", () => {
     const reel = makeSchedule({ scheduledAt: "2026-11-26T07:00:00.000Z", title: "R" });
     const post = makeSchedule({ scheduledAt: "2026-11-26T08:00:00.000Z", title: "P", variant: "post", contentType: "post", status: "published" });
     const other = makeSchedule({ scheduledAt: "2026-11-27T08:00:00.000Z", title: "O", brandId: "brd_b" });
-    const listSchedules = vi.fn(async () => ({ schedules: [reel, post, other] }));
-    const cal = createCalendar(fakeApi({ listSchedules }), { now: () => NOW });
+    const calendarWindow = vi.fn(async () => windowOf([reel, post, other]));
+    const cal = createCalendar(fakeApi({ calendarWindow }), { now: () => NOW });
     await cal.load();
     expect(cal.type.value).toBe("all");
     expect(cal.items.value?.map((i) => i.title)).toEqual(["R", "P", "O"]);
@@ -96,7 +96,7 @@ describe("filters", () => {
     cal.brand.value = "";
     cal.status.value = "published";
     expect(cal.items.value?.map((i) => i.title)).toEqual(["P"]);
-    expect(listSchedules).toHaveBeenCalledTimes(1);
+    expect(calendarWindow).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -106,7 +106,7 @@ describe("moving an item", () => {
     const moved = { ...item, scheduledAt: "2026-11-27T15:00:00.000Z" };
     let rows = [item];
     const api = fakeApi({
-      listSchedules: async () => ({ schedules: rows }),
+      calendarWindow: async () => windowOf(rows),
       moveSchedule: async () => {
         rows = [moved];
         return moved;
@@ -125,7 +125,7 @@ describe("moving an item", () => {
   it("snaps back and keeps the server's 409 message next to the item when the slot is taken", async () => {
     const item = makeSchedule({ scheduledAt: "2026-11-26T15:00:00.000Z" });
     const api = fakeApi({
-      listSchedules: async () => ({ schedules: [item] }),
+      calendarWindow: async () => windowOf([item]),
       moveSchedule: async () => {
         throw new ApiError(409, "slot_taken", "Acme already has an item at 27 Nov 15:00.");
       },
@@ -141,7 +141,7 @@ describe("moving an item", () => {
   it("drops on a day keep the brand's wall-clock time", async () => {
     const item = makeSchedule({ scheduledAt: "2026-11-26T15:00:00.000Z" });
     const moveSchedule = vi.fn(async (_id: string, at: string) => ({ ...item, scheduledAt: at }));
-    const cal = createCalendar(fakeApi({ listSchedules: async () => ({ schedules: [item] }), moveSchedule, brandSlots: async () => ({ slots: [] }) }), {
+    const cal = createCalendar(fakeApi({ calendarWindow: async () => windowOf([item]), moveSchedule, brandSlots: async () => ({ slots: [] }) }), {
       now: () => NOW,
     });
     await cal.load();

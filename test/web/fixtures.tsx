@@ -1,7 +1,7 @@
 // Shared fixtures for the web tests: API rows shaped by the contract types,
 // and a fake client that answers from memory.
 import type { Api } from "../../web/src/api/client";
-import type { Job, Schedule } from "../../web/src/api/types";
+import type { CalendarWindowResponse, Job, Schedule } from "../../web/src/api/types";
 
 let n = 0;
 export function makeSchedule(over: Partial<Schedule> & { scheduledAt: string }): Schedule {
@@ -63,3 +63,22 @@ export function deferred<T>() {
 }
 
 export const flush = () => new Promise((r) => setTimeout(r, 0));
+
+/** The slim calendar window (`GET /api/schedules?view=calendar`) the API answers for these schedules. */
+export function windowOf(schedules: Schedule[]): CalendarWindowResponse {
+  const brands: CalendarWindowResponse["brands"] = {};
+  for (const s of schedules) brands[s.brandId] = { slug: s.brand.slug, name: s.brand.name, color: s.brand.color, timezone: s.brand.timezone };
+  return {
+    brands,
+    schedules: schedules.map((s) => ({
+      scheduleId: s.scheduleId,
+      brandId: s.brandId,
+      contentType: s.contentType,
+      variant: s.variant,
+      scheduledAt: s.scheduledAt,
+      status: s.status,
+      title: s.title,
+      createdBy: { kind: s.createdBy.kind, name: s.createdBy.name },
+    })),
+  };
+}

@@ -7,6 +7,7 @@ import { Alert, Spinner } from "./components/ui";
 import type { AppState } from "./state/app";
 import { AppContext } from "./state/app";
 import { matchRoute } from "./state/router";
+import { AttentionPage } from "./pages/AttentionPage";
 import { AutomationPage } from "./pages/AutomationPage";
 import { BrandsPage } from "./pages/BrandsPage";
 import { CalendarPage } from "./pages/CalendarPage";
@@ -19,6 +20,7 @@ const NAV = [
   { href: "/jobs", label: "Jobs", match: ["jobs", "job"] },
   { href: "/brands", label: "Brands", match: ["brands"] },
   { href: "/automation", label: "Automation", match: ["automation"] },
+  { href: "/attention", label: "Needs attention", match: ["attention"] },
 ];
 
 export function App({ app }: { app: AppState }) {
@@ -41,6 +43,15 @@ export function App({ app }: { app: AppState }) {
     if (me && route.name === "signin") router.navigate("/calendar", { replace: true });
   }, [me, route.name]);
 
+  // The navigation's "Needs attention" count: loaded on sign-in and kept fresh while the tab is visible.
+  const workspaceId = me ? me.currentWorkspaceId : null;
+  useEffect(() => {
+    if (!workspaceId) return;
+    void app.attention.load();
+    const t = setInterval(() => document.visibilityState === "visible" && void app.attention.load(), 60_000);
+    return () => clearInterval(t);
+  }, [workspaceId]);
+
   let body;
   if (me === undefined) {
     body = network.offline.value ? null : bootError ? <Alert>{bootError}</Alert> : <Spinner />;
@@ -58,6 +69,8 @@ export function App({ app }: { app: AppState }) {
         <BrandsPage app={app} brandId={route.brandId} />
       ) : route.name === "automation" ? (
         <AutomationPage app={app} />
+      ) : route.name === "attention" ? (
+        <AttentionPage app={app} />
       ) : (
         <div class="page">
           <h1>Page not found</h1>
@@ -79,6 +92,11 @@ export function App({ app }: { app: AppState }) {
             {NAV.map((n) => (
               <a key={n.href} href={n.href} aria-current={n.match.includes(route.name) ? "page" : undefined}>
                 {n.label}
+                {n.href === "/attention" && app.attention.count.value > 0 && (
+                  <span class="nav-count" aria-label={`${app.attention.count.value} need attention`}>
+                    {app.attention.count.value}
+                  </span>
+                )}
               </a>
             ))}
           </nav>

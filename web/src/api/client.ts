@@ -6,6 +6,7 @@ import type {
   Account,
   AccountInput,
   ApiErrorBody,
+  AttentionStatus,
   AuthResult,
   AutomationSettingsInput,
   AutomationState,
@@ -13,6 +14,8 @@ import type {
   BrandCreateInput,
   BrandUpdateInput,
   Candidate,
+  CalendarWindowResponse,
+  DeliveryListItem,
   GridSlotRow,
   Job,
   JobList,
@@ -171,11 +174,15 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
     retryJob: (jobId: string) => post<Job>(`/api/jobs/${e(jobId)}/retry`),
 
     listSchedules: (query: ScheduleListQuery) => get<{ schedules: Schedule[] }>("/api/schedules", query as Query),
+    /** The slim window the calendar draws (`view=calendar`); the side panel loads the full Schedule by id. */
+    calendarWindow: (query: { from: string; to: string }) => get<CalendarWindowResponse>("/api/schedules", { ...query, view: "calendar" }),
     getSchedule: (id: string) => get<Schedule>(`/api/schedules/${e(id)}`),
     moveSchedule: (id: string, scheduledAt: string) => patch<Schedule>(`/api/schedules/${e(id)}`, { scheduledAt }),
     unschedule: (id: string) => del(`/api/schedules/${e(id)}`),
     retrySchedule: (id: string) => post<Schedule>(`/api/schedules/${e(id)}/retry`),
     publishNow: (id: string) => post<Schedule>(`/api/schedules/${e(id)}/publish-now`),
+    listDeliveries: (query: { status: AttentionStatus; brand?: string; from?: string; to?: string }) =>
+      get<{ deliveries: DeliveryListItem[] }>("/api/deliveries", query as Query),
 
     automation: () => get<AutomationState>("/api/automation"),
     pauseAutomation: () => post<unknown>("/api/automation/pause"),

@@ -15,6 +15,12 @@ export type ContentType = Schedule["contentType"];
 export type OutputStatus = z.infer<typeof c.outputStatus>;
 export type RunKind = z.infer<typeof c.runKind>;
 export type Delivery = z.infer<typeof c.delivery>;
+export type AttemptLogEntry = z.infer<typeof c.attemptLogEntry>;
+export type AttentionStatus = z.infer<typeof c.deliveryAttention>;
+export type DeliveryListItem = z.infer<typeof c.deliveryItem>;
+export type CalendarItem = z.infer<typeof c.calendarItem>;
+export type CalendarBrand = z.infer<typeof c.calendarBrand>;
+export type CalendarWindowResponse = z.infer<typeof c.calendarWindow>;
 export type SlotConfig = z.infer<typeof c.slotConfig>;
 
 // Request bodies: `z.input` so optional/defaulted fields stay optional for callers.

@@ -2,6 +2,7 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { createClient, type Api } from "../api/client";
+import { createAttention } from "./attention";
 import { createAutomation } from "./automation";
 import { createBrands } from "./brands";
 import { createCalendar } from "./calendar";
@@ -30,16 +31,18 @@ export function createAppState(opts: { api?: Api; fetch?: typeof fetch; win?: Wi
   const jobDetail = createJobDetail(api);
   const brands = createBrands(api);
   const automation = createAutomation(api);
+  const attention = createAttention(api);
   // Switching workspace drops every page's data: nothing of one workspace is shown in another.
   const resetAll = () => {
     calendar.reset();
     jobs.reset();
     brands.reset();
     automation.state.value = null;
+    attention.reset();
   };
   session = createSession(api, safeStorage(win), resetAll);
   const router = createRouter(win);
-  return { api, network, session, router, calendar, jobs, jobDetail, brands, automation };
+  return { api, network, session, router, calendar, jobs, jobDetail, brands, automation, attention };
 }
 
 function safeStorage(win: Window) {

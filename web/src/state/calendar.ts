@@ -6,10 +6,34 @@
 import { batch, computed, signal } from "@preact/signals";
 import { addDays, fromLocal, toLocal } from "../../../worker/scheduling/zoned-time";
 import { ApiError, NetworkError, type Api } from "../api/client";
-import type { ContentType, GridSlotRow, Schedule, ScheduleStatus } from "../api/types";
+import type { CalendarItem, CalendarWindowResponse, ContentType, GridSlotRow, Schedule, ScheduleStatus } from "../api/types";
 import { addLocalDays, addMonths, dayKey, startOfDay, startOfMonth, startOfWeek } from "./time";
 
 export type CalendarView = "month" | "week" | "list";
+
+/**
+ * What a calendar cell draws: the slim item of `GET /api/schedules?view=calendar`
+ * with its brand joined back in. A full Schedule is one too, so an action's
+ * answer can replace an entry in place.
+ */
+export type CalendarEntry = Omit<CalendarItem, "createdBy"> & {
+  brand: { id: string; slug: string; name: string; color: string; timezone: string };
+  createdBy: { kind: "user" | "automation"; name: string };
+};
+
+/** Joins each slim item to its brand from the window's `brands` map. */
+export function toEntries(res: CalendarWindowResponse): CalendarEntry[] {
+  return res.schedules.map((i) => {
+    const b = res.brands[i.brandId];
+    // Automation's items carry no name on the wire: the creator tag says "Automation".
+    const name = i.createdBy.name ?? (i.createdBy.kind === "automation" ? "Automation" : "Deleted user");
+    return {
+      ...i,
+      createdBy: { kind: i.createdBy.kind, name },
+      brand: { id: i.brandId, slug: b?.slug ?? "", name: b?.name ?? "Brand", color: b?.color ?? "#6b7280", timezone: b?.timezone ?? "UTC" },
+    };
+  });
+}
 export type TypeFilter = "all" | ContentType;
 
 export interface CalendarWindow {
@@ -46,7 +70,7 @@ export function windowFor(view: CalendarView, anchor: number): CalendarWindow {
  * in the *brand's* zone, moved by whole days, because the brand's slot grid is
  * wall-clock in its zone (DESIGN.md §4).
  */
-export function moveToDay(item: Pick<Schedule, "scheduledAt" | "brand">, fromDay: number, toDay: number): number {
+export function moveToDay(item: Pick<CalendarEntry, "scheduledAt" | "brand">, fromDay: number, toDay: number): number {
   const at = Date.parse(item.scheduledAt);
   const days = Math.round((startOfDay(toDay) - startOfDay(fromDay)) / 86_400_000);
   const local = toLocal(at, item.brand.timezone);
@@ -55,14 +79,14 @@ export function moveToDay(item: Pick<Schedule, "scheduledAt" | "brand">, fromDay
 }
 
 /** Where a schedule lands when dropped on an hour of a day (week view): that hour, same minutes, viewer's zone. */
-export function moveToHour(item: Pick<Schedule, "scheduledAt">, day: number, hour: number): number {
+export function moveToHour(item: Pick<CalendarEntry, "scheduledAt">, day: number, hour: number): number {
   const old = new Date(Date.parse(item.scheduledAt));
   const d = new Date(day);
   return new Date(d.getFullYear(), d.getMonth(), d.getDate(), hour, old.getMinutes()).getTime();
 }
 
 export interface DragState {
-  item: Schedule;
+  item: CalendarEntry;
   x: number;
   y: number;
   /** Drop target under the pointer, as `data-drop` says: "day:<ms>", "hour:<ms>:<h>" or "slot:<ms>". */
@@ -80,7 +104,7 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
   const today = signal(startOfDay(now()));
 
   const window = computed(() => windowFor(view.value, anchor.value));
-  const data = signal<{ key: string; items: Schedule[] } | null>(null);
+  const data = signal<{ key: string; items: CalendarEntry[] } | null>(null);
   const loadError = signal<string | null>(null);
   /** Per-item error from the last action on it, shown next to the item (drag) or in its panel. */
   const itemError = signal<{ scheduleId: string; message: string } | null>(null);
@@ -108,7 +132,7 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
 
   /** Items bucketed by viewer-local day key, each bucket in time order (the API sorts by time). */
   const byDay = computed(() => {
-    const map = new Map<string, Schedule[]>();
+    const map = new Map<string, CalendarEntry[]>();
     for (const i of items.value ?? []) {
       const k = dayKey(Date.parse(i.scheduledAt));
       const list = map.get(k);
@@ -118,12 +142,32 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
     return map;
   });
 
+  /**
+   * The side panel's item: the full Schedule, loaded by id when selected and
+   * refreshed with the window (media, caption, deliveries and their logs are
+   * not in the slim calendar items). It keeps showing an item whose window
+   * scrolled away until closed.
+   */
+  const detail = signal<Schedule | null>(null);
   const selected = computed(() => {
     const id = selectedId.value;
-    return id ? (windowItems.value?.find((i) => i.scheduleId === id) ?? selectedCache.value) : null;
+    const d = detail.value;
+    return id && d && d.scheduleId === id ? d : null;
   });
-  // The panel keeps showing an item whose window scrolled away until closed.
-  const selectedCache = signal<Schedule | null>(null);
+
+  let detailSeq = 0;
+  async function loadDetail(id: string) {
+    const mine = ++detailSeq;
+    try {
+      const full = await api.getSchedule(id);
+      if (mine === detailSeq && selectedId.peek() === id) detail.value = full;
+    } catch (err) {
+      if (mine !== detailSeq || selectedId.peek() !== id) return;
+      // Unscheduled elsewhere: the panel closes rather than show a ghost.
+      if (err instanceof ApiError && err.status === 404) select(null);
+      else itemError.value = { scheduleId: id, message: messageOf(err) };
+    }
+  }
 
   let seq = 0;
   let applied = 0;
@@ -131,15 +175,17 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
     const w = window.peek();
     const mine = ++seq;
     try {
-      const res = await api.listSchedules({ from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() });
+      const res = await api.calendarWindow({ from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() });
       // An answer for a window we already left is dropped; so is one older than an answer already shown.
       if (w.key !== window.peek().key || mine < applied) return;
       applied = mine;
       batch(() => {
-        data.value = { key: w.key, items: res.schedules };
+        data.value = { key: w.key, items: toEntries(res) };
         loadError.value = null;
         today.value = startOfDay(now());
       });
+      const open = selectedId.peek();
+      if (open) void loadDetail(open);
     } catch (err) {
       if (w.key === window.peek().key) loadError.value = messageOf(err);
     }
@@ -163,32 +209,39 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
     void load();
   }
 
-  function select(item: Schedule | null) {
+  function select(item: CalendarEntry | null) {
     batch(() => {
       selectedId.value = item?.scheduleId ?? null;
-      selectedCache.value = item;
+      // A full Schedule (an action's answer, a test) shows at once; a slim entry loads its detail.
+      detail.value = item && "deliveries" in item ? (item as Schedule) : null;
       if (item && itemError.peek()?.scheduleId !== item.scheduleId) itemError.value = null;
     });
+    if (item && !("deliveries" in item)) void loadDetail(item.scheduleId);
   }
 
-  function replaceItem(updated: Schedule) {
+  function replaceItem(updated: CalendarEntry) {
     const d = data.peek();
-    if (!d) return;
-    const items = d.items.map((i) => (i.scheduleId === updated.scheduleId ? updated : i));
-    items.sort((a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt));
-    data.value = { key: d.key, items };
-    if (selectedId.peek() === updated.scheduleId) selectedCache.value = updated;
+    if (d) {
+      const items = d.items.map((i) => (i.scheduleId === updated.scheduleId ? updated : i));
+      items.sort((a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt));
+      data.value = { key: d.key, items };
+    }
+    if (selectedId.peek() === updated.scheduleId) {
+      const cur = detail.peek();
+      if ("deliveries" in updated) detail.value = updated as Schedule;
+      else if (cur) detail.value = { ...cur, scheduledAt: updated.scheduledAt, status: updated.status };
+    }
   }
 
   /** Runs an action on one item; its error (in the server's words) is kept next to that item. */
-  async function act(item: Schedule, name: string, fn: () => Promise<unknown>): Promise<boolean> {
+  async function act(item: CalendarEntry, name: string, fn: () => Promise<unknown>): Promise<boolean> {
     batch(() => {
       busy.value = `${item.scheduleId}:${name}`;
       itemError.value = null;
     });
     try {
       const res = await fn();
-      if (res && typeof res === "object" && "scheduleId" in res) replaceItem(res as Schedule);
+      if (res && typeof res === "object" && "scheduleId" in res) replaceItem(res as CalendarEntry);
       return true;
     } catch (err) {
       itemError.value = { scheduleId: item.scheduleId, message: messageOf(err) };
@@ -200,7 +253,7 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
   }
 
   /** Optimistic move: the item jumps at once and snaps back if the server refuses (e.g. 409 slot taken). */
-  async function move(item: Schedule, at: number): Promise<boolean> {
+  async function move(item: CalendarEntry, at: number): Promise<boolean> {
     const before = item;
     if (Date.parse(item.scheduledAt) === at) return true;
     replaceItem({ ...item, scheduledAt: new Date(at).toISOString() });
@@ -209,16 +262,16 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
     return ok;
   }
 
-  async function unschedule(item: Schedule): Promise<boolean> {
+  async function unschedule(item: CalendarEntry): Promise<boolean> {
     const ok = await act(item, "unschedule", () => api.unschedule(item.scheduleId));
     if (ok && selectedId.peek() === item.scheduleId) select(null);
     return ok;
   }
-  const retry = (item: Schedule) => act(item, "retry", () => api.retrySchedule(item.scheduleId));
-  const publishNow = (item: Schedule) => act(item, "publish", () => api.publishNow(item.scheduleId));
+  const retry = (item: CalendarEntry) => act(item, "retry", () => api.retrySchedule(item.scheduleId));
+  const publishNow = (item: CalendarEntry) => act(item, "publish", () => api.publishNow(item.scheduleId));
 
   // ---- dragging (pointer events; the panel's Move form is the keyboard path) ----
-  function dragStart(item: Schedule, x: number, y: number) {
+  function dragStart(item: CalendarEntry, x: number, y: number) {
     drag.value = { item, x, y, over: null };
     const w = window.peek();
     const key = `${item.brandId}|${w.key}`;
@@ -259,7 +312,7 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
     batch(() => {
       data.value = null;
       selectedId.value = null;
-      selectedCache.value = null;
+      detail.value = null;
       itemError.value = null;
       brand.value = "";
     });
@@ -275,7 +328,7 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
 export type CalendarModel = ReturnType<typeof createCalendar>;
 
 /** The drop target's time for `item`, or null when the target is not a time. */
-export function dropTime(item: Schedule, target: string): number | null {
+export function dropTime(item: CalendarEntry, target: string): number | null {
   const [kind, a, b] = target.split(":");
   const n = Number(a);
   if (!Number.isFinite(n)) return null;

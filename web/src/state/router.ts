@@ -9,6 +9,7 @@ export type Route =
   | { name: "job"; jobId: string }
   | { name: "brands"; brandId?: string }
   | { name: "automation" }
+  | { name: "attention" }
   | { name: "signin" }
   | { name: "notfound" };
 
@@ -19,6 +20,7 @@ export function matchRoute(path: string): Route {
   if (a === "jobs") return b ? { name: "job", jobId: b } : { name: "jobs" };
   if (a === "brands") return b ? { name: "brands", brandId: b } : { name: "brands" };
   if (a === "automation") return { name: "automation" };
+  if (a === "attention") return { name: "attention" };
   if (a === "signin") return { name: "signin" };
   return { name: "notfound" };
 }

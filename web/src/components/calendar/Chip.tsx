@@ -1,11 +1,11 @@
 // One calendar item. Everything the operator scans for is on it: time, brand
 // colour, type icon, title, status colour and creator; the brand's own zone is
 // in the title attribute.
-import type { Schedule } from "../../api/types";
+import type { CalendarEntry } from "../../state/calendar";
 import { formatInZone, formatTime } from "../../state/time";
 import { STATUS_LABEL, TypeMark } from "../ui";
 
-export function describe(item: Schedule): string {
+export function describe(item: CalendarEntry): string {
   const at = Date.parse(item.scheduledAt);
   const by = item.createdBy.kind === "automation" ? "Automation" : item.createdBy.name;
   return `${item.brand.name} · ${item.title ?? "Untitled"} · ${STATUS_LABEL[item.status]} · by ${by} · brand time ${formatInZone(at, item.brand.timezone)}`;
@@ -13,7 +13,7 @@ export function describe(item: Schedule): string {
 
 // Brand-zone details go into `title` on first hover or focus (useCalendarDrag
 // delegates that) rather than being formatted for every chip on every render.
-export function Chip({ item, compact, error }: { item: Schedule; compact?: boolean; error?: boolean }) {
+export function Chip({ item, compact, error }: { item: CalendarEntry; compact?: boolean; error?: boolean }) {
   const at = Date.parse(item.scheduledAt);
   const auto = item.createdBy.kind === "automation";
   const by = auto ? "Automation" : item.createdBy.name;

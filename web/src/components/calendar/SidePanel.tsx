@@ -1,11 +1,41 @@
 // The item panel: media, caption, per-platform delivery status, and actions.
 // Errors from an action appear right under the actions, in the server's words.
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Schedule } from "../../api/types";
+import type { AttemptLogEntry, Delivery, Schedule } from "../../api/types";
 import type { CalendarModel } from "../../state/calendar";
 import { formatDateTime, formatInZone, fromInputValue, toInputValue, viewerZone } from "../../state/time";
 import { CreatorTag, InlineError, StatusBadge, TypeIcon, contentLabel } from "../ui";
 import { MediaPreview } from "../MediaPreview";
+
+const ERROR_CLASS_LABEL: Record<NonNullable<Delivery["errorClass"]>, string> = {
+  retryable: "Will retry",
+  reconnect: "Reconnect needed",
+  permanent: "Refused",
+  unknown_outcome: "Checking with the platform",
+};
+
+/** Every attempt at one platform, oldest first: step, timing, and the platform's own words. */
+function AttemptLog({ log }: { log: AttemptLogEntry[] }) {
+  return (
+    <details class="attempt-log">
+      <summary>Attempt log ({log.length})</summary>
+      <ol>
+        {log.map((a, i) => {
+          const started = Date.parse(a.startedAt);
+          const ended = a.endedAt ? Date.parse(a.endedAt) : null;
+          return (
+            <li key={i}>
+              #{a.attempt} · {a.step} · {formatDateTime(started)}
+              {ended !== null && <span class="muted"> · {Math.max(0, Math.round((ended - started) / 100) / 10)} s</span>}
+              {a.errorClass && <span class="err"> · {ERROR_CLASS_LABEL[a.errorClass]}</span>}
+              {a.message && <div class="muted">{a.message}</div>}
+            </li>
+          );
+        })}
+      </ol>
+    </details>
+  );
+}
 
 export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Schedule; canEdit: boolean }) {
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -88,7 +118,14 @@ export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Sc
                     View post
                   </a>
                 )}
-                {d.error && <p class={d.status === "skipped" ? "muted delivery-note" : "inline-error"}>{d.error}</p>}
+                {d.publishedAt && <span class="muted">at {formatDateTime(Date.parse(d.publishedAt))}</span>}
+                {d.error && (
+                  <p class={d.status === "skipped" ? "muted delivery-note" : "inline-error"}>
+                    {d.errorClass && d.status !== "skipped" && <strong>{ERROR_CLASS_LABEL[d.errorClass]}: </strong>}
+                    {d.error}
+                  </p>
+                )}
+                {d.log && d.log.length > 0 && <AttemptLog log={d.log} />}
               </li>
             ))}
           </ul>
@@ -115,12 +152,12 @@ export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Sc
             </div>
           </form>
           <div class="btn-row">
-            {(item.status === "failed" || item.status === "partial") && (
+            {(item.status === "failed" || item.status === "partial" || item.status === "missed") && (
               <button type="button" class="btn" disabled={busy !== null} onClick={() => cal.retry(item)}>
                 Retry failed platforms
               </button>
             )}
-            {(item.status === "scheduled" || item.status === "missed") && (
+            {item.status === "scheduled" && (
               <button type="button" class="btn" disabled={busy !== null} onClick={() => cal.publishNow(item)}>
                 Publish now
               </button>

@@ -1,5 +1,5 @@
 import { Fragment } from "preact";
-import type { Schedule } from "../../api/types";
+import type { CalendarEntry } from "../../state/calendar";
 import type { CalendarModel } from "../../state/calendar";
 import { dayKey, formatTime } from "../../state/time";
 import { Chip } from "./Chip";
@@ -14,7 +14,7 @@ export function WeekView({ cal }: { cal: CalendarModel }) {
   const errId = cal.itemError.value?.scheduleId;
   const over = cal.drag.value?.over;
   // Bucket by day and hour once.
-  const cells = new Map<string, Schedule[]>();
+  const cells = new Map<string, CalendarEntry[]>();
   for (const i of items) {
     const t = new Date(Date.parse(i.scheduledAt));
     const k = `${dayKey(t.getTime())}|${t.getHours()}`;
