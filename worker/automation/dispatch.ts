@@ -8,6 +8,7 @@ import { MINUTE } from "../lib/time";
 import { brandScheduler } from "../scheduling/brand-scheduler";
 import { sendPublishMessages } from "../scheduling/dispatch";
 import type { RunCounts } from "./runs";
+import { logError } from "../lib/log";
 
 /** A queued delivery whose message has not been consumed for this long is sent again (the consumer ignores duplicates). */
 export const LOST_MESSAGE_AFTER_MS = 5 * MINUTE;
@@ -41,7 +42,7 @@ export async function runDispatch(env: Env, scope: { workspaceId?: string }, now
         counts.succeeded += claim.queued.length;
       } catch (err) {
         counts.failed++;
-        console.error(JSON.stringify({ message: "dispatch claim failed", brandId, error: String(err) }));
+        logError("dispatch claim failed", { brandId, error: String(err) });
         if (errors.length < 3) errors.push("A brand's due items could not be claimed; the next minute tries again.");
       }
     }

@@ -6,6 +6,7 @@
 import { ApiError } from "../errors";
 import { newId } from "../lib/ids";
 import { WriterError } from "./llm-client";
+import { logError } from "../lib/log";
 
 /** An error whose message was written for the people who will read it. */
 export class UserFacingError extends Error {
@@ -28,11 +29,11 @@ export interface FailureReport {
  */
 export function reportFailure(err: unknown, what: string, context: Record<string, unknown> = {}): FailureReport {
   if (err instanceof WriterError || err instanceof UserFacingError || (err instanceof ApiError && err.status < 500)) {
-    console.error(JSON.stringify({ message: `${what} failed`, ...context, error: err.message }));
+    logError(`${what} failed`, { ...context, error: err.message });
     return { sentence: err.message, errorId: null };
   }
   const errorId = newId("err", 8);
   const raw = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  console.error(JSON.stringify({ message: `${what} failed`, errorId, ...context, error: raw, stack: err instanceof Error ? err.stack : undefined }));
+  logError(`${what} failed`, { errorId, ...context, error: raw, stack: err instanceof Error ? err.stack : undefined });
   return { sentence: `${what} failed because of an internal error (reference ${errorId}).`, errorId };
 }

@@ -5,6 +5,7 @@
 import type { Env } from "../env";
 import { brandScheduler } from "./brand-scheduler";
 import type { BookingResult } from "./booking";
+import { logError } from "../lib/log";
 
 export async function bookReadyOutput(env: Env, outputId: string): Promise<BookingResult | null> {
   try {
@@ -21,7 +22,7 @@ export async function bookReadyOutput(env: Env, outputId: string): Promise<Booki
     return result ?? null;
   } catch (err) {
     // Generation succeeded; only the booking is left, and catch-up will do it.
-    console.error(JSON.stringify({ message: "book on ready failed; catch-up will book it", outputId, error: String(err) }));
+    logError("book on ready failed; catch-up will book it", { outputId, error: String(err) });
     return null;
   }
 }

@@ -9,6 +9,7 @@ import { DAY, MINUTE } from "../lib/time";
 import type { BrandMemory } from "./brand-memory";
 import { DaySlotCache, nextFreeSlot } from "./slot-grid";
 import { contentTypeOf, type Variant } from "./variants";
+import { logError } from "../lib/log";
 
 export type BookingError = { ok: false; outputId: string; status: 404 | 409 | 422 | 500; code: string; message: string };
 export type Booked = { ok: true; outputId: string; scheduleId: string; scheduledAt: number };
@@ -179,7 +180,7 @@ async function commitWholeOutputs(d1: D1Database, writes: PendingWrite[]): Promi
     try {
       await d1.batch(current.flatMap((w) => w.statements));
     } catch (err) {
-      console.error(JSON.stringify({ message: "booking batch failed", outputs: current.length, error: String(err) }));
+      logError("booking batch failed", { outputs: current.length, error: String(err) });
       for (const w of current) failed.add(w);
     }
   };

@@ -23,6 +23,7 @@ import {
 } from "./booking";
 import { CLAIM_LIMIT, claimSchedules, retrySchedule, type ClaimResult, type RetryOutcome } from "./dispatch";
 import { SerialQueue } from "./serial";
+import { logError } from "../lib/log";
 
 /** After a failed claim or re-arm, try again this soon (the per-minute cron is the net below that). */
 const REARM_AFTER_ERROR_MS = 15_000;
@@ -84,7 +85,7 @@ export class BrandScheduler extends DurableObject<Env> {
       else await this.ctx.storage.setAlarm(next);
       this.armedAt = next;
     } catch (err) {
-      console.error(JSON.stringify({ message: "could not re-arm the dispatch alarm", brandId, error: String(err) }));
+      logError("could not re-arm the dispatch alarm", { brandId, error: String(err) });
       this.armedAt = Date.now() + REARM_AFTER_ERROR_MS;
       await this.ctx.storage.setAlarm(this.armedAt);
     }

@@ -9,6 +9,7 @@ import { newId } from "../lib/ids";
 import { HOUR, numberVar } from "../lib/time";
 import { missedReason, planDeliveries, type BrandAccount } from "./delivery-plan";
 import type { Platform } from "./variants";
+import { logError } from "../lib/log";
 
 /** Items claimed per call: one D1 batch stays well inside its limits; the alarm or the cron comes back for the rest. */
 export const CLAIM_LIMIT = 50;
@@ -125,7 +126,7 @@ export async function sendPublishMessages(env: Env, deliveryIds: readonly string
     }
     return true;
   } catch (err) {
-    console.error(JSON.stringify({ message: "publish queue send failed; the dispatch pass re-sends", deliveries: deliveryIds.length, error: String(err) }));
+    logError("publish queue send failed; the dispatch pass re-sends", { deliveries: deliveryIds.length, error: String(err) });
     return false;
   }
 }
