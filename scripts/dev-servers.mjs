@@ -57,9 +57,13 @@ export async function startWorkers(opts) {
   let output = "";
   const children = [];
 
-  const run = async (label, args) => {
+  const run = async (label, args, { background = false } = {}) => {
+    const argv = [WRANGLER, "dev", ...args, "--inspector-port", String(await freePort()), ...common];
+    // Rendering is batch work: at a lower CPU priority, on a machine with few
+    // cores, it yields to the API's requests instead of competing with them.
+    if (background && process.platform !== "win32") argv.unshift("nice", "-n", "10");
     // Own process group, so stop() ends wrangler *and* the workerd it started, and nothing else.
-    const child = spawn(WRANGLER, ["dev", ...args, "--inspector-port", String(await freePort()), ...common], {
+    const child = spawn(argv[0], argv.slice(1), {
       cwd: ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -99,7 +103,7 @@ export async function startWorkers(opts) {
     if (opts.singleProcess) {
       await healthy(await run("both", ["-c", "wrangler.toml", "-c", "wrangler.media.toml", ...apiArgs]), `${baseUrl}/api/health`);
     } else {
-      await healthy(await run("media", ["-c", "wrangler.media.toml", "--port", String(mediaPort)]), `${mediaUrl}/health`);
+      await healthy(await run("media", ["-c", "wrangler.media.toml", "--port", String(mediaPort)], { background: true }), `${mediaUrl}/health`);
       await healthy(await run("api", ["-c", "wrangler.toml", ...apiArgs]), `${baseUrl}/api/health`);
     }
   } catch (err) {
