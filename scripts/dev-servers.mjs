@@ -12,7 +12,7 @@
 // for ours. Both processes persist to the same directory: the media Worker
 // writes the R2 objects the API Worker serves.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,7 +61,7 @@ export async function startWorkers(opts) {
     const argv = [WRANGLER, "dev", ...args, "--inspector-port", String(await freePort()), ...common];
     // Rendering is batch work: at a lower CPU priority, on a machine with few
     // cores, it yields to the API's requests instead of competing with them.
-    if (background && process.platform !== "win32") argv.unshift("nice", "-n", "10");
+    if (background && process.platform !== "win32") argv.unshift("nice", "-n", "19");
     // Own process group, so stop() ends wrangler *and* the workerd it started, and nothing else.
     const child = spawn(argv[0], argv.slice(1), {
       cwd: ROOT,
@@ -69,6 +69,16 @@ export async function startWorkers(opts) {
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
+    // Linux schedules each session (autogroup) as a unit, and `detached` starts a
+    // new session, so the process's nice value alone would not lower its share:
+    // lower the group's too (sched(7), "The autogroup feature").
+    if (background && child.pid) {
+      try {
+        writeFileSync(`/proc/${child.pid}/autogroup`, "19");
+      } catch {
+        // not Linux, or autogroups disabled: nice is what applies
+      }
+    }
     const forward = (d) => {
       const text = String(d).replace(/^(?=.)/gm, `[${label}] `);
       output += text;

@@ -21,7 +21,7 @@ export interface Env {
   PUBLISH_QUEUE: Queue<PublishMessage>;
   MEDIA: R2Bucket;
   ASSETS: Fetcher;
-  /** The media Worker (wrangler.media.toml), which renders; without it the API Worker renders in process. */
+  /** The media Worker (wrangler.media.toml), which renders; the API Worker holds no renderer, so without it media steps fail with that reason. */
   MEDIA_RENDERER?: Service<MediaRenderer>;
 
   SESSION_SECRET: string;

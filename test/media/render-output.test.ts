@@ -211,6 +211,17 @@ describe("failures say why", () => {
     await expect(run).rejects.toThrow(/logo.*missing from media storage/);
   });
 
+  it("through the media Worker's binding, the reason arrives intact", async () => {
+    const s = await signup();
+    const brand = await createBrand(s);
+    const job = await json<{ jobId: string }>("/api/jobs", { ...s, body: { variant: "post", brands: [brand.id], title: "Logo gone", slideTexts: ["One"] } }, 201);
+    const row = (await env.DB.prepare("SELECT id FROM job_outputs WHERE job_id = ?").bind(Number(job.jobId.slice(4))).first<{ id: string }>())!;
+    const ctx = (await loadOutputContext(env.DB, row.id))!;
+    const missing = `ws/${s.workspaceId}/${"b".repeat(64)}.png`;
+    const step = createMediaStep(renderMedia)(env, { ...ctx, brand: { ...ctx.brand, logoKey: missing } }, { title: "T", caption: "", slideTexts: ["One"] });
+    await expect(step).rejects.toThrow(/^Media failed while loading the brand logo: .*missing from media storage/);
+  });
+
   it("music that is not AAC", async () => {
     const ws = `w${crypto.randomUUID().slice(0, 8)}`;
     const musicKey = await putMedia(env.MEDIA, ws, Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), "aac");
