@@ -13,7 +13,24 @@ function mediaWorker(env: Env): NonNullable<Env["MEDIA_RENDERER"]> {
   return env.MEDIA_RENDERER;
 }
 
-export const renderMedia: Renderer = async (env, input) => (await mediaWorker(env).render(input)) as RenderedOutputKeys;
+export const renderMedia: Renderer = async (env, input) => {
+  try {
+    return (await mediaWorker(env).render(input)) as RenderedOutputKeys;
+  } catch (err) {
+    throw withoutRpcNamePrefix(err);
+  }
+};
+
+/**
+ * RPC rebuilds a thrown subclass as a plain Error whose message starts with
+ * the class name ("MediaRenderError: Media failed while …"). The message is
+ * what users read on a failed output, so it loses that prefix again.
+ */
+function withoutRpcNamePrefix(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const match = /^(?:MediaRenderError|MusicError): /.exec(err.message);
+  return match ? new Error(err.message.slice(match[0].length), { cause: err }) : err;
+}
 
 /** Reads an uploaded music file as the reel encoder will: null when it is usable AAC, else why not. */
 export async function checkMusic(env: Env, bytes: Uint8Array): Promise<string | null> {
