@@ -11,7 +11,7 @@
 // started by other checkouts on this machine (same Worker names) never answer
 // for ours. Both processes persist to the same directory: the media Worker
 // writes the R2 objects the API Worker serves.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -57,28 +57,14 @@ export async function startWorkers(opts) {
   let output = "";
   const children = [];
 
-  const run = async (label, args, { background = false } = {}) => {
-    const argv = [WRANGLER, "dev", ...args, "--inspector-port", String(await freePort()), ...common];
-    // Rendering is batch work: at a lower CPU priority, on a machine with few
-    // cores, it yields to the API's requests instead of competing with them.
-    if (background && process.platform !== "win32") argv.unshift("nice", "-n", "19");
+  const run = async (label, args) => {
     // Own process group, so stop() ends wrangler *and* the workerd it started, and nothing else.
-    const child = spawn(argv[0], argv.slice(1), {
+    const child = spawn(WRANGLER, ["dev", ...args, "--inspector-port", String(await freePort()), ...common], {
       cwd: ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
-    // Linux schedules each session (autogroup) as a unit, and `detached` starts a
-    // new session, so the process's nice value alone would not lower its share:
-    // lower the group's too (sched(7), "The autogroup feature").
-    if (background && child.pid) {
-      try {
-        writeFileSync(`/proc/${child.pid}/autogroup`, "19");
-      } catch {
-        // not Linux, or autogroups disabled: nice is what applies
-      }
-    }
     const forward = (d) => {
       const text = String(d).replace(/^(?=.)/gm, `[${label}] `);
       output += text;
@@ -113,7 +99,9 @@ export async function startWorkers(opts) {
     if (opts.singleProcess) {
       await healthy(await run("both", ["-c", "wrangler.toml", "-c", "wrangler.media.toml", ...apiArgs]), `${baseUrl}/api/health`);
     } else {
-      await healthy(await run("media", ["-c", "wrangler.media.toml", "--port", String(mediaPort)], { background: true }), `${mediaUrl}/health`);
+      const media = await run("media", ["-c", "wrangler.media.toml", "--port", String(mediaPort)]);
+      await healthy(media, `${mediaUrl}/health`);
+      yieldCpu(media.pid);
       await healthy(await run("api", ["-c", "wrangler.toml", ...apiArgs]), `${baseUrl}/api/health`);
     }
   } catch (err) {
@@ -128,6 +116,28 @@ export async function startWorkers(opts) {
     exited: Promise.race(children.map((c) => c.exitedPromise)),
     stop,
   };
+}
+
+/**
+ * Rendering is batch work: at the lowest CPU priority, on a machine with few
+ * cores, it yields to the API's requests instead of competing with them. Done
+ * once the Worker is up, so start-up is not slowed. Linux schedules each
+ * session (autogroup) as a unit, and `detached` started a new one, so the
+ * group's nice value is lowered as well as the processes' (sched(7), "The
+ * autogroup feature"). Best effort: elsewhere the renderer keeps its priority.
+ */
+function yieldCpu(pgid) {
+  if (!pgid || process.platform === "win32") return;
+  try {
+    execFileSync("renice", ["-n", "19", "-g", String(pgid)], { stdio: "ignore" });
+  } catch {
+    // no renice: leave it
+  }
+  try {
+    writeFileSync(`/proc/${pgid}/autogroup`, "19");
+  } catch {
+    // not Linux, or autogroups disabled
+  }
 }
 
 async function waitUntilAnswers(url, timeoutMs) {
