@@ -1,10 +1,10 @@
 // The generate consumer's media step (MediaStep): the output's render input,
-// rendered by whichever renderer this deployment has (the media Worker behind
-// MEDIA_RENDERER, or in process), then the previous render's media that
-// nothing uses any more is removed. Removal reads D1, which the media Worker
+// rendered by the renderer it is given (the media Worker behind
+// MEDIA_RENDERER, renderer.ts), then the previous render's media that nothing
+// uses any more is removed. Removal reads D1, which the media Worker
 // does not have, so it happens here, in the API Worker.
-// This file imports the renderer's types only (renderer.ts chooses where it
-// runs), so the API bundle stays free of satori, resvg and the video encoder.
+// This file imports the renderer's types only, so the API bundle stays free of
+// satori, resvg and the video encoder.
 import type { BrandColors } from "../contract/schemas";
 import type { Env } from "../env";
 import type { MediaStep, OutputContext } from "../generation/generate-output";

@@ -1,6 +1,6 @@
 // An output's media, rendered and stored in R2. It runs in the media Worker
-// (worker/media-worker.ts) behind the API's MEDIA_RENDERER binding, or in
-// process where that binding is absent (media-step.ts).
+// (worker/media-worker.ts), which the API Worker calls over its MEDIA_RENDERER
+// binding (renderer.ts); the API Worker never imports this file.
 //  - reels (variants light, dark): the title card (also the reel thumbnail,
 //    and as JPEG the reel cover), one card per slide text, encoded as a 30 fps
 //    H.264 MP4 with the brand's music; a YouTube thumbnail.
