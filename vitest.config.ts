@@ -1,4 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
 // @ts-expect-error plain ESM module without types (see test/fakes/fake-server.mjs)
 import { oauthBindings } from "./test/fakes/oauth-common.mjs";
@@ -25,7 +26,10 @@ function workerdRuntime() {
     const fakes = inject("fakes") ?? {};
     return {
       wrangler: { configPath: "./wrangler.toml" },
+      // The API Worker plus the media Worker's entrypoint, bound as MEDIA_RENDERER.
+      main: "./test/support/test-worker.ts",
       miniflare: {
+        serviceBindings: { MEDIA_RENDERER: { name: kCurrentWorker, entrypoint: "MediaRenderer" } },
         bindings: {
           TEST_MIGRATIONS: migrations,
           SESSION_SECRET: "test-session-secret",

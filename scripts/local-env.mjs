@@ -94,15 +94,49 @@ export async function seedDemo(persistTo) {
 /**
  * Through the running app's API: three brands with a connected sandbox
  * account each, and (first start only) a job per variant. Idempotent: existing
- * brands are kept as they are, and jobs are only created in an empty workspace.
+ * brands are kept as they are, and a variant's job is only created when the
+ * workspace has none of that variant. A busy server (a connection closed
+ * mid-request, a 5xx) does not end it: idempotent requests are retried with a
+ * short backoff, and a failed pass is run again from the top, which is safe
+ * because every step checks first.
  */
-export async function seedDemoContent(base, log = () => {}) {
+export async function seedDemoContent(base, log = () => {}, attempts = 4) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await seedDemoContentOnce(base, log);
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      log(`demo seeding: ${err.message}; trying again`);
+      await sleep(1000 * attempt);
+    }
+  }
+}
+
+const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** fetch, retried on network failures and 5xx when `idempotent` (repeating it changes nothing). */
+async function fetchRetrying(url, init, idempotent) {
+  for (let i = 0; ; i++) {
+    const last = !idempotent || i >= RETRY_DELAYS_MS.length;
+    try {
+      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+      if (res.status < 500 || last) return res;
+    } catch (err) {
+      if (last) throw err;
+    }
+    await sleep(RETRY_DELAYS_MS[i]);
+  }
+}
+
+async function seedDemoContentOnce(base, log) {
   const headers = { "content-type": "application/json", origin: base };
-  const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers, body: JSON.stringify({ email: DEMO.email, password: DEMO.password }) });
+  // Signing in only mints a session: repeating it is harmless.
+  const login = await fetchRetrying(`${base}/api/auth/login`, { method: "POST", headers, body: JSON.stringify({ email: DEMO.email, password: DEMO.password }) }, true);
   if (!login.ok) throw new Error(`demo sign-in failed: HTTP ${login.status}`);
   const auth = { ...headers, cookie: login.headers.get("set-cookie").split(";")[0] };
   const api = async (method, path, body) => {
-    const res = await fetch(`${base}${path}`, { method, headers: auth, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetchRetrying(`${base}${path}`, { method, headers: auth, body: body ? JSON.stringify(body) : undefined }, method === "GET" || method === "PUT");
     if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
     return res.status === 204 ? null : res.json();
   };
@@ -112,19 +146,24 @@ export async function seedDemoContent(base, log = () => {}) {
     if (bySlug.has(b.slug)) continue;
     const colors = { primary: b.primary, accent: b.accent, light: { bg: "#ffffff", fg: "#111827" }, dark: { bg: "#0b1020", fg: "#f9fafb" } };
     const created = await api("POST", "/api/brands", { slug: b.slug, name: b.name, timezone: "Europe/Lisbon", colors, scheduleOffset: b.scheduleOffset });
-    await api("PUT", `/api/brands/${created.id}/accounts/sandbox`, { externalId: `sandbox-${b.slug}`, accessToken: `sandbox-${b.slug}` });
     bySlug.set(b.slug, created);
     log(`created brand ${b.name}`);
   }
+  // PUT is idempotent: a brand created by an interrupted pass still gets its account.
+  for (const b of DEMO.brands) await api("PUT", `/api/brands/${bySlug.get(b.slug).id}/accounts/sandbox`, { externalId: `sandbox-${b.slug}`, accessToken: `sandbox-${b.slug}` });
   for (const b of DEMO.brands) {
     const brand = bySlug.get(b.slug);
     if (brand && !brand.brief?.niche) await api("PATCH", `/api/brands/${brand.id}`, { brief: DEMO_BRIEFS[b.slug] });
   }
-  const existing = await api("GET", "/api/jobs?limit=1");
-  if (existing.jobs.length) return;
   const ids = DEMO.brands.map((b) => bySlug.get(b.slug).id);
-  for (const variant of ["light", "dark", "post"]) await api("POST", "/api/jobs", { variant, brands: ids });
-  log("created 3 demo jobs; the catch-up pass puts them on the calendar");
+  let created = 0;
+  for (const variant of ["light", "dark", "post"]) {
+    const existing = await api("GET", `/api/jobs?variant=${variant}&limit=1`);
+    if (existing.jobs.length) continue;
+    await api("POST", "/api/jobs", { variant, brands: ids });
+    created++;
+  }
+  if (created) log(`created ${created} demo jobs; the catch-up pass puts them on the calendar`);
 }
 
 export async function waitForHealth(url, timeoutMs = 60_000) {

@@ -12,6 +12,7 @@ echo "› build the web app"
 npm run --silent build
 echo "› bundle check (wrangler deploy --dry-run)"
 npx wrangler deploy --dry-run --outdir .wrangler/dry-run >/dev/null
+npx wrangler deploy -c wrangler.media.toml --dry-run --outdir .wrangler/dry-run-media >/dev/null
 echo "› tests"
 results=.wrangler/vitest-results.json
 mkdir -p .wrangler && rm -f "$results"

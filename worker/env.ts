@@ -1,3 +1,4 @@
+import type MediaRenderer from "./media-worker";
 import type { BrandScheduler } from "./scheduling/brand-scheduler";
 
 /** Messages on the `generate` queue: one output to (re)generate. */
@@ -20,6 +21,8 @@ export interface Env {
   PUBLISH_QUEUE: Queue<PublishMessage>;
   MEDIA: R2Bucket;
   ASSETS: Fetcher;
+  /** The media Worker (wrangler.media.toml), which renders; the API Worker holds no renderer, so without it media steps fail with that reason. */
+  MEDIA_RENDERER?: Service<MediaRenderer>;
 
   SESSION_SECRET: string;
   TOKEN_ENCRYPTION_KEY: string;

@@ -1,14 +1,16 @@
-// Reusable e2e harness: `wrangler dev` on a free port against a fresh local
-// persist dir (D1 migrations applied first, with the same wrangler command
-// production uses), ready once /api/health answers; `stop()` ends it and
-// removes the dir. Also: the Chromium launcher every browser test uses.
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+// Reusable e2e harness: the app as `npm start` runs it (the media Worker and
+// the API Worker, each its own `wrangler dev`, scripts/dev-servers.mjs) on a
+// free port against a fresh local persist dir (D1 migrations applied first,
+// with the same wrangler command production uses), ready once both answer;
+// `stop()` ends them and removes the dir. Also: the Chromium launcher every
+// browser test uses.
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
-import { applyMigrations, ensureDevVars, ROOT, waitForHealth } from "../../scripts/local-env.mjs";
+import { freePort as findFreePort, startWorkers } from "../../scripts/dev-servers.mjs";
+import { applyMigrations, ensureDevVars, ROOT } from "../../scripts/local-env.mjs";
 
 export interface DevServer {
   baseUrl: string;
@@ -20,16 +22,8 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
+export function freePort(): Promise<number> {
+  return findFreePort();
 }
 
 /** Builds web/dist (the Worker serves it as static assets). */
@@ -43,62 +37,28 @@ export async function startDevServer(opts: { port?: number; vars?: Record<string
   const persistDir = mkdtempSync(join(tmpdir(), "brandcast-e2e-"));
   applyMigrations(persistDir);
   const port = opts.port ?? (await freePort());
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const varArgs = Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  // Own process group, so stop() ends wrangler *and* the workerd it started, and nothing else.
-  const child: ChildProcess = spawn(
-    join(ROOT, "node_modules", ".bin", "wrangler"),
-    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistDir, "--test-scheduled", "--show-interactive-dev-session=false", ...varArgs],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" } },
-  );
-  let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.pid) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-      const timer = setTimeout(() => child.pid && safeKill(-child.pid, "SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(persistDir, { recursive: true, force: true });
-  };
-
+  let workers;
   try {
-    await Promise.race([
-      waitForHealth(baseUrl, opts.healthTimeoutMs ?? 90_000),
-      exited.then(() => {
-        throw new Error(`wrangler dev exited early:\n${output}`);
-      }),
-    ]);
+    workers = await startWorkers({ port, ip: "127.0.0.1", persistTo: persistDir, vars: opts.vars, healthTimeoutMs: opts.healthTimeoutMs ?? 90_000 });
   } catch (err) {
-    await stop();
+    rmSync(persistDir, { recursive: true, force: true });
     throw err;
   }
+  const { baseUrl } = workers;
+  const stop = async () => {
+    await workers.stop();
+    rmSync(persistDir, { recursive: true, force: true });
+  };
   return {
     baseUrl,
     persistDir,
-    logs: () => output,
+    logs: workers.logs,
     cron: async (expression) => {
       const res = await fetch(`${baseUrl}/__scheduled?cron=${encodeURIComponent(expression)}`);
       if (!res.ok) throw new Error(`cron ${expression}: ${res.status}`);
     },
     stop,
   };
-}
-
-function safeKill(pid: number, signal: NodeJS.Signals) {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // gone
-  }
 }
 
 /** Installs Debian chromium when missing (as root), else fails with what to install. */

@@ -274,6 +274,10 @@ export const jobOutputs = sqliteTable(
     coverKey: text("cover_key"),
     /** R2 keys of carousel slides (JSON string[]). */
     slideKeys: text("slide_keys"),
+    /** JPEG for Instagram (PLATFORMS.md §1.6): the reel cover (9:16) or the post cover (4:5). */
+    publishCoverKey: text("publish_cover_key"),
+    /** Posts: R2 keys of the carousel images as JPEG, cover first (JSON string[]). */
+    publishSlideKeys: text("publish_slide_keys"),
     error: text("error"),
     /** Set when a user unschedules: catch-up leaves held outputs alone (invariant 5). */
     hold: integer("hold", { mode: "boolean" }).notNull().default(false),

@@ -36,13 +36,13 @@ export type MediaStep = (
   env: Env,
   ctx: OutputContext,
   content: { title: string; caption: string; slideTexts: string[] },
-) => Promise<Partial<Record<"thumbnailKey" | "ytThumbnailKey" | "videoKey" | "coverKey", string>> & { slideKeys?: string[] }>;
+) => Promise<Partial<Record<"thumbnailKey" | "ytThumbnailKey" | "videoKey" | "coverKey" | "publishCoverKey", string>> & { slideKeys?: string[]; publishSlideKeys?: string[] }>;
 
 export async function loadOutputContext(d1: D1Database, outputId: string): Promise<OutputContext | null> {
   const row = await d1
     .prepare(
       `SELECT o.id, o.workspace_id, o.status, j.variant, j.seed, j.title, j.topic, j.slide_texts,
-         o.thumbnail_key, o.yt_thumbnail_key, o.video_key, o.cover_key, o.slide_keys,
+         o.thumbnail_key, o.yt_thumbnail_key, o.video_key, o.cover_key, o.slide_keys, o.publish_cover_key, o.publish_slide_keys,
          b.id AS brand_id, b.slug, b.name, b.handle, b.colors, b.logo_key, b.music_key, b.brief
        FROM job_outputs o JOIN generation_jobs j ON j.id = o.job_id JOIN brands b ON b.id = o.brand_id
        WHERE o.id = ?`,
@@ -51,7 +51,15 @@ export async function loadOutputContext(d1: D1Database, outputId: string): Promi
     .first<Record<string, string | number | null>>();
   if (!row) return null;
   const s = (k: string) => (row[k] as string | null) ?? null;
-  const previousKeys = [s("thumbnail_key"), s("yt_thumbnail_key"), s("video_key"), s("cover_key"), ...((JSON.parse(s("slide_keys") ?? "[]") as string[]))]
+  const previousKeys = [
+    s("thumbnail_key"),
+    s("yt_thumbnail_key"),
+    s("video_key"),
+    s("cover_key"),
+    s("publish_cover_key"),
+    ...(JSON.parse(s("slide_keys") ?? "[]") as string[]),
+    ...(JSON.parse(s("publish_slide_keys") ?? "[]") as string[]),
+  ]
     .filter((k): k is string => !!k);
   return {
     outputId,
@@ -117,7 +125,8 @@ export async function generateOutput(env: Env, outputId: string, media: MediaSte
   const keys = media ? await media(env, ctx, content) : {};
   const stored = await env.DB.prepare(
     `UPDATE job_outputs SET status = 'ready', error = NULL, claim = NULL, caption = ?, title = ?, yt_title = ?, slide_texts = ?,
-       thumbnail_key = ?, yt_thumbnail_key = ?, video_key = ?, cover_key = ?, slide_keys = ?, updated_at = ?
+       thumbnail_key = ?, yt_thumbnail_key = ?, video_key = ?, cover_key = ?, slide_keys = ?,
+       publish_cover_key = ?, publish_slide_keys = ?, updated_at = ?
      WHERE id = ? AND status = 'generating' AND claim = ?`,
   )
     .bind(
@@ -130,6 +139,8 @@ export async function generateOutput(env: Env, outputId: string, media: MediaSte
       keys.videoKey ?? null,
       keys.coverKey ?? null,
       keys.slideKeys ? JSON.stringify(keys.slideKeys) : null,
+      keys.publishCoverKey ?? null,
+      keys.publishSlideKeys ? JSON.stringify(keys.publishSlideKeys) : null,
       Date.now(),
       outputId,
       claim,

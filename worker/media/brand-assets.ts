@@ -4,7 +4,7 @@
 import { invalid } from "../errors";
 import type { Env } from "../env";
 import { probeImage } from "./image-probe";
-import { MusicError, readAacTrack } from "./music";
+import { checkMusic } from "./renderer";
 import { deleteUnreferenced, MEDIA_TYPES, putMedia, type MediaExtension } from "./storage";
 
 export const ASSET_KINDS = ["logo", "music"] as const;
@@ -17,7 +17,7 @@ export const MAX_LOGO_SIDE = 4096;
 const COLUMN: Record<AssetKind, "logo_key" | "music_key"> = { logo: "logo_key", music: "music_key" };
 
 /** Which file this is, or a 400 saying what was expected. */
-export async function identifyAsset(kind: AssetKind, bytes: Uint8Array): Promise<MediaExtension> {
+export async function identifyAsset(env: Env, kind: AssetKind, bytes: Uint8Array): Promise<MediaExtension> {
   if (kind === "logo") {
     const info = probeImage(bytes);
     if (!info) throw invalid("The logo must be a PNG or JPEG image.");
@@ -30,17 +30,15 @@ export async function identifyAsset(kind: AssetKind, bytes: Uint8Array): Promise
   // ADTS header: 12-bit syncword 0xFFF, layer 00 (ISO/IEC 14496-3 §1.A.2.2.1).
   const isAdts = bytes.length > 7 && bytes[0] === 0xff && (bytes[1]! & 0xf6) === 0xf0;
   if (!isMp4 && !isAdts) throw invalid("The music must be AAC audio in an .m4a/MP4 file or an ADTS (.aac) stream.");
-  try {
-    await readAacTrack(bytes, 1);
-  } catch (err) {
-    throw invalid(err instanceof MusicError ? err.message : "The music file could not be read.");
-  }
+  // Demuxing needs mediabunny, which lives with the renderer (renderer.ts).
+  const problem = await checkMusic(env, bytes);
+  if (problem) throw invalid(problem);
   return isMp4 ? "m4a" : "aac";
 }
 
 /** Stores the asset and points the brand at it; the previous asset goes if nothing else uses it. */
 export async function saveBrandAsset(env: Env, workspaceId: string, brandId: string, kind: AssetKind, bytes: Uint8Array) {
-  const ext = await identifyAsset(kind, bytes);
+  const ext = await identifyAsset(env, kind, bytes);
   const key = await putMedia(env.MEDIA, workspaceId, bytes, ext);
   const previous = await replaceBrandAssetKey(env, workspaceId, brandId, kind, key);
   if (previous && previous !== key) await deleteUnreferenced(env, workspaceId, [previous]);

@@ -16,3 +16,9 @@ declare module "*.wasm" {
 declare module "*/mediabunny/dist/bundles/mediabunny.mjs" {
   export * from "mediabunny";
 }
+
+// jpeg-js's encoder on its own (the package entry also bundles its decoder).
+declare module "jpeg-js/lib/encoder.js" {
+  import { encode } from "jpeg-js";
+  export default encode;
+}

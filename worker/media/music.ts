@@ -42,3 +42,13 @@ export async function readAacTrack(bytes: Uint8Array, maxSeconds = Infinity): Pr
     input.dispose();
   }
 }
+
+/** Why these bytes cannot be a reel's music, or null when they can. */
+export async function musicProblem(bytes: Uint8Array): Promise<string | null> {
+  try {
+    await readAacTrack(bytes, 1);
+    return null;
+  } catch (err) {
+    return err instanceof MusicError ? err.message : "The music file could not be read.";
+  }
+}

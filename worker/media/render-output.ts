@@ -1,22 +1,25 @@
-// An output's media, rendered in the Worker and stored in R2; the generate
-// queue consumer calls renderOutputMedia after writing the text.
-//  - reels (variants light, dark): the title card (also the reel thumbnail),
-//    one card per slide text, encoded as a 30 fps H.264 MP4 with the brand's
-//    music; a YouTube thumbnail.
+// An output's media, rendered and stored in R2. It runs in the media Worker
+// (worker/media-worker.ts), which the API Worker calls over its MEDIA_RENDERER
+// binding (renderer.ts); the API Worker never imports this file.
+//  - reels (variants light, dark): the title card (also the reel thumbnail,
+//    and as JPEG the reel cover), one card per slide text, encoded as a 30 fps
+//    H.264 MP4 with the brand's music; a YouTube thumbnail.
 //  - posts: a cover and carousel slides (1080×1350), the cover being the first
-//    of at most 10; a YouTube thumbnail.
+//    of at most 10, each also as JPEG; a YouTube thumbnail.
+// PNG is what the app shows; JPEG is what Instagram takes (PLATFORMS.md §1.6),
+// so the publish keys are JPEG. Deleting the previous render's media needs D1
+// and is the caller's step (media-step.ts), so this code needs only R2.
 // Failures throw a MediaRenderError whose message says what went wrong; the
 // consumer records it on the output.
 import type { BrandColors } from "../contract/schemas";
-import type { Env } from "../env";
-import type { MediaStep } from "../generation/generate-output";
 import { probeImage, toDataUrl } from "./image-probe";
+import { encodeJpeg } from "./jpeg";
 import { carouselSlide, postCover, reelSlide, reelTitle, SIZES, youtubeThumbnail, type SlideBrand } from "./layouts";
 import { readAacTrack } from "./music";
 import { renderLayout } from "./render-layout";
 import { encodeReel, type ReelSlide } from "./reel-video";
 import { ensureImageRuntime } from "./runtime-workerd";
-import { deleteUnreferenced, getMediaBytes, putMedia } from "./storage";
+import { getMediaBytes, putMedia } from "./storage";
 import { palette } from "./theme";
 
 export const REEL_FPS = 30;
@@ -34,8 +37,11 @@ export interface RenderOutputInput {
   title: string;
   slideTexts: string[];
   caption?: string;
-  /** The output's keys from its previous render, deleted when no longer used. */
-  previousKeys: string[];
+}
+
+/** What rendering needs: the media bucket, nothing else. */
+export interface MediaEnv {
+  MEDIA: R2Bucket;
 }
 
 export interface RenderedOutputKeys {
@@ -44,13 +50,17 @@ export interface RenderedOutputKeys {
   videoKey?: string;
   coverKey?: string;
   slideKeys?: string[];
+  /** JPEG, what Instagram takes: the reel cover (1080×1920) or the post cover (1080×1350). */
+  publishCoverKey: string;
+  /** Posts only: every carousel image as JPEG (1080×1350), the cover first. */
+  publishSlideKeys?: string[];
 }
 
 export class MediaRenderError extends Error {
   override name = "MediaRenderError";
 }
 
-export async function renderOutputMedia(env: Env, input: RenderOutputInput): Promise<RenderedOutputKeys> {
+export async function renderOutputMedia(env: MediaEnv, input: RenderOutputInput): Promise<RenderedOutputKeys> {
   const step = { name: "starting the image renderer" };
   try {
     await ensureImageRuntime();
@@ -61,17 +71,7 @@ export async function renderOutputMedia(env: Env, input: RenderOutputInput): Pro
     step.name = "rendering the YouTube thumbnail";
     const ytTheme = input.variant === "post" ? "dark" : input.variant;
     const yt = await renderLayout(youtubeThumbnail(brand, palette(input.brand.colors, ytTheme), input.title));
-    const keys: RenderedOutputKeys = { ...main, ytThumbnailKey: await putMedia(env.MEDIA, input.workspaceId, yt.png, "png") };
-
-    step.name = "removing the previous render's media";
-    const current = new Set([keys.thumbnailKey, keys.ytThumbnailKey, keys.videoKey, keys.coverKey, ...(keys.slideKeys ?? [])]);
-    await deleteUnreferenced(
-      env,
-      input.workspaceId,
-      input.previousKeys.filter((k) => !current.has(k)),
-      input.outputId,
-    );
-    return keys;
+    return { ...main, ytThumbnailKey: await putMedia(env.MEDIA, input.workspaceId, yt.png, "png") };
   } catch (err) {
     if (err instanceof MediaRenderError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
@@ -79,7 +79,7 @@ export async function renderOutputMedia(env: Env, input: RenderOutputInput): Pro
   }
 }
 
-async function loadLogo(env: Env, key: string | null): Promise<SlideBrand["logo"]> {
+async function loadLogo(env: MediaEnv, key: string | null): Promise<SlideBrand["logo"]> {
   if (!key) return null;
   const bytes = await getMediaBytes(env.MEDIA, key, "The brand logo");
   const info = probeImage(bytes);
@@ -89,23 +89,26 @@ async function loadLogo(env: Env, key: string | null): Promise<SlideBrand["logo"
 
 type Keys = Omit<RenderedOutputKeys, "ytThumbnailKey">;
 
-async function renderPost(env: Env, input: RenderOutputInput, brand: SlideBrand, step: { name: string }): Promise<Keys> {
+async function renderPost(env: MediaEnv, input: RenderOutputInput, brand: SlideBrand, step: { name: string }): Promise<Keys> {
   const p = palette(input.brand.colors, "light");
   const texts = input.slideTexts.slice(0, MAX_CAROUSEL - 1);
   const count = texts.length + 1;
   step.name = "rendering the post cover";
   const cover = await renderLayout(postCover(brand, p, input.title, count));
   const coverKey = await putMedia(env.MEDIA, input.workspaceId, cover.png, "png");
+  const publishCoverKey = await putMedia(env.MEDIA, input.workspaceId, encodeJpeg(cover), "jpg");
   const slideKeys = [coverKey];
+  const publishSlideKeys = [publishCoverKey];
   for (const [i, text] of texts.entries()) {
     step.name = `rendering carousel slide ${i + 2} of ${count}`;
     const slide = await renderLayout(carouselSlide(brand, p, text, i + 1, count));
     slideKeys.push(await putMedia(env.MEDIA, input.workspaceId, slide.png, "png"));
+    publishSlideKeys.push(await putMedia(env.MEDIA, input.workspaceId, encodeJpeg(slide), "jpg"));
   }
-  return { thumbnailKey: coverKey, coverKey, slideKeys };
+  return { thumbnailKey: coverKey, coverKey, slideKeys, publishCoverKey, publishSlideKeys };
 }
 
-async function renderReel(env: Env, input: RenderOutputInput, brand: SlideBrand, theme: "light" | "dark", step: { name: string }): Promise<Keys> {
+async function renderReel(env: MediaEnv, input: RenderOutputInput, brand: SlideBrand, theme: "light" | "dark", step: { name: string }): Promise<Keys> {
   const p = palette(input.brand.colors, theme);
   const texts = input.slideTexts.slice(0, MAX_REEL_SLIDES - 1);
   const layouts = [reelTitle(brand, p, input.title), ...texts.map((t, i) => reelSlide(brand, p, t, i + 1, texts.length + 1))];
@@ -115,12 +118,16 @@ async function renderReel(env: Env, input: RenderOutputInput, brand: SlideBrand,
   const music = input.brand.musicKey ? await readAacTrack(await getMediaBytes(env.MEDIA, input.brand.musicKey, "The brand music"), seconds + 1) : null;
 
   let thumbnailKey = "";
+  let publishCoverKey = "";
   // Slides are rendered as the encoder asks for them: one slide's pixels in memory at a time.
   async function* slides(): AsyncGenerator<ReelSlide> {
     for (const [i, layout] of layouts.entries()) {
       step.name = `rendering reel slide ${i + 1} of ${layouts.length}`;
       const image = await renderLayout(layout);
-      if (i === 0) thumbnailKey = await putMedia(env.MEDIA, input.workspaceId, image.png, "png");
+      if (i === 0) {
+        thumbnailKey = await putMedia(env.MEDIA, input.workspaceId, image.png, "png");
+        publishCoverKey = await putMedia(env.MEDIA, input.workspaceId, encodeJpeg(image), "jpg");
+      }
       step.name = `encoding reel slide ${i + 1} of ${layouts.length}`;
       yield { rgba: image.rgba, seconds: SECONDS_PER_SLIDE };
     }
@@ -128,24 +135,5 @@ async function renderReel(env: Env, input: RenderOutputInput, brand: SlideBrand,
   const reel = await encodeReel(slides(), { ...SIZES.reel, fps: REEL_FPS, music });
   step.name = "storing the reel";
   const videoKey = await putMedia(env.MEDIA, input.workspaceId, reel.mp4, "mp4");
-  return { thumbnailKey, videoKey };
+  return { thumbnailKey, videoKey, publishCoverKey };
 }
-
-/** renderOutputMedia in the shape the generate consumer injects (worker/generation/generate-output.ts). */
-export const renderMediaStep: MediaStep = (env, ctx, content) =>
-  renderOutputMedia(env, {
-    workspaceId: ctx.workspaceId,
-    outputId: ctx.outputId,
-    variant: ctx.variant,
-    brand: {
-      name: ctx.brand.name,
-      handle: ctx.brand.handle,
-      colors: JSON.parse(ctx.brand.colors) as BrandColors,
-      logoKey: ctx.brand.logoKey,
-      musicKey: ctx.brand.musicKey,
-    },
-    title: content.title,
-    slideTexts: content.slideTexts,
-    caption: content.caption,
-    previousKeys: ctx.previousKeys,
-  });

@@ -55,8 +55,9 @@ export async function deleteUnreferenced(env: Env, workspaceId: string, keys: st
     const used = await env.DB.prepare(
       `SELECT 1 FROM job_outputs
          WHERE workspace_id = ?1 AND id IS NOT ?2
-           AND (thumbnail_key = ?3 OR yt_thumbnail_key = ?3 OR video_key = ?3 OR cover_key = ?3
-                OR EXISTS (SELECT 1 FROM json_each(coalesce(slide_keys, '[]')) WHERE value = ?3))
+           AND (thumbnail_key = ?3 OR yt_thumbnail_key = ?3 OR video_key = ?3 OR cover_key = ?3 OR publish_cover_key = ?3
+                OR EXISTS (SELECT 1 FROM json_each(coalesce(slide_keys, '[]')) WHERE value = ?3)
+                OR EXISTS (SELECT 1 FROM json_each(coalesce(publish_slide_keys, '[]')) WHERE value = ?3))
        UNION ALL
        SELECT 1 FROM brands WHERE workspace_id = ?1 AND (logo_key = ?3 OR music_key = ?3)
        LIMIT 1`,
