@@ -100,6 +100,7 @@ export async function seedDemo(persistTo) {
  * short backoff, and a failed pass is run again from the top, which is safe
  * because every step checks first.
  */
+/** Returns `{created}`: how many demo jobs this call created (0 on later starts). */
 export async function seedDemoContent(base, log = () => {}, attempts = 4) {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -163,7 +164,35 @@ async function seedDemoContentOnce(base, log) {
     await api("POST", "/api/jobs", { variant, brands: ids });
     created++;
   }
-  if (created) log(`created ${created} demo jobs; the catch-up pass puts them on the calendar`);
+  if (created) log(`created ${created} demo jobs; each output goes on the calendar as soon as it is ready`);
+  return { created };
+}
+
+/**
+ * The demo's first start puts one item a few minutes ahead, so a newcomer
+ * watches it go out: it turns published on the calendar with a working
+ * sandbox permalink. Waits (in the background) for the demo post to be
+ * rendered and booked, then moves it to `minutes` from now.
+ */
+export async function scheduleDemoSoon(base, log = () => {}, minutes = 3, timeoutMs = 10 * 60_000) {
+  const headers = { "content-type": "application/json", origin: base };
+  const login = await fetchRetrying(`${base}/api/auth/login`, { method: "POST", headers, body: JSON.stringify({ email: DEMO.email, password: DEMO.password }) }, true);
+  if (!login.ok) return;
+  const auth = { ...headers, cookie: login.headers.get("set-cookie").split(";")[0] };
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const res = await fetchRetrying(`${base}/api/jobs?variant=post&limit=1`, { headers: auth }, true).catch(() => null);
+    const job = res?.ok ? (await res.json()).jobs[0] : null;
+    const output = job?.outputs.find((o) => o.schedule && o.schedule.status === "scheduled");
+    if (output) {
+      // Whole minutes, a few ahead: the brand's BrandScheduler alarm fires at that minute.
+      const at = new Date(Math.ceil((Date.now() + minutes * 60_000) / 60_000) * 60_000).toISOString();
+      const moved = await fetchRetrying(`${base}/api/schedules/${output.schedule.scheduleId}`, { method: "PATCH", headers: auth, body: JSON.stringify({ scheduledAt: at }) }, false);
+      if (moved.ok) log(`the demo post "${output.title ?? job.jobId}" (${output.brand.name}) publishes to the sandbox at ${at}: watch it on the calendar`);
+      return;
+    }
+    await sleep(3000);
+  }
 }
 
 export async function waitForHealth(url, timeoutMs = 60_000) {

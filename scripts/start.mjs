@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startWorkers } from "./dev-servers.mjs";
-import { applyMigrations, DEMO, ensureDevVars, ROOT, seedDemo, seedDemoContent } from "./local-env.mjs";
+import { applyMigrations, DEMO, ensureDevVars, ROOT, scheduleDemoSoon, seedDemo, seedDemoContent } from "./local-env.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
 const url = `http://localhost:${port}`;
@@ -54,7 +54,9 @@ workers.exited.then((why) => {
 });
 
 try {
-  await seedDemoContent(url, step);
+  const { created } = await seedDemoContent(url, step);
+  // First start: one demo item a few minutes ahead, to watch it publish.
+  if (created) void scheduleDemoSoon(url, step).catch(() => {});
 } catch (err) {
   // The app is up and usable; only the demo content is incomplete. The next start completes it.
   step(`demo content not complete (${err.message}); the app keeps running, and the next npm start finishes it`);
