@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 // A plain .mjs script (no type declarations for this project's type check): imported by URL, typed here.
 const localEnv: {
   DEMO: { brands: { slug: string }[] };
-  seedDemoContent(base: string): Promise<void>;
+  seedDemoContent(base: string): Promise<{ created: number }>;
 } = await import(new URL("../../scripts/local-env.mjs", import.meta.url).href);
 const { DEMO, seedDemoContent } = localEnv;
 
