@@ -72,6 +72,7 @@ async function waitReady(p: Page, jobId: string) {
 /** Makes sure the job's output is not on the calendar (unscheduling holds it from automatic booking). */
 async function ensureUnscheduled(p: Page, jobId: string) {
   await p.goto(`/jobs/${jobId}`);
+  await p.getByRole("button", { name: /^(Schedule in next slot|Unschedule)$/ }).first().waitFor({ timeout: 120_000 });
   const unschedule = p.getByRole("button", { name: "Unschedule" });
   if (await unschedule.isVisible()) await unschedule.click();
   await p.getByRole("button", { name: "Schedule in next slot" }).waitFor();
@@ -145,9 +146,9 @@ describe("web app", () => {
     await page.getByRole("button", { name: "Create brand" }).click();
     await page.waitForURL(/\/brands\/.+/);
     const sandbox = page.locator(".accounts > li", { hasText: "sandbox" });
-    await sandbox.getByRole("button", { name: "Connect" }).click();
+    await sandbox.getByRole("button", { name: "Add sandbox account" }).click();
     await sandbox.getByRole("button", { name: "Save account" }).click();
-    await sandbox.getByText("connected ·").waitFor();
+    await sandbox.locator(".badge", { hasText: "Connected" }).waitFor();
   });
 
   it("creates jobs and watches them become ready", async () => {
@@ -163,8 +164,10 @@ describe("web app", () => {
       await waitReady(page, id);
     }
     await nav(page, "Jobs");
+    // Ready outputs go straight to the calendar: all three are under Scheduled.
+    await page.getByRole("button", { name: /^Scheduled/ }).click();
     await page.locator(".job-row").first().waitFor();
-    expect(await page.locator(".job-row").count()).toBe(3);
+    await expect.poll(() => page.locator(".job-row").count()).toBe(3);
   });
 
   it("schedules one in the next slot and one at a picked time", async () => {
