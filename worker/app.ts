@@ -8,6 +8,7 @@ import { ApiError, errorBody } from "./errors";
 import { authRoutes } from "./routes/auth";
 import { apiRoutes } from "./routes/api";
 import { mediaRoutes } from "./routes/media";
+import { sandboxRoutes } from "./routes/sandbox";
 
 export const MAX_JSON_BODY = 64 * 1024;
 
@@ -42,5 +43,6 @@ export function createApp() {
   app.route("/api/auth", authRoutes);
   app.route("/api", apiRoutes);
   app.route("/media", mediaRoutes);
+  app.route("/sandbox", sandboxRoutes);
   return app;
 }

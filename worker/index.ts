@@ -5,6 +5,7 @@ import { handleScheduled } from "./automation/cron";
 import type { Env, GenerateMessage, PublishMessage } from "./env";
 import { handleGenerateBatch } from "./generation/generate-consumer";
 import { renderMediaStep } from "./media/render-output";
+import { handlePublishBatch, handlePublishDeadLetters } from "./publishing/consumer";
 
 export { BrandScheduler } from "./scheduling/brand-scheduler";
 
@@ -17,8 +18,11 @@ export default {
       await handleGenerateBatch(batch as MessageBatch<GenerateMessage>, env, renderMediaStep);
       return;
     }
-    // Publishing arrives in a later milestone: leave messages for it, visibly, rather than drop them.
-    batch.retryAll({ delaySeconds: 600 });
+    if (batch.queue.startsWith("brandcast-publish-dlq")) {
+      await handlePublishDeadLetters(batch as MessageBatch<PublishMessage>, env);
+      return;
+    }
+    await handlePublishBatch(batch as MessageBatch<PublishMessage>, env);
   },
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     ctx.waitUntil(handleScheduled(controller, env));
