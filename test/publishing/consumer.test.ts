@@ -292,7 +292,7 @@ describe("crashes: the consumer killed mid-step resumes without duplicating", ()
 
     // Healing finds nothing yet; after the lease it re-enqueues, without resetting the row.
     const sent: PublishMessage[] = [];
-    const captured = { ...env, PUBLISH_QUEUE: { send: async (m: PublishMessage) => void sent.push(m), sendBatch: async (ms: Iterable<{ body: PublishMessage }>) => void [...ms].forEach((m) => sent.push(m.body)) } } as typeof env;
+    const captured = { ...env, PUBLISH_QUEUE: { send: async (m: PublishMessage) => void sent.push(m), sendBatch: async (ms: Iterable<{ body: PublishMessage }>) => void [...ms].forEach((m) => sent.push(m.body)) } } as unknown as typeof env;
     await healStalePublishing(captured, c.now());
     expect(sent.filter((m) => m.deliveryId === d.deliveryId)).toEqual([]);
     c.advance(LEASE_MS + 1000);

@@ -171,7 +171,7 @@ export async function deliver(deliveryIds: string[], opts: ConsumerOptions & { c
     retryAll: (o?: QueueRetryOptions) => batch.retryAll(o),
   } as unknown as MessageBatch<PublishMessage>;
   await handlePublishBatch(observed, env, opts.clients ?? CLIENTS, opts);
-  const result = await getQueueResult(batch, ctx);
+  const result = (await getQueueResult(batch, ctx)) as { ackAll: boolean; retryBatch: { retry: boolean }; explicitAcks: string[]; retryMessages: Array<{ msgId: string }> };
   const byMsg = new Map(messages.map((m) => [m.id, m.body.deliveryId]));
   expect(result.ackAll, "the consumer acks message by message").toBe(false);
   expect(result.retryBatch.retry, "the consumer never retries the whole batch").toBe(false);
