@@ -10,6 +10,9 @@
 // `fake.use()` (the OAuth flows, sharing the fake's token state).
 export const FAKES = {
   probe: { main: () => import("./probe.mjs"), plugins: [] },
+  instagram: { main: () => import("./instagram.mjs"), plugins: [] },
+  facebook: { main: () => import("./facebook.mjs"), plugins: [() => import("./instagram.mjs")] },
+  youtube: { main: () => import("./youtube.mjs"), plugins: [] },
 };
 
 /** Starts every fake; returns `{name: url}` and a stop function. */

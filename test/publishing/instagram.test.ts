@@ -1,0 +1,395 @@
+// The Instagram client against the fake Instagram Graph (PLATFORMS.md §1, §5,
+// §6.1): every request of each happy path checked against the protocol, and
+// each fault in §6.1's list ending in the right outcome, never a duplicate.
+import { describe, expect, it } from "vitest";
+import { fakeAdmin, type LoggedRequest } from "../fakes/admin";
+import { instagramClient, pollDelaySeconds } from "../../worker/publishing/instagram";
+import { PublishError, type PublishContent, type PublishOutcome } from "../../worker/publishing/types";
+import { attempt, patternBytes, putMedia, testDelivery, type TestDelivery } from "./context";
+
+const ig = fakeAdmin("instagram");
+const fb = fakeAdmin("facebook");
+const VERSION = "v25.0";
+let n = 0;
+const uid = () => `${Date.now() % 1e9}${String(n++).padStart(3, "0")}`;
+
+interface Account {
+  igUserId: string;
+  token: string;
+  delivery: () => TestDelivery;
+}
+
+async function igAccount(extra: Record<string, unknown> = {}): Promise<Account> {
+  const igUserId = `9${uid()}`;
+  const token = `IGQ-${igUserId}`;
+  await ig.seed({ users: [{ igUserId, username: `brand${igUserId}`, token, ...extra }] });
+  return { igUserId, token, delivery: () => testDelivery("instagram", { externalId: igUserId, accessToken: token, loginVia: "instagram" }) };
+}
+
+const mediaUrl = (key: string) => `http://app.test/media/${encodeURIComponent(key)}`;
+
+async function reel(caption = `Reel ${uid()} #brandcast`, videoName = "reel"): Promise<PublishContent> {
+  const video = await putMedia(patternBytes(4096), "video/mp4", videoName);
+  const cover = await putMedia(patternBytes(512), "image/jpeg", "cover");
+  return { kind: "reel", caption, title: "t", ytTitle: "t", media: { video, cover } };
+}
+
+async function post(slides: number, caption = `Post ${uid()}`, name = "slide"): Promise<PublishContent> {
+  const refs = [];
+  for (let i = 0; i < slides; i++) refs.push(await putMedia(patternBytes(256, i + 1), "image/jpeg", name));
+  return { kind: "post", caption, title: "t", ytTitle: "t", media: { cover: refs[0], slides: refs } };
+}
+
+/** The requests made with this token, in order (the token is unique per test). */
+async function requestsOf(admin: ReturnType<typeof fakeAdmin>, token: string): Promise<LoggedRequest[]> {
+  return (await admin.requests()).filter((r) => r.query.access_token === token || r.form?.access_token === token);
+}
+
+/** Runs attempts like the queue would, moving the fake's clock by each announced wait. */
+async function publishUntilDone(delivery: TestDelivery, content: PublishContent, admin = ig, max = 12): Promise<{ outcome: PublishOutcome; waits: number[] }> {
+  const waits: number[] = [];
+  for (let i = 0; i < max; i++) {
+    const outcome = await attempt(instagramClient, delivery, { content });
+    if (outcome.kind === "published") return { outcome, waits };
+    waits.push(outcome.delaySeconds);
+    await admin.advance(outcome.delaySeconds * 1000);
+  }
+  throw new Error(`not published after ${max} attempts`);
+}
+
+async function failure(p: Promise<unknown>): Promise<PublishError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(PublishError);
+  return err as PublishError;
+}
+
+const publishedFor = async (igUserId: string, admin = ig) => Object.values((await admin.state()).media as Record<string, { owner: string; caption: string; media_product_type: string }>).filter((m) => m.owner === igUserId);
+
+function expectGraphPost(r: LoggedRequest, path: string, form: Record<string, string>, token: string) {
+  expect(r.method).toBe("POST");
+  expect(r.path).toBe(`/${VERSION}/${path}`);
+  // PLATFORMS.md §0: form-encoded, never JSON; the token as a parameter.
+  expect(r.headers["content-type"]).toContain("application/x-www-form-urlencoded");
+  expect(r.form).toEqual({ ...form, access_token: token });
+}
+
+function expectGraphGet(r: LoggedRequest, path: string, query: Record<string, string>, token: string) {
+  expect(r.method).toBe("GET");
+  expect(r.path).toBe(`/${VERSION}/${path}`);
+  expect(r.query).toEqual({ ...query, access_token: token });
+}
+
+describe("Instagram reels", () => {
+  it("creates a REELS container, waits for it without sleeping, checks the limit, publishes once and reads the permalink", async () => {
+    const acct = await igAccount();
+    const content = await reel();
+    const delivery = acct.delivery();
+    const { outcome, waits } = await publishUntilDone(delivery, content);
+    expect(waits).toEqual([pollDelaySeconds(0), pollDelaySeconds(1), pollDelaySeconds(2)]); // 10 + 15 + 20 s ≥ the fake's 30 s processing
+    expect(outcome.kind).toBe("published");
+    const media = await publishedFor(acct.igUserId);
+    expect(media).toHaveLength(1);
+    expect(media[0]).toMatchObject({ caption: content.caption, media_product_type: "REELS" });
+    if (outcome.kind !== "published") return;
+    expect(outcome.permalink).toMatch(/^https:\/\/www\.instagram\.com\/reel\//);
+
+    const reqs = await requestsOf(ig, acct.token);
+    const container = delivery.state.containerId!;
+    expectGraphPost(reqs[0]!, `${acct.igUserId}/media`, { media_type: "REELS", video_url: mediaUrl(content.media.video!.key), caption: content.caption, share_to_feed: "true", cover_url: mediaUrl(content.media.cover!.key) }, acct.token);
+    // One status check per attempt: three answered IN_PROGRESS, the fourth FINISHED.
+    for (const r of reqs.slice(1, 5)) expectGraphGet(r, container, { fields: "status_code,status" }, acct.token);
+    expectGraphGet(reqs[5]!, `${acct.igUserId}/content_publishing_limit`, { fields: "quota_usage,config" }, acct.token);
+    expectGraphPost(reqs[6]!, `${acct.igUserId}/media_publish`, { creation_id: container }, acct.token);
+    expectGraphGet(reqs[7]!, outcome.publishedId, { fields: "permalink" }, acct.token);
+    expect(reqs).toHaveLength(8);
+
+    // The start of media_publish was saved before the call, the media id before the permalink.
+    const steps = delivery.patches.map((p) => p.step).filter(Boolean);
+    expect(steps.indexOf("publishing")).toBeLessThan(steps.indexOf("published"));
+    expect(delivery.state).toMatchObject({ publishedId: outcome.publishedId, permalink: outcome.permalink });
+    expect(delivery.state.publishStartedAt).toBeTypeOf("number");
+  });
+
+  it("a redelivery after success answers from the checkpoint without calling Instagram", async () => {
+    const acct = await igAccount();
+    const content = await reel();
+    const delivery = acct.delivery();
+    await publishUntilDone(delivery, content);
+    const before = (await requestsOf(ig, acct.token)).length;
+    const again = await attempt(instagramClient, delivery, { content });
+    expect(again.kind).toBe("published");
+    expect((await requestsOf(ig, acct.token)).length).toBe(before);
+  });
+});
+
+describe("Instagram images and carousels", () => {
+  it("a single image: image_url (JPEG) and caption, no media_type", async () => {
+    const acct = await igAccount();
+    const content = await post(1);
+    const delivery = acct.delivery();
+    const { outcome, waits } = await publishUntilDone(delivery, content);
+    expect(waits).toEqual([]);
+    const reqs = await requestsOf(ig, acct.token);
+    expectGraphPost(reqs[0]!, `${acct.igUserId}/media`, { image_url: mediaUrl(content.media.slides![0]!.key), caption: content.caption }, acct.token);
+    expectGraphGet(reqs[1]!, delivery.state.containerId!, { fields: "status_code,status" }, acct.token);
+    expectGraphGet(reqs[2]!, `${acct.igUserId}/content_publishing_limit`, { fields: "quota_usage,config" }, acct.token);
+    expectGraphPost(reqs[3]!, `${acct.igUserId}/media_publish`, { creation_id: delivery.state.containerId! }, acct.token);
+    expect(outcome.kind === "published" && outcome.permalink).toMatch(/^https:\/\/www\.instagram\.com\/p\//);
+    const media = await publishedFor(acct.igUserId);
+    expect(media).toHaveLength(1);
+    expect(media[0]).toMatchObject({ media_product_type: "FEED" });
+  });
+
+  it("a carousel: children with is_carousel_item and no caption, then the CAROUSEL parent, published as one post", async () => {
+    const acct = await igAccount();
+    const content = await post(3);
+    const delivery = acct.delivery();
+    const { outcome } = await publishUntilDone(delivery, content);
+    expect(outcome.kind).toBe("published");
+    const reqs = await requestsOf(ig, acct.token);
+    const children = delivery.state.checkpoint.children as string[];
+    expect(children).toHaveLength(3);
+    content.media.slides!.forEach((s, i) => expectGraphPost(reqs[i]!, `${acct.igUserId}/media`, { image_url: mediaUrl(s.key), is_carousel_item: "true" }, acct.token));
+    children.forEach((id, i) => expectGraphGet(reqs[3 + i]!, id, { fields: "status_code,status" }, acct.token));
+    expectGraphPost(reqs[6]!, `${acct.igUserId}/media`, { media_type: "CAROUSEL", children: children.join(","), caption: content.caption }, acct.token);
+    expectGraphPost(reqs.find((r) => r.path.endsWith("/media_publish"))!, `${acct.igUserId}/media_publish`, { creation_id: delivery.state.containerId! }, acct.token);
+    expect(reqs.filter((r) => r.path.endsWith("/media_publish"))).toHaveLength(1);
+    const media = await publishedFor(acct.igUserId);
+    expect(media).toHaveLength(1);
+  });
+
+  it("a carousel whose child creation failed once resumes from the saved children", async () => {
+    const acct = await igAccount();
+    const content = await post(3);
+    const delivery = acct.delivery();
+    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media$`, nth: 2 }, action: { status: 500, body: { error: { message: "An unexpected error has occurred.", code: 2, is_transient: true } } } });
+    const err = await failure(attempt(instagramClient, delivery, { content }));
+    expect(err.errorClass).toBe("retryable");
+    expect(delivery.state.checkpoint.children).toHaveLength(1);
+    await publishUntilDone(delivery, content);
+    const creates = (await requestsOf(ig, acct.token)).filter((r) => r.method === "POST" && r.path.endsWith("/media"));
+    expect(creates).toHaveLength(5); // 1, the failed 2nd, 2, 3, parent
+    expect(await publishedFor(acct.igUserId)).toHaveLength(1);
+  });
+});
+
+describe("Instagram: outcome unknown after media_publish (PLATFORMS.md §5)", () => {
+  it("dropAfterCommit: the next attempt finds the media by caption and product type, never data[0], and never publishes again", async () => {
+    const acct = await igAccount();
+    const content = await reel();
+    const delivery = acct.delivery();
+    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media_publish$` }, action: { dropAfterCommit: true } });
+    const first = await publishUntilDone(delivery, content).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(PublishError);
+    expect((first as PublishError).errorClass).toBe("unknown_outcome");
+    expect(delivery.state.publishStartedAt).toBeTypeOf("number");
+    expect(delivery.state.publishedId).toBeNull();
+
+    // A newer post with the same caption (an image) lands first in the media list.
+    const decoy = acct.delivery();
+    const decoyContent = { ...(await post(1)), caption: content.caption };
+    const decoyOut = await publishUntilDone(decoy, decoyContent);
+
+    const second = await attempt(instagramClient, delivery, { content });
+    expect(second.kind).toBe("published");
+    const media = await publishedFor(acct.igUserId);
+    const reels = media.filter((m) => m.media_product_type === "REELS");
+    expect(reels).toHaveLength(1);
+    if (second.kind !== "published" || decoyOut.outcome.kind !== "published") return;
+    expect(second.publishedId).not.toBe(decoyOut.outcome.publishedId);
+    expect(second.publishedId).toBe(Object.entries((await ig.state()).media).find(([, m]) => (m as { containerId: string }).containerId === delivery.state.containerId)![0]);
+    const reqs = await requestsOf(ig, acct.token);
+    const publishes = reqs.filter((r) => r.path.endsWith("/media_publish") && r.form?.creation_id === delivery.state.containerId);
+    expect(publishes).toHaveLength(1);
+    const lookup = reqs.find((r) => r.method === "GET" && r.path === `/${VERSION}/${acct.igUserId}/media`)!;
+    expect(lookup.query.fields).toBe("id,caption,timestamp,media_product_type,permalink");
+  });
+
+  it("a hang on media_publish times out as unknown outcome; the redelivery finds the post", async () => {
+    const acct = await igAccount();
+    const content = await post(1);
+    const delivery = acct.delivery();
+    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media_publish$` }, action: { hang: true } });
+    const err = await failure(attempt(instagramClient, delivery, { content, requestTimeoutMs: 800 }));
+    expect(err.errorClass).toBe("unknown_outcome");
+    expect(err.message).not.toContain(acct.token);
+    // The hung request never reached the handler: nothing was published, so publishing again is right.
+    const second = await attempt(instagramClient, delivery, { content });
+    expect(second.kind).toBe("published");
+    expect(await publishedFor(acct.igUserId)).toHaveLength(1);
+  });
+
+  it("a 500 on media_publish that did not commit: the container is still FINISHED, so the same container is published", async () => {
+    const acct = await igAccount();
+    const content = await post(1);
+    const delivery = acct.delivery();
+    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media_publish$` }, action: { status: 500 } });
+    expect((await failure(attempt(instagramClient, delivery, { content }))).errorClass).toBe("unknown_outcome");
+    const container = delivery.state.containerId;
+    expect((await attempt(instagramClient, delivery, { content })).kind).toBe("published");
+    expect(delivery.state.containerId).toBe(container);
+    expect(await publishedFor(acct.igUserId)).toHaveLength(1);
+  });
+});
+
+describe("Instagram containers that do not finish", () => {
+  it("ERROR with 2207026 fails permanently with the reason in words", async () => {
+    const acct = await igAccount();
+    const name = `webm${uid()}`;
+    await ig.seed({ media: { [`http://app.test/media/test%2F${name}`]: { format: "webm", width: 1080, height: 1920, durationMs: 20_000, processingMs: 0 } } });
+    const content = await reel(undefined, name);
+    const err = await failure(attempt(instagramClient, acct.delivery(), { content }));
+    expect(err.errorClass).toBe("permanent");
+    expect(err.message).toMatch(/video format/);
+    expect(err.opts.subcode).toBe(2207026);
+  });
+
+  it("IN_PROGRESS forever: waits within the cap, then recreates the container, then gives up", async () => {
+    const acct = await igAccount();
+    const name = `stuck${uid()}`;
+    await ig.seed({ media: { [`http://app.test/media/test%2F${name}`]: { neverFinishes: true } } });
+    const content = await reel(undefined, name);
+    const delivery = acct.delivery();
+    let outcome: PublishOutcome | PublishError | null = null;
+    const containers = new Set<string>();
+    let attempts = 0;
+    for (; attempts < 200; attempts++) {
+      outcome = await attempt(instagramClient, delivery, { content }).catch((e: PublishError) => e);
+      if (delivery.state.containerId) containers.add(delivery.state.containerId);
+      if (outcome instanceof PublishError) break;
+      expect(outcome.kind).toBe("waiting");
+      if (outcome.kind === "waiting") expect(outcome.delaySeconds).toBeLessThanOrEqual(30);
+    }
+    expect(outcome).toBeInstanceOf(PublishError);
+    expect((outcome as PublishError).errorClass).toBe("permanent");
+    expect(containers.size).toBe(3);
+    // Polling is bounded: about 15 min of 10–30 s waits per container.
+    const polls = (await requestsOf(ig, acct.token)).filter((r) => r.method === "GET" && containers.has(r.path.split("/")[2]!));
+    expect(polls.length).toBeLessThan(3 * 40);
+    expect(await publishedFor(acct.igUserId)).toHaveLength(0);
+  });
+
+  it("EXPIRED after 24 h unpublished: a new container, then published", async () => {
+    const acct = await igAccount();
+    const content = await post(1);
+    const delivery = acct.delivery();
+    await ig.fault({ match: { method: "GET", path: `${acct.igUserId}/content_publishing_limit` }, action: { status: 503, body: "<html>Service Unavailable</html>" } });
+    expect((await failure(attempt(instagramClient, delivery, { content }))).errorClass).toBe("retryable");
+    const first = delivery.state.containerId;
+    await ig.advance(24 * 3600 * 1000 + 1000);
+    expect((await attempt(instagramClient, delivery, { content })).kind).toBe("published");
+    expect(delivery.state.containerId).not.toBe(first);
+    expect(await publishedFor(acct.igUserId)).toHaveLength(1);
+  });
+});
+
+describe("Instagram errors from the API", () => {
+  it("an expired token (190/463) asks for a refresh, and the refreshed token publishes", async () => {
+    const acct = await igAccount({ expiresAt: Date.now() - 1000 });
+    const fresh = `${acct.token}-refreshed`;
+    await ig.seed({ users: [{ igUserId: acct.igUserId, username: "same", token: fresh }] });
+    const content = await post(1);
+    const delivery = acct.delivery();
+    const outcome = await attempt(instagramClient, delivery, { content, refresh: async () => fresh });
+    expect(outcome.kind).toBe("published");
+    const expired = (await requestsOf(ig, acct.token))[0]!;
+    expect(expired.status).toBe(400);
+  });
+
+  it("a revoked token (190/460) whose refresh fails ends in reconnect", async () => {
+    const acct = await igAccount();
+    const state = await ig.state();
+    expect(state.tokens[acct.token]).toBeTruthy();
+    await ig.fault({ match: { path: `^/${VERSION}/${acct.igUserId}/media$` }, action: { status: 400, body: { error: { message: "Error validating access token: The session has been invalidated because the user changed their password.", type: "OAuthException", code: 190, error_subcode: 460 } } } });
+    const err = await failure(
+      attempt(instagramClient, acct.delivery(), {
+        content: await post(1),
+        refresh: async () => {
+          throw new PublishError("reconnect", "Instagram refused the refresh; reconnect the account.");
+        },
+      }),
+    );
+    expect(err.errorClass).toBe("reconnect");
+  });
+
+  it("the publishing limit reached: no media_publish, deferred until the rolling window frees a slot", async () => {
+    // The window is computed from the client's clock: put the fake's clock back to it.
+    await fetch(`${ig.url}/__admin/clock`, { method: "POST", body: JSON.stringify({ now: Date.now() }) });
+    const now = Date.now();
+    const acct = await igAccount({ quotaTotal: 3, publishedAt: [now - 20 * 3600_000, now - 10 * 3600_000, now - 3600_000] });
+    const err = await failure(attempt(instagramClient, acct.delivery(), { content: await post(1) }));
+    expect(err.errorClass).toBe("retryable");
+    expect(err.opts.subcode).toBe(2207042);
+    // The oldest post leaves the window in 4 h; the probe answers within its granularity (6 h).
+    expect(err.opts.retryAfterSeconds).toBeGreaterThanOrEqual(4 * 3600);
+    expect(err.opts.retryAfterSeconds).toBeLessThanOrEqual(6 * 3600);
+    const reqs = await requestsOf(ig, acct.token);
+    expect(reqs.some((r) => r.path.endsWith("/media_publish"))).toBe(false);
+    expect(reqs.filter((r) => r.path.endsWith("/content_publishing_limit")).every((r, i) => i === 0 || Number(r.query.since) > 0)).toBe(true);
+  });
+
+  it("2207042 from media_publish itself is deferred, not failed", async () => {
+    const acct = await igAccount();
+    await ig.fault({ match: { path: `^/${VERSION}/${acct.igUserId}/media_publish$` }, action: { status: 400, body: { error: { message: "You reached maximum number of posts", code: 9, error_subcode: 2207042 } } } });
+    const err = await failure(attempt(instagramClient, acct.delivery(), { content: await post(1) }));
+    expect(err.errorClass).toBe("retryable");
+    expect(err.opts.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it("a BUC rate limit (80002) waits for estimated_time_to_regain_access", async () => {
+    const acct = await igAccount();
+    await ig.fault({
+      match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media$` },
+      action: { status: 400, headers: { "x-business-use-case-usage": JSON.stringify({ [acct.igUserId]: [{ type: "instagram", call_count: 100, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: 7 }] }) }, body: { error: { message: "Application request limit reached", code: 80002 } } },
+    });
+    const err = await failure(attempt(instagramClient, acct.delivery(), { content: await post(1) }));
+    expect(err.errorClass).toBe("retryable");
+    expect(err.opts.retryAfterSeconds).toBe(420);
+  });
+
+  it("a transient 500 (code 2) and an HTML 502 are retryable before the publish step", async () => {
+    const acct = await igAccount();
+    const delivery = acct.delivery();
+    const content = await post(1);
+    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media$` }, action: { status: 500, body: { error: { message: "Service temporarily unavailable", code: 2, is_transient: true } } } });
+    expect((await failure(attempt(instagramClient, delivery, { content }))).errorClass).toBe("retryable");
+    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media$` }, action: { status: 502, body: "<html><h1>502 Bad Gateway</h1></html>" } });
+    expect((await failure(attempt(instagramClient, delivery, { content }))).errorClass).toBe("retryable");
+    expect((await attempt(instagramClient, delivery, { content })).kind).toBe("published");
+    expect(await publishedFor(acct.igUserId)).toHaveLength(1);
+  });
+
+  it("media that cannot be fetched (2207052) is retryable; a PNG (2207005) is permanent", async () => {
+    const acct = await igAccount();
+    const gone = `gone${uid()}`;
+    const png = `png${uid()}`;
+    await ig.seed({ media: { [`http://app.test/media/test%2F${gone}`]: { unreachable: true }, [`http://app.test/media/test%2F${png}`]: { format: "png", width: 1080, height: 1350 } } });
+    const e1 = await failure(attempt(instagramClient, acct.delivery(), { content: await post(1, undefined, gone) }));
+    expect([e1.errorClass, e1.opts.subcode]).toEqual(["retryable", 2207052]);
+    const e2 = await failure(attempt(instagramClient, acct.delivery(), { content: await post(1, undefined, png) }));
+    expect([e2.errorClass, e2.opts.subcode]).toEqual(["permanent", 2207005]);
+    expect(e2.message).toMatch(/JPEG/);
+  });
+});
+
+describe("Instagram through Facebook Login (PLATFORMS.md §1.1)", () => {
+  it("publishes on the Facebook Graph host with the IG business id and the Page token", async () => {
+    const pageId = `5${uid()}`;
+    const igUserId = `8${uid()}`;
+    const token = `EAAP-${pageId}`;
+    await fb.seed({ pages: [{ id: pageId, name: "Brand Page", token, igUserId, igUsername: "brand" }] });
+    const delivery = testDelivery("instagram", { externalId: igUserId, accessToken: token, loginVia: "facebook" });
+    const content = await post(2);
+    const { outcome } = await publishUntilDone(delivery, content, fb);
+    expect(outcome.kind).toBe("published");
+    const reqs = await requestsOf(fb, token);
+    expect(reqs.length).toBeGreaterThan(4);
+    expect(reqs.every((r) => r.path.startsWith(`/${VERSION}/`))).toBe(true);
+    expect(reqs.filter((r) => r.path === `/${VERSION}/${igUserId}/media_publish`)).toHaveLength(1);
+    expect(await requestsOf(ig, token)).toHaveLength(0);
+    expect(await publishedFor(igUserId, fb)).toHaveLength(1);
+  });
+});
