@@ -40,6 +40,9 @@ export interface SeedOptions {
   brandId?: string;
   accountId?: string | null;
   caption?: string;
+  ytTitle?: string;
+  /** Carousel images as JPEG (Instagram takes nothing else) or PNG. */
+  imageExt?: "png" | "jpg";
   /** Leave the media out of R2 (REGRESSIONS #9). */
   missingMedia?: boolean;
   status?: string;
@@ -53,6 +56,8 @@ export interface SeededDelivery {
   accountId: string | null;
   caption: string;
   workspaceId: string;
+  videoKey: string | null;
+  slideKeys: string[];
 }
 
 let slot = 0;
@@ -74,13 +79,14 @@ export async function seedDelivery(opts: SeedOptions = {}): Promise<SeededDelive
     kind === "reel"
       ? { video_key: await put("mp4"), thumbnail_key: await put("png"), cover_key: null, slide_keys: null }
       : await (async () => {
-          const slides = [await put("png"), await put("png"), await put("png")];
+          const ext = opts.imageExt ?? "png";
+          const slides = [await put(ext), await put(ext), await put(ext)];
           return { video_key: null, thumbnail_key: slides[0], cover_key: slides[0], slide_keys: JSON.stringify(slides) };
         })();
   await env.DB.prepare(
     "UPDATE job_outputs SET caption = ?, title = ?, yt_title = ?, video_key = ?, thumbnail_key = ?, cover_key = ?, slide_keys = ?, yt_thumbnail_key = ? WHERE id = ?",
   )
-    .bind(caption, "A title", "A YouTube title", media.video_key, media.thumbnail_key, media.cover_key, media.slide_keys, media.thumbnail_key, out.outputId)
+    .bind(caption, "A title", opts.ytTitle ?? "A YouTube title", media.video_key, media.thumbnail_key, media.cover_key, media.slide_keys, media.thumbnail_key, out.outputId)
     .run();
   const scheduleId = unique("sch_");
   const at = Date.now() - 60_000 - slot++ * 1000;
@@ -94,7 +100,8 @@ export async function seedDelivery(opts: SeedOptions = {}): Promise<SeededDelive
   await env.DB.prepare("INSERT INTO deliveries (id, schedule_id, workspace_id, platform, account_id, status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
     .bind(deliveryId, scheduleId, s.workspaceId, platform, accountId, opts.status ?? "queued", Date.now())
     .run();
-  return { deliveryId, scheduleId, outputId: out.outputId, brandId, accountId, caption, workspaceId: s.workspaceId };
+  const slideKeys = media.slide_keys ? (JSON.parse(media.slide_keys) as string[]) : [];
+  return { deliveryId, scheduleId, outputId: out.outputId, brandId, accountId, caption, workspaceId: s.workspaceId, videoKey: media.video_key, slideKeys };
 }
 
 export interface DeliveryRow {

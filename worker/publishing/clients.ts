@@ -1,20 +1,13 @@
 // Every platform's client, by platform (worker/publishing/types.ts is the contract).
+import { facebookClient } from "./facebook";
+import { instagramClient } from "./instagram";
 import { sandboxClient } from "./sandbox";
-import { PublishError, type PlatformClient, type PublishPlatform } from "./types";
-
-/** Stands in for a client this build does not include: the delivery fails with a reason instead of crashing. */
-function notAvailable(platform: PublishPlatform, name: string): PlatformClient {
-  return {
-    platform,
-    async publish() {
-      throw new PublishError("permanent", `Publishing to ${name} is not available in this version of Brandcast.`);
-    },
-  };
-}
+import type { PlatformClient, PublishPlatform } from "./types";
+import { youtubeClient } from "./youtube";
 
 export const CLIENTS: Record<PublishPlatform, PlatformClient> = {
   sandbox: sandboxClient,
-  instagram: notAvailable("instagram", "Instagram"),
-  facebook: notAvailable("facebook", "Facebook"),
-  youtube: notAvailable("youtube", "YouTube"),
+  instagram: instagramClient,
+  facebook: facebookClient,
+  youtube: youtubeClient,
 };
