@@ -6,11 +6,12 @@
 // after a checkpoint was persisted, or dying outright (never answering, the
 // message redelivered later). Shared by chaos.test.ts and the publishing bench.
 import { env } from "cloudflare:workers";
-import type { PublishMessage } from "../../worker/env";
 import { CLIENTS } from "../../worker/publishing/clients";
 import { handlePublishBatch } from "../../worker/publishing/consumer";
 import type { PlatformClient, PublishContext, PublishPlatform } from "../../worker/publishing/types";
-import { fakeAdmin, type FaultRule } from "../fakes/admin";
+import { inject } from "vitest";
+import type { Env, PublishMessage } from "../../worker/env";
+import { fakeAdminAt, type FaultRule } from "../fakes/admin";
 import type { Clients } from "./support";
 
 /** A small deterministic PRNG (mulberry32), so a failing chaos run can be replayed from its seed. */
@@ -26,6 +27,45 @@ export function prng(seed: number): () => number {
 }
 
 export type FakeName = "instagram" | "facebook" | "youtube";
+
+/**
+ * The chaos runs' own fake servers (global-setup.ts `chaosFakes`): other test
+ * files reset and reconfigure the shared fakes while they run.
+ */
+export function chaosFake(name: FakeName) {
+  const url = inject("chaosFakes")[name];
+  if (!url) throw new Error(`No chaos fake named ${name} (test/fakes/index.mjs).`);
+  return fakeAdminAt(url, `chaos ${name}`);
+}
+
+/** The Worker's env with the platform bases pointing at the chaos fakes. */
+export function chaosEnv(): Env {
+  const u = inject("chaosFakes");
+  return {
+    ...env,
+    INSTAGRAM_API_BASE: u.instagram,
+    FACEBOOK_API_BASE: u.facebook,
+    FACEBOOK_UPLOAD_BASE: u.facebook,
+    YOUTUBE_API_BASE: `${u.youtube}/youtube/v3`,
+    YOUTUBE_UPLOAD_BASE: `${u.youtube}/upload/youtube/v3`,
+    GOOGLE_OAUTH_BASE: u.youtube,
+  };
+}
+
+/**
+ * The fakes close idle keep-alive connections after a second, and workerd may
+ * reuse one just as it closes ("Network connection lost"): admin calls, which
+ * are idempotent here, are tried again.
+ */
+export async function admin<T>(call: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (i >= 3 || !/Network connection lost|connection/i.test(String(err))) throw err;
+    }
+  }
+}
 
 const graph429: FaultRule["action"] = {
   status: 429,
@@ -120,7 +160,7 @@ export async function driveUntilQuiet(deliveryIds: string[], opts: ChaosOptions)
   const advance = async (ms: number) => {
     offset += ms;
     stats.virtualMs += ms;
-    await Promise.all(opts.fakes.map((f) => fakeAdmin(f).advance(ms)));
+    await Promise.all(opts.fakes.map((f) => admin(() => chaosFake(f).advance(ms))));
   };
 
   // Hard kills: the checkpoint never returns; the driver sees it and gives the message back to the "queue".
@@ -145,6 +185,7 @@ export async function driveUntilQuiet(deliveryIds: string[], opts: ChaosOptions)
         },
       }),
   });
+  const workerEnv = chaosEnv();
   const clients = Object.fromEntries(Object.entries(CLIENTS).map(([p, c]) => [p, wrap(c)])) as Clients;
 
   // Queues deliver at least once: every message starts out twice.
@@ -166,7 +207,7 @@ export async function driveUntilQuiet(deliveryIds: string[], opts: ChaosOptions)
     stats.messages += ready.length;
 
     await injectFaults(opts, ready.length, rng, stats);
-    const results = await Promise.all(ready.map((m) => deliverOne(m, clients, opts, now, hardKilled)));
+    const results = await Promise.all(ready.map((m) => deliverOne(m, workerEnv, clients, opts, now, hardKilled)));
     for (const [i, r] of results.entries()) {
       const m = ready[i]!;
       if (r.kind === "ack") continue;
@@ -177,15 +218,15 @@ export async function driveUntilQuiet(deliveryIds: string[], opts: ChaosOptions)
       if (rng() < opts.duplicateRate) pending.push({ ...back });
     }
   }
-  await Promise.all(opts.fakes.map((f) => fakeAdmin(f).clearFaults()));
+  await Promise.all(opts.fakes.map((f) => admin(() => chaosFake(f).clearFaults())));
   return stats;
 }
 
 async function injectFaults(opts: ChaosOptions, messages: number, rng: () => number, stats: ChaosStats) {
   await Promise.all(
     opts.fakes.map(async (name) => {
-      const admin = fakeAdmin(name);
-      await admin.clearFaults();
+      const fake = chaosFake(name);
+      await admin(() => fake.clearFaults());
       const count = Math.round(messages * opts.faultRate * (0.5 + rng()));
       const menu = FAULT_MENU[name];
       const rules: FaultRule[] = [];
@@ -193,7 +234,7 @@ async function injectFaults(opts: ChaosOptions, messages: number, rng: () => num
         const pick = menu[Math.floor(rng() * menu.length)]!;
         rules.push({ match: { ...pick.match, nth: 1 + Math.floor(rng() * messages * 2) }, action: pick.action, times: 1 });
       }
-      if (rules.length) await admin.fault(rules);
+      if (rules.length) await admin(() => fake.fault(rules));
       stats.faultsInjected += rules.length;
     }),
   );
@@ -201,7 +242,7 @@ async function injectFaults(opts: ChaosOptions, messages: number, rng: () => num
 
 type Result = { kind: "ack" } | { kind: "retry"; delaySeconds: number } | { kind: "died" };
 
-async function deliverOne(m: Pending, clients: Clients, opts: ChaosOptions, now: () => number, hardKilled: Map<string, () => void>): Promise<Result> {
+async function deliverOne(m: Pending, workerEnv: Env, clients: Clients, opts: ChaosOptions, now: () => number, hardKilled: Map<string, () => void>): Promise<Result> {
   let result: Result | null = null;
   const message = {
     id: crypto.randomUUID(),
@@ -218,7 +259,7 @@ async function deliverOne(m: Pending, clients: Clients, opts: ChaosOptions, now:
     retryAll: (o?: QueueRetryOptions) => message.retry(o),
   } as unknown as MessageBatch<PublishMessage>;
   const died = new Promise<"died">((resolve) => hardKilled.set(m.deliveryId, () => resolve("died")));
-  const outcome = await Promise.race([handlePublishBatch(batch, env, clients, { now, requestTimeoutMs: opts.requestTimeoutMs }).then(() => "done" as const), died]);
+  const outcome = await Promise.race([handlePublishBatch(batch, workerEnv, clients, { now, requestTimeoutMs: opts.requestTimeoutMs }).then(() => "done" as const), died]);
   hardKilled.delete(m.deliveryId);
   if (outcome === "died") return { kind: "died" };
   // An invocation that ends without acking or retrying a message: Queues retry it.

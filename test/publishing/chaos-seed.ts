@@ -3,9 +3,8 @@
 // API), and one tagged item per delivery so the fakes' state can be counted
 // per delivery.
 import { env } from "cloudflare:workers";
-import { fakeAdmin } from "../fakes/admin";
 import { unique } from "../support/fixtures";
-import { prng } from "./chaos-driver";
+import { admin, chaosFake, prng } from "./chaos-driver";
 import { connect, newBrand, seedDelivery } from "./support";
 
 export type ChaosPlatform = "instagram" | "facebook" | "youtube";
@@ -24,9 +23,11 @@ export async function seedChaos(opts: { deliveries: number; brands: number; seed
   const rng = prng(opts.seed ^ 0x5eed);
   const run = unique("");
   const brands: Array<{ brandId: string; accounts: Record<ChaosPlatform, string> }> = [];
-  const ig = fakeAdmin("instagram");
-  const fb = fakeAdmin("facebook");
-  const yt = fakeAdmin("youtube");
+  const ig = chaosFake("instagram");
+  const fb = chaosFake("facebook");
+  const yt = chaosFake("youtube");
+  // The chaos is about faults, not YouTube's daily quota (six uploads a day in the legacy model would stretch the run over weeks).
+  await admin(() => yt.seed({ config: { dailyUnits: 10_000_000 } }));
   for (let b = 0; b < opts.brands; b++) {
     const brandId = await newBrand();
     const n = `${Date.now() % 1e7}${String(b).padStart(3, "0")}`;
@@ -34,9 +35,9 @@ export async function seedChaos(opts: { deliveries: number; brands: number; seed
     const page = `1000${n}`;
     const channel = `UCchaos${run}${b}`;
     const tokens = { ig: `IGchaos-${run}-${b}`, fb: `EAAchaos-${run}-${b}`, yt: `ya29.chaos-${run}-${b}` };
-    await ig.seed({ users: [{ igUserId: igUser, token: tokens.ig }] });
-    await fb.seed({ pages: [{ id: page, token: tokens.fb }] });
-    await yt.seed({ channels: [{ id: channel, accessToken: tokens.yt, refreshToken: `${tokens.yt}-refresh` }] });
+    await admin(() => ig.seed({ users: [{ igUserId: igUser, token: tokens.ig }] }));
+    await admin(() => fb.seed({ pages: [{ id: page, token: tokens.fb }] }));
+    await admin(() => yt.seed({ channels: [{ id: channel, accessToken: tokens.yt, refreshToken: `${tokens.yt}-refresh` }] }));
     brands.push({
       brandId,
       accounts: {
@@ -70,14 +71,14 @@ export async function seedChaos(opts: { deliveries: number; brands: number; seed
     }
     out.push({ deliveryId: d.deliveryId, platform, kind, tag });
   }
-  if (Object.keys(badMedia.instagram).length) await ig.seed({ media: badMedia.instagram });
-  if (Object.keys(badMedia.facebook).length) await fb.seed({ media: badMedia.facebook });
+  if (Object.keys(badMedia.instagram).length) await admin(() => ig.seed({ media: badMedia.instagram }));
+  if (Object.keys(badMedia.facebook).length) await admin(() => fb.seed({ media: badMedia.facebook }));
   return out;
 }
 
 /** Objects on the fakes per delivery tag: media (Instagram), posts and published videos (Facebook), videos (YouTube). */
 export async function fakeCounts(deliveries: ChaosDelivery[]): Promise<Map<string, number>> {
-  const [ig, fb, yt] = await Promise.all([fakeAdmin("instagram").state(), fakeAdmin("facebook").state(), fakeAdmin("youtube").state()]);
+  const [ig, fb, yt] = await Promise.all((["instagram", "facebook", "youtube"] as const).map((n) => admin(() => chaosFake(n).state())));
   const texts: string[] = [
     ...Object.values<{ caption?: string }>(ig.media ?? {}).map((m) => m.caption ?? ""),
     ...Object.values<{ message?: string }>(fb.posts ?? {}).map((p) => p.message ?? ""),

@@ -119,6 +119,12 @@ describe("decideAfterAttempt", () => {
     const d = decideAfterAttempt({ kind: "error", errorClass: "retryable", message: "Instagram is busy." }, facts({ failuresBefore: MAX_FAILED_ATTEMPTS - 1 }));
     expect(d).toEqual({ kind: "failed", errorClass: "retryable", lastError: `Gave up after ${MAX_FAILED_ATTEMPTS} attempts. Instagram is busy.`, reconnectReason: null });
     expect(decideAfterAttempt({ kind: "error", errorClass: "retryable", message: "x" }, facts({ failuresBefore: MAX_FAILED_ATTEMPTS - 2 })).kind).toBe("requeue");
+    expect(decideAfterAttempt({ kind: "error", errorClass: "unknown_outcome", message: "It will be checked and tried again." }, facts({ failuresBefore: MAX_FAILED_ATTEMPTS - 1 }))).toEqual({
+      kind: "failed",
+      errorClass: "unknown_outcome",
+      lastError: `Gave up after ${MAX_FAILED_ATTEMPTS} attempts; the last one was interrupted, so it may have reached Instagram. Check Instagram before retrying.`,
+      reconnectReason: null,
+    });
   });
 
   it("reconnect fails at once and asks for a reconnect in the platform's words", () => {

@@ -123,7 +123,12 @@ function decideAfterError(err: Extract<AttemptResult, { kind: "error" }>, facts:
     case "unknown_outcome": {
       const failures = facts.failuresBefore + 1;
       if (failures >= MAX_FAILED_ATTEMPTS) {
-        return { kind: "failed", errorClass: err.errorClass, lastError: `Gave up after ${failures} attempts. ${err.message}`, reconnectReason: null };
+        // An unknown outcome may have gone out: say so, rather than promise another try that will not come.
+        const lastError =
+          err.errorClass === "unknown_outcome"
+            ? `Gave up after ${failures} attempts; the last one was interrupted, so it may have reached ${name}. Check ${name} before retrying.`
+            : `Gave up after ${failures} attempts. ${err.message}`;
+        return { kind: "failed", errorClass: err.errorClass, lastError, reconnectReason: null };
       }
       const seconds = retryDelaySeconds(failures, err.retryAfterSeconds, facts.random);
       return {
