@@ -129,6 +129,8 @@ export interface ChaosOptions {
   requestTimeoutMs: number;
   concurrency: number;
   fakes: FakeName[];
+  /** Copies of each first message (Queues deliver at least once); 2 unless set. */
+  initialCopies?: number;
   maxRounds?: number;
 }
 
@@ -189,7 +191,8 @@ export async function driveUntilQuiet(deliveryIds: string[], opts: ChaosOptions)
   const clients = Object.fromEntries(Object.entries(CLIENTS).map(([p, c]) => [p, wrap(c)])) as Clients;
 
   // Queues deliver at least once: every message starts out twice.
-  let pending: Pending[] = deliveryIds.flatMap((id) => [0, 1].map(() => ({ deliveryId: id, notBefore: 0, attempts: 1 })));
+  const copies = Array.from({ length: opts.initialCopies ?? 2 });
+  let pending: Pending[] = deliveryIds.flatMap((id) => copies.map(() => ({ deliveryId: id, notBefore: 0, attempts: 1 })));
   const maxRounds = opts.maxRounds ?? 5000;
   while (pending.length) {
     if (++stats.rounds > maxRounds) throw new Error(`chaos: still ${pending.length} messages after ${maxRounds} rounds`);
