@@ -72,6 +72,8 @@ export async function seedDelivery(opts: SeedOptions = {}): Promise<SeededDelive
   const out = await insertOutput(s, brandId, { variant: kind === "reel" ? "light" : "post", status: "ready" });
   const put = async (ext: "mp4" | "png" | "jpg") => {
     const data = bytes(2048, mediaSeed++);
+    // The right magic bytes, so fakes that sniff formats (YouTube thumbnails) accept the image.
+    data.set(ext === "png" ? [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] : ext === "jpg" ? [0xff, 0xd8, 0xff, 0xe0] : [0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70]);
     if (opts.missingMedia) return `ws/${s.workspaceId}/${"0".repeat(63)}${mediaSeed % 10}.${ext}`;
     return putMedia(env.MEDIA, s.workspaceId, data, ext);
   };
