@@ -167,6 +167,8 @@ export async function driveUntilQuiet(deliveryIds: string[], opts: ChaosOptions)
 
   // Hard kills: the checkpoint never returns; the driver sees it and gives the message back to the "queue".
   const hardKilled = new Map<string, () => void>();
+  const zombies: Array<() => void> = [];
+  const zombieRuns: Array<Promise<unknown>> = [];
   const wrap = (inner: PlatformClient): PlatformClient => ({
     platform: inner.platform,
     publish: (ctx: PublishContext) =>
@@ -178,7 +180,8 @@ export async function driveUntilQuiet(deliveryIds: string[], opts: ChaosOptions)
           if (r < opts.hardKillRate) {
             stats.hardKills++;
             hardKilled.get(ctx.delivery.id)?.();
-            return new Promise<void>(() => {});
+            // Frozen until the end of the run, then woken: a zombie consumer must not be able to write anything.
+            return new Promise<void>((resolve) => zombies.push(resolve));
           }
           if (r < opts.hardKillRate + opts.softKillRate) {
             stats.softKills++;
@@ -210,7 +213,7 @@ export async function driveUntilQuiet(deliveryIds: string[], opts: ChaosOptions)
     stats.messages += ready.length;
 
     await injectFaults(opts, ready.length, rng, stats);
-    const results = await Promise.all(ready.map((m) => deliverOne(m, workerEnv, clients, opts, now, hardKilled)));
+    const results = await Promise.all(ready.map((m) => deliverOne(m, workerEnv, clients, opts, now, hardKilled, zombieRuns)));
     for (const [i, r] of results.entries()) {
       const m = ready[i]!;
       if (r.kind === "ack") continue;
@@ -222,6 +225,8 @@ export async function driveUntilQuiet(deliveryIds: string[], opts: ChaosOptions)
     }
   }
   await Promise.all(opts.fakes.map((f) => admin(() => chaosFake(f).clearFaults())));
+  for (const wake of zombies) wake();
+  await Promise.allSettled(zombieRuns);
   return stats;
 }
 
@@ -245,7 +250,15 @@ async function injectFaults(opts: ChaosOptions, messages: number, rng: () => num
 
 type Result = { kind: "ack" } | { kind: "retry"; delaySeconds: number } | { kind: "died" };
 
-async function deliverOne(m: Pending, workerEnv: Env, clients: Clients, opts: ChaosOptions, now: () => number, hardKilled: Map<string, () => void>): Promise<Result> {
+async function deliverOne(
+  m: Pending,
+  workerEnv: Env,
+  clients: Clients,
+  opts: ChaosOptions,
+  now: () => number,
+  hardKilled: Map<string, () => void>,
+  zombieRuns: Array<Promise<unknown>>,
+): Promise<Result> {
   let result: Result | null = null;
   const message = {
     id: crypto.randomUUID(),
@@ -262,9 +275,13 @@ async function deliverOne(m: Pending, workerEnv: Env, clients: Clients, opts: Ch
     retryAll: (o?: QueueRetryOptions) => message.retry(o),
   } as unknown as MessageBatch<PublishMessage>;
   const died = new Promise<"died">((resolve) => hardKilled.set(m.deliveryId, () => resolve("died")));
-  const outcome = await Promise.race([handlePublishBatch(batch, workerEnv, clients, { now, requestTimeoutMs: opts.requestTimeoutMs }).then(() => "done" as const), died]);
+  const run = handlePublishBatch(batch, workerEnv, clients, { now, requestTimeoutMs: opts.requestTimeoutMs });
+  const outcome = await Promise.race([run.then(() => "done" as const), died]);
   hardKilled.delete(m.deliveryId);
-  if (outcome === "died") return { kind: "died" };
+  if (outcome === "died") {
+    zombieRuns.push(run);
+    return { kind: "died" };
+  }
   // An invocation that ends without acking or retrying a message: Queues retry it.
   return result ?? { kind: "retry", delaySeconds: 0 };
 }

@@ -275,12 +275,13 @@ describe("crashes: the consumer killed mid-step resumes without duplicating", ()
   it("a consumer that dies outright leaves a live lease; the redelivery waits for it, closes the dead attempt, and recovers", async () => {
     const c = clock();
     let die = true;
+    let wake!: () => void;
     const platform = new ScriptedPlatform("facebook", {
-      afterPublish: () => (die ? new Promise<void>(() => {}) : undefined),
+      afterPublish: () => (die ? new Promise<void>((r) => (wake = r)) : undefined),
     });
     const d = await seedDelivery({ platform: "facebook" });
-    // The first consumer never returns (its isolate died after the post went out).
-    void deliver([d.deliveryId], { clients: withClient(platform), now: c.now });
+    // The first consumer stops answering (its isolate froze after the post went out).
+    const zombie = deliver([d.deliveryId], { clients: withClient(platform), now: c.now });
     for (let i = 0; i < 100 && !platform.posts.has(d.deliveryId); i++) await new Promise((r) => setTimeout(r, 10));
     expect(platform.posts.get(d.deliveryId)).toBe(1);
     die = false;
@@ -312,6 +313,12 @@ describe("crashes: the consumer killed mid-step resumes without duplicating", ()
       [2, null],
     ]);
     expect(log[0]!.ended_at).not.toBeNull();
+
+    // The frozen consumer wakes up: its writes are fenced by its attempt number, so it changes nothing.
+    wake();
+    expect((await zombie).acked).toEqual([d.deliveryId]);
+    expect(await deliveryRow(d.deliveryId)).toMatchObject({ status: "published", attempts: 2 });
+    expect(await attemptRows(d.deliveryId)).toHaveLength(2);
   });
 
   it("a consumer whose lease was taken over cannot write its progress over the new holder's", async () => {
