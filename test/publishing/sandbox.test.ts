@@ -106,7 +106,8 @@ describe("tokens never leak", () => {
     const failing = new ScriptedPlatform("instagram", {
       beforeCreate: (ctx) => {
         seen = ctx.account.accessToken;
-        throw new Error(`network error`);
+        // A runtime error that echoes the request URL, token and all.
+        throw new Error(`network error fetching https://graph.test/v25.0/me?access_token=${ctx.account.accessToken}`);
       },
     });
     const a = await seedDelivery({ platform: "instagram", brandId, accountId });
@@ -116,7 +117,7 @@ describe("tokens never leak", () => {
       clients: withClient(
         new ScriptedPlatform("instagram", {
           beforeCreate: () => {
-            throw new PublishError("reconnect", "Instagram refused the token.", { platformMessage: "Invalid OAuth access token.", code: 190 });
+            throw new PublishError("reconnect", "Instagram refused the token.", { platformMessage: `Invalid OAuth access token: ${token}`, code: 190 });
           },
         }),
       ),

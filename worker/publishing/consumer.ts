@@ -136,6 +136,9 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
   let result: AttemptResult;
   let rawMessage: string | null = null;
   let loaded: Loaded | null = null;
+  // Every secret this attempt held: whatever a platform or a runtime error echoes back is scrubbed before it is logged or stored.
+  const secrets: string[] = [];
+  const scrub = (text: string) => secrets.reduce((t, secret) => (secret.length >= 8 ? t.split(secret).join("[redacted]") : t), text);
   try {
     loaded = await load(env, row);
     const account = loaded.account && { status: loaded.account.status, statusReason: loaded.account.status_reason };
@@ -145,6 +148,7 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
     const content = publishContent(loaded.kind, loaded.output);
     const accountRow = loaded.account!;
     const credentials = await readCredentials(env, accountRow);
+    secrets.push(credentials.accessToken, ...(credentials.refreshToken ? [credentials.refreshToken] : []));
     const publishAccount = { id: accountRow.id, externalId: accountRow.external_id, accessToken: credentials.accessToken, loginVia: accountRow.login_via };
     const config = { ...platformConfig(env), ...(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}) };
     const ctx = createPublishContext({ env, delivery, content, account: publishAccount, accountRow, config, now, attemptRowId });
@@ -155,7 +159,7 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
     } catch (err) {
       // The platform refused the token (401, Graph 190): refresh once and run the client again in this attempt.
       if (!(err instanceof PublishError && err.opts.tokenRejected)) throw err;
-      await ctx.refreshAccessToken();
+      secrets.push(await ctx.refreshAccessToken());
       outcome = await client.publish(ctx);
     }
     result = outcome.kind === "published" ? outcome : { kind: "waiting", delaySeconds: outcome.delaySeconds, reason: outcome.reason };
@@ -165,8 +169,13 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
       console.warn(JSON.stringify({ message: "publish lease lost", deliveryId: row.id, attempt: row.attempts }));
       return { kind: "ack", reason: "another consumer holds the delivery" };
     }
-    ({ result, rawMessage } = failureOf(err, row));
+    ({ result, rawMessage } = failureOf(err, row, scrub));
   }
+  if (result.kind === "error") {
+    result.message = scrub(result.message);
+    if (result.platformMessage) result.platformMessage = scrub(result.platformMessage);
+  }
+  if (rawMessage) rawMessage = scrub(rawMessage);
   const decision = decideAfterAttempt(result, {
     platform: row.platform,
     contentKind: loaded?.kind ?? "reel",
@@ -180,7 +189,7 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
 }
 
 /** A PublishError in its own words; anything else is an unknown outcome, logged with an id, its raw text kept out of the UI. */
-function failureOf(err: unknown, row: DeliveryRow): { result: AttemptResult; rawMessage: string } {
+function failureOf(err: unknown, row: DeliveryRow, scrub: (text: string) => string): { result: AttemptResult; rawMessage: string } {
   if (err instanceof PublishError) {
     const raw = [err.opts.platformMessage, err.opts.code !== undefined ? `code ${err.opts.code}` : null, err.opts.subcode ? `subcode ${err.opts.subcode}` : null]
       .filter(Boolean)
@@ -191,7 +200,7 @@ function failureOf(err: unknown, row: DeliveryRow): { result: AttemptResult; raw
     };
   }
   const errorId = newId("err", 6);
-  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const text = scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   console.error(JSON.stringify({ message: "publish attempt crashed", errorId, deliveryId: row.id, platform: row.platform, attempt: row.attempts, error: text }));
   return {
     result: {
