@@ -226,8 +226,9 @@ async function handle(req) {
   return graphError(400, 100, "Unsupported request - method type or edge not supported.");
 }
 
-/** `POST /__admin/seed {pages: [{id, name, token, igUserId?, igUsername?, userId?}], media?, config?}`. */
+/** `POST /__admin/seed {pages: [{id, name, token, igUserId?, igUsername?, userId?, reelsCap?, reelsPublishedAt?, revokedSubcode?}], users?: [{id, token}], media?, config?, igConfig?}`. */
 function seed(state, input) {
+  for (const u of input.users ?? []) state.tokens[u.token] = { kind: "user", userId: u.id, expiresAt: u.expiresAt ?? null, scopes: u.scopes ?? ["pages_show_list", "pages_read_engagement", "pages_manage_posts"], valid: true };
   for (const pg of input.pages ?? []) {
     state.pages[pg.id] = { name: pg.name ?? `Page ${pg.id}`, accessToken: pg.token, ...(pg.igUserId ? { igUserId: pg.igUserId } : {}), ...(pg.userId ? { userId: pg.userId } : {}) };
     if (pg.token) {

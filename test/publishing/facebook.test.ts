@@ -66,6 +66,7 @@ function expectGraphPost(r: LoggedRequest, path: string, form: Record<string, st
   expect(r.path).toBe(`/${VERSION}/${path}`);
   expect(r.headers["content-type"]).toContain("application/x-www-form-urlencoded");
   expect(r.form).toEqual({ ...form, access_token: token });
+  expect(r.query).toEqual({});
 }
 
 function expectGraphGet(r: LoggedRequest, path: string, query: Record<string, string>, token: string) {
@@ -351,5 +352,64 @@ describe("Facebook errors from the API", () => {
     expect((await attempt(facebookClient, delivery, { content })).kind).toBe("published");
     expect((await requestsOf(pg.token)).filter((r) => r.path.endsWith("/photos"))).toHaveLength(4);
     expect(await postsOf(pg.pageId)).toHaveLength(1);
+  });
+});
+
+describe("the fake Facebook Graph + rupload follows PLATFORMS.md §6.2", () => {
+  const call = async (method: string, path: string, fields: Record<string, string>, headers: Record<string, string> = {}, body?: Uint8Array) => {
+    const qs = new URLSearchParams(fields).toString();
+    const res =
+      method === "GET" ? await fetch(`${fb.url}${path}?${qs}`) : await fetch(`${fb.url}${path}`, { method, headers: body ? headers : { "content-type": "application/x-www-form-urlencoded", ...headers }, body: body ?? qs });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const v = (p: string) => `/${VERSION}/${p}`;
+
+  it("reels: finish before the upload is 6000, rupload wants the OAuth header and the right offset, a second finish is refused", async () => {
+    const { pageId, token: access_token } = await page();
+    const start = (await call("POST", v(`${pageId}/video_reels`), { upload_phase: "start", access_token })).body;
+    expect(start.upload_url).toBe(`${fb.url}/video-upload/${VERSION}/${start.video_id}`);
+    expect((await call("POST", v(`${pageId}/video_reels`), { upload_phase: "finish", video_id: start.video_id, access_token })).body.error.code).toBe(6000);
+    const uploadPath = `/video-upload/${VERSION}/${start.video_id}`;
+    expect((await call("POST", uploadPath, {}, { file_url: "http://x/v.mp4" }, new Uint8Array())).status).toBe(401);
+    const wrong = await call("POST", uploadPath, {}, { authorization: `OAuth ${access_token}`, offset: "5", file_size: "10" }, new Uint8Array(5));
+    expect([wrong.status, wrong.body.debug_info.type]).toEqual([400, "InvalidOffsetError"]);
+    expect((await call("POST", uploadPath, {}, { authorization: `OAuth ${access_token}`, offset: "0", file_size: "10" }, new Uint8Array(6))).body).toEqual({ success: true });
+    expect((await call("GET", v(start.video_id), { fields: "status", access_token })).body.status.uploading_phase).toEqual({ status: "in_progress", bytes_transferred: 6 });
+    await call("POST", uploadPath, {}, { authorization: `OAuth ${access_token}`, offset: "6", file_size: "10" }, new Uint8Array(4));
+    expect((await call("GET", v(start.video_id), { fields: "status", access_token })).body.status.uploading_phase.status).toBe("complete");
+    expect((await call("POST", v(`${pageId}/video_reels`), { upload_phase: "finish", video_id: start.video_id, video_state: "PUBLISHED", description: "d", access_token })).body).toEqual({ success: true });
+    const status = (await call("GET", v(start.video_id), { fields: "status", access_token })).body.status;
+    expect(status.publishing_phase).toMatchObject({ status: "complete", publish_status: "published" });
+    expect((await call("POST", v(`${pageId}/video_reels`), { upload_phase: "finish", video_id: start.video_id, video_state: "PUBLISHED", access_token })).status).toBe(400);
+  });
+
+  it("feed takes only this Page's unpublished, unattached photos; posts list by since", async () => {
+    const a = await page();
+    const b = await page();
+    const photo = (await call("POST", v(`${a.pageId}/photos`), { url: "http://x/p.png", published: "false", access_token: a.token })).body.id;
+    expect((await call("POST", v(`${b.pageId}/feed`), { message: "m", "attached_media[0]": JSON.stringify({ media_fbid: photo }), access_token: b.token })).body.error.code).toBe(100);
+    const made = await call("POST", v(`${a.pageId}/feed`), { message: "m", "attached_media[0]": JSON.stringify({ media_fbid: photo }), access_token: a.token });
+    expect(made.body.id).toMatch(new RegExp(`^${a.pageId}_\\d+$`));
+    expect((await call("POST", v(`${a.pageId}/feed`), { message: "m2", "attached_media[0]": JSON.stringify({ media_fbid: photo }), access_token: a.token })).body.error.code).toBe(100);
+    const posts = (await call("GET", v(`${a.pageId}/posts`), { fields: "id,message,created_time", since: String(Math.floor(Date.now() / 1000) - 60), access_token: a.token })).body.data;
+    expect(posts).toEqual([{ id: made.body.id, message: "m", created_time: expect.stringMatching(/\+0000$/) }]);
+    const future = Math.floor((await fb.advance(0) as unknown as { now: number }).now / 1000) + 3600;
+    expect((await call("GET", v(`${a.pageId}/posts`), { since: String(future), access_token: a.token })).body.data).toEqual([]);
+    // Another Page's token cannot post here.
+    expect((await call("POST", v(`${a.pageId}/photos`), { url: "http://x/p.jpg", access_token: b.token })).body.error.code).toBe(200);
+  });
+
+  it("Page tokens from /me/accounts and /{page}?fields=access_token; large photos refused with 1366046", async () => {
+    const userId = `u${uid()}`;
+    const userToken = `EAAUser-${userId}`;
+    const pageId = `1${uid()}`;
+    await fb.seed({ users: [{ id: userId, token: userToken }], pages: [{ id: pageId, name: "Mine", token: `EAAPage-${pageId}`, userId, igUserId: `8${uid()}` }] });
+    const accounts = (await call("GET", v("me/accounts"), { fields: "id,name,access_token", access_token: userToken })).body.data;
+    expect(accounts).toContainEqual(expect.objectContaining({ id: pageId, name: "Mine", access_token: `EAAPage-${pageId}` }));
+    const page1 = await call("GET", v(pageId), { fields: "access_token", access_token: userToken });
+    expect(page1.body).toEqual({ id: pageId, access_token: `EAAPage-${pageId}` });
+    const big = `http://x/big${uid()}.jpg`;
+    await fb.seed({ media: { [big]: { format: "jpeg", sizeBytes: 5 * 1024 * 1024 } } });
+    expect((await call("POST", v(`${pageId}/photos`), { url: big, access_token: `EAAPage-${pageId}` })).body.error.code).toBe(1366046);
   });
 });

@@ -74,6 +74,7 @@ function expectGraphPost(r: LoggedRequest, path: string, form: Record<string, st
   // PLATFORMS.md §0: form-encoded, never JSON; the token as a parameter.
   expect(r.headers["content-type"]).toContain("application/x-www-form-urlencoded");
   expect(r.form).toEqual({ ...form, access_token: token });
+  expect(r.query).toEqual({});
 }
 
 function expectGraphGet(r: LoggedRequest, path: string, query: Record<string, string>, token: string) {
@@ -215,7 +216,7 @@ describe("Instagram: outcome unknown after media_publish (PLATFORMS.md §5)", ()
     await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media_publish$` }, action: { hang: true } });
     const err = await failure(attempt(instagramClient, delivery, { content, requestTimeoutMs: 800 }));
     expect(err.errorClass).toBe("unknown_outcome");
-    expect(err.message).not.toContain(acct.token);
+    expect(JSON.stringify([err.message, err.opts])).not.toContain(acct.token);
     // The hung request never reached the handler: nothing was published, so publishing again is right.
     const second = await attempt(instagramClient, delivery, { content });
     expect(second.kind).toBe("published");
@@ -375,6 +376,34 @@ describe("Instagram errors from the API", () => {
   });
 });
 
+describe("Instagram permalinks and media fetching", () => {
+  it("a failed permalink lookup never fails or republishes the post (§1.4)", async () => {
+    const acct = await igAccount();
+    const content = await post(1);
+    const delivery = acct.delivery();
+    // The second GET of an object in this attempt is the permalink (the first is the container status).
+    await ig.fault({ match: { method: "GET", path: `^/${VERSION}/\\d+$`, nth: 2 }, action: { status: 500 } });
+    const outcome = await attempt(instagramClient, delivery, { content });
+    expect(outcome).toMatchObject({ kind: "published", permalink: null });
+    expect(delivery.state.publishedId).toBeTruthy();
+    expect(await publishedFor(acct.igUserId)).toHaveLength(1);
+  });
+
+  it("fetch mode: the fake GETs the URL like Meta and refuses what is not a JPEG, or what it cannot reach", async () => {
+    const acct = await igAccount();
+    await ig.seed({ config: { fetchMedia: true } });
+    const form = (image_url: string) => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ image_url, access_token: acct.token }).toString() });
+    try {
+      const json = (await (await fetch(`${ig.url}/${VERSION}/${acct.igUserId}/media`, form(`${fb.url}/__admin/state`))).json()) as any;
+      expect(json.error).toMatchObject({ code: 36001, error_subcode: 2207005 });
+      const gone = (await (await fetch(`${ig.url}/${VERSION}/${acct.igUserId}/media`, form("http://127.0.0.1:9/x.jpg"))).json()) as any;
+      expect(gone.error).toMatchObject({ code: 9004, error_subcode: 2207052 });
+    } finally {
+      await ig.seed({ config: { fetchMedia: false } });
+    }
+  });
+});
+
 describe("Instagram through Facebook Login (PLATFORMS.md §1.1)", () => {
   it("publishes on the Facebook Graph host with the IG business id and the Page token", async () => {
     const pageId = `5${uid()}`;
@@ -391,5 +420,81 @@ describe("Instagram through Facebook Login (PLATFORMS.md §1.1)", () => {
     expect(reqs.filter((r) => r.path === `/${VERSION}/${igUserId}/media_publish`)).toHaveLength(1);
     expect(await requestsOf(ig, token)).toHaveLength(0);
     expect(await publishedFor(igUserId, fb)).toHaveLength(1);
+  });
+});
+
+describe("the fake Instagram Graph follows PLATFORMS.md §6.1", () => {
+  const call = async (method: string, path: string, fields: Record<string, string>) => {
+    const body = new URLSearchParams(fields).toString();
+    const res = method === "GET" ? await fetch(`${ig.url}${path}?${body}`) : await fetch(`${ig.url}${path}`, { method, headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const v = (p: string) => `/${VERSION}/${p}`;
+
+  it("validates containers: media_type, caption length, carousel children, image format and ratio", async () => {
+    const { igUserId: u, token: access_token } = await igAccount();
+    expect((await call("POST", `/${u}/media`, { image_url: "http://x/a.jpg", access_token })).body.error.code).toBe(100); // no version
+    expect((await call("POST", v(`${u}/media`), { media_type: "GIF", image_url: "http://x/a.jpg", access_token })).body.error.error_subcode).toBe(2207023);
+    expect((await call("POST", v(`${u}/media`), { media_type: "VIDEO", video_url: "http://x/a.mp4", access_token })).body.error.error_subcode).toBe(2207023);
+    const long = await call("POST", v(`${u}/media`), { image_url: "http://x/a.jpg", caption: "x".repeat(2201), access_token });
+    expect([long.status, long.body.error.code, long.body.error.error_subcode]).toEqual([400, 36004, 2207010]);
+    const child = (await call("POST", v(`${u}/media`), { image_url: "http://x/a.jpg", is_carousel_item: "true", access_token })).body.id;
+    expect((await call("POST", v(`${u}/media`), { media_type: "CAROUSEL", children: child, access_token })).body.error.error_subcode).toBe(2207028);
+    const videoChild = (await call("POST", v(`${u}/media`), { media_type: "VIDEO", video_url: "http://x/a.mp4", is_carousel_item: "true", access_token })).body.id;
+    expect((await call("POST", v(`${u}/media`), { media_type: "CAROUSEL", children: `${child},${videoChild}`, access_token })).body.error.error_subcode).toBe(2207028);
+    const tall = `http://x/tall${uid()}.jpg`;
+    await ig.seed({ media: { [tall]: { format: "jpeg", width: 1080, height: 1920 } } });
+    expect((await call("POST", v(`${u}/media`), { image_url: tall, access_token })).body.error).toMatchObject({ code: 36003, error_subcode: 2207009 });
+  });
+
+  it("media_publish: not ready, published once, then refused; ERROR and EXPIRED containers", async () => {
+    const { igUserId: u, token: access_token } = await igAccount();
+    const reelId = (await call("POST", v(`${u}/media`), { media_type: "REELS", video_url: "http://x/r.mp4", caption: "c", access_token })).body.id;
+    expect((await call("POST", v(`${u}/media_publish`), { creation_id: reelId, access_token })).body.error).toMatchObject({ code: 9007, error_subcode: 2207027 });
+    await ig.advance(30_000);
+    const first = await call("POST", v(`${u}/media_publish`), { creation_id: reelId, access_token });
+    expect(first.status).toBe(200);
+    const again = await call("POST", v(`${u}/media_publish`), { creation_id: reelId, access_token });
+    expect([again.status, again.body.error.code]).toEqual([400, 100]);
+    expect((await call("GET", v(reelId), { fields: "status_code", access_token })).body).toEqual({ id: reelId, status_code: "PUBLISHED" });
+    const media = (await call("GET", v(first.body.id), { fields: "id,caption,media_type,media_product_type,permalink,timestamp", access_token })).body;
+    expect(media).toMatchObject({ id: first.body.id, caption: "c", media_type: "VIDEO", media_product_type: "REELS" });
+    expect(media.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/);
+
+    const bad = `http://x/bad${uid()}.mov`;
+    await ig.seed({ media: { [bad]: { errorSubcode: 2207053, processingMs: 0 } } });
+    const errId = (await call("POST", v(`${u}/media`), { media_type: "REELS", video_url: bad, access_token })).body.id;
+    expect((await call("GET", v(errId), { fields: "status_code,status", access_token })).body).toMatchObject({ status_code: "ERROR", status: expect.stringContaining("2207053") });
+    expect((await call("POST", v(`${u}/media_publish`), { creation_id: errId, access_token })).body.error.error_subcode).toBe(2207032);
+
+    const old = (await call("POST", v(`${u}/media`), { image_url: "http://x/a.jpg", access_token })).body.id;
+    await ig.advance(24 * 3600_000);
+    expect((await call("GET", v(old), { fields: "status_code", access_token })).body.status_code).toBe("EXPIRED");
+    expect((await call("POST", v(`${u}/media_publish`), { creation_id: old, access_token })).body.error.error_subcode).toBe(2207020);
+  });
+
+  it("the rolling cap at media_publish and content_publishing_limit with since", async () => {
+    const now = (await ig.advance(0)) as unknown as { now: number };
+    const { igUserId: u, token: access_token } = await igAccount({ quotaTotal: 2, publishedAt: [now.now - 23 * 3600_000, now.now - 3600_000] });
+    const limit = await call("GET", v(`${u}/content_publishing_limit`), { fields: "quota_usage,config", access_token });
+    expect(limit.body).toEqual({ data: [{ quota_usage: 2, config: { quota_total: 2, quota_duration: 86400 } }] });
+    const since = Math.floor((now.now - 2 * 3600_000) / 1000);
+    expect((await call("GET", v(`${u}/content_publishing_limit`), { fields: "quota_usage,config", since: String(since), access_token })).body.data[0].quota_usage).toBe(1);
+    const id = (await call("POST", v(`${u}/media`), { image_url: "http://x/a.jpg", access_token })).body.id;
+    expect((await call("POST", v(`${u}/media_publish`), { creation_id: id, access_token })).body.error).toMatchObject({ code: 9, error_subcode: 2207042 });
+    await ig.advance(3600_000);
+    expect((await call("POST", v(`${u}/media_publish`), { creation_id: id, access_token })).status).toBe(200);
+  });
+
+  it("tokens: unknown → 190, expired → 190/463, someone else's user → 100/33; refresh_access_token gives 60 more days", async () => {
+    const a = await igAccount();
+    const b = await igAccount();
+    expect((await call("GET", v(`${a.igUserId}/media`), { access_token: "nope" })).body.error).toMatchObject({ code: 190 });
+    expect((await call("GET", v(`${a.igUserId}/media`), { access_token: b.token })).body.error).toMatchObject({ code: 100, error_subcode: 33 });
+    const expired = await igAccount({ expiresAt: Date.now() - 1 });
+    expect((await call("GET", v(`${expired.igUserId}/media`), { access_token: expired.token })).body.error).toMatchObject({ code: 190, error_subcode: 463 });
+    const refreshed = await call("GET", "/refresh_access_token", { grant_type: "ig_refresh_token", access_token: a.token });
+    expect(refreshed.body).toMatchObject({ token_type: "bearer", expires_in: 5_184_000 });
+    expect((await call("GET", v(`${a.igUserId}/media`), { access_token: refreshed.body.access_token })).status).toBe(200);
   });
 });

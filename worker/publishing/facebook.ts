@@ -5,7 +5,7 @@
 // post public (`finish`, `/photos published=true`, `/feed`) the start is
 // saved, and a redelivery asks Facebook what happened before calling again.
 import { Graph, asUnknownOutcome } from "./graph";
-import { PublishError, type MediaRef, type PlatformClient, type PublishContext, type PublishOutcome } from "./types";
+import { PublishError, type CheckpointPatch, type MediaRef, type PlatformClient, type PublishContext, type PublishOutcome } from "./types";
 
 /** How long to wait for rupload to report the upload complete before failing (trypost: 5 s × 60). */
 export const UPLOAD_WAIT_CAP_SECONDS = 10 * 60;
@@ -74,7 +74,7 @@ class FacebookRun {
     this.publishStartedAt = ctx.delivery.publishStartedAt;
   }
 
-  private async save(patch: Parameters<PublishContext["checkpoint"]>[0]) {
+  private async save(patch: CheckpointPatch) {
     if (patch.checkpoint) this.cp = { ...this.cp, ...(patch.checkpoint as FbCheckpoint) };
     if (patch.publishStartedAt !== undefined) this.publishStartedAt = patch.publishStartedAt;
     await this.ctx.checkpoint(patch);
@@ -117,11 +117,14 @@ class FacebookRun {
     }
 
     await this.markStarted();
+    let finished: { success?: boolean };
     try {
-      await this.graph.post(`${this.page}/video_reels`, { upload_phase: "finish", video_id: videoId, video_state: "PUBLISHED", description: this.ctx.content.caption });
+      finished = await this.graph.post<{ success?: boolean }>(`${this.page}/video_reels`, { upload_phase: "finish", video_id: videoId, video_state: "PUBLISHED", description: this.ctx.content.caption });
     } catch (err) {
       throw err instanceof PublishError ? asUnknownOutcome(err) : err;
     }
+    // Anything but success is checked through the video's status on the next attempt, never finished blindly.
+    if (finished.success !== true) throw new PublishError("unknown_outcome", "Facebook did not confirm that the reel was published; the next attempt checks.", { platformMessage: JSON.stringify(finished).slice(0, 200) });
     return this.record(videoId, reelPermalink(videoId));
   }
 

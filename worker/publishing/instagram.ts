@@ -4,7 +4,7 @@
 // checkpointed before it starts, and a redelivery after it asks Instagram
 // (container status, then the account's recent media) before anything else.
 import { Graph, asUnknownOutcome, classifyGraphError } from "./graph";
-import { PublishError, type PlatformClient, type PublishContext, type PublishOutcome } from "./types";
+import { PublishError, type CheckpointPatch, type PlatformClient, type PublishContext, type PublishOutcome } from "./types";
 
 /** Meta's advice is to stop waiting for a container after about 10–15 minutes and make a new one (§1.3). */
 export const CONTAINER_WAIT_CAP_SECONDS = 15 * 60;
@@ -76,7 +76,7 @@ class InstagramRun {
     this.publishStartedAt = ctx.delivery.publishStartedAt;
   }
 
-  private async save(patch: Parameters<PublishContext["checkpoint"]>[0]) {
+  private async save(patch: CheckpointPatch) {
     if (patch.checkpoint) this.cp = { ...this.cp, ...(patch.checkpoint as IgCheckpoint) };
     if (patch.containerId !== undefined) this.containerId = patch.containerId;
     if (patch.publishStartedAt !== undefined) this.publishStartedAt = patch.publishStartedAt;
@@ -91,29 +91,26 @@ class InstagramRun {
     const d = this.ctx.delivery;
     if (d.publishedId) return { kind: "published", publishedId: d.publishedId, permalink: d.permalink ?? (await this.permalink(d.publishedId)) };
 
-    // A redelivery after media_publish started: ask before acting (§5).
-    if (this.containerId && this.publishStartedAt !== null) {
-      const found = await this.recover();
-      if (found) return found;
-    }
+    // A redelivery after media_publish started asks before acting (§5): the status check below comes first.
     for (let round = 0; round < 2; round++) {
       if (!this.containerId) {
         const waiting = await this.createContainer();
         if (waiting) return waiting;
       }
       const status = await this.containerStatus(this.containerId!);
+      if (status.status_code === "PUBLISHED") {
+        // Never a new container once this one is PUBLISHED. Without a publish start (a lost checkpoint) the container's birth bounds the lookup.
+        if (this.publishStartedAt === null) await this.save({ publishStartedAt: this.cp.containerCreatedAt ?? this.ctx.now() });
+        return this.recordPublished();
+      }
       if (status.status_code === "EXPIRED") {
         // Not published within 24 h: a new container (§1.3), once per attempt.
         await this.dropContainer();
         continue;
       }
-      if (status.status_code === "PUBLISHED") {
-        // Only possible if a publish checkpoint was lost; find what it published.
-        if (this.publishStartedAt === null) await this.save({ publishStartedAt: this.cp.containerCreatedAt ?? this.ctx.now() });
-        return (await this.recover()) ?? this.notListedYet();
-      }
       if (status.status_code === "ERROR") return this.containerFailed(status.status);
       if (status.status_code !== "FINISHED") return this.waitForContainer();
+      // FINISHED: nothing went live, even if a publish had started; publishing this same container again is safe.
       return this.publishContainer();
     }
     throw new PublishError("retryable", "Instagram expired the media container again; trying later.");
@@ -229,14 +226,12 @@ class InstagramRun {
   }
 
   /**
-   * After a publish that may have happened (§5): PUBLISHED means it went live,
-   * so find the media by exact caption, product type and a timestamp no
-   * earlier than the first publish start; never `data[0]`. Returns null when
-   * the container was not published (then publishing again is safe).
+   * The container is PUBLISHED but its media id is not on the row (§5): the
+   * container does not expose it, so find the media by exact caption, product
+   * type and a timestamp no earlier than the first publish start; never
+   * `data[0]`, which can be another post.
    */
-  private async recover(): Promise<PublishOutcome | null> {
-    const status = await this.containerStatus(this.containerId!);
-    if (status.status_code !== "PUBLISHED") return null;
+  private async recordPublished(): Promise<PublishOutcome> {
     const found = await this.findPublishedMedia();
     return found ? this.record(found.id, found.permalink) : this.notListedYet();
   }
