@@ -53,6 +53,8 @@ describe("publishing bench", () => {
         { seed: 1126, faultRate: 0.2, softKillRate: 0.02, hardKillRate: 0.01, duplicateRate: 0.25, requestTimeoutMs: 1500, concurrency: 10, fakes: [...FAKES] },
       );
       const counts = await fakeCounts(seeded);
+      // Release the connections the hang faults still hold open.
+      await Promise.all(FAKES.map((f) => chaosFake(f).reset()));
       const outcome = await statuses(seeded.map((d) => d.deliveryId));
       const duplicates = [...counts.values()].filter((n) => n > 1).length;
       progress(`chaos: ${JSON.stringify(stats)} → ${JSON.stringify(outcome)} in ${round((performance.now() - t0) / 1000)} s`);

@@ -19,6 +19,9 @@ describe("exactly once under chaos", () => {
       { seed, faultRate: 0.2, softKillRate: 0.02, hardKillRate: 0.01, duplicateRate: 0.25, requestTimeoutMs: 1500, concurrency: 10, fakes: ["instagram", "facebook", "youtube"] },
     );
     const counts = await fakeCounts(seeded);
+    const faulted = await Promise.all((["instagram", "facebook", "youtube"] as const).map(async (name) => (await admin(() => chaosFake(name).requests())).some((r) => r.fault)));
+    // Counted: now release the connections the hang faults still hold open.
+    await Promise.all((["instagram", "facebook", "youtube"] as const).map((name) => admin(() => chaosFake(name).reset())));
     const rows = new Map(
       (await env.DB.prepare(`SELECT id, status, last_error, error_class, published_id FROM deliveries WHERE id IN (SELECT value FROM json_each(?))`).bind(JSON.stringify(seeded.map((d) => d.deliveryId))).all<{
         id: string;
@@ -42,8 +45,8 @@ describe("exactly once under chaos", () => {
       if (row.status === "published" && (n !== 1 || !row.published_id)) problems.push(`published but not once: ${what}`);
       if (row.status === "failed") {
         expectHumanMessage(row.last_error, what);
-        // Only an outcome nobody could confirm may have gone out, and then the reason says so.
-        if (n > 0 && row.error_class !== "unknown_outcome") problems.push(`failed yet on the platform: ${what}`);
+        // Only an outcome nobody could confirm (interrupted, or the token refused before the check) may have gone out, and then the reason says so.
+        if (n > 0 && !/may already be on/.test(row.last_error ?? "")) problems.push(`failed yet on the platform, and the reason does not say it may be: ${what}`);
         if (n > 0) summary.failedButMayHavePosted = (summary.failedButMayHavePosted ?? 0) + 1;
         const reason = `${d.platform}: ${(row.last_error ?? "").replace(/\(reference \w+\)|\d+/g, "#").slice(0, 110)}`;
         reasons[reason] = (reasons[reason] ?? 0) + 1;
@@ -58,9 +61,6 @@ describe("exactly once under chaos", () => {
     expect(stats.softKills + stats.hardKills).toBeGreaterThan(3);
     const published = [...rows.values()].filter((r) => r.status === "published").length;
     expect(published).toBeGreaterThan(150);
-    for (const name of ["instagram", "facebook", "youtube"] as const) {
-      const log = await admin(() => chaosFake(name).requests());
-      expect(log.some((r) => r.fault), `${name} saw injected faults`).toBe(true);
-    }
+    expect(faulted, "every fake saw injected faults").toEqual([true, true, true]);
   }, 900_000);
 });

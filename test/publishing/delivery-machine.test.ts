@@ -122,7 +122,7 @@ describe("decideAfterAttempt", () => {
     expect(decideAfterAttempt({ kind: "error", errorClass: "unknown_outcome", message: "It will be checked and tried again." }, facts({ failuresBefore: MAX_FAILED_ATTEMPTS - 1 }))).toEqual({
       kind: "failed",
       errorClass: "unknown_outcome",
-      lastError: `Gave up after ${MAX_FAILED_ATTEMPTS} attempts; the last one was interrupted, so it may have reached Instagram. Check Instagram before retrying.`,
+      lastError: `Gave up after ${MAX_FAILED_ATTEMPTS} attempts; the last one was interrupted, so it may already be on Instagram. Check Instagram before retrying.`,
       reconnectReason: null,
     });
   });
@@ -152,6 +152,13 @@ describe("checkAccount", () => {
   });
   it("a disconnected account fails what may have gone out", () => {
     expect(checkAccount("youtube", null, true).kind).toBe("failed");
+  });
+  it("needs_reconnect after the publishing call started says the post may already be out", () => {
+    expect(checkAccount("instagram", { status: "needs_reconnect", statusReason: "Password changed." }, true)).toEqual({
+      kind: "failed",
+      reason: "Reconnect your Instagram account: Password changed. It may already be on Instagram; the retry after reconnecting checks first.",
+    });
+    expect((checkAccount("facebook", null, true) as { reason: string }).reason).toMatch(/may already be on Facebook/);
   });
   it("needs_reconnect fails without calling the platform, saying why", () => {
     expect(checkAccount("instagram", { status: "needs_reconnect", statusReason: "Password changed." }, false)).toEqual({

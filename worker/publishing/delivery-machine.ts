@@ -126,7 +126,7 @@ function decideAfterError(err: Extract<AttemptResult, { kind: "error" }>, facts:
         // An unknown outcome may have gone out: say so, rather than promise another try that will not come.
         const lastError =
           err.errorClass === "unknown_outcome"
-            ? `Gave up after ${failures} attempts; the last one was interrupted, so it may have reached ${name}. Check ${name} before retrying.`
+            ? `Gave up after ${failures} attempts; the last one was interrupted, so it may already be on ${name}. Check ${name} before retrying.`
             : `Gave up after ${failures} attempts. ${err.message}`;
         return { kind: "failed", errorClass: err.errorClass, lastError, reconnectReason: null };
       }
@@ -158,10 +158,12 @@ export function checkAccount(
     // Disconnected after dispatch (REGRESSIONS #15): nothing went out, so it is skipped, not failed.
     if (!mayHavePublished) return { kind: "skipped", reason: `No ${name} account is connected to this brand any more.` };
     // Only the account could tell whether the post went out: a person has to look.
-    return { kind: "failed", reason: `The ${name} account was disconnected while this was being published; reconnect it and retry.` };
+    return { kind: "failed", reason: `The ${name} account was disconnected while this was being published, so it may already be on ${name}. Reconnect it and retry: the retry checks first.` };
   }
   if (account.status === "needs_reconnect") {
-    return { kind: "failed", reason: `Reconnect your ${name} account: ${account.statusReason ?? "the platform refused its token."}` };
+    const reason = `Reconnect your ${name} account: ${account.statusReason ?? "the platform refused its token."}`;
+    // The publishing call may have gone out before the token was refused: without a token nobody can ask, so say so.
+    return { kind: "failed", reason: mayHavePublished ? `${reason} It may already be on ${name}; the retry after reconnecting checks first.` : reason };
   }
   return { kind: "ok" };
 }
