@@ -12,7 +12,7 @@
 // for ours. Both processes persist to the same directory: the media Worker
 // writes the R2 objects the API Worker serves.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,7 +92,11 @@ export async function startWorkers(opts) {
   const mediaUrl = `http://${host}:${mediaPort}`;
   const baseUrl = `http://${host}:${opts.port}`;
   const timeout = opts.healthTimeoutMs ?? 120_000;
-  const apiArgs = ["--port", String(opts.port), "--test-scheduled", ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
+  // Queue consumers have no request to take an origin from: sandbox permalinks and signed media URLs
+  // use PUBLIC_BASE_URL, which locally is this server unless .dev.vars or the caller says otherwise.
+  const vars = { ...opts.vars };
+  if (!vars.PUBLIC_BASE_URL && !devVarsHave("PUBLIC_BASE_URL")) vars.PUBLIC_BASE_URL = baseUrl;
+  const apiArgs = ["--port", String(opts.port), "--test-scheduled", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
   const healthy = (child, url) =>
     Promise.race([waitUntilAnswers(url, timeout), child.exitedPromise.then((why) => Promise.reject(new Error(`${why}:\n${output}`)))]);
   try {
@@ -159,5 +163,16 @@ function signal(pid, sig) {
     process.kill(pid, sig);
   } catch {
     // already gone
+  }
+}
+
+/** Whether the local .dev.vars sets `name` (wrangler dev reads it; a --var would override it). */
+function devVarsHave(name) {
+  try {
+    return readFileSync(new URL("../.dev.vars", import.meta.url), "utf8")
+      .split("\n")
+      .some((l) => l.startsWith(`${name}=`));
+  } catch {
+    return false;
   }
 }

@@ -10,6 +10,7 @@ import { authRoutes } from "./routes/auth";
 import { apiRoutes } from "./routes/api";
 import { mediaRoutes } from "./routes/media";
 import { oauthRoutes } from "./routes/oauth";
+import { sandboxRoutes } from "./routes/sandbox";
 
 export const MAX_JSON_BODY = 64 * 1024;
 
@@ -46,5 +47,6 @@ export function createApp() {
   app.route("/media", mediaRoutes);
   // OAuth redirects and Meta's callbacks: outside /api (browser navigations and server-to-server form posts).
   app.route("/oauth", oauthRoutes);
+  app.route("/sandbox", sandboxRoutes);
   return app;
 }

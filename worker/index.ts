@@ -6,6 +6,7 @@ import type { Env, GenerateMessage, PublishMessage } from "./env";
 import { handleGenerateBatch } from "./generation/generate-consumer";
 import { createMediaStep } from "./media/media-step";
 import { renderMedia } from "./media/renderer";
+import { handlePublishBatch, handlePublishDeadLetters } from "./publishing/consumer";
 
 export { BrandScheduler } from "./scheduling/brand-scheduler";
 
@@ -20,8 +21,11 @@ export default {
       await handleGenerateBatch(batch as MessageBatch<GenerateMessage>, env, mediaStep);
       return;
     }
-    // Publishing arrives in a later milestone: leave messages for it, visibly, rather than drop them.
-    batch.retryAll({ delaySeconds: 600 });
+    if (batch.queue.startsWith("brandcast-publish-dlq")) {
+      await handlePublishDeadLetters(batch as MessageBatch<PublishMessage>, env);
+      return;
+    }
+    await handlePublishBatch(batch as MessageBatch<PublishMessage>, env);
   },
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     ctx.waitUntil(handleScheduled(controller, env));

@@ -26,7 +26,11 @@ export function fakeUrl(name: string): string {
 }
 
 export function fakeAdmin(name: string) {
-  const base = fakeUrl(name);
+  return fakeAdminAt(fakeUrl(name), name);
+}
+
+/** The /__admin API of the fake at `base` (a private instance, see global-setup.ts `chaosFakes`). */
+export function fakeAdminAt(base: string, name = base) {
   const admin = async <T>(method: string, what: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${base}/__admin/${what}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
     if (!res.ok) throw new Error(`fake ${name} /__admin/${what}: HTTP ${res.status}`);

@@ -5,6 +5,7 @@ import { burstCheck } from "./burst-check";
 import { numberVar } from "../lib/time";
 import { runDispatch } from "./dispatch";
 import { runPass } from "./passes";
+import { healStalePublishing } from "../publishing/healing";
 import { workspacesToRefresh } from "../accounts/refresh";
 
 export const TEN_MINUTE_CRON = "*/10 * * * *";
@@ -43,6 +44,8 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   if (controller.cron !== TEN_MINUTE_CRON) return;
   const key = windowKey(controller.scheduledTime);
   await burstCheck(env, controller.scheduledTime);
+  // Deliveries whose consumer died mid-step go back to the consumer, whose checkpoint recovery asks the platform first.
+  await healStalePublishing(env, controller.scheduledTime);
   for (const ws of await workspacesNeeding(env, "healing")) await runPass(env, ws, "healing", "cron", key);
   // One catch-up budget per invocation, shared by all workspaces: the backlog
   // left over is picked up by the next invocation (Workers limit subrequests).

@@ -411,3 +411,27 @@ export const automationRuns = sqliteTable(
     index("automation_runs_recent").on(t.workspaceId, t.startedAt),
   ],
 );
+
+/**
+ * Posts the `sandbox` platform "published" (worker/publishing/sandbox.ts),
+ * shown at GET /sandbox/:deliveryId. No foreign key to deliveries: like a
+ * post on a real platform, it outlives the schedule that made it.
+ */
+export const sandboxPosts = sqliteTable(
+  "sandbox_posts",
+  {
+    id: text("id").primaryKey(),
+    /** UNIQUE: one post per delivery, however often it is published. */
+    deliveryId: text("delivery_id").notNull(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["reel", "post"] }).notNull(),
+    caption: text("caption").notNull(),
+    title: text("title").notNull(),
+    videoKey: text("video_key"),
+    coverKey: text("cover_key"),
+    /** R2 keys of carousel images (JSON string[]). */
+    slideKeys: text("slide_keys"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("sandbox_posts_delivery").on(t.deliveryId)],
+);
