@@ -54,6 +54,9 @@ function fakeBindings(fakes: Record<string, string>): Record<string, string> {
   return out;
 }
 
+/** Worker tests that use the shared fake servers (test/fakes). */
+const FAKE_SERVER_TESTS = ["test/fakes.test.ts", "test/publishing/**/*.test.ts", "test/accounts/**/*.test.ts", "test/briefs.test.ts", "test/proposals.test.ts"];
+
 export default defineConfig({
     test: {
       projects: [
@@ -63,10 +66,25 @@ export default defineConfig({
           test: {
             name: "worker",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/e2e/**", "test/bench/**", "test/web/**", "test/media-node/**"],
+            exclude: ["test/e2e/**", "test/bench/**", "test/web/**", "test/media-node/**", ...FAKE_SERVER_TESTS],
             setupFiles: ["./test/apply-migrations.ts"],
             globalSetup: ["./test/fakes/global-setup.ts"],
             testTimeout: 60_000,
+          },
+        },
+        {
+          // Tests that drive the fake platform servers: they reset them and inject
+          // faults, which are global to a server, so their files run one at a time
+          // (against this project's own set of fakes).
+          extends: true,
+          plugins: [workerdRuntime()],
+          test: {
+            name: "worker-fakes",
+            include: FAKE_SERVER_TESTS,
+            setupFiles: ["./test/apply-migrations.ts"],
+            globalSetup: ["./test/fakes/global-setup.ts"],
+            testTimeout: 120_000,
+            fileParallelism: false,
           },
         },
         {
