@@ -8,22 +8,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { burstCheck } from "../worker/automation/cron";
+import { rng as prng } from "../worker/generation/template-writer";
 import { localDateString, toLocal } from "../worker/scheduling/zoned-time";
 import { createBrand, json, signup } from "./support/fixtures";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-
-/** A small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Sim {
   id: string;

@@ -25,7 +25,7 @@ type Fault = "close" | "503" | "500-after-write" | "close-after-write";
 
 /** Faults per "METHOD path-prefix", consumed in order, one per matching request. */
 async function startFakeApi(faults: Record<string, Fault[]>): Promise<FakeApi> {
-  const state = { brands: [] as { id: string; slug: string }[], accounts: new Set<string>(), jobs: [] as { variant: string }[] };
+  const state = { brands: [] as { id: string; slug: string; brief?: unknown }[], accounts: new Set<string>(), jobs: [] as { variant: string }[] };
   const body = async (req: IncomingMessage) => {
     let text = "";
     for await (const chunk of req) text += chunk;
@@ -51,6 +51,13 @@ async function startFakeApi(faults: Record<string, Fault[]>): Promise<FakeApi> {
       const brand = { id: `brd_${input.slug}`, slug: input.slug };
       state.brands.push(brand);
       return send(201, brand);
+    }
+    // The demo brands' briefs (PATCH is idempotent: the same brief twice is one brief).
+    const brandPath = /^\/api\/brands\/([^/]+)$/.exec(url.pathname);
+    const patched = req.method === "PATCH" && brandPath ? state.brands.find((b) => b.id === brandPath[1]) : undefined;
+    if (patched) {
+      patched.brief = input.brief;
+      return send(200, patched);
     }
     const account = /^\/api\/brands\/([^/]+)\/accounts\/sandbox$/.exec(url.pathname);
     if (req.method === "PUT" && account) {

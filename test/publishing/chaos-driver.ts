@@ -13,18 +13,10 @@ import { inject } from "vitest";
 import type { Env, PublishMessage } from "../../worker/env";
 import { fakeAdminAt, type FaultRule } from "../fakes/admin";
 import type { Clients } from "./support";
+import { rng as prng } from "../../worker/generation/template-writer";
 
 /** A small deterministic PRNG (mulberry32), so a failing chaos run can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export type FakeName = "instagram" | "facebook" | "youtube";
 

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Brief } from "../contract/schemas";
 import type { Variant } from "../scheduling/variants";
-import { chatJson, WriterError, type LlmConfig } from "./llm-client";
+import { chatJson, parseJsonReply, WriterError, type LlmConfig } from "./llm-client";
 import type { ProposalDraft, ProposalRequest, WriterInput, WrittenContent } from "./template-writer";
 
 export { WriterError, type LlmConfig } from "./llm-client";
@@ -105,16 +105,7 @@ function contentPrompt(input: WriterInput): string {
 
 /** Validates one output's copy (title, YouTube title, caption, slides). */
 export function parseReply(text: string): WrittenContent {
-  const start = text.indexOf("{");
-  const end = text.lastIndexOf("}");
-  if (start < 0 || end <= start) throw new WriterError("The model's reply held no JSON object.", true);
-  let value: unknown;
-  try {
-    value = JSON.parse(text.slice(start, end + 1));
-  } catch {
-    throw new WriterError("The model's reply was not valid JSON.", true);
-  }
-  return validate(writtenContent)(value);
+  return parseJsonReply(text, validate(writtenContent));
 }
 
 export async function writeWithLlm(input: WriterInput, config: LlmConfig): Promise<WrittenContent> {

@@ -56,3 +56,10 @@ export function logError(event: string, fields: Record<string, unknown> = {}): v
   const line = JSON.stringify({ message: event, ...fields }, (_key, value: unknown) => plain(value));
   console.error(redact(line));
 }
+
+/** An informational or warning line, redacted the same way (a lease lost, a batch re-sent). */
+export function logEvent(event: string, fields: Record<string, unknown> = {}, level: "info" | "warn" = "info"): void {
+  const line = redact(JSON.stringify({ message: event, ...fields }, (_key, value: unknown) => plain(value)));
+  if (level === "warn") console.warn(line);
+  else console.log(line);
+}

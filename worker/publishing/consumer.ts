@@ -26,6 +26,7 @@ import {
   type UnleasedRow,
 } from "./delivery-machine";
 import { platformConfig, PublishError, type PlatformClient, type PublishPlatform } from "./types";
+import { logError, logEvent } from "../lib/log";
 
 export interface ConsumerOptions {
   /** The consumer's clock (tests move it instead of sleeping). */
@@ -64,7 +65,7 @@ export async function handlePublishDeadLetters(batch: MessageBatch<PublishMessag
       )
         .bind(DEAD_LETTER_REASON, now, id)
         .run();
-      console.error(JSON.stringify({ message: "publish message dead-lettered", deliveryId: id, attempts: msg.attempts }));
+      logError("publish message dead-lettered", { deliveryId: id, attempts: msg.attempts });
     }
     msg.ack();
   }
@@ -166,7 +167,7 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
     if (outcome.kind === "waiting") rawMessage = `Waiting: ${outcome.reason}`;
   } catch (err) {
     if (err instanceof LeaseLost) {
-      console.warn(JSON.stringify({ message: "publish lease lost", deliveryId: row.id, attempt: row.attempts }));
+      logEvent("publish lease lost", { deliveryId: row.id, attempt: row.attempts }, "warn");
       return { kind: "ack", reason: "another consumer holds the delivery" };
     }
     ({ result, rawMessage } = failureOf(err, row, scrub));
@@ -201,7 +202,7 @@ function failureOf(err: unknown, row: DeliveryRow, scrub: (text: string) => stri
   }
   const errorId = newId("err", 6);
   const text = scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-  console.error(JSON.stringify({ message: "publish attempt crashed", errorId, deliveryId: row.id, platform: row.platform, attempt: row.attempts, error: text }));
+  logError("publish attempt crashed", { errorId, deliveryId: row.id, platform: row.platform, attempt: row.attempts, error: text });
   return {
     result: {
       kind: "error",

@@ -6,6 +6,7 @@
 // The lead wires this into the 10-minute cron.
 import type { Env, PublishMessage } from "../env";
 import { LEASE_MS } from "./delivery-machine";
+import { logEvent } from "../lib/log";
 
 /** Deliveries re-enqueued per run at most (the rest wait for the next run). */
 export const HEAL_BATCH = 200;
@@ -33,6 +34,6 @@ export async function healStalePublishing(env: Env, now = Date.now()): Promise<H
   for (let i = 0; i < ids.length; i += 100) {
     await env.PUBLISH_QUEUE.sendBatch(ids.slice(i, i + 100).map((deliveryId): { body: PublishMessage } => ({ body: { kind: "publish", deliveryId } })));
   }
-  console.log(JSON.stringify({ message: "re-enqueued stale publishing deliveries", count: ids.length }));
+  logEvent("re-enqueued stale publishing deliveries", { count: ids.length });
   return { processed: ids.length, succeeded: ids.length, failed: 0, remaining: stale.results.length > HEAL_BATCH ? 1 : 0 };
 }
