@@ -7,9 +7,9 @@ import { fakeAdmin, type LoggedRequest } from "../fakes/admin";
 import { facebookClient, UPLOAD_WAIT_CAP_SECONDS } from "../../worker/publishing/facebook";
 import { PublishError, type PublishContent, type PublishOutcome } from "../../worker/publishing/types";
 import { attempt, patternBytes, publishContext, putMedia, testDelivery, type TestDelivery } from "./context";
+import { expectGraphGet, expectGraphPost, GRAPH_VERSION } from "./graph-requests";
 
 const fb = fakeAdmin("facebook");
-const VERSION = "v25.0";
 let n = 0;
 const uid = () => `${Date.now() % 1e9}${String(n++).padStart(3, "0")}`;
 const mediaUrl = (key: string) => `http://app.test/media/${encodeURIComponent(key)}`;
@@ -61,20 +61,6 @@ const state = () => fb.state<FbState>();
 const publishedReels = async (pageId: string) => Object.values((await state()).videos).filter((v) => v.pageId === pageId && v.publishing.status === "complete");
 const postsOf = async (pageId: string) => Object.values((await state()).posts).filter((p) => p.pageId === pageId);
 
-function expectGraphPost(r: LoggedRequest, path: string, form: Record<string, string>, token: string) {
-  expect(r.method).toBe("POST");
-  expect(r.path).toBe(`/${VERSION}/${path}`);
-  expect(r.headers["content-type"]).toContain("application/x-www-form-urlencoded");
-  expect(r.form).toEqual({ ...form, access_token: token });
-  expect(r.query).toEqual({});
-}
-
-function expectGraphGet(r: LoggedRequest, path: string, query: Record<string, string>, token: string) {
-  expect(r.method).toBe("GET");
-  expect(r.path).toBe(`/${VERSION}/${path}`);
-  expect(r.query).toEqual({ ...query, access_token: token });
-}
-
 const ruploadBuc = (pageId: string, minutes: number) => ({ "x-business-use-case-usage": JSON.stringify({ [pageId]: [{ type: "pages", call_count: 100, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: minutes }] }) });
 
 describe("Facebook reels (three phases)", () => {
@@ -92,7 +78,7 @@ describe("Facebook reels (three phases)", () => {
     expectGraphGet(reqs[1]!, videoId, { fields: "status" }, pg.token);
     const upload = reqs[2]!;
     expect(upload.method).toBe("POST");
-    expect(upload.path).toBe(`/video-upload/${VERSION}/${videoId}`);
+    expect(upload.path).toBe(`/video-upload/${GRAPH_VERSION}/${videoId}`);
     expect(upload.query).toEqual({});
     expect(upload.headers).toMatchObject({ authorization: `OAuth ${pg.token}`, file_url: mediaUrl(content.media.video!.key), offset: "0", file_size: "3000" });
     expect(upload.bodyLength).toBe(0);
@@ -111,7 +97,7 @@ describe("Facebook reels (three phases)", () => {
     const pg = await page();
     const content = await reel();
     const delivery = pg.delivery();
-    await fb.fault({ match: { method: "POST", path: `^/${VERSION}/${pg.pageId}/video_reels$`, nth: 2 }, action: { dropAfterCommit: true } });
+    await fb.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${pg.pageId}/video_reels$`, nth: 2 }, action: { dropAfterCommit: true } });
     expect((await failure(attempt(facebookClient, delivery, { content }))).errorClass).toBe("unknown_outcome");
     expect(delivery.state.publishStartedAt).toBeTypeOf("number");
     const outcome = await attempt(facebookClient, delivery, { content });
@@ -126,7 +112,7 @@ describe("Facebook reels (three phases)", () => {
     const pg = await page();
     const content = await reel();
     const delivery = pg.delivery();
-    await fb.fault({ match: { method: "POST", path: `^/${VERSION}/${pg.pageId}/video_reels$`, nth: 2 }, action: { hang: true } });
+    await fb.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${pg.pageId}/video_reels$`, nth: 2 }, action: { hang: true } });
     expect((await failure(attempt(facebookClient, delivery, { content, requestTimeoutMs: 800 }))).errorClass).toBe("unknown_outcome");
     expect((await attempt(facebookClient, delivery, { content })).kind).toBe("published");
     const reqs = await requestsOf(pg.token);
@@ -205,7 +191,7 @@ describe("Facebook reels (three phases)", () => {
 
   it("an upload_url on another host is refused: the token is never sent there", async () => {
     const pg = await page();
-    await fb.fault({ match: { path: `^/${VERSION}/${pg.pageId}/video_reels$` }, action: { status: 200, body: { video_id: "123", upload_url: "https://evil.example/video-upload/v25.0/123" } } });
+    await fb.fault({ match: { path: `^/${GRAPH_VERSION}/${pg.pageId}/video_reels$` }, action: { status: 200, body: { video_id: "123", upload_url: "https://evil.example/video-upload/v25.0/123" } } });
     const err = await failure(attempt(facebookClient, pg.delivery(), { content: await reel() }));
     expect(err.errorClass).toBe("permanent");
     expect(err.message).toMatch(/unexpected host/);
@@ -261,14 +247,14 @@ describe("Facebook photos", () => {
     const pg = await page();
     const content = await post(2);
     const delivery = pg.delivery();
-    await fb.fault({ match: { method: "POST", path: `^/${VERSION}/${pg.pageId}/feed$` }, action: { dropAfterCommit: true } });
+    await fb.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${pg.pageId}/feed$` }, action: { dropAfterCommit: true } });
     expect((await failure(attempt(facebookClient, delivery, { content }))).errorClass).toBe("unknown_outcome");
     const outcome = await attempt(facebookClient, delivery, { content });
     expect(outcome.kind).toBe("published");
     const reqs = await requestsOf(pg.token);
     expect(reqs.filter((r) => r.path.endsWith("/feed") && r.method === "POST")).toHaveLength(1);
     expect(reqs.filter((r) => r.path.endsWith("/photos"))).toHaveLength(2);
-    const lookup = reqs.find((r) => r.method === "GET" && r.path === `/${VERSION}/${pg.pageId}/posts`)!;
+    const lookup = reqs.find((r) => r.method === "GET" && r.path === `/${GRAPH_VERSION}/${pg.pageId}/posts`)!;
     expect(lookup.query).toMatchObject({ fields: "id,message,created_time", since: String(Math.floor(delivery.state.publishStartedAt! / 1000)) });
     expect(await postsOf(pg.pageId)).toHaveLength(1);
   });
@@ -277,7 +263,7 @@ describe("Facebook photos", () => {
     const pg = await page();
     const content = await post(1);
     const delivery = pg.delivery();
-    await fb.fault({ match: { method: "POST", path: `^/${VERSION}/${pg.pageId}/photos$` }, action: { dropAfterCommit: true } });
+    await fb.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${pg.pageId}/photos$` }, action: { dropAfterCommit: true } });
     expect((await failure(attempt(facebookClient, delivery, { content }))).errorClass).toBe("unknown_outcome");
     expect((await attempt(facebookClient, delivery, { content })).kind).toBe("published");
     expect(await postsOf(pg.pageId)).toHaveLength(1);
@@ -287,7 +273,7 @@ describe("Facebook photos", () => {
     const pg = await page();
     const content = await post(2);
     const delivery = pg.delivery();
-    await fb.fault({ match: { method: "POST", path: `^/${VERSION}/${pg.pageId}/feed$` }, action: { status: 500 } });
+    await fb.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${pg.pageId}/feed$` }, action: { status: 500 } });
     expect((await failure(attempt(facebookClient, delivery, { content }))).errorClass).toBe("unknown_outcome");
     expect((await attempt(facebookClient, delivery, { content })).kind).toBe("published");
     expect(await postsOf(pg.pageId)).toHaveLength(1);
@@ -295,7 +281,7 @@ describe("Facebook photos", () => {
 
   it("506 duplicate means verify, never retry: with no post of ours it fails with the reason", async () => {
     const pg = await page();
-    await fb.fault({ match: { method: "POST", path: `^/${VERSION}/${pg.pageId}/feed$` }, action: { status: 400, body: { error: { message: "(#506) Duplicate status message", code: 506 } } } });
+    await fb.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${pg.pageId}/feed$` }, action: { status: 400, body: { error: { message: "(#506) Duplicate status message", code: 506 } } } });
     const err = await failure(attempt(facebookClient, pg.delivery(), { content: await post(2) }));
     expect(err.errorClass).toBe("permanent");
     expect(err.message).toMatch(/duplicate/);
@@ -330,13 +316,13 @@ describe("Facebook errors from the API", () => {
   it("BUC 80001 and Page throttling 32 wait for the advertised time; 368 waits hours", async () => {
     const pg = await page();
     const content = await post(1);
-    await fb.fault({ match: { path: `^/${VERSION}/${pg.pageId}/photos$` }, action: { status: 400, headers: ruploadBuc(pg.pageId, 9), body: { error: { message: "(#80001) There have been too many calls to this Page account.", code: 80001 } } } });
+    await fb.fault({ match: { path: `^/${GRAPH_VERSION}/${pg.pageId}/photos$` }, action: { status: 400, headers: ruploadBuc(pg.pageId, 9), body: { error: { message: "(#80001) There have been too many calls to this Page account.", code: 80001 } } } });
     const e1 = await failure(attempt(facebookClient, pg.delivery(), { content }));
     expect([e1.errorClass, e1.opts.retryAfterSeconds]).toEqual(["retryable", 540]);
-    await fb.fault({ match: { path: `^/${VERSION}/${pg.pageId}/photos$` }, action: { status: 400, headers: { "retry-after": "90" }, body: { error: { message: "(#32) Page request limit reached", code: 32 } } } });
+    await fb.fault({ match: { path: `^/${GRAPH_VERSION}/${pg.pageId}/photos$` }, action: { status: 400, headers: { "retry-after": "90" }, body: { error: { message: "(#32) Page request limit reached", code: 32 } } } });
     const e2 = await failure(attempt(facebookClient, pg.delivery(), { content }));
     expect([e2.errorClass, e2.opts.retryAfterSeconds]).toEqual(["retryable", 90]);
-    await fb.fault({ match: { path: `^/${VERSION}/${pg.pageId}/photos$` }, action: { status: 400, body: { error: { message: "You're temporarily blocked from posting", code: 368 } } } });
+    await fb.fault({ match: { path: `^/${GRAPH_VERSION}/${pg.pageId}/photos$` }, action: { status: 400, body: { error: { message: "You're temporarily blocked from posting", code: 368 } } } });
     const e3 = await failure(attempt(facebookClient, pg.delivery(), { content }));
     expect(e3.errorClass).toBe("retryable");
     expect(e3.opts.retryAfterSeconds).toBeGreaterThanOrEqual(3600);
@@ -346,7 +332,7 @@ describe("Facebook errors from the API", () => {
     const pg = await page();
     const content = await post(3);
     const delivery = pg.delivery();
-    await fb.fault({ match: { method: "POST", path: `^/${VERSION}/${pg.pageId}/photos$`, nth: 3 }, action: { status: 502, body: "<html>Bad Gateway</html>" } });
+    await fb.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${pg.pageId}/photos$`, nth: 3 }, action: { status: 502, body: "<html>Bad Gateway</html>" } });
     expect((await failure(attempt(facebookClient, delivery, { content }))).errorClass).toBe("retryable");
     expect(delivery.state.checkpoint.photos).toHaveLength(2);
     expect((await attempt(facebookClient, delivery, { content })).kind).toBe("published");
@@ -362,14 +348,14 @@ describe("the fake Facebook Graph + rupload follows PLATFORMS.md §6.2", () => {
       method === "GET" ? await fetch(`${fb.url}${path}?${qs}`) : await fetch(`${fb.url}${path}`, { method, headers: body ? headers : { "content-type": "application/x-www-form-urlencoded", ...headers }, body: body ?? qs });
     return { status: res.status, body: (await res.json()) as any };
   };
-  const v = (p: string) => `/${VERSION}/${p}`;
+  const v = (p: string) => `/${GRAPH_VERSION}/${p}`;
 
   it("reels: finish before the upload is 6000, rupload wants the OAuth header and the right offset, a second finish is refused", async () => {
     const { pageId, token: access_token } = await page();
     const start = (await call("POST", v(`${pageId}/video_reels`), { upload_phase: "start", access_token })).body;
-    expect(start.upload_url).toBe(`${fb.url}/video-upload/${VERSION}/${start.video_id}`);
+    expect(start.upload_url).toBe(`${fb.url}/video-upload/${GRAPH_VERSION}/${start.video_id}`);
     expect((await call("POST", v(`${pageId}/video_reels`), { upload_phase: "finish", video_id: start.video_id, access_token })).body.error.code).toBe(6000);
-    const uploadPath = `/video-upload/${VERSION}/${start.video_id}`;
+    const uploadPath = `/video-upload/${GRAPH_VERSION}/${start.video_id}`;
     expect((await call("POST", uploadPath, {}, { file_url: "http://x/v.mp4" }, new Uint8Array())).status).toBe(401);
     const wrong = await call("POST", uploadPath, {}, { authorization: `OAuth ${access_token}`, offset: "5", file_size: "10" }, new Uint8Array(5));
     expect([wrong.status, wrong.body.debug_info.type]).toEqual([400, "InvalidOffsetError"]);

@@ -6,10 +6,10 @@ import { fakeAdmin, type LoggedRequest } from "../fakes/admin";
 import { instagramClient, pollDelaySeconds } from "../../worker/publishing/instagram";
 import { PublishError, type PublishContent, type PublishOutcome } from "../../worker/publishing/types";
 import { attempt, patternBytes, putMedia, testDelivery, type TestDelivery } from "./context";
+import { expectGraphGet, expectGraphPost, GRAPH_VERSION } from "./graph-requests";
 
 const ig = fakeAdmin("instagram");
 const fb = fakeAdmin("facebook");
-const VERSION = "v25.0";
 let n = 0;
 const uid = () => `${Date.now() % 1e9}${String(n++).padStart(3, "0")}`;
 
@@ -67,21 +67,6 @@ async function failure(p: Promise<unknown>): Promise<PublishError> {
 }
 
 const publishedFor = async (igUserId: string, admin = ig) => Object.values((await admin.state()).media as Record<string, { owner: string; caption: string; media_product_type: string }>).filter((m) => m.owner === igUserId);
-
-function expectGraphPost(r: LoggedRequest, path: string, form: Record<string, string>, token: string) {
-  expect(r.method).toBe("POST");
-  expect(r.path).toBe(`/${VERSION}/${path}`);
-  // PLATFORMS.md §0: form-encoded, never JSON; the token as a parameter.
-  expect(r.headers["content-type"]).toContain("application/x-www-form-urlencoded");
-  expect(r.form).toEqual({ ...form, access_token: token });
-  expect(r.query).toEqual({});
-}
-
-function expectGraphGet(r: LoggedRequest, path: string, query: Record<string, string>, token: string) {
-  expect(r.method).toBe("GET");
-  expect(r.path).toBe(`/${VERSION}/${path}`);
-  expect(r.query).toEqual({ ...query, access_token: token });
-}
 
 describe("Instagram reels", () => {
   it("creates a REELS container, waits for it without sleeping, checks the limit, publishes once and reads the permalink", async () => {
@@ -166,7 +151,7 @@ describe("Instagram images and carousels", () => {
     const acct = await igAccount();
     const content = await post(3);
     const delivery = acct.delivery();
-    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media$`, nth: 2 }, action: { status: 500, body: { error: { message: "An unexpected error has occurred.", code: 2, is_transient: true } } } });
+    await ig.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${acct.igUserId}/media$`, nth: 2 }, action: { status: 500, body: { error: { message: "An unexpected error has occurred.", code: 2, is_transient: true } } } });
     const err = await failure(attempt(instagramClient, delivery, { content }));
     expect(err.errorClass).toBe("retryable");
     expect(delivery.state.checkpoint.children).toHaveLength(1);
@@ -182,7 +167,7 @@ describe("Instagram: outcome unknown after media_publish (PLATFORMS.md §5)", ()
     const acct = await igAccount();
     const content = await reel();
     const delivery = acct.delivery();
-    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media_publish$` }, action: { dropAfterCommit: true } });
+    await ig.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${acct.igUserId}/media_publish$` }, action: { dropAfterCommit: true } });
     const first = await publishUntilDone(delivery, content).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(PublishError);
     expect((first as PublishError).errorClass).toBe("unknown_outcome");
@@ -205,7 +190,7 @@ describe("Instagram: outcome unknown after media_publish (PLATFORMS.md §5)", ()
     const reqs = await requestsOf(ig, acct.token);
     const publishes = reqs.filter((r) => r.path.endsWith("/media_publish") && r.form?.creation_id === delivery.state.containerId);
     expect(publishes).toHaveLength(1);
-    const lookup = reqs.find((r) => r.method === "GET" && r.path === `/${VERSION}/${acct.igUserId}/media`)!;
+    const lookup = reqs.find((r) => r.method === "GET" && r.path === `/${GRAPH_VERSION}/${acct.igUserId}/media`)!;
     expect(lookup.query.fields).toBe("id,caption,timestamp,media_product_type,permalink");
   });
 
@@ -213,7 +198,7 @@ describe("Instagram: outcome unknown after media_publish (PLATFORMS.md §5)", ()
     const acct = await igAccount();
     const content = await post(1);
     const delivery = acct.delivery();
-    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media_publish$` }, action: { hang: true } });
+    await ig.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${acct.igUserId}/media_publish$` }, action: { hang: true } });
     const err = await failure(attempt(instagramClient, delivery, { content, requestTimeoutMs: 800 }));
     expect(err.errorClass).toBe("unknown_outcome");
     expect(JSON.stringify([err.message, err.opts])).not.toContain(acct.token);
@@ -227,7 +212,7 @@ describe("Instagram: outcome unknown after media_publish (PLATFORMS.md §5)", ()
     const acct = await igAccount();
     const content = await post(1);
     const delivery = acct.delivery();
-    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media_publish$` }, action: { status: 500 } });
+    await ig.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${acct.igUserId}/media_publish$` }, action: { status: 500 } });
     expect((await failure(attempt(instagramClient, delivery, { content }))).errorClass).toBe("unknown_outcome");
     const container = delivery.state.containerId;
     expect((await attempt(instagramClient, delivery, { content })).kind).toBe("published");
@@ -304,7 +289,7 @@ describe("Instagram errors from the API", () => {
     const acct = await igAccount();
     const state = await ig.state();
     expect(state.tokens[acct.token]).toBeTruthy();
-    await ig.fault({ match: { path: `^/${VERSION}/${acct.igUserId}/media$` }, action: { status: 400, body: { error: { message: "Error validating access token: The session has been invalidated because the user changed their password.", type: "OAuthException", code: 190, error_subcode: 460 } } } });
+    await ig.fault({ match: { path: `^/${GRAPH_VERSION}/${acct.igUserId}/media$` }, action: { status: 400, body: { error: { message: "Error validating access token: The session has been invalidated because the user changed their password.", type: "OAuthException", code: 190, error_subcode: 460 } } } });
     const err = await failure(
       attempt(instagramClient, acct.delivery(), {
         content: await post(1),
@@ -334,7 +319,7 @@ describe("Instagram errors from the API", () => {
 
   it("2207042 from media_publish itself is deferred, not failed", async () => {
     const acct = await igAccount();
-    await ig.fault({ match: { path: `^/${VERSION}/${acct.igUserId}/media_publish$` }, action: { status: 400, body: { error: { message: "You reached maximum number of posts", code: 9, error_subcode: 2207042 } } } });
+    await ig.fault({ match: { path: `^/${GRAPH_VERSION}/${acct.igUserId}/media_publish$` }, action: { status: 400, body: { error: { message: "You reached maximum number of posts", code: 9, error_subcode: 2207042 } } } });
     const err = await failure(attempt(instagramClient, acct.delivery(), { content: await post(1) }));
     expect(err.errorClass).toBe("retryable");
     expect(err.opts.retryAfterSeconds).toBeGreaterThan(0);
@@ -343,7 +328,7 @@ describe("Instagram errors from the API", () => {
   it("a BUC rate limit (80002) waits for estimated_time_to_regain_access", async () => {
     const acct = await igAccount();
     await ig.fault({
-      match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media$` },
+      match: { method: "POST", path: `^/${GRAPH_VERSION}/${acct.igUserId}/media$` },
       action: { status: 400, headers: { "x-business-use-case-usage": JSON.stringify({ [acct.igUserId]: [{ type: "instagram", call_count: 100, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: 7 }] }) }, body: { error: { message: "Application request limit reached", code: 80002 } } },
     });
     const err = await failure(attempt(instagramClient, acct.delivery(), { content: await post(1) }));
@@ -355,9 +340,9 @@ describe("Instagram errors from the API", () => {
     const acct = await igAccount();
     const delivery = acct.delivery();
     const content = await post(1);
-    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media$` }, action: { status: 500, body: { error: { message: "Service temporarily unavailable", code: 2, is_transient: true } } } });
+    await ig.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${acct.igUserId}/media$` }, action: { status: 500, body: { error: { message: "Service temporarily unavailable", code: 2, is_transient: true } } } });
     expect((await failure(attempt(instagramClient, delivery, { content }))).errorClass).toBe("retryable");
-    await ig.fault({ match: { method: "POST", path: `^/${VERSION}/${acct.igUserId}/media$` }, action: { status: 502, body: "<html><h1>502 Bad Gateway</h1></html>" } });
+    await ig.fault({ match: { method: "POST", path: `^/${GRAPH_VERSION}/${acct.igUserId}/media$` }, action: { status: 502, body: "<html><h1>502 Bad Gateway</h1></html>" } });
     expect((await failure(attempt(instagramClient, delivery, { content }))).errorClass).toBe("retryable");
     expect((await attempt(instagramClient, delivery, { content })).kind).toBe("published");
     expect(await publishedFor(acct.igUserId)).toHaveLength(1);
@@ -382,7 +367,7 @@ describe("Instagram permalinks and media fetching", () => {
     const content = await post(1);
     const delivery = acct.delivery();
     // The second GET of an object in this attempt is the permalink (the first is the container status).
-    await ig.fault({ match: { method: "GET", path: `^/${VERSION}/\\d+$`, nth: 2 }, action: { status: 500 } });
+    await ig.fault({ match: { method: "GET", path: `^/${GRAPH_VERSION}/\\d+$`, nth: 2 }, action: { status: 500 } });
     const outcome = await attempt(instagramClient, delivery, { content });
     expect(outcome).toMatchObject({ kind: "published", permalink: null });
     expect(delivery.state.publishedId).toBeTruthy();
@@ -394,9 +379,9 @@ describe("Instagram permalinks and media fetching", () => {
     await ig.seed({ config: { fetchMedia: true } });
     const form = (image_url: string) => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ image_url, access_token: acct.token }).toString() });
     try {
-      const json = (await (await fetch(`${ig.url}/${VERSION}/${acct.igUserId}/media`, form(`${fb.url}/__admin/state`))).json()) as any;
+      const json = (await (await fetch(`${ig.url}/${GRAPH_VERSION}/${acct.igUserId}/media`, form(`${fb.url}/__admin/state`))).json()) as any;
       expect(json.error).toMatchObject({ code: 36001, error_subcode: 2207005 });
-      const gone = (await (await fetch(`${ig.url}/${VERSION}/${acct.igUserId}/media`, form("http://127.0.0.1:9/x.jpg"))).json()) as any;
+      const gone = (await (await fetch(`${ig.url}/${GRAPH_VERSION}/${acct.igUserId}/media`, form("http://127.0.0.1:9/x.jpg"))).json()) as any;
       expect(gone.error).toMatchObject({ code: 9004, error_subcode: 2207052 });
     } finally {
       await ig.seed({ config: { fetchMedia: false } });
@@ -416,8 +401,8 @@ describe("Instagram through Facebook Login (PLATFORMS.md §1.1)", () => {
     expect(outcome.kind).toBe("published");
     const reqs = await requestsOf(fb, token);
     expect(reqs.length).toBeGreaterThan(4);
-    expect(reqs.every((r) => r.path.startsWith(`/${VERSION}/`))).toBe(true);
-    expect(reqs.filter((r) => r.path === `/${VERSION}/${igUserId}/media_publish`)).toHaveLength(1);
+    expect(reqs.every((r) => r.path.startsWith(`/${GRAPH_VERSION}/`))).toBe(true);
+    expect(reqs.filter((r) => r.path === `/${GRAPH_VERSION}/${igUserId}/media_publish`)).toHaveLength(1);
     expect(await requestsOf(ig, token)).toHaveLength(0);
     expect(await publishedFor(igUserId, fb)).toHaveLength(1);
   });
@@ -429,7 +414,7 @@ describe("the fake Instagram Graph follows PLATFORMS.md §6.1", () => {
     const res = method === "GET" ? await fetch(`${ig.url}${path}?${body}`) : await fetch(`${ig.url}${path}`, { method, headers: { "content-type": "application/x-www-form-urlencoded" }, body });
     return { status: res.status, body: (await res.json()) as any };
   };
-  const v = (p: string) => `/${VERSION}/${p}`;
+  const v = (p: string) => `/${GRAPH_VERSION}/${p}`;
 
   it("validates containers: media_type, caption length, carousel children, image format and ratio", async () => {
     const { igUserId: u, token: access_token } = await igAccount();
