@@ -8,7 +8,7 @@ import { readCredentials, type AccountRow } from "../../worker/accounts/credenti
 import { createApp } from "../../worker/app";
 import type { Env } from "../../worker/env";
 import { fakeUrl } from "../fakes/admin";
-import { call, json, ORIGIN, PASSWORD, type Session } from "../support/fixtures";
+import { call, createBrand, json, ORIGIN, PASSWORD, type Session } from "../support/fixtures";
 
 /** Flips a fake OAuth plugin's switches (`POST /__admin/seed/<plugin>`). */
 export async function seedPlugin(fake: string, plugin: string, input: Record<string, unknown>) {
@@ -41,6 +41,20 @@ export async function callback(url: URL | string, cookie?: string): Promise<Land
   expect(res.status, await res.clone().text()).toBe(302);
   const to = new URL(res.headers.get("location")!, ORIGIN);
   return { path: to.pathname, params: to.searchParams, error: to.searchParams.get("connect_error") };
+}
+
+/**
+ * Connects `platform` for one brand, then replays that flow's (spent) code in
+ * a fresh flow for a second brand: the provider must refuse it.
+ */
+export async function callbackWithReusedCode(s: Session, platform: string) {
+  const first = await createBrand(s);
+  const { back } = await connectThrough(s, first.id, platform);
+  const second = await createBrand(s);
+  const fresh = await consent(await startConnect(s, second.id, platform));
+  const code = back.searchParams.get("code")!;
+  fresh.searchParams.set("code", code);
+  return { second, code, landing: await callback(fresh, s.cookie) };
 }
 
 /** connect → consent → callback, as one person in one session. */

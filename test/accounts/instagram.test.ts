@@ -10,6 +10,7 @@ import { createBrand, expectClientError, json, signup, unique } from "../support
 import {
   accountRow,
   callback,
+  callbackWithReusedCode,
   connectThrough,
   consent,
   deliveryRow,
@@ -162,12 +163,7 @@ describe("connect Instagram through Instagram Login", () => {
 
   it("a reused code is refused by Instagram, and nothing is stored for the second brand", async () => {
     const s = await signup();
-    const first = await createBrand(s);
-    const { back } = await connectThrough(s, first.id, "instagram");
-    const second = await createBrand(s);
-    const fresh = await consent(await startConnect(s, second.id, "instagram"));
-    fresh.searchParams.set("code", back.searchParams.get("code")!);
-    const landing = await callback(fresh, s.cookie);
+    const { second, landing } = await callbackWithReusedCode(s, "instagram");
     await expectRefusedAndNothingStored(landing, second.id, "instagram", /Instagram refused the sign-in code \(This authorization code has been used\)/);
   });
 

@@ -11,6 +11,7 @@ import { createBrand, expectClientError, json, ORIGIN, signup, call, type Sessio
 import {
   accountRow,
   callback,
+  callbackWithReusedCode,
   connectThrough,
   consent,
   deliveryRow,
@@ -115,15 +116,10 @@ describe("connect Facebook Pages through Facebook Login", () => {
 
   it("a reused code is Meta's OAuthException 100, and nothing is stored", async () => {
     const s = await signup();
-    const first = await createBrand(s);
-    const { back } = await connectThrough(s, first.id, "facebook");
-    const second = await createBrand(s);
-    const fresh = await consent(await startConnect(s, second.id, "facebook"));
-    fresh.searchParams.set("code", back.searchParams.get("code")!);
-    const landing = await callback(fresh, s.cookie);
+    const { second, code, landing } = await callbackWithReusedCode(s, "facebook");
     await expectRefusedAndNothingStored(landing, second.id, "facebook", /Facebook refused the sign-in code \(This authorization code has been used\)/);
     const log = await fb.requests();
-    expect(log.filter((r) => /\/oauth\/access_token$/.test(r.path) && r.query.code === back.searchParams.get("code")).map((r) => r.status)).toEqual([200, 400]);
+    expect(log.filter((r) => /\/oauth\/access_token$/.test(r.path) && r.query.code === code).map((r) => r.status)).toEqual([200, 400]);
   });
 });
 
