@@ -79,12 +79,18 @@ export async function createSession(db: Db, userId: string, workspaceId: string,
   return token;
 }
 
-export async function resolveSession(db: Db, token: string, now = Date.now()) {
+/**
+ * The session's user, and their role in `workspaceId` (default: the session's
+ * current workspace; null when they are not a member), in one query: every
+ * authenticated request pays for this one round trip and no other.
+ */
+export async function resolveSession(db: Db, token: string, workspaceId?: string, now = Date.now()) {
   const idHash = await sha256(token);
   const row = await db
-    .select({ userId: sessions.userId, workspaceId: sessions.workspaceId, name: users.name })
+    .select({ userId: sessions.userId, workspaceId: sessions.workspaceId, name: users.name, role: memberships.role })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.workspaceId, workspaceId ?? sessions.workspaceId)))
     .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)))
     .get();
   return row ? { ...row, idHash } : null;
@@ -130,11 +136,20 @@ export async function deleteApiToken(db: Db, workspaceId: string, tokenId: strin
   return deleted.length > 0;
 }
 
+/** The token's user and workspace, and their role there (null once they have left it), in one query. */
 export async function resolveApiToken(db: Db, token: string) {
   const row = await db
-    .select({ id: apiTokens.id, userId: apiTokens.userId, workspaceId: apiTokens.workspaceId, name: users.name, lastUsedAt: apiTokens.lastUsedAt })
+    .select({
+      id: apiTokens.id,
+      userId: apiTokens.userId,
+      workspaceId: apiTokens.workspaceId,
+      name: users.name,
+      lastUsedAt: apiTokens.lastUsedAt,
+      role: memberships.role,
+    })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
+    .leftJoin(memberships, and(eq(memberships.userId, apiTokens.userId), eq(memberships.workspaceId, apiTokens.workspaceId)))
     .where(eq(apiTokens.tokenHash, await sha256(token)))
     .get();
   if (!row) return null;

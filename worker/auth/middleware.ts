@@ -6,7 +6,7 @@ import { getDb } from "../db/client";
 import { forbidden, unauthenticated } from "../errors";
 import { requireSameOrigin } from "./csrf";
 import { roleAtLeast, type AppEnv, type Role } from "./context";
-import { membershipRole, resolveApiToken, resolveSession } from "./identity";
+import { resolveApiToken, resolveSession } from "./identity";
 
 export const SESSION_COOKIE = "sid";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -19,29 +19,26 @@ export const withDb: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const db = c.get("db");
   const header = c.req.header("authorization");
-  let identity: { userId: string; workspaceId: string; name: string; via: "session" | "token"; idHash?: string } | null = null;
+  const requested = c.req.header("x-workspace") || undefined;
+  let identity: { userId: string; workspaceId: string; name: string; role: Role | null; via: "session" | "token"; idHash?: string };
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     const tok = m ? await resolveApiToken(db, m[1]!) : null;
     if (!tok) throw unauthenticated("The API token is not valid.");
+    // A token is bound to its workspace.
+    if (requested && requested !== tok.workspaceId) throw forbidden("This API token belongs to another workspace.");
     identity = { ...tok, via: "token" };
   } else {
     const cookie = getCookie(c, SESSION_COOKIE);
-    const session = cookie ? await resolveSession(db, cookie) : null;
+    // A session may switch with X-Workspace among its memberships: the role read is the one in that workspace.
+    const session = cookie ? await resolveSession(db, cookie, requested) : null;
     if (!session) throw unauthenticated();
     // A cookie rides along on requests other sites make; a bearer token never does, so only cookies need the check.
     requireSameOrigin(c);
-    identity = { ...session, via: "session" };
+    identity = { ...session, workspaceId: requested ?? session.workspaceId, via: "session" };
   }
-  // A token is bound to its workspace; a session may switch with X-Workspace among its memberships.
-  const requested = c.req.header("x-workspace");
-  const workspaceId = identity.via === "session" && requested ? requested : identity.workspaceId;
-  if (identity.via === "token" && requested && requested !== identity.workspaceId) {
-    throw forbidden("This API token belongs to another workspace.");
-  }
-  const role = await membershipRole(db, identity.userId, workspaceId);
-  if (!role) throw forbidden("You are not a member of that workspace.");
-  c.set("actor", { kind: "user", userId: identity.userId, userName: identity.name, workspaceId, role, via: identity.via });
+  if (!identity.role) throw forbidden("You are not a member of that workspace.");
+  c.set("actor", { kind: "user", userId: identity.userId, userName: identity.name, workspaceId: identity.workspaceId, role: identity.role, via: identity.via });
   if (identity.idHash) c.set("sessionHash", identity.idHash);
   await next();
 };
