@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../web/src/api/client";
 import type { Schedule } from "../../web/src/api/types";
-import { createCalendar, moveToDay, windowFor } from "../../web/src/state/calendar";
+import { createCalendar, moveToDay, toEntries, windowFor } from "../../web/src/state/calendar";
 import { dayKey } from "../../web/src/state/time";
 import { deferred, fakeApi, flush, makeSchedule, windowOf } from "./fixtures";
 
@@ -148,5 +148,20 @@ describe("moving an item", () => {
     cal.dragStart(item, 0, 0);
     await cal.dragEnd(`day:${new Date(2026, 10, 28).getTime()}`);
     expect(moveSchedule).toHaveBeenCalledWith(item.scheduleId, "2026-11-28T15:00:00.000Z");
+  });
+});
+
+describe("toEntries", () => {
+  it("takes the content type from the variant and orders one instant's items by brand name", () => {
+    const at = "2026-11-26T15:00:00.000Z";
+    const brand = (name: string) => ({ id: `brd_${name}`, slug: name.toLowerCase(), name, timezone: "UTC", color: "#000000" });
+    const zed = makeSchedule({ scheduledAt: at, brandId: "brd_Zed", brand: brand("Zed"), variant: "post", contentType: "post" });
+    const ana = makeSchedule({ scheduledAt: at, brandId: "brd_Ana", brand: brand("Ana"), variant: "dark" });
+    const early = makeSchedule({ scheduledAt: "2026-11-26T09:00:00.000Z", brandId: "brd_Zed", brand: brand("Zed") });
+    const wire = windowOf([zed, ana, early]);
+    const entries = toEntries(wire);
+    expect(entries[0]!.scheduledAt).toBe(early.scheduledAt);
+    expect(entries.map((e) => e.scheduleId)).toEqual([early.scheduleId, ana.scheduleId, zed.scheduleId]);
+    expect(entries.map((e) => e.contentType)).toEqual(["reel", "reel", "post"]);
   });
 });

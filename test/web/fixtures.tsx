@@ -2,6 +2,7 @@
 // and a fake client that answers from memory.
 import type { Api } from "../../web/src/api/client";
 import type { CalendarWindowResponse, Job, Schedule } from "../../web/src/api/types";
+import { CALENDAR_COLUMNS } from "../../worker/contract/schemas";
 
 let n = 0;
 export function makeSchedule(over: Partial<Schedule> & { scheduledAt: string }): Schedule {
@@ -64,21 +65,21 @@ export function deferred<T>() {
 
 export const flush = () => new Promise((r) => setTimeout(r, 0));
 
-/** The slim calendar window (`GET /api/schedules?view=calendar`) the API answers for these schedules. */
+/** The calendar window (`GET /api/schedules?view=calendar`) the API answers for these schedules. */
 export function windowOf(schedules: Schedule[]): CalendarWindowResponse {
   const brands: CalendarWindowResponse["brands"] = {};
   for (const s of schedules) brands[s.brandId] = { slug: s.brand.slug, name: s.brand.name, color: s.brand.color, timezone: s.brand.timezone };
   return {
+    columns: [...CALENDAR_COLUMNS],
     brands,
-    schedules: schedules.map((s) => ({
-      scheduleId: s.scheduleId,
-      brandId: s.brandId,
-      contentType: s.contentType,
-      variant: s.variant,
-      scheduledAt: s.scheduledAt,
-      status: s.status,
-      title: s.title,
-      createdBy: { kind: s.createdBy.kind, name: s.createdBy.name },
-    })),
+    rows: schedules.map((s) => [
+      s.scheduleId,
+      s.brandId,
+      s.variant,
+      Date.parse(s.scheduledAt),
+      s.status,
+      s.title,
+      s.createdBy.kind === "automation" ? null : s.createdBy.name,
+    ]),
   };
 }

@@ -4,36 +4,57 @@
 // (REGRESSIONS #21). Filters apply to the fetched window on the client, so
 // switching All / Reels / Posts is instant and can never be stale either.
 import { batch, computed, signal } from "@preact/signals";
+import { contentTypeOf } from "../../../worker/scheduling/variants";
 import { addDays, fromLocal, toLocal } from "../../../worker/scheduling/zoned-time";
 import { ApiError, NetworkError, type Api } from "../api/client";
-import type { CalendarItem, CalendarWindowResponse, ContentType, GridSlotRow, Schedule, ScheduleStatus } from "../api/types";
+import type { CalendarWindowResponse, ContentType, GridSlotRow, Schedule, ScheduleStatus, Variant } from "../api/types";
 import { addLocalDays, addMonths, dayKey, startOfDay, startOfMonth, startOfWeek } from "./time";
 
 export type CalendarView = "month" | "week" | "list";
 
 /**
- * What a calendar cell draws: the slim item of `GET /api/schedules?view=calendar`
+ * What a calendar cell draws: a row of `GET /api/schedules?view=calendar`
  * with its brand joined back in. A full Schedule is one too, so an action's
  * answer can replace an entry in place.
  */
-export type CalendarEntry = Omit<CalendarItem, "createdBy"> & {
+export interface CalendarEntry {
+  scheduleId: string;
+  brandId: string;
+  variant: Variant;
+  contentType: ContentType;
+  scheduledAt: string;
+  status: ScheduleStatus;
+  title: string | null;
   brand: { id: string; slug: string; name: string; color: string; timezone: string };
   createdBy: { kind: "user" | "automation"; name: string };
-};
+}
 
-/** Joins each slim item to its brand from the window's `brands` map. */
+/**
+ * Turns the window's rows (tuples in the contract's CALENDAR_COLUMNS order)
+ * into entries: each brand from the `brands` map, the content type from the
+ * variant, the ISO time from `at`. Items of one instant go in brand-name
+ * order (the API sends them in time order only).
+ */
 export function toEntries(res: CalendarWindowResponse): CalendarEntry[] {
-  return res.schedules.map((i) => {
-    const b = res.brands[i.brandId];
-    // Automation's items carry no name on the wire: the creator tag says "Automation".
-    const name = i.createdBy.name ?? (i.createdBy.kind === "automation" ? "Automation" : "Deleted user");
+  const entries = res.rows.map(([scheduleId, brandId, variant, at, status, title, creator]): CalendarEntry => {
+    const b = res.brands[brandId];
     return {
-      ...i,
-      createdBy: { kind: i.createdBy.kind, name },
-      brand: { id: i.brandId, slug: b?.slug ?? "", name: b?.name ?? "Brand", color: b?.color ?? "#6b7280", timezone: b?.timezone ?? "UTC" },
+      scheduleId,
+      brandId,
+      variant,
+      contentType: contentTypeOf(variant),
+      scheduledAt: new Date(at).toISOString(),
+      status,
+      title,
+      // Automation's items carry no name on the wire: the creator tag says "Automation".
+      createdBy: creator === null ? { kind: "automation", name: "Automation" } : { kind: "user", name: creator },
+      brand: { id: brandId, slug: b?.slug ?? "", name: b?.name ?? "Brand", color: b?.color ?? "#6b7280", timezone: b?.timezone ?? "UTC" },
     };
   });
+  // Same-format ISO strings sort as the instants they name.
+  return entries.sort((a, b) => (a.scheduledAt < b.scheduledAt ? -1 : a.scheduledAt > b.scheduledAt ? 1 : a.brand.name.localeCompare(b.brand.name)));
 }
+
 export type TypeFilter = "all" | ContentType;
 
 export interface CalendarWindow {
