@@ -43,6 +43,8 @@ export function freePort() {
  * @param {(chunk: string) => void} [opts.onOutput]  both processes' output, prefixed per Worker
  * @param {number} [opts.healthTimeoutMs]
  * @param {boolean} [opts.singleProcess]  both Workers in one `wrangler dev -c … -c …` (only to compare, see the bench)
+ * @param {string} [opts.script]          another entry module for the API Worker, with wrangler.toml's bindings (the bench Worker)
+ * @param {boolean} [opts.media]          start the media Worker too (default true)
  * @returns {Promise<{ baseUrl: string, mediaUrl: string, logs(): string, exited: Promise<string>, stop(): Promise<void> }>}
  */
 export async function startWorkers(opts) {
@@ -96,16 +98,18 @@ export async function startWorkers(opts) {
   // use PUBLIC_BASE_URL, which locally is this server unless .dev.vars or the caller says otherwise.
   const vars = { ...opts.vars };
   if (!vars.PUBLIC_BASE_URL && !devVarsHave("PUBLIC_BASE_URL")) vars.PUBLIC_BASE_URL = baseUrl;
-  const apiArgs = ["--port", String(opts.port), "--test-scheduled", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
+  const apiArgs = [...(opts.script ? [opts.script] : []), "--port", String(opts.port), "--test-scheduled", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
   const healthy = (child, url) =>
     Promise.race([waitUntilAnswers(url, timeout), child.exitedPromise.then((why) => Promise.reject(new Error(`${why}:\n${output}`)))]);
   try {
     if (opts.singleProcess) {
       await healthy(await run("both", ["-c", "wrangler.toml", "-c", "wrangler.media.toml", ...apiArgs]), `${baseUrl}/api/health`);
     } else {
-      const media = await run("media", ["-c", "wrangler.media.toml", "--port", String(mediaPort)]);
-      await healthy(media, `${mediaUrl}/health`);
-      yieldCpu(media.pid);
+      if (opts.media !== false) {
+        const media = await run("media", ["-c", "wrangler.media.toml", "--port", String(mediaPort)]);
+        await healthy(media, `${mediaUrl}/health`);
+        yieldCpu(media.pid);
+      }
       await healthy(await run("api", ["-c", "wrangler.toml", ...apiArgs]), `${baseUrl}/api/health`);
     }
   } catch (err) {

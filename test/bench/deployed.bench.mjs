@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// Allocation and the calendar month, measured in workerd as deployed: the API
+// Worker under `wrangler dev` (its bindings from wrangler.toml, local D1 and
+// Durable Objects), with test/bench/bench-worker.ts as its entry, which adds
+// `/api/__bench/*` routes that run in-Worker measurements. Not the vitest
+// pool: that pool routes every Durable Object call through its own runner
+// object and slows each request it forwards (see bench-worker.ts), which
+// would measure the pool rather than the code.
+//
+//   alloc_vs_d1_insert_ratio   500 concurrent one-output bookings over 10 brands
+//                              through the BrandScheduler DOs, per second, over
+//                              500 concurrent plain D1 inserts per second; the same
+//                              invocation measures both. Target ≥ 0.6 (issue 10),
+//                              with alloc_double_booked 0.
+//   calendar_month_ms_p99      GET /api/schedules?view=calendar, a 30-day window over
+//                              20 brands (4,800 of 50,000 schedules), 200 requests
+//                              back to back through the Worker's fetch handler in
+//                              workerd (session check, D1, JSON), timed there.
+//                              Target ≤ 30 ms, and calendar_month_response_kb ≤ 1,024.
+//   calendar_month_http_ms_*   the same request from Node over HTTP, through wrangler
+//                              dev's local proxy: what a browser here waits.
+// Prints `BENCH {json}` (scripts/bench.mjs protocol); stops what it started.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, startWorkers } from "../../scripts/dev-servers.mjs";
+import { applyMigrations, ensureDevVars } from "../../scripts/local-env.mjs";
+
+const DAY = 86_400_000;
+/** Requests per calendar figure: enough that p99 is not simply the slowest one. */
+const RUNS = 200;
+const log = (msg) => process.stderr.write(`[deployed] ${msg}\n`);
+const persistDir = mkdtempSync(join(tmpdir(), "brandcast-bench-"));
+let workers = null;
+const hardStop = setTimeout(() => void finish(1, { errors: ["deployed: time limit reached"] }), 10 * 60_000);
+
+async function finish(code, result) {
+  clearTimeout(hardStop);
+  if (result) console.log(`BENCH ${JSON.stringify(result)}`);
+  await workers?.stop().catch(() => {});
+  rmSync(persistDir, { recursive: true, force: true });
+  process.exit(code);
+}
+process.on("SIGINT", () => void finish(130));
+process.on("SIGTERM", () => void finish(143));
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * (sorted.length - 1)))];
+const round = (v, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+
+try {
+  ensureDevVars();
+  applyMigrations(persistDir);
+  const port = await freePort();
+  log(`starting the bench Worker on port ${port}`);
+  workers = await startWorkers({ port, ip: "127.0.0.1", persistTo: persistDir, script: "test/bench/bench-worker.ts", media: false });
+  const base = workers.baseUrl;
+
+  const request = async (method, path, { body, cookie } = {}) => {
+    const t0 = Date.now();
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { "content-type": "application/json", origin: base, ...(cookie ? { cookie } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(300_000),
+    }).catch((e) => {
+      throw new Error(`${method} ${path.slice(0, 80)} after ${Date.now() - t0} ms: ${e.message} (${e.cause?.message ?? "no cause"})`);
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 2000)}`);
+    return { res, text };
+  };
+  const signup = async (name) => {
+    const { res, text } = await request("POST", "/api/auth/signup", {
+      body: { email: `${name}-${Date.now()}@example.com`, password: "bench-password-123", workspaceName: name },
+    });
+    const body = JSON.parse(text);
+    return { cookie: res.headers.get("set-cookie").split(";")[0], workspaceId: body.workspace.id, userId: body.user.id };
+  };
+
+  // Allocation first, on a fresh process.
+  const allocOwner = await signup("alloc-bench");
+  log("allocation: baseline, BrandScheduler, naive");
+  const alloc = JSON.parse((await request("POST", "/api/__bench/allocation", { body: { workspaceId: allocOwner.workspaceId, userId: allocOwner.userId } })).text);
+  log(JSON.stringify(alloc));
+
+  const cal = await signup("calendar-bench");
+  log("calendar: seeding 50,000 schedules");
+  const seeded = JSON.parse((await request("POST", "/api/__bench/seed-calendar", { body: { workspaceId: cal.workspaceId, userId: cal.userId } })).text);
+
+  const from = Math.floor(Date.now() / DAY) * DAY;
+  const to = from + 30 * DAY;
+  const query = (extra = {}) => new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...extra }).toString();
+  /** Timed in workerd, through the Worker's fetch handler (bench-worker.ts timeRequests), 10 per invocation. */
+  const inWorker = async (runs, extra) => {
+    const times = [];
+    let shape = null;
+    while (times.length < runs) {
+      const body = { url: `${base}/api/schedules?${query(extra)}`, cookie: cal.cookie, runs: Math.min(10, runs - times.length) };
+      const r = JSON.parse((await request("POST", "/api/__bench/requests", { body })).text);
+      times.push(...r.times);
+      shape ??= r;
+    }
+    times.sort((a, b) => a - b);
+    return { items: shape.items, bytes: shape.bytes, p50: round(percentile(times, 0.5)), p90: round(percentile(times, 0.9)), p99: round(percentile(times, 0.99)) };
+  };
+  /** Timed here, over HTTP through wrangler dev's local proxy: what a browser on this machine waits. */
+  const overHttp = async (runs, extra) => {
+    const times = [];
+    for (let i = 0; i < runs + 1; i++) {
+      const t = performance.now();
+      await request("GET", `/api/schedules?${query(extra)}`, { cookie: cal.cookie });
+      if (i > 0) times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    return { p50: round(percentile(times, 0.5)), p99: round(percentile(times, 0.99)) };
+  };
+  const all = await inWorker(RUNS, { view: "calendar" });
+  const oneBrand = await inWorker(RUNS, { view: "calendar", brand: "cab0" });
+  // A window half in the past: half its items went out, so their deliveries are read too.
+  const pastHalf = await inWorker(RUNS, { view: "calendar", from: new Date(from - 15 * DAY).toISOString(), to: new Date(to - 15 * DAY).toISOString() });
+  const full = await inWorker(50, {});
+  const http = await overHttp(50, { view: "calendar" });
+  const result = {
+    ...alloc,
+    ...seeded,
+    calendar_month_ms_p50: all.p50,
+    calendar_month_ms_p90: all.p90,
+    calendar_month_ms_p99: all.p99,
+    calendar_month_runs: RUNS,
+    calendar_month_items: all.items,
+    calendar_month_response_kb: round(all.bytes / 1024),
+    calendar_month_one_brand_ms_p50: oneBrand.p50,
+    calendar_month_one_brand_ms_p99: oneBrand.p99,
+    calendar_month_one_brand_items: oneBrand.items,
+    calendar_month_half_past_ms_p99: pastHalf.p99,
+    calendar_month_full_ms_p50: full.p50,
+    calendar_month_full_ms_p99: full.p99,
+    calendar_month_full_response_kb: round(full.bytes / 1024),
+    calendar_month_http_ms_p50: http.p50,
+    calendar_month_http_ms_p99: http.p99,
+  };
+  log(JSON.stringify(result));
+  await finish(0, result);
+} catch (err) {
+  log(err instanceof Error ? err.stack ?? err.message : String(err));
+  if (workers) log(`last output of the Worker:\n${workers.logs().slice(-4000)}`);
+  await finish(1, { errors: [`deployed: ${err instanceof Error ? err.message : String(err)}`] });
+}
