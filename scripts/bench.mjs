@@ -15,7 +15,8 @@
 //
 // System packages come first, as for `npm test` (scripts/test.sh): ffmpeg and
 // Chromium are installed when missing (as root), or the run stops with the one
-// line saying what to install.
+// line saying what to install. Then the web app is built (wrangler dev needs
+// web/dist), so a fresh clone can run `npm ci && npm run bench`.
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -154,7 +155,18 @@ function ensureSystemDeps() {
   process.exit(res.status || 1);
 }
 
+/** web/dist, which wrangler.toml's [assets] needs before `wrangler dev` starts (the Node benches run it); built as `npm test` does. */
+function buildWeb() {
+  log("building the web app");
+  const res = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  if (res.status !== 0) {
+    process.stderr.write(`${res.stdout ?? ""}${res.stderr ?? ""}\nnpm run build failed: the benches that start wrangler dev need web/dist\n`);
+    process.exit(res.status || 1);
+  }
+}
+
 ensureSystemDeps();
+buildWeb();
 const started = Date.now();
 
 // (a) Node benches: test/bench/*.bench.mjs (top level of the folder).
