@@ -296,6 +296,8 @@ export const jobOutputs = sqliteTable(
     uniqueIndex("job_outputs_job_brand").on(t.jobId, t.brandId),
     index("job_outputs_ready").on(t.workspaceId, t.status, t.hold),
     index("job_outputs_brand").on(t.brandId),
+    // The calendar window reads each item's title by output id: from this index alone, not 4,800 wide rows (captions, media keys).
+    index("job_outputs_title").on(t.id, t.title),
   ],
 );
 

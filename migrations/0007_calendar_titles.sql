@@ -1,0 +1,1 @@
+CREATE INDEX `job_outputs_title` ON `job_outputs` (`id`,`title`);
