@@ -53,7 +53,6 @@ interface BrandRow {
 
 interface SliceRow {
   items: string;
-  brand_ids: string;
   n: number;
   last_at: number | null;
 }
@@ -75,8 +74,8 @@ export async function calendarWindowJson(env: Env, workspaceId: string, f: Sched
   };
 
   /**
-   * Items with `after <= scheduled_at < before` (each optional), ordered as the
-   * full view (time, then brand name), at most `limit` (-1: no limit).
+   * Items with `after <= scheduled_at < before` (each optional), in time order,
+   * at most `limit` (-1: no limit).
    */
   const slice = (after: number | null, before: number | null, limit = sliceSize) => {
     const bounds = [...where, ...(after === null ? [] : ["s.scheduled_at >= :after"]), ...(before === null ? [] : ["s.scheduled_at < :before"])];
@@ -88,7 +87,7 @@ export async function calendarWindowJson(env: Env, workspaceId: string, f: Sched
             LEFT JOIN users u ON u.id = s.created_by_user_id
             WHERE ${bounds.join(" AND ")}),
       page AS (SELECT * FROM items ${f.status ? "WHERE status = :status" : ""} ORDER BY scheduled_at LIMIT :limit)
-      SELECT COUNT(*) AS n, MAX(scheduled_at) AS last_at, json_group_array(DISTINCT brand_id) AS brand_ids, json_group_array(json_array(
+      SELECT COUNT(*) AS n, MAX(scheduled_at) AS last_at, json_group_array(json_array(
           id, brand_id, variant, scheduled_at, status, title,
           CASE created_by_kind WHEN 'automation' THEN NULL ELSE COALESCE(creator_name, 'Deleted user') END)) AS items
       FROM page`;
@@ -96,16 +95,13 @@ export async function calendarWindowJson(env: Env, workspaceId: string, f: Sched
   };
 
   const [brandRes, firstRes] = await env.DB.batch<unknown>([
-    env.DB.prepare("SELECT id, slug, name, timezone, colors FROM brands WHERE workspace_id = ?").bind(workspaceId),
+    // Every brand the window may name (the one asked for, with a brand filter): a workspace's brands are few next to its items.
+    named(env.DB, `SELECT id, slug, name, timezone, colors FROM brands WHERE workspace_id = :ws${f.brand ? " AND id = :brand" : ""}`, params),
     slice(null, null),
   ]);
   const arrays: string[] = [];
-  const present = new Set<string>();
   let after: number | null = null;
-  const take = (r: SliceRow) => {
-    arrays.push(r.items);
-    for (const id of JSON.parse(r.brand_ids) as string[]) present.add(id);
-  };
+  const take = (r: SliceRow) => arrays.push(r.items);
   // A full slice may end part-way through one instant: keep what lies before that
   // instant, read the instant whole (UNIQUE(brand_id, scheduled_at) bounds it by
   // the number of brands), and go on after it.
@@ -122,7 +118,7 @@ export async function calendarWindowJson(env: Env, workspaceId: string, f: Sched
 
   const brands: CalendarWindow["brands"] = {};
   for (const b of brandRes!.results as BrandRow[]) {
-    if (present.has(b.id)) brands[b.id] = { slug: b.slug, name: b.name, timezone: b.timezone, color: (JSON.parse(b.colors) as { primary: string }).primary };
+    brands[b.id] = { slug: b.slug, name: b.name, timezone: b.timezone, color: (JSON.parse(b.colors) as { primary: string }).primary };
   }
   // SQLite's JSON arrays, spliced in as they are: nothing is parsed and encoded again (nor copied, for one slice).
   const rows = arrays.length === 1 ? arrays[0]! : `[${arrays.map((a) => a.slice(1, -1)).filter((a) => a.length > 0).join(",")}]`;
