@@ -20,29 +20,16 @@
 //   calendar_month_http_ms_*   the same request from Node over HTTP, through wrangler
 //                              dev's local proxy: what a browser here waits.
 // Prints `BENCH {json}` (scripts/bench.mjs protocol); stops what it started.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { freePort, startWorkers } from "../../scripts/dev-servers.mjs";
 import { applyMigrations, ensureDevVars } from "../../scripts/local-env.mjs";
+import { benchLifecycle } from "./lifecycle.mjs";
 
 const DAY = 86_400_000;
 /** Requests per calendar figure: enough that p99 is not simply the slowest one. */
 const RUNS = 200;
 const log = (msg) => process.stderr.write(`[deployed] ${msg}\n`);
-const persistDir = mkdtempSync(join(tmpdir(), "brandcast-bench-"));
+const { persistDir, finish, track } = benchLifecycle("deployed", 10 * 60_000);
 let workers = null;
-const hardStop = setTimeout(() => void finish(1, { errors: ["deployed: time limit reached"] }), 10 * 60_000);
-
-async function finish(code, result) {
-  clearTimeout(hardStop);
-  if (result) console.log(`BENCH ${JSON.stringify(result)}`);
-  await workers?.stop().catch(() => {});
-  rmSync(persistDir, { recursive: true, force: true });
-  process.exit(code);
-}
-process.on("SIGINT", () => void finish(130));
-process.on("SIGTERM", () => void finish(143));
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * (sorted.length - 1)))];
 const round = (v, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
@@ -52,7 +39,7 @@ try {
   applyMigrations(persistDir);
   const port = await freePort();
   log(`starting the bench Worker on port ${port}`);
-  workers = await startWorkers({ port, ip: "127.0.0.1", persistTo: persistDir, script: "test/bench/bench-worker.ts", media: false });
+  workers = track(await startWorkers({ port, ip: "127.0.0.1", persistTo: persistDir, script: "test/bench/bench-worker.ts", media: false }));
   const base = workers.baseUrl;
 
   const request = async (method, path, { body, cookie } = {}) => {

@@ -12,11 +12,9 @@
 //
 // BENCH_RENDER_TOPOLOGY=single runs both Workers in one `wrangler dev -c … -c …`
 // process instead, to compare (the README's figures).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { freePort, startWorkers } from "../../scripts/dev-servers.mjs";
 import { applyMigrations, ensureDevVars } from "../../scripts/local-env.mjs";
+import { benchLifecycle } from "./lifecycle.mjs";
 
 const REEL_JOBS = 5;
 const IDLE_SAMPLES = 300;
@@ -25,22 +23,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const single = process.env.BENCH_RENDER_TOPOLOGY === "single";
 const log = (msg) => process.stderr.write(`[render-isolation] ${msg}\n`);
 
-const persistDir = mkdtempSync(join(tmpdir(), "brandcast-bench-"));
+const { persistDir, finish, track } = benchLifecycle("render-isolation", RENDER_TIMEOUT_MS + 4 * 60_000);
 let workers = null;
-const hardStop = setTimeout(() => {
-  log("time limit reached");
-  void finish(1, { errors: ["render-isolation: time limit reached"] });
-}, RENDER_TIMEOUT_MS + 4 * 60_000);
-
-async function finish(code, result) {
-  clearTimeout(hardStop);
-  if (result) console.log(`BENCH ${JSON.stringify(result)}`);
-  await workers?.stop().catch(() => {});
-  rmSync(persistDir, { recursive: true, force: true });
-  process.exit(code);
-}
-process.on("SIGINT", () => void finish(130));
-process.on("SIGTERM", () => void finish(143));
 
 function percentile(sorted, p) {
   if (!sorted.length) return null;
@@ -53,7 +37,7 @@ try {
   applyMigrations(persistDir);
   const port = await freePort();
   log(`starting the Workers (${single ? "one process" : "two processes"}) on port ${port}`);
-  workers = await startWorkers({ port, ip: "127.0.0.1", persistTo: persistDir, singleProcess: single });
+  workers = track(await startWorkers({ port, ip: "127.0.0.1", persistTo: persistDir, singleProcess: single }));
   const base = workers.baseUrl;
 
   let cookie = "";
