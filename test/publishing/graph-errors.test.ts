@@ -1,7 +1,8 @@
 // classifyGraphError over every row of PLATFORMS.md §0 "Codes that matter" and
 // §1.7 "IG error subcodes", plus the envelopes that are not Graph's own.
 import { describe, expect, it } from "vitest";
-import { asUnknownOutcome, classifyGraphError, retryAfterSeconds, usageBackoffSeconds } from "../../worker/publishing/graph";
+import { retryAfterSeconds } from "../../worker/lib/reply";
+import { asUnknownOutcome, classifyGraphError, usageBackoffSeconds } from "../../worker/publishing/graph";
 import { containerErrorSubcode } from "../../worker/publishing/instagram";
 import { PublishError, type ErrorClass } from "../../worker/publishing/types";
 

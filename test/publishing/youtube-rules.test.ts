@@ -2,7 +2,8 @@
 // §3.4) and the error table (§3.7).
 import { describe, expect, it } from "vitest";
 import { toLocal } from "../../worker/scheduling/zoned-time";
-import { classifyYouTubeError, retryAfterSeconds, secondsUntilPacificMidnight } from "../../worker/publishing/youtube-errors";
+import { retryAfterSeconds } from "../../worker/lib/reply";
+import { classifyYouTubeError, secondsUntilPacificMidnight } from "../../worker/publishing/youtube-errors";
 import { videoDescription, videoResource, videoTags, videoTitle } from "../../worker/publishing/youtube-metadata";
 import type { PublishContent } from "../../worker/publishing/types";
 

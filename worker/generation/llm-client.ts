@@ -4,6 +4,7 @@
 // 429 or 5xx is retried with exponential backoff (429 honours Retry-After,
 // capped); a refused key or another 4xx is not. Failures are WriterErrors
 // whose messages are sentences a person can read.
+import { retryAfterSeconds } from "../lib/reply";
 
 export interface LlmConfig {
   baseUrl: string; // e.g. https://api.openai.com/v1
@@ -58,12 +59,8 @@ export function parseJsonReply<T>(text: string, parse: (value: unknown) => T): T
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function retryAfterMs(res: Response): number | undefined {
-  const v = res.headers.get("retry-after");
-  if (!v) return undefined;
-  const s = Number(v);
-  if (Number.isFinite(s)) return s * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  const s = retryAfterSeconds(res.headers.get("retry-after"), Date.now());
+  return s === undefined ? undefined : s * 1000;
 }
 
 async function callOnce(config: LlmConfig, messages: ChatMessage[], seed: number | undefined): Promise<string> {

@@ -3,6 +3,7 @@
 // parameter, and one pure classification of every failure the Graph API (and
 // rupload) can answer with.
 import { PublishError, type PublishContext } from "./types";
+import { retryAfterSeconds, tryParseJson } from "../lib/reply";
 
 /** The Graph error envelope `{"error":{…}}` (Graph API "Handling Errors"). */
 export interface GraphErrorBody {
@@ -33,28 +34,12 @@ function header(headers: HeaderSource, name: string): string | undefined {
   return key ? headers[key] : undefined;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Seconds in a Retry-After header (delta-seconds or an HTTP date). */
-export function retryAfterSeconds(value: string | undefined, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - nowMs) / 1000));
-}
-
 /** How long to wait before calling this app again, in the usage headers (Graph API "Rate Limits"); undefined when they ask for nothing. */
 export function usageBackoffSeconds(headers: HeaderSource): number | undefined {
   let wait: number | undefined;
   const bump = (s: number) => (wait = Math.max(wait ?? 0, s));
   // X-Business-Use-Case-Usage: {"<business id>":[{type, call_count, …, estimated_time_to_regain_access (minutes)}]}
-  const buc = parseJson(header(headers, "x-business-use-case-usage") ?? "");
+  const buc = tryParseJson(header(headers, "x-business-use-case-usage") ?? "");
   if (buc && typeof buc === "object") {
     for (const entries of Object.values(buc as Record<string, unknown>)) {
       for (const e of Array.isArray(entries) ? entries : []) {
@@ -66,7 +51,7 @@ export function usageBackoffSeconds(headers: HeaderSource): number | undefined {
   // X-App-Usage / X-Page-Usage: percentages of a rolling one-hour window. At 100% calls are throttled until
   // the window slides; Meta gives no exact time, so wait a tenth of the window rather than hammer it.
   for (const name of ["x-app-usage", "x-page-usage"]) {
-    const usage = parseJson(header(headers, name) ?? "") as Record<string, unknown> | undefined;
+    const usage = tryParseJson(header(headers, name) ?? "") as Record<string, unknown> | undefined;
     if (!usage || typeof usage !== "object") continue;
     const top = Math.max(...["call_count", "total_cputime", "total_time"].map((k) => Number(usage[k]) || 0));
     if (top >= 100) bump(360);
@@ -142,7 +127,7 @@ function words(platform: GraphPlatform, what: string, e: GraphErrorBody | undefi
  * rolling window frees a slot, read from content_publishing_limit.
  */
 export function classifyGraphError(status: number, body: string, headers: HeaderSource, platform: GraphPlatform = "Instagram", nowMs = Date.now()): PublishError {
-  const parsed = parseJson(body) as { error?: GraphErrorBody; debug_info?: RuploadDebugInfo } | undefined;
+  const parsed = tryParseJson(body) as { error?: GraphErrorBody; debug_info?: RuploadDebugInfo } | undefined;
   const waitHeader = retryAfterSeconds(header(headers, "retry-after"), nowMs);
   const usageWait = usageBackoffSeconds(headers);
   const advertised = waitHeader ?? usageWait;
@@ -255,7 +240,7 @@ export class Graph {
       throw networkError(this.platform, err, this.token);
     }
     if (!res.ok) throw classifyGraphError(res.status, text, res.headers, this.platform, this.ctx.now());
-    const parsed = parseJson(text);
+    const parsed = tryParseJson(text);
     if (parsed === undefined) throw classifyGraphError(res.status >= 500 ? res.status : 502, text, res.headers, this.platform, this.ctx.now());
     if (parsed && typeof parsed === "object" && "error" in parsed) throw classifyGraphError(res.status === 200 ? 400 : res.status, text, res.headers, this.platform, this.ctx.now());
     return parsed as T;

@@ -1,5 +1,6 @@
 // YouTube Data API errors → PublishError (PLATFORMS.md §3.7). Pure: the
 // response's status, envelope and Retry-After in, the class and the delay out.
+import { retryAfterSeconds } from "../lib/reply";
 import { addDays, fromLocal, toLocal } from "../scheduling/zoned-time";
 import { PublishError } from "./types";
 
@@ -16,14 +17,6 @@ export function secondsUntilPacificMidnight(now: number): number {
   const today = toLocal(now, "America/Los_Angeles");
   const midnight = fromLocal({ ...addDays(today, 1), hour: 0, minute: 0 }, "America/Los_Angeles");
   return Math.ceil((midnight - now) / 1000);
-}
-
-/** Retry-After as seconds (delta or HTTP date); undefined when absent or unreadable. */
-export function retryAfterSeconds(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : undefined;
 }
 
 const PERMANENT_WORDS: Record<string, string> = {

@@ -5,6 +5,7 @@
 // is resolved by asking the session, never by uploading again. Only when the
 // session itself is gone after the last chunk went out do we look for the
 // video in the channel's uploads before starting over.
+import { tryParseJson } from "../lib/reply";
 import { classifyYouTubeError, type GoogleErrorBody } from "./youtube-errors";
 import { videoResource, type VideoResource } from "./youtube-metadata";
 import { PublishError, type PlatformClient, type PublishContext, type PublishOutcome } from "./types";
@@ -107,7 +108,7 @@ export class YouTubeClient implements PlatformClient {
           await ctx.checkpoint({ checkpoint: { thumbnail: "set", thumbnailError: null } });
           return;
         }
-        error = classifyYouTubeError({ status: res.status, body: parseJson(text) as GoogleErrorBody | null, retryAfter: res.headers.get("retry-after") }, "setting the thumbnail", ctx.now()).opts.platformMessage ?? `HTTP ${res.status}`;
+        error = classifyYouTubeError({ status: res.status, body: (tryParseJson(text) ?? null) as GoogleErrorBody | null, retryAfter: res.headers.get("retry-after") }, "setting the thumbnail", ctx.now()).opts.platformMessage ?? `HTTP ${res.status}`;
         // Refusals right after an upload (400, 403) and server trouble may pass; a refused token or a missing video will not.
         if (!(res.status >= 500 || res.status === 400 || res.status === 403 || res.status === 429)) break;
       } catch (err) {
@@ -229,7 +230,7 @@ class Upload {
       return { kind: "at", offset: m ? Number(m[1]) + 1 : 0 };
     }
     if (res.status === 200 || res.status === 201) {
-      const id = (parseJson(res.text) as { id?: unknown } | null)?.id;
+      const id = (tryParseJson(res.text) as { id?: unknown } | undefined)?.id;
       if (typeof id === "string" && id) return { kind: "complete", videoId: id };
       throw new Interrupted(new PublishError("retryable", "YouTube finished the upload but its answer had no video id.", { httpStatus: res.status }));
     }
@@ -246,13 +247,13 @@ class Upload {
     const api = this.ctx.config.youtubeApiBase;
     const channels = await this.call("looking for the upload", `${api}/channels?mine=true&part=contentDetails`, { method: "GET" });
     if (channels.status !== 200) throw this.refusal(channels, "looking for the upload");
-    const uploads = (parseJson(channels.text) as { items?: Array<{ contentDetails?: { relatedPlaylists?: { uploads?: string } } }> } | null)?.items?.[0]?.contentDetails
+    const uploads = (tryParseJson(channels.text) as { items?: Array<{ contentDetails?: { relatedPlaylists?: { uploads?: string } } }> } | undefined)?.items?.[0]?.contentDetails
       ?.relatedPlaylists?.uploads;
     if (!uploads) return null;
     const list = await this.call("looking for the upload", `${api}/playlistItems?playlistId=${encodeURIComponent(uploads)}&part=snippet&maxResults=50`, { method: "GET" });
     if (list.status !== 200) throw this.refusal(list, "looking for the upload");
     type Item = { snippet?: { title?: string; publishedAt?: string; resourceId?: { videoId?: string } } };
-    const items = (parseJson(list.text) as { items?: Item[] } | null)?.items ?? [];
+    const items = (tryParseJson(list.text) as { items?: Item[] } | undefined)?.items ?? [];
     const ours = items
       .map((i) => i.snippet)
       .filter((s) => s?.title === this.resource.snippet.title && Date.parse(s.publishedAt ?? "") >= since - LOOKUP_SLACK_MS && s.resourceId?.videoId)
@@ -276,17 +277,9 @@ class Upload {
 
   /** 5xx and 429-style answers are interruptions (probe and resume); the rest are classified and end the attempt. */
   private refusal(res: HttpAnswer, step: string): Error {
-    const err = classifyYouTubeError({ status: res.status, body: parseJson(res.text) as GoogleErrorBody | null, retryAfter: res.headers.get("retry-after") }, step, this.ctx.now());
+    const err = classifyYouTubeError({ status: res.status, body: (tryParseJson(res.text) ?? null) as GoogleErrorBody | null, retryAfter: res.headers.get("retry-after") }, step, this.ctx.now());
     const resumable = res.status >= 500 || res.status === 429 || err.opts.code === "rateLimitExceeded" || err.opts.code === "userRateLimitExceeded";
     return resumable ? new Interrupted(err) : err;
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return null;
   }
 }
 
