@@ -7,11 +7,11 @@ import { describe, it } from "vitest";
 import { runBurst } from "../../worker/automation/burst";
 import { DEFAULT_SLOTS } from "../../worker/scheduling/slot-grid";
 import { signup } from "../support/fixtures";
+import { round } from "./figures";
+import { COLORS } from "./seed";
 
 const BRANDS = 200;
-const COLORS = JSON.stringify({ primary: "#2563eb", accent: "#f59e0b", light: { bg: "#ffffff", fg: "#111827" }, dark: { bg: "#0b1020", fg: "#f9fafb" } });
 const NICHES = ["food and cooking", "personal finance", "fitness", "habits and productivity", "travel", "tech", "beauty", "parenting"];
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 describe("automation bench", () => {
   it("burst over 200 brands (template writer)", async () => {

@@ -17,7 +17,8 @@ import { nextFreeSlot } from "../../worker/scheduling/slot-grid";
 import type { BookingResult } from "../../worker/scheduling/booking";
 import { brandScheduler } from "../../worker/scheduling/brand-scheduler";
 import { brandGrid } from "../../worker/services/brands";
-import { DAY, duplicateSlots, MINUTE, perSecond, round, seedBrands, seedCalendar, seedReadyOutputs, type SeededOutput } from "./seed";
+import { perSecond, round } from "./figures";
+import { DAY, duplicateSlots, MINUTE, seedBrands, seedCalendar, seedReadyOutputs, type SeededOutput } from "./seed";
 
 export * from "../../worker/index";
 

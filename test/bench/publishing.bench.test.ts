@@ -11,9 +11,9 @@ import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import { chaosFake, driveUntilQuiet } from "../publishing/chaos-driver";
 import { fakeCounts, seedChaos } from "../publishing/chaos-seed";
+import { round } from "./figures";
 
 const FAKES = ["instagram", "facebook", "youtube"] as const;
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const report = (figures: Record<string, unknown>) => console.log(`BENCH ${JSON.stringify(figures)}`);
 const progress = (msg: string) => console.error(`[bench:publishing] ${msg}`);
 
@@ -36,7 +36,7 @@ describe("publishing bench", () => {
       );
       const seconds = (performance.now() - t0) / 1000;
       const outcome = await statuses(seeded.map((d) => d.deliveryId));
-      progress(`${seeded.length} deliveries in ${round(seconds)} s: ${JSON.stringify(outcome)}, ${stats.messages} messages`);
+      progress(`${seeded.length} deliveries in ${round(seconds, 2)} s: ${JSON.stringify(outcome)}, ${stats.messages} messages`);
       report({ publish_per_s: round(seeded.length / seconds, 1), publish_bench_outcomes: outcome });
     } catch (e) {
       report({ errors: [`publishing/publish_per_s: ${e instanceof Error ? e.message : String(e)}`] });
@@ -57,7 +57,7 @@ describe("publishing bench", () => {
       await Promise.all(FAKES.map((f) => chaosFake(f).reset()));
       const outcome = await statuses(seeded.map((d) => d.deliveryId));
       const duplicates = [...counts.values()].filter((n) => n > 1).length;
-      progress(`chaos: ${JSON.stringify(stats)} → ${JSON.stringify(outcome)} in ${round((performance.now() - t0) / 1000)} s`);
+      progress(`chaos: ${JSON.stringify(stats)} → ${JSON.stringify(outcome)} in ${round((performance.now() - t0) / 1000, 2)} s`);
       report({
         chaos_duplicates: duplicates,
         chaos_published: outcome.published ?? 0,

@@ -12,7 +12,8 @@ import { runCatchup } from "../../worker/automation/catchup";
 import type { BookRequest } from "../../worker/scheduling/booking";
 import { BrandScheduler, brandScheduler } from "../../worker/scheduling/brand-scheduler";
 import { signup } from "../support/fixtures";
-import { duplicateSlots, MINUTE, percentile, perSecond, round, seedBrands, seedReadyOutputs } from "./seed";
+import { percentile, perSecond, round } from "./figures";
+import { duplicateSlots, MINUTE, seedBrands, seedReadyOutputs } from "./seed";
 
 /** Catch-up stops here (the bench must stay within a few minutes); leftovers are reported. */
 const CATCHUP_BUDGET_MS = 150_000;

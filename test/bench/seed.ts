@@ -10,7 +10,7 @@ export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
-const COLORS = JSON.stringify({ primary: "#2563eb", accent: "#f59e0b", light: { bg: "#ffffff", fg: "#111827" }, dark: { bg: "#0b1020", fg: "#f9fafb" } });
+export const COLORS = JSON.stringify({ primary: "#2563eb", accent: "#f59e0b", light: { bg: "#ffffff", fg: "#111827" }, dark: { bg: "#0b1020", fg: "#f9fafb" } });
 const SLOTS = JSON.stringify(DEFAULT_SLOTS);
 const PLATFORMS = JSON.stringify(["instagram", "sandbox"]);
 const CAPTION =
@@ -18,14 +18,6 @@ const CAPTION =
   "a two-minute tidy, and writing tomorrow's first task tonight. #habits #focus";
 
 const RANGE = (n: number) => `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${n - 1})`;
-
-export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-export const perSecond = (n: number, ms: number) => round((n * 1000) / Math.max(ms, 0.001));
-
-export function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * (sorted.length - 1)))]!;
-}
 
 /** Slots held twice by one brand in `table` (0 is the only right answer for `schedules`). */
 export async function duplicateSlots(db: D1Database, table: string, workspaceId: string): Promise<number> {
