@@ -169,12 +169,7 @@ const BOUNDED_MODULE = "worker/db/bounded.ts";
  * Sites that bind a list in chunks of their own, with the number of lines each
  * file may have and why. Keep this short: new code uses worker/db/bounded.ts.
  */
-const ALLOWED: Record<string, { lines: number; why: string }> = {
-  "worker/scheduling/booking.ts": {
-    lines: 1,
-    why: "bookOutputs reads its outputs in chunks of 90 inside its one read batch (owned by the booking code)",
-  },
-};
+const ALLOWED: Record<string, { lines: number; why: string }> = {};
 
 function findListBindings(files: Record<string, string>): string[] {
   const found: string[] = [];
@@ -223,7 +218,7 @@ describe("no query binds an unbounded list", () => {
     expect(found.some((f) => f.startsWith("worker/services/new.ts:3 binds a list with drizzle's inArray"))).toBe(true);
     expect(found.some((f) => f.startsWith("worker/services/new.ts:4"))).toBe(false);
     expect(found.some((f) => f.startsWith("worker/services/new.ts:5 makes one placeholder per item"))).toBe(true);
-    // An allowed file is flagged once it binds more lists than it is allowed.
+    // booking.ts once had its own chunking; it goes through bounded.ts now, like everyone else.
     expect(found.filter((f) => f.startsWith("worker/scheduling/booking.ts"))).toHaveLength(2);
     expect(found.some((f) => f.startsWith(BOUNDED_MODULE))).toBe(false);
   });

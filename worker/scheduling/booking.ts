@@ -4,6 +4,7 @@
 // else inserts, moves or deletes schedule rows. Booking writes no deliveries:
 // those are decided when the item goes out (dispatch.ts, DESIGN.md §7).
 import { brandGrid } from "../services/brands";
+import { chunkedStatements } from "../db/bounded";
 import { newId } from "../lib/ids";
 import { DAY, MINUTE } from "../lib/time";
 import type { BrandMemory } from "./brand-memory";
@@ -35,8 +36,6 @@ export interface BookingPolicy {
 const EXPLICIT_LIMIT_MS = 366 * DAY;
 /** Statements per write batch; whole outputs only, so each output's rows commit together. */
 export const WRITE_BATCH_STATEMENTS = 200;
-/** Ids per `IN (…)` list: D1 binds at most 100 parameters per statement. */
-const IDS_PER_READ = 90;
 
 interface OutputRow {
   id: string;
@@ -78,23 +77,21 @@ export async function bookOutputs(
   if (requests.some((r) => r.brandId !== brandId || r.workspaceId !== workspaceId)) throw new Error("bookOutputs: one brand and workspace per call");
 
   const allIds = [...new Set(requests.flatMap((r) => r.outputIds))];
-  const chunks: string[][] = [];
-  for (let i = 0; i < allIds.length; i += IDS_PER_READ) chunks.push(allIds.slice(i, i + IDS_PER_READ));
   // Every read in one D1 batch: one round trip and one consistent snapshot. The
-  // taken slots come from memory, not D1.
+  // taken slots come from memory, not D1. The outputs come in chunks within D1's
+  // bound-parameter limit (db/bounded.ts).
   const [brandRes, ...outputRes] = await d1.batch<unknown>([
     d1
       .prepare("SELECT id, timezone, slots, schedule_offset AS scheduleOffset FROM brands WHERE id = ? AND workspace_id = ?")
       .bind(brandId, workspaceId),
-    ...chunks.map((ids) =>
-      d1
-        .prepare(
-          `SELECT o.id, o.job_id, o.status, o.hold, j.variant, s.id AS schedule_id
-           FROM job_outputs o JOIN generation_jobs j ON j.id = o.job_id
-           LEFT JOIN schedules s ON s.output_id = o.id
-           WHERE o.brand_id = ?1 AND o.workspace_id = ?2 AND o.id IN (${ids.map((_, k) => `?${k + 3}`).join(",")})`,
-        )
-        .bind(brandId, workspaceId, ...ids),
+    ...chunkedStatements(
+      d1,
+      `SELECT o.id, o.job_id, o.status, o.hold, j.variant, s.id AS schedule_id
+       FROM job_outputs o JOIN generation_jobs j ON j.id = o.job_id
+       LEFT JOIN schedules s ON s.output_id = o.id
+       WHERE o.brand_id = ?1 AND o.workspace_id = ?2 AND o.id IN (:list)`,
+      [brandId, workspaceId],
+      allIds,
     ),
   ]);
   const brand = (brandRes!.results as Array<{ id: string; timezone: string; slots: string; scheduleOffset: number }>)[0];
