@@ -108,7 +108,11 @@ export class BrandScheduler extends DurableObject<Env> {
     const queued = this.bookings;
     this.bookings = [];
     const byWorkspace = new Map<string, QueuedBooking[]>();
-    for (const q of queued) byWorkspace.set(q.req.workspaceId, [...(byWorkspace.get(q.req.workspaceId) ?? []), q]);
+    for (const q of queued) {
+      const group = byWorkspace.get(q.req.workspaceId);
+      if (group) group.push(q);
+      else byWorkspace.set(q.req.workspaceId, [q]);
+    }
     for (const group of byWorkspace.values()) {
       const brandId = group[0]!.req.brandId;
       const sameBrand = group.filter((q) => q.req.brandId === brandId);
