@@ -29,7 +29,8 @@ export async function keyRingOrConflict(env: Env): Promise<KeyRing> {
   }
 }
 
-function publicBase(env: Env, requestOrigin: string): string {
+/** The app's public address: PUBLIC_BASE_URL, else the request's origin; no trailing slash. */
+export function publicBase(env: Env, requestOrigin: string): string {
   return (env.PUBLIC_BASE_URL || requestOrigin).replace(/\/+$/, "");
 }
 

@@ -8,7 +8,7 @@ import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../auth/context";
 import { SESSION_COOKIE, withDb } from "../auth/middleware";
 import { resolveApiToken, resolveSession } from "../auth/identity";
-import { finishConnect } from "../accounts/connect";
+import { finishConnect, publicBase } from "../accounts/connect";
 import { deauthorize, deleteMetaData, deletionStatus, verifySignedRequest } from "../accounts/meta-callbacks";
 import { ApiError } from "../errors";
 import { iso } from "../lib/time";
@@ -43,8 +43,6 @@ async function callerOf(c: Context<AppEnv>): Promise<{ userId: string; idHash: s
   return token ? { userId: token.userId, idHash: null } : null;
 }
 
-const publicBase = (env: AppEnv["Bindings"], url: string) => (env.PUBLIC_BASE_URL || new URL(url).origin).replace(/\/+$/, "");
-
 export const oauthRoutes = new Hono<AppEnv>()
   // Meta's callbacks are a small form; anything bigger is not from Meta.
   .use(bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json({ error: { code: "payload_too_large", message: "Callbacks are limited to 16 KB." } }, 413) }))
@@ -61,7 +59,7 @@ export const oauthRoutes = new Hono<AppEnv>()
   .post("/meta/data-deletion", async (c) => {
     const { user_id } = await signedRequestOf(c);
     const { code } = await deleteMetaData(c.env, user_id);
-    return c.json({ url: `${publicBase(c.env, c.req.url)}/oauth/meta/data-deletion/status?code=${encodeURIComponent(code)}`, confirmation_code: code });
+    return c.json({ url: `${publicBase(c.env, new URL(c.req.url).origin)}/oauth/meta/data-deletion/status?code=${encodeURIComponent(code)}`, confirmation_code: code });
   })
   // The status page a data-deletion confirmation code opens (Meta shows the person this URL).
   .get("/meta/data-deletion/status", async (c) => {
