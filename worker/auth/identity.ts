@@ -1,11 +1,12 @@
 // Users, workspaces, sessions and API tokens: the model functions behind the
 // auth routes and the authentication middleware.
-import { and, desc, eq, gt } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { apiTokens, memberships, sessions, users, workspaces } from "../db/schema";
 import { newId } from "../lib/ids";
 import { DAY } from "../lib/time";
 import type { Role } from "./context";
+import { identityStatement, touchToken, type IdentityRow } from "./credential";
 import { hashPassword, PBKDF2_ITERATIONS, randomToken, sha256, toBase64Url, verifyPassword } from "./crypto";
 
 export const SESSION_TTL_MS = 30 * DAY;
@@ -81,19 +82,14 @@ export async function createSession(db: Db, userId: string, workspaceId: string,
 
 /**
  * The session's user, and their role in `workspaceId` (default: the session's
- * current workspace; null when they are not a member), in one query: every
- * authenticated request pays for this one round trip and no other.
+ * current workspace; null when they are not a member), in one query
+ * (credential.ts identitySql): every authenticated request pays for this one
+ * round trip and no other.
  */
 export async function resolveSession(db: Db, token: string, workspaceId?: string, now = Date.now()) {
-  const idHash = await sha256(token);
-  const row = await db
-    .select({ userId: sessions.userId, workspaceId: sessions.workspaceId, name: users.name, role: memberships.role })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .leftJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.workspaceId, workspaceId ?? sessions.workspaceId)))
-    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)))
-    .get();
-  return row ? { ...row, idHash } : null;
+  const cred = { kind: "session", hash: await sha256(token), requested: workspaceId ?? null } as const;
+  const row = await identityStatement(db.$client, cred, now).first<IdentityRow>();
+  return row ? { ...row, idHash: cred.hash } : null;
 }
 
 export async function deleteSession(db: Db, idHash: string) {
@@ -136,27 +132,9 @@ export async function deleteApiToken(db: Db, workspaceId: string, tokenId: strin
   return deleted.length > 0;
 }
 
-/** The token's user and workspace, and their role there (null once they have left it), in one query. */
+/** The token's user and workspace, and their role there (null once they have left it), in one query; records the use. */
 export async function resolveApiToken(db: Db, token: string) {
-  const row = await db
-    .select({
-      id: apiTokens.id,
-      userId: apiTokens.userId,
-      workspaceId: apiTokens.workspaceId,
-      name: users.name,
-      lastUsedAt: apiTokens.lastUsedAt,
-      role: memberships.role,
-    })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .leftJoin(memberships, and(eq(memberships.userId, apiTokens.userId), eq(memberships.workspaceId, apiTokens.workspaceId)))
-    .where(eq(apiTokens.tokenHash, await sha256(token)))
-    .get();
-  if (!row) return null;
-  // Recorded at minute resolution: one write per token per minute, not per request.
-  const now = Date.now();
-  if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) {
-    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
-  }
+  const row = await identityStatement(db.$client, { kind: "token", hash: await sha256(token), requested: null }).first<IdentityRow>();
+  if (row) await touchToken(db.$client, row);
   return row;
 }

@@ -19,7 +19,7 @@ import {
   listMemberships,
   SESSION_TTL_MS,
 } from "../auth/identity";
-import { SESSION_COOKIE } from "../auth/middleware";
+import { SESSION_COOKIE } from "../auth/credential";
 import { clearRateLimit, hitRateLimits } from "../auth/rate-limit";
 import { loginInput, signupInput, tokenInput } from "../contract/schemas";
 import { ApiError, conflict, forbidden, notFound, unauthenticated } from "../errors";
