@@ -2,9 +2,13 @@
 // DESIGN.md §3: users, memberships, sessions, hashed api_tokens).
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../worker/app";
+import type { AppEnv } from "../worker/auth/context";
+import { admit, identityStatement, workspaceScope, type Credential, type IdentityRow } from "../worker/auth/credential";
 import { sha256 } from "../worker/auth/crypto";
+import { named } from "../worker/db/named";
 import { hitRateLimits } from "../worker/auth/rate-limit";
 import type { Schedule } from "../worker/contract/schemas";
 import {
@@ -372,5 +376,97 @@ describe("cross-site requests", () => {
       await expectClientError(await call("/api/auth/signup", { body: signupBody(), headers: evil }), 403, "forbidden", "signup");
     });
     expect((await call(`/api/brands/${brand.id}`, { ...s, headers: evil })).status).toBe(200);
+  });
+});
+
+describe("the calendar window admits its caller from its own D1 batch", () => {
+  const monthQuery = () =>
+    new URLSearchParams({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 40 * 86_400_000).toISOString(), view: "calendar" });
+  const windowPath = () => `/api/schedules?${monthQuery()}`;
+  const windowOf = async (opts: Parameters<typeof call>[1]) => json<{ rows: unknown[][]; brands: Record<string, unknown> }>(windowPath(), opts, 200);
+  const sessionHash = (s: Session) => sha256(s.cookie.slice("sid=".length));
+
+  /** A workspace with one booked item, so a window that leaks shows a row. */
+  async function workspaceWithItem() {
+    const s = await signup();
+    const brand = await createBrand(s);
+    const job = await createReadyJob(s, [brand.id]);
+    const res = await scheduleOne(s, job.jobId, brand.id);
+    expect(res.status).toBe(201);
+    return { s, brand, scheduleId: ((await res.json()) as Schedule).scheduleId };
+  }
+
+  it("answers the same 401s as every other route, before any 400", async () => {
+    const { s } = await workspaceWithItem();
+    await expectClientError(await call(windowPath()), 401, "unauthenticated", "none");
+    await expectClientError(await call(windowPath(), { cookie: "sid=forged-session-id" }), 401, "unauthenticated", "forged cookie");
+    await expectClientError(await call(windowPath(), { token: "bc_forged" }), 401, "unauthenticated", "forged token");
+    await expectClientError(await call(windowPath(), { headers: { authorization: "Basic dXNlcjpwYXNz" } }), 401, "unauthenticated", "basic");
+    await expectClientError(await call("/api/schedules?view=calendar&from=yesterday"), 401, "unauthenticated", "bad query, no credential");
+    await expectClientError(await call("/api/schedules?view=calendar&from=yesterday", s), 400, "invalid_input", "bad query");
+    // An expired session is refused, though its row is still there.
+    await env.DB.prepare("UPDATE sessions SET expires_at = ? WHERE id_hash = ?").bind(Date.now() - 1, await sessionHash(s)).run();
+    await expectClientError(await call(windowPath(), s), 401, "unauthenticated", "expired");
+  });
+
+  it("reads the caller's workspace, or the X-Workspace they belong to; a workspace they do not belong to is 403", async () => {
+    const a = await workspaceWithItem();
+    const b = await workspaceWithItem();
+    expect((await windowOf(a.s)).rows.map((r) => r[0])).toEqual([a.scheduleId]);
+    await expectClientError(await call(windowPath(), { ...a.s, workspace: b.s.workspaceId }), 403, "forbidden", "not a member");
+    await addMember(b.s.workspaceId, a.s.userId, "viewer");
+    const switched = await windowOf({ ...a.s, workspace: b.s.workspaceId });
+    expect(switched.rows.map((r) => r[0])).toEqual([b.scheduleId]);
+    expect(Object.keys(switched.brands)).toEqual([b.brand.id]);
+    // Removed from the workspace, with the session still live: refused again.
+    await env.DB.prepare("DELETE FROM memberships WHERE user_id = ? AND workspace_id = ?").bind(a.s.userId, b.s.workspaceId).run();
+    await expectClientError(await call(windowPath(), { ...a.s, workspace: b.s.workspaceId }), 403, "forbidden", "removed");
+  });
+
+  it("a bearer token reads its own workspace only, and its use is recorded", async () => {
+    const a = await workspaceWithItem();
+    const b = await workspaceWithItem();
+    const { id, token } = await json<{ id: string; token: string }>("/api/tokens", { ...a.s, body: { name: "calendar script" } }, 201);
+    expect((await windowOf({ token })).rows.map((r) => r[0])).toEqual([a.scheduleId]);
+    const used = await env.DB.prepare("SELECT last_used_at FROM api_tokens WHERE id = ?").bind(id).first<{ last_used_at: number | null }>();
+    expect(used!.last_used_at).toBeGreaterThan(Date.now() - 60_000);
+    // Bound to its workspace, even where its user is a member too.
+    await addMember(b.s.workspaceId, a.s.userId, "owner");
+    await expectClientError(await call(windowPath(), { token, workspace: b.s.workspaceId }), 403, "forbidden", "token elsewhere");
+  });
+
+  it("its SQL scope names exactly the workspace admit() admits, and NULL whenever admit() refuses", async () => {
+    const a = await signup();
+    const b = await signup();
+    await addMember(b.workspaceId, a.userId, "editor");
+    const { token } = await json<{ token: string }>("/api/tokens", { ...a, body: { name: "scope" } }, 201);
+    const expired = await signup();
+    await env.DB.prepare("UPDATE sessions SET expires_at = ? WHERE id_hash = ?").bind(Date.now() - 1, await sessionHash(expired)).run();
+    const hash = { a: await sessionHash(a), expired: await sessionHash(expired), token: await sha256(token) };
+    const cases: Array<[string, Credential]> = [
+      ["session", { kind: "session", hash: hash.a, requested: null }],
+      ["session, its other workspace", { kind: "session", hash: hash.a, requested: b.workspaceId }],
+      ["session, a stranger's workspace", { kind: "session", hash: hash.a, requested: expired.workspaceId }],
+      ["expired session", { kind: "session", hash: hash.expired, requested: null }],
+      ["unknown session", { kind: "session", hash: await sha256("nope"), requested: null }],
+      ["token", { kind: "token", hash: hash.token, requested: null }],
+      ["token, its own workspace named", { kind: "token", hash: hash.token, requested: a.workspaceId }],
+      ["token, another workspace of its user", { kind: "token", hash: hash.token, requested: b.workspaceId }],
+      ["unknown token", { kind: "token", hash: await sha256("bc_nope"), requested: null }],
+    ];
+    for (const [label, cred] of cases) {
+      const scope = workspaceScope(cred);
+      const inSql = (await named(env.DB, `SELECT ${scope.sql} AS ws`, scope.params).first<{ ws: string | null }>())!.ws;
+      const row = await identityStatement(env.DB, cred).first<IdentityRow>();
+      // admit() as the API runs it: inside a request, so it can read headers and set the actor.
+      let admitted: string | null = null;
+      const probe = new Hono<AppEnv>().get("/", async (c) => {
+        admitted = (await admit(c, cred, row).catch(() => null))?.workspaceId ?? null;
+        return c.body(null, 204);
+      });
+      await probe.request("/", {}, env, createExecutionContext());
+      expect(inSql, label).toBe(admitted);
+      expect(admitted === null, label).toBe(/stranger|expired|unknown|another/.test(label));
+    }
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { CalendarWindow, DeliveryItem, Schedule } from "../worker/contract/schemas";
 import { CALENDAR_COLUMNS, calendarWindow as calendarWindowSchema, deliveryList } from "../worker/contract/schemas";
 import { contentTypeOf } from "../worker/scheduling/variants";
-import { calendarWindowJson } from "../worker/services/calendar";
+import { calendarWindowJson, workspaceById } from "../worker/services/calendar";
 import { book, captureDoQueue, connect, deliveriesOf, HOUR, readyJob, setDelivery } from "./support/dispatch";
 import { call, calendar, createBrand, expectClientError, json, signup } from "./support/fixtures";
 
@@ -153,6 +153,10 @@ describe("GET /api/schedules?view=calendar", () => {
     expect(itemsOf(published).map((i) => i.scheduleId)).toEqual([items[0]!.scheduleId]);
     const failedOnes = await json<CalendarWindow>(`/api/schedules?${new URLSearchParams({ ...q, view: "calendar", status: "failed" })}`, s, 200);
     expect(itemsOf(failedOnes).map((i) => i.scheduleId).sort()).toEqual([items[4]!.scheduleId, items[6]!.scheduleId].sort());
+    // One brand's window is read through another index (brand_id, scheduled_at): still in time order.
+    const alpha = itemsOf(await json<CalendarWindow>(`/api/schedules?${new URLSearchParams({ ...q, view: "calendar", brand: b1.id })}`, s, 200));
+    expect(alpha.map((i) => i.scheduleId).sort()).toEqual(slimItems.filter((i) => i.brandId === b1.id).map((i) => i.scheduleId).sort());
+    expect(alpha.map((i) => i.at)).toEqual(alpha.map((i) => i.at).sort((x, y) => x - y));
     const one = await json<CalendarWindow>(`/api/schedules?${new URLSearchParams({ ...q, view: "calendar", brand: b2.id })}`, s, 200);
     expect(itemsOf(one).map((i) => i.brandId)).toEqual([b2.id]);
     expect(Object.keys(one.brands)).toEqual([b2.id]);
@@ -167,10 +171,10 @@ describe("GET /api/schedules?view=calendar", () => {
     // Three brands on the same grid and offset: their items share instants, three at a time.
     for (const b of brands) for (let i = 0; i < 4; i++) await book(s, (await readyJob(s, b.id)).jobId, b.id);
     const q = { from: Date.now() - 86_400_000, to: Date.now() + 40 * 86_400_000, type: "all" as const };
-    const whole = JSON.parse(await calendarWindowJson(env, s.workspaceId, q)) as CalendarWindow;
+    const whole = JSON.parse(await calendarWindowJson(env, workspaceById(s.workspaceId), q)) as CalendarWindow;
     expect(whole.rows).toHaveLength(12);
     for (const size of [1, 2, 3, 4, 5, 11]) {
-      const sliced = JSON.parse(await calendarWindowJson(env, s.workspaceId, q, size)) as CalendarWindow;
+      const sliced = JSON.parse(await calendarWindowJson(env, workspaceById(s.workspaceId), q, size)) as CalendarWindow;
       expect(sliced, `slices of ${size}`).toEqual(whole);
     }
   });

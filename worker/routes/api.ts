@@ -9,9 +9,11 @@ import { brandRoutes } from "./brands";
 import { deliveryRoutes } from "./deliveries";
 import { jobRoutes } from "./jobs";
 import { proposalRoutes } from "./proposals";
-import { scheduleRoutes } from "./schedules";
+import { calendarWindowRoute, scheduleRoutes } from "./schedules";
 
 export const apiRoutes = new Hono<AppEnv>();
+// Ahead of authenticate: it admits its caller from the window's own batch (routes/schedules.ts).
+apiRoutes.get("/schedules", calendarWindowRoute);
 apiRoutes.use(authenticate);
 apiRoutes.route("/", meRoutes);
 apiRoutes.route("/brands", brandRoutes);

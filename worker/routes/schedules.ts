@@ -1,20 +1,44 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import type { z } from "zod";
 import type { AppEnv } from "../auth/context";
+import { admit, credentialOf, identityStatement, workspaceScope, type IdentityRow } from "../auth/credential";
 import { writesNeedEditor } from "../auth/middleware";
 import { emptyBody, scheduleListQuery, scheduleMoveInput } from "../contract/schemas";
 import { readJson, readQuery } from "../lib/validate";
-import { calendarWindowJson } from "../services/calendar";
+import { calendarWindowJson, workspaceById } from "../services/calendar";
 import { getSchedule, listSchedules, moveSchedule, publishNow, retrySchedule, unschedule } from "../services/schedules";
 
 const origin = (url: string) => new URL(url).origin;
+const filterOf = (q: z.output<typeof scheduleListQuery>) => ({ from: Date.parse(q.from), to: Date.parse(q.to), type: q.type, brand: q.brand, status: q.status });
+const asJson = { "content-type": "application/json" };
+
+/**
+ * GET /api/schedules?view=calendar, answered ahead of `authenticate` (api.ts):
+ * the caller's identity statement rides in the window's own D1 batch, one
+ * round trip instead of two, with the window's SQL scoped by the same
+ * credential, and the caller is admitted by authenticate's own rules
+ * (credential.ts admit) before a row is used. Without a credential, or with a
+ * query that does not parse, the request goes the usual way, which answers
+ * 401 before 400.
+ */
+export const calendarWindowRoute: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.query("view") !== "calendar") return next();
+  const q = scheduleListQuery.safeParse(c.req.query());
+  const cred = q.success ? await credentialOf(c) : null;
+  if (!q.success || !cred) return next();
+  const now = Date.now();
+  const check = { statement: identityStatement(c.env.DB, cred, now), admit: (row: unknown) => admit(c, cred, row as IdentityRow | null) };
+  return c.body(await calendarWindowJson(c.env, { workspace: workspaceScope(cred, now), check }, filterOf(q.data)), 200, asJson);
+};
 
 export const scheduleRoutes = new Hono<AppEnv>()
   .use(writesNeedEditor)
   .get("/", async (c) => {
     const q = readQuery(c, scheduleListQuery);
-    const filter = { from: Date.parse(q.from), to: Date.parse(q.to), type: q.type, brand: q.brand, status: q.status };
+    const filter = filterOf(q);
     const ws = c.get("actor").workspaceId;
-    if (q.view === "calendar") return c.body(await calendarWindowJson(c.env, ws, filter), 200, { "content-type": "application/json" });
+    // calendarWindowRoute (api.ts) answers these first; this answer keeps the route whole without it.
+    if (q.view === "calendar") return c.body(await calendarWindowJson(c.env, workspaceById(ws), filter), 200, asJson);
     return c.json({ schedules: await listSchedules(c.env, ws, filter, origin(c.req.url)) });
   })
   .get("/:scheduleId", async (c) => c.json(await getSchedule(c.env, c.get("actor").workspaceId, c.req.param("scheduleId"), origin(c.req.url))))

@@ -5,17 +5,23 @@
 // Why it is shaped like this: D1 pays per row returned (each row an object
 // serialised across the binding), its wire format escapes every quote of a
 // JSON text it carries, and the Worker pays to rebuild and re-encode
-// thousands of objects. So SQLite writes the items' JSON itself, one array per
-// slice of the window (json_group_array), each item a tuple in the order of
-// CALENDAR_COLUMNS (a month over 20 brands: objects crossed D1 in ~12 ms,
-// tuples in ~3 ms), and the Worker splices those arrays into the response
+// thousands of objects. So SQLite writes the items' JSON itself, one array for
+// the window (json_group_array; slices past 5,000 items), each item a tuple in
+// the order of CALENDAR_COLUMNS (a month over 20 brands: objects crossed D1 in
+// ~12 ms, tuples in ~3 ms), and the Worker splices it into the response
 // unparsed. The status rollup therefore also exists in SQL (STATUS_SQL), held
 // to rollupScheduleStatus by test/deliveries.test.ts, as the Jobs page's
 // category is in services/jobs.ts. No media URLs are signed, each brand is
 // named once in `brands`, times are epoch milliseconds (formatting 4,800 ISO
 // strings in SQL cost a quarter of the query), and the content type is not
 // sent: it is the variant's.
+//
+// One D1 round trip: the caller's identity check, the brands and the window
+// go in one batch (routes/schedules.ts calendarWindowRoute), and the items
+// come from two indexes alone, schedules (workspace_id, scheduled_at, …every
+// column read) and job_outputs (id, title), with no lookup of a wide row.
 import { CALENDAR_COLUMNS, type CalendarWindow } from "../contract/schemas";
+import { named, type NamedSql } from "../db/named";
 import type { Env } from "../env";
 import { HOUR, numberVar } from "../lib/time";
 import type { ScheduleFilter } from "./schedules";
@@ -51,70 +57,46 @@ interface BrandRow {
   colors: string;
 }
 
-interface SliceRow {
-  items: string;
-  n: number;
-  last_at: number | null;
+/**
+ * Whose window. `workspace` is SQL for the workspace id: a bound id
+ * (workspaceById), or a credential's scope subquery (auth/credential.ts), with
+ * `check` the caller's identity statement, run first in the window's batch and
+ * admitted (or refused: it throws) before a row is used.
+ */
+export interface WindowAccess {
+  workspace: NamedSql;
+  check?: { statement: D1PreparedStatement; admit(row: unknown): Promise<unknown> };
 }
 
+export const workspaceById = (id: string): WindowAccess => ({ workspace: { sql: ":ws", params: { ws: id } } });
+
 /** The response body (a CalendarWindow) as JSON text. `sliceSize` is for tests of windows larger than one slice. */
-export async function calendarWindowJson(env: Env, workspaceId: string, f: ScheduleFilter, sliceSize = SLICE): Promise<string> {
-  const where = ["s.workspace_id = :ws", "s.scheduled_at >= :from", "s.scheduled_at < :to"];
+export async function calendarWindowJson(env: Env, access: WindowAccess, f: ScheduleFilter, sliceSize = SLICE): Promise<string> {
+  const where = [`s.workspace_id = ${access.workspace.sql}`, "s.scheduled_at >= :from", "s.scheduled_at < :to"];
   if (f.type !== "all") where.push("s.kind = :type");
   if (f.brand) where.push("s.brand_id = :brand");
   const params: Record<string, unknown> = {
-    ws: workspaceId,
+    ...access.workspace.params,
     from: f.from,
     to: f.to,
     now: Date.now(),
     missed: numberVar(env.MISSED_AFTER_HOURS, 6) * HOUR,
+    limit: sliceSize,
     ...(f.type !== "all" ? { type: f.type } : {}),
     ...(f.brand ? { brand: f.brand } : {}),
     ...(f.status ? { status: f.status } : {}),
   };
 
-  /**
-   * Items with `after <= scheduled_at < before` (each optional), in time order,
-   * at most `limit` (-1: no limit).
-   */
-  const slice = (after: number | null, before: number | null, limit = sliceSize) => {
-    const bounds = [...where, ...(after === null ? [] : ["s.scheduled_at >= :after"]), ...(before === null ? [] : ["s.scheduled_at < :before"])];
-    // Time order is the index's own (workspace_id, scheduled_at): no sort step. Items of one instant
-    // come in index order; the web app orders them by brand name (state/calendar.ts toEntries).
-    const sql = `WITH items AS (SELECT s.id, s.brand_id, s.variant, s.scheduled_at, s.created_by_kind, u.name AS creator_name, o.title,
-              ${STATUS_SQL} AS status
-            FROM schedules s JOIN job_outputs o ON o.id = s.output_id
-            LEFT JOIN users u ON u.id = s.created_by_user_id
-            WHERE ${bounds.join(" AND ")}),
-      page AS (SELECT * FROM items ${f.status ? "WHERE status = :status" : ""} ORDER BY scheduled_at LIMIT :limit)
-      SELECT COUNT(*) AS n, MAX(scheduled_at) AS last_at, json_group_array(json_array(
-          id, brand_id, variant, scheduled_at, status, title,
-          CASE created_by_kind WHEN 'automation' THEN NULL ELSE COALESCE(creator_name, 'Deleted user') END)) AS items
-      FROM page`;
-    return named(env.DB, sql, { ...params, limit, ...(after === null ? {} : { after }), ...(before === null ? {} : { before }) });
-  };
-
-  const [brandRes, firstRes] = await env.DB.batch<unknown>([
+  const results = await env.DB.batch<unknown>([
+    ...(access.check ? [access.check.statement] : []),
     // Every brand the window may name (the one asked for, with a brand filter): a workspace's brands are few next to its items.
-    named(env.DB, `SELECT id, slug, name, timezone, colors FROM brands WHERE workspace_id = :ws${f.brand ? " AND id = :brand" : ""}`, params),
-    slice(null, null),
+    named(env.DB, `SELECT id, slug, name, timezone, colors FROM brands WHERE workspace_id = ${access.workspace.sql}${f.brand ? " AND id = :brand" : ""}`, params),
+    wholeWindow(env.DB, where, f, params),
   ]);
-  const arrays: string[] = [];
-  let after: number | null = null;
-  const take = (r: SliceRow) => arrays.push(r.items);
-  // A full slice may end part-way through one instant: keep what lies before that
-  // instant, read the instant whole (UNIQUE(brand_id, scheduled_at) bounds it by
-  // the number of brands), and go on after it.
-  let current = (firstRes!.results as SliceRow[])[0]!;
-  while (current.n === sliceSize && current.last_at !== null) {
-    const at = current.last_at;
-    const [before, instant] = await env.DB.batch<SliceRow>([slice(after, at), slice(at, at + 1, -1)]);
-    take(before!.results[0]!);
-    take(instant!.results[0]!);
-    after = at + 1;
-    current = (await slice(after, null).first<SliceRow>())!;
-  }
-  take(current);
+  if (access.check) await access.check.admit(results.shift()!.results[0] ?? null);
+  const [brandRes, wholeRes] = results;
+  const whole = (wholeRes!.results as WholeRow[])[0]!;
+  const arrays = whole.total <= sliceSize ? [whole.items] : await slices(env.DB, where, f, params, sliceSize);
 
   const brands: CalendarWindow["brands"] = {};
   for (const b of brandRes!.results as BrandRow[]) {
@@ -125,17 +107,84 @@ export async function calendarWindowJson(env: Env, workspaceId: string, f: Sched
   return `{"columns":${COLUMNS_JSON},"rows":${rows},"brands":${JSON.stringify(brands)}}`;
 }
 
+/** One item as the JSON array of CALENDAR_COLUMNS, over `s`, `o` and `u` of itemsFrom. */
+const ITEM_JSON = `json_array(s.id, s.brand_id, s.variant, s.scheduled_at, ${STATUS_SQL}, o.title,
+  CASE s.created_by_kind WHEN 'automation' THEN NULL ELSE COALESCE(u.name, 'Deleted user') END)`;
+
 /**
- * D1 binds positionally; this binds `:name` parameters by name (each name may
- * appear several times), so long SQL stays readable.
+ * The items' rows. Each title is read from the index job_outputs (id, title)
+ * alone: without INDEXED BY, SQLite looks the output up through its primary
+ * key and reads the whole row (caption, media keys), ~1 ms more a month.
  */
-function named(d1: D1Database, sql: string, params: Record<string, unknown>): D1PreparedStatement {
-  const order: string[] = [];
-  const text = sql.replace(/:([a-z]+)/g, (m, name: string) => {
-    if (!(name in params)) return m;
-    let i = order.indexOf(name);
-    if (i < 0) i = order.push(name) - 1;
-    return `?${i + 1}`;
-  });
-  return d1.prepare(text).bind(...order.map((n) => params[n]));
+const itemsFrom = (f: ScheduleFilter) =>
+  // The schedules index fixes the scan, hence the order, to (…, scheduled_at): see wholeWindow.
+  `FROM schedules s INDEXED BY ${f.brand ? "schedules_brand_slot" : "schedules_workspace_time"}
+   JOIN job_outputs o INDEXED BY job_outputs_title ON o.id = s.output_id
+   LEFT JOIN users u ON u.id = s.created_by_user_id`;
+
+interface WholeRow {
+  total: number;
+  items: string;
+}
+
+/**
+ * The whole window as one JSON array, when its items number at most :limit
+ * (`total` says how many there are; `items` is then empty). One flat
+ * aggregate, with no subquery to copy rows through: the index scan hands the
+ * rows over in time order (both indexes end in scheduled_at, and INDEXED BY
+ * pins the choice), and json_group_array keeps the order it is given.
+ * test/deliveries.test.ts holds the order, across brands and for one.
+ */
+function wholeWindow(d1: D1Database, where: string[], f: ScheduleFilter, params: Record<string, unknown>) {
+  const bounds = [...where, ...(f.status ? [`${STATUS_SQL} = :status`] : [])];
+  const sql = `WITH total AS (SELECT COUNT(*) AS n FROM schedules s WHERE ${where.join(" AND ")})
+    SELECT (SELECT n FROM total) AS total, json_group_array(${ITEM_JSON}) AS items
+    ${itemsFrom(f)}
+    WHERE ${bounds.join(" AND ")} AND (SELECT n FROM total) <= :limit`;
+  return named(d1, sql, params);
+}
+
+interface SliceRow {
+  items: string;
+  n: number;
+  last_at: number | null;
+}
+
+/**
+ * A window of more than :limit items, in slices of at most that many (each
+ * JSON array under D1's 2 MB per value), read by keyset on scheduled_at.
+ */
+async function slices(d1: D1Database, where: string[], f: ScheduleFilter, params: Record<string, unknown>, sliceSize: number): Promise<string[]> {
+  /** Items with `after <= scheduled_at < before` (each optional), in time order, at most `limit` (-1: no limit). */
+  const slice = (after: number | null, before: number | null, limit = sliceSize) => {
+    const bounds = [...where, ...(after === null ? [] : ["s.scheduled_at >= :after"]), ...(before === null ? [] : ["s.scheduled_at < :before"])];
+    // A LIMIT needs a subquery, and a subquery's rows lose json_array's JSON subtype (json_group_array
+    // would quote them as strings): the subquery passes the columns and the outer query builds the item.
+    const sql = `WITH page AS (SELECT s.id, s.brand_id, s.variant, s.scheduled_at, ${STATUS_SQL} AS status, o.title,
+          CASE s.created_by_kind WHEN 'automation' THEN NULL ELSE COALESCE(u.name, 'Deleted user') END AS created_by
+        ${itemsFrom(f)}
+        WHERE ${bounds.join(" AND ")}${f.status ? ` AND ${STATUS_SQL} = :status` : ""}
+        ORDER BY s.scheduled_at LIMIT :limit)
+      SELECT COUNT(*) AS n, MAX(scheduled_at) AS last_at,
+        json_group_array(json_array(id, brand_id, variant, scheduled_at, status, title, created_by)) AS items
+      FROM page`;
+    return named(d1, sql, { ...params, limit, ...(after === null ? {} : { after }), ...(before === null ? {} : { before }) });
+  };
+  const arrays: string[] = [];
+  const take = (r: SliceRow) => arrays.push(r.items);
+  let after: number | null = null;
+  // A full slice may end part-way through one instant: keep what lies before that
+  // instant, read the instant whole (UNIQUE(brand_id, scheduled_at) bounds it by
+  // the number of brands), and go on after it.
+  let current = (await slice(null, null).first<SliceRow>())!;
+  while (current.n === sliceSize && current.last_at !== null) {
+    const at = current.last_at;
+    const [before, instant] = await d1.batch<SliceRow>([slice(after, at), slice(at, at + 1, -1)]);
+    take(before!.results[0]!);
+    take(instant!.results[0]!);
+    after = at + 1;
+    current = (await slice(after, null).first<SliceRow>())!;
+  }
+  take(current);
+  return arrays;
 }
