@@ -1,0 +1,2 @@
+DROP INDEX `schedules_workspace_time`;--> statement-breakpoint
+CREATE INDEX `schedules_workspace_time` ON `schedules` (`workspace_id`,`scheduled_at`,`id`,`brand_id`,`variant`,`kind`,`dispatched_at`,`created_by_kind`,`created_by_user_id`,`output_id`);
