@@ -75,6 +75,8 @@ export async function calendarWindowJson(env: Env, access: WindowAccess, f: Sche
   const where = [`s.workspace_id = ${access.workspace.sql}`, "s.scheduled_at >= :from", "s.scheduled_at < :to"];
   if (f.type !== "all") where.push("s.kind = :type");
   if (f.brand) where.push("s.brand_id = :brand");
+  // The status filter applies to the items, not to the count that guards the whole window (an upper bound).
+  const items = f.status ? [...where, `${STATUS_SQL} = :status`] : where;
   const params: Record<string, unknown> = {
     ...access.workspace.params,
     from: f.from,
@@ -91,12 +93,12 @@ export async function calendarWindowJson(env: Env, access: WindowAccess, f: Sche
     ...(access.check ? [access.check.statement] : []),
     // Every brand the window may name (the one asked for, with a brand filter): a workspace's brands are few next to its items.
     named(env.DB, `SELECT id, slug, name, timezone, colors FROM brands WHERE workspace_id = ${access.workspace.sql}${f.brand ? " AND id = :brand" : ""}`, params),
-    wholeWindow(env.DB, where, f, params),
+    wholeWindow(env.DB, where, items, f, params),
   ]);
   if (access.check) await access.check.admit(results.shift()!.results[0] ?? null);
   const [brandRes, wholeRes] = results;
   const whole = (wholeRes!.results as WholeRow[])[0]!;
-  const arrays = whole.total <= sliceSize ? [whole.items] : await slices(env.DB, where, f, params, sliceSize);
+  const arrays = whole.total <= sliceSize ? [whole.items] : await slices(env.DB, items, f, params, sliceSize);
 
   const brands: CalendarWindow["brands"] = {};
   for (const b of brandRes!.results as BrandRow[]) {
@@ -107,9 +109,11 @@ export async function calendarWindowJson(env: Env, access: WindowAccess, f: Sche
   return `{"columns":${COLUMNS_JSON},"rows":${rows},"brands":${JSON.stringify(brands)}}`;
 }
 
+/** The creator column: the person's name, or NULL for automation's items. */
+const CREATOR_SQL = `CASE s.created_by_kind WHEN 'automation' THEN NULL ELSE COALESCE(u.name, 'Deleted user') END`;
+
 /** One item as the JSON array of CALENDAR_COLUMNS, over `s`, `o` and `u` of itemsFrom. */
-const ITEM_JSON = `json_array(s.id, s.brand_id, s.variant, s.scheduled_at, ${STATUS_SQL}, o.title,
-  CASE s.created_by_kind WHEN 'automation' THEN NULL ELSE COALESCE(u.name, 'Deleted user') END)`;
+const ITEM_JSON = `json_array(s.id, s.brand_id, s.variant, s.scheduled_at, ${STATUS_SQL}, o.title, ${CREATOR_SQL})`;
 
 /**
  * The items' rows. Each title is read from the index job_outputs (id, title)
@@ -135,12 +139,11 @@ interface WholeRow {
  * pins the choice), and json_group_array keeps the order it is given.
  * test/deliveries.test.ts holds the order, across brands and for one.
  */
-function wholeWindow(d1: D1Database, where: string[], f: ScheduleFilter, params: Record<string, unknown>) {
-  const bounds = [...where, ...(f.status ? [`${STATUS_SQL} = :status`] : [])];
+function wholeWindow(d1: D1Database, where: string[], items: string[], f: ScheduleFilter, params: Record<string, unknown>) {
   const sql = `WITH total AS (SELECT COUNT(*) AS n FROM schedules s WHERE ${where.join(" AND ")})
     SELECT (SELECT n FROM total) AS total, json_group_array(${ITEM_JSON}) AS items
     ${itemsFrom(f)}
-    WHERE ${bounds.join(" AND ")} AND (SELECT n FROM total) <= :limit`;
+    WHERE ${items.join(" AND ")} AND (SELECT n FROM total) <= :limit`;
   return named(d1, sql, params);
 }
 
@@ -154,16 +157,15 @@ interface SliceRow {
  * A window of more than :limit items, in slices of at most that many (each
  * JSON array under D1's 2 MB per value), read by keyset on scheduled_at.
  */
-async function slices(d1: D1Database, where: string[], f: ScheduleFilter, params: Record<string, unknown>, sliceSize: number): Promise<string[]> {
+async function slices(d1: D1Database, items: string[], f: ScheduleFilter, params: Record<string, unknown>, sliceSize: number): Promise<string[]> {
   /** Items with `after <= scheduled_at < before` (each optional), in time order, at most `limit` (-1: no limit). */
   const slice = (after: number | null, before: number | null, limit = sliceSize) => {
-    const bounds = [...where, ...(after === null ? [] : ["s.scheduled_at >= :after"]), ...(before === null ? [] : ["s.scheduled_at < :before"])];
+    const bounds = [...items, ...(after === null ? [] : ["s.scheduled_at >= :after"]), ...(before === null ? [] : ["s.scheduled_at < :before"])];
     // A LIMIT needs a subquery, and a subquery's rows lose json_array's JSON subtype (json_group_array
     // would quote them as strings): the subquery passes the columns and the outer query builds the item.
-    const sql = `WITH page AS (SELECT s.id, s.brand_id, s.variant, s.scheduled_at, ${STATUS_SQL} AS status, o.title,
-          CASE s.created_by_kind WHEN 'automation' THEN NULL ELSE COALESCE(u.name, 'Deleted user') END AS created_by
+    const sql = `WITH page AS (SELECT s.id, s.brand_id, s.variant, s.scheduled_at, ${STATUS_SQL} AS status, o.title, ${CREATOR_SQL} AS created_by
         ${itemsFrom(f)}
-        WHERE ${bounds.join(" AND ")}${f.status ? ` AND ${STATUS_SQL} = :status` : ""}
+        WHERE ${bounds.join(" AND ")}
         ORDER BY s.scheduled_at LIMIT :limit)
       SELECT COUNT(*) AS n, MAX(scheduled_at) AS last_at,
         json_group_array(json_array(id, brand_id, variant, scheduled_at, status, title, created_by)) AS items
