@@ -8,7 +8,8 @@
 import type { Context } from "hono";
 import { forbidden } from "../errors";
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Methods that must not change state: no CSRF check, and open to viewers. */
+export const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export type CrossOriginVerdict = "allow" | "refuse";
 

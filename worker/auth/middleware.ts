@@ -5,8 +5,7 @@ import { getDb } from "../db/client";
 import { forbidden, unauthenticated } from "../errors";
 import { roleAtLeast, type AppEnv, type Role } from "./context";
 import { admit, credentialOf, identityStatement, type IdentityRow } from "./credential";
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+import { SAFE_METHODS } from "./csrf";
 
 export const withDb: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("db", getDb(c.env.DB));
