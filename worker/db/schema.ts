@@ -450,3 +450,38 @@ export const sandboxPosts = sqliteTable(
   },
   (t) => [uniqueIndex("sandbox_posts_delivery").on(t.deliveryId)],
 );
+
+/**
+ * What the platforms reported, sampled by age (DESIGN.md §10): one row per
+ * reading of a published delivery (`delivery_id`: views, reach, likes…) or of a
+ * connected account (`account_id`: followers). Rows are appended, never
+ * updated: a post's latest reading is its newest row. `null` is "not reported",
+ * never 0. Sandbox readings are simulated and say so.
+ */
+export const metricSnapshots = sqliteTable(
+  "metric_snapshots",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    brandId: text("brand_id").notNull().references(() => brands.id, { onDelete: "cascade" }),
+    platform: text("platform", { enum: ["instagram", "facebook", "youtube", "sandbox"] }).notNull(),
+    /** A post's reading; NULL for an account's. */
+    deliveryId: text("delivery_id").references(() => deliveries.id, { onDelete: "cascade" }),
+    /** An account's reading (followers); kept when the account is disconnected, so the series survives a reconnect. */
+    accountId: text("account_id"),
+    capturedAt: integer("captured_at").notNull(),
+    views: integer("views"),
+    reach: integer("reach"),
+    likes: integer("likes"),
+    comments: integer("comments"),
+    shares: integer("shares"),
+    saves: integer("saves"),
+    followers: integer("followers"),
+    simulated: integer("simulated", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    index("metric_snapshots_delivery").on(t.deliveryId, t.capturedAt),
+    index("metric_snapshots_account").on(t.accountId, t.capturedAt),
+    index("metric_snapshots_brand").on(t.brandId, t.capturedAt),
+  ],
+);
