@@ -129,6 +129,12 @@ export const platformAccounts = sqliteTable(
     connectedAt: integer("connected_at"),
     /** The app-scoped Meta user who granted access (Facebook Login): deauthorisation callbacks name only this. */
     metaUserId: text("meta_user_id"),
+    /**
+     * Whether the grant covers the platform's insights (PLATFORMS.md §8): `granted`, `missing`
+     * (connected without it: publishing works, the Brands page says "reconnect to see analytics"),
+     * NULL when unknown (a pasted token: the sampler finds out and records it).
+     */
+    insightsAccess: text("insights_access", { enum: ["granted", "missing"] }),
   },
   (t) => [
     uniqueIndex("platform_accounts_brand_platform").on(t.brandId, t.platform),

@@ -21,4 +21,5 @@ CREATE TABLE `metric_snapshots` (
 --> statement-breakpoint
 CREATE INDEX `metric_snapshots_delivery` ON `metric_snapshots` (`delivery_id`,`captured_at`);--> statement-breakpoint
 CREATE INDEX `metric_snapshots_account` ON `metric_snapshots` (`account_id`,`captured_at`);--> statement-breakpoint
-CREATE INDEX `metric_snapshots_brand` ON `metric_snapshots` (`brand_id`,`captured_at`);
+CREATE INDEX `metric_snapshots_brand` ON `metric_snapshots` (`brand_id`,`captured_at`);--> statement-breakpoint
+ALTER TABLE `platform_accounts` ADD `insights_access` text;
