@@ -52,7 +52,8 @@ export async function loadBrandReadings(d1: D1Database, workspaceId: string, bra
          LEFT JOIN proposals p ON p.id = j.proposal_id AND p.brand_id = m.brand_id
          WHERE m.brand_id = ?1 AND m.workspace_id = ?2 AND m.delivery_id IS NOT NULL
            AND m.captured_at >= ?3 AND m.captured_at <= ?4 AND d.published_at IS NOT NULL
-           AND m.captured_at = (SELECT MAX(n.captured_at) FROM metric_snapshots n WHERE n.delivery_id = m.delivery_id AND n.captured_at <= ?4)
+           AND m.captured_at = (SELECT MAX(n.captured_at) FROM metric_snapshots n
+             WHERE n.delivery_id = m.delivery_id AND n.brand_id = ?1 AND n.workspace_id = ?2 AND n.captured_at <= ?4)
          ORDER BY d.published_at DESC LIMIT ?5`,
       )
       .bind(brandId, workspaceId, since, now, MAX_POSTS),
