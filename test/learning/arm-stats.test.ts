@@ -41,6 +41,7 @@ interface Post {
 async function seedPosts(workspaceId: string, brandId: string, posts: Post[], opts: { simulated?: boolean; followers?: number } = {}) {
   const account = `${brandId}-acct`;
   const armed = posts.map((p, i) => ({
+    brandId,
     proposalId: `${brandId}-prp${i}`,
     outputId: `${brandId}-out${i}`,
     title: `${p.topic ?? "A person's post"} ${i}`,
@@ -68,7 +69,7 @@ async function seedPosts(workspaceId: string, brandId: string, posts: Post[], op
   });
   snaps.push({ id: `${brandId}-followers`, brandId, platform: "instagram", accountId: account, capturedAt: T0 - DAY, followers: opts.followers ?? 10_000 });
   const db = env.DB;
-  await db.batch([...armedOutputStatements(db, workspaceId, brandId, armed), ...publishedStatements(db, workspaceId, published)]);
+  await db.batch([...armedOutputStatements(db, workspaceId, armed), ...publishedStatements(db, workspaceId, published)]);
   await db.batch(snapshotStatements(db, workspaceId, snaps));
 }
 

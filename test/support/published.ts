@@ -16,6 +16,7 @@ const v = (field: string) => `json_extract(e.value, '$.${field}')`;
 
 /** A proposal with its arm, the automation job made from it, and the job's output for the brand. */
 export interface ArmedOutput {
+  brandId: string;
   proposalId: string;
   outputId: string;
   title: string;
@@ -26,17 +27,17 @@ export interface ArmedOutput {
   at: number;
 }
 
-export function armedOutputStatements(db: D1Database, workspaceId: string, brandId: string, rows: readonly ArmedOutput[]): D1PreparedStatement[] {
+export function armedOutputStatements(db: D1Database, workspaceId: string, rows: readonly ArmedOutput[]): D1PreparedStatement[] {
   return chunks(rows).flatMap((part) => {
     const json = JSON.stringify(part);
     return [
       db
         .prepare(
           `INSERT INTO proposals (id, workspace_id, brand_id, title, angle, variant, status, quality_score, reason, writer, arm_topic, arm_hook, created_at, updated_at)
-           SELECT ${v("proposalId")}, ?2, ?3, ${v("title")}, 'test', ${v("variant")}, 'accepted', 100, 'test', 'template', ${v("topic")}, ${v("hook")}, ${v("at")}, ${v("at")}
+           SELECT ${v("proposalId")}, ?2, ${v("brandId")}, ${v("title")}, 'test', ${v("variant")}, 'accepted', 100, 'test', 'template', ${v("topic")}, ${v("hook")}, ${v("at")}, ${v("at")}
            FROM json_each(?1) e`,
         )
-        .bind(json, workspaceId, brandId),
+        .bind(json, workspaceId),
       db
         .prepare(
           `INSERT INTO generation_jobs (workspace_id, variant, title, topic, platforms, seed, created_by_kind, proposal_id, created_at)
@@ -47,10 +48,10 @@ export function armedOutputStatements(db: D1Database, workspaceId: string, brand
       db
         .prepare(
           `INSERT INTO job_outputs (id, job_id, workspace_id, brand_id, status, title, enqueued_at, updated_at)
-           SELECT ${v("outputId")}, j.id, ?2, ?3, 'ready', ${v("title")}, ${v("at")}, ${v("at")}
+           SELECT ${v("outputId")}, j.id, ?2, ${v("brandId")}, 'ready', ${v("title")}, ${v("at")}, ${v("at")}
            FROM json_each(?1) e JOIN generation_jobs j ON j.proposal_id = ${v("proposalId")}`,
         )
-        .bind(json, workspaceId, brandId),
+        .bind(json, workspaceId),
     ];
   });
 }

@@ -3,7 +3,7 @@
 // metric_snapshots — each published delivery's newest reading — joined back
 // to the proposal that chose its topic and hook through deliveries →
 // schedules → generation_jobs.proposal_id (DESIGN.md §10). Bounded: one
-// batch of two statements per brand, at most MAX_POSTS deliveries, readings of
+// batch of two statements per brand, at most MAX_POSTS deliveries, posts of
 // the last WINDOW_MS only.
 import type { Arm, ArmStats } from "./arms";
 import { armStatsFrom, scorePosts, WINDOW_MS, type FollowerReading, type PostReading } from "./performance";
@@ -43,18 +43,21 @@ export async function loadBrandReadings(d1: D1Database, workspaceId: string, bra
   const [posts, followers] = await d1.batch([
     d1
       .prepare(
-        `SELECT m.delivery_id, d.schedule_id, d.platform, d.account_id, d.published_at, m.captured_at,
+        // The brand's posts of the window by their slot (schedules_brand_slot), each delivery's newest reading by
+        // metric_snapshots_delivery: a few index seeks per post, however many readings the sampler stored. (The
+        // planner would otherwise walk the brand's every reading per post, or the workspace's every schedule.)
+        `SELECT d.id AS delivery_id, d.schedule_id, d.platform, d.account_id, d.published_at, m.captured_at,
            m.views, m.reach, m.likes, m.comments, m.shares, m.saves, p.arm_topic, p.arm_hook
-         FROM metric_snapshots m
-         JOIN deliveries d ON d.id = m.delivery_id AND d.workspace_id = m.workspace_id
-         JOIN schedules s ON s.id = d.schedule_id AND s.brand_id = m.brand_id
+         FROM schedules s
+         JOIN deliveries d ON d.schedule_id = s.id AND d.workspace_id = ?2 AND d.published_at IS NOT NULL
+         JOIN metric_snapshots m ON m.id = (
+           SELECT n.id FROM metric_snapshots n INDEXED BY metric_snapshots_delivery
+           WHERE n.delivery_id = d.id AND n.brand_id = ?1 AND n.workspace_id = ?2 AND n.captured_at <= ?4
+           ORDER BY n.captured_at DESC LIMIT 1)
          JOIN generation_jobs j ON j.id = s.job_id
-         LEFT JOIN proposals p ON p.id = j.proposal_id AND p.brand_id = m.brand_id
-         WHERE m.brand_id = ?1 AND m.workspace_id = ?2 AND m.delivery_id IS NOT NULL
-           AND m.captured_at >= ?3 AND m.captured_at <= ?4 AND d.published_at IS NOT NULL
-           AND m.captured_at = (SELECT MAX(n.captured_at) FROM metric_snapshots n
-             WHERE n.delivery_id = m.delivery_id AND n.brand_id = ?1 AND n.workspace_id = ?2 AND n.captured_at <= ?4)
-         ORDER BY d.published_at DESC LIMIT ?5`,
+         LEFT JOIN proposals p ON p.id = j.proposal_id AND p.brand_id = ?1
+         WHERE s.brand_id = ?1 AND +s.workspace_id = ?2 AND s.scheduled_at >= ?3 AND s.scheduled_at <= ?4
+         ORDER BY s.scheduled_at DESC LIMIT ?5`,
       )
       .bind(brandId, workspaceId, since, now, MAX_POSTS),
     d1

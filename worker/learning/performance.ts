@@ -68,18 +68,36 @@ function logRatio(value: number, med: number): number {
   return Math.max(-MAX_ABS_SCORE, Math.min(MAX_ABS_SCORE, Math.log((value + eps) / (med + eps))));
 }
 
-/** The account's follower count when the post went out (the latest reading before it, else the first after). */
-function followersAt(readings: readonly FollowerReading[], post: PostReading): number | null {
-  const own = readings.filter((f) => (post.accountId && f.accountId ? f.accountId === post.accountId : f.platform === post.platform));
-  let before: FollowerReading | null = null;
-  let after: FollowerReading | null = null;
-  for (const f of own) {
-    if (f.capturedAt <= post.publishedAt) {
-      if (!before || f.capturedAt > before.capturedAt) before = f;
-    } else if (!after || f.capturedAt < after.capturedAt) after = f;
+/** An account's (or, without one, a platform's) follower readings, oldest first. */
+type FollowerSeries = Map<string, FollowerReading[]>;
+const seriesKey = (accountId: string | null, platform: string) => (accountId ? `a:${accountId}` : `p:${platform}`);
+
+function followerSeries(readings: readonly FollowerReading[]): FollowerSeries {
+  const series: FollowerSeries = new Map();
+  for (const f of readings) {
+    for (const key of f.accountId ? [seriesKey(f.accountId, f.platform), seriesKey(null, f.platform)] : [seriesKey(null, f.platform)]) {
+      const list = series.get(key);
+      if (list) list.push(f);
+      else series.set(key, [f]);
+    }
   }
-  const n = (before ?? after)?.followers;
-  return n && n > 0 ? n : null;
+  for (const list of series.values()) list.sort((a, b) => a.capturedAt - b.capturedAt);
+  return series;
+}
+
+/** The account's follower count when the post went out: the latest reading before it, else the first after. */
+function followersAt(series: FollowerSeries, post: PostReading): number | null {
+  const list = (post.accountId && series.get(seriesKey(post.accountId, post.platform))) || series.get(seriesKey(null, post.platform));
+  if (!list?.length) return null;
+  let lo = 0;
+  let hi = list.length; // first reading after publishing
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.capturedAt <= post.publishedAt) lo = mid + 1;
+    else hi = mid;
+  }
+  const n = (list[lo - 1] ?? list[lo])!.followers;
+  return n > 0 ? n : null;
 }
 
 function engagementRate(r: PostReading): number | null {
@@ -101,10 +119,11 @@ export function scorePosts(readings: readonly PostReading[], followers: readonly
     if (!seen || r.capturedAt > seen.capturedAt) latest.set(r.deliveryId, r);
   }
   const mature = [...latest.values()].filter((r) => r.capturedAt - r.publishedAt >= MIN_AGE_MS);
+  const series = followerSeries(followers);
 
   // Per delivery: its reach figure (views per follower, or views) and its engagement rate, grouped per platform for medians.
   const measured = mature.map((r) => {
-    const f = r.views == null ? null : followersAt(followers, r);
+    const f = r.views == null ? null : followersAt(series, r);
     const reach = r.views == null ? null : f ? { group: `${r.platform}:vpf`, value: r.views / f } : { group: `${r.platform}:views`, value: r.views };
     const er = engagementRate(r);
     return { r, reach, er: er == null ? null : { group: r.platform, value: er } };

@@ -13,7 +13,7 @@ import { armKey, type ArmKind, type ArmStats } from "./arms";
 /** The prior's variance on an arm's mean log-ratio: arms are expected within about ×0.5–×2 of the median. */
 export const PRIOR_VARIANCE = 0.25;
 /** The share of rankings that ignore the evidence entirely. */
-export const EXPLORATION = 0.1;
+export const EXPLORATION = 0.05;
 
 export interface Posterior {
   mean: number;

@@ -41,6 +41,17 @@ export const HOOKS: readonly Hook[] = [
   hook("no-stress", "{topic} without the stress", "{topic} sem stress", "{topic} sin estrés", ["stress-free", "sem stress", "sin estrés"]),
   hook("right-way", "{topic}, the right way", "{topic} como deve ser", "{topic} como debe ser", ["done right", "como deve ser", "como debe ser"]),
   hook("save-this", "Save this: {n} tips for {topic}", "Guarda isto: {n} dicas para {topic}", "Guárdalo: {n} consejos para {topic}", ["save for later", "para guardar", "para guardar"]),
+  hook("pro-secrets", "{n} pro secrets for {topic}", "{n} segredos de profissional para {topic}", "{n} secretos de profesional para {topic}", ["pro secrets", "segredos de profissional", "secretos de profesional"]),
+  hook("do-this-first", "Do this first: {topic}", "Faz isto primeiro: {topic}", "Haz esto primero: {topic}", ["first step", "primeiro passo", "primer paso"]),
+  hook("really-helps", "{topic}: what really helps", "{topic}: o que ajuda de verdade", "{topic}: lo que ayuda de verdad", ["what helps", "o que ajuda", "lo que ayuda"]),
+  hook("underrated", "{topic}: the underrated tricks", "{topic}: os truques mais subestimados", "{topic}: los trucos más infravalorados", ["underrated tricks", "truques subestimados", "trucos infravalorados"]),
+  hook("rules", "{n} rules for {topic}", "{n} regras para {topic}", "{n} reglas para {topic}", ["rules of thumb", "regras de ouro", "reglas de oro"]),
+  hook("easy-fixes", "{n} easy fixes for {topic}", "{n} ajustes fáceis para {topic}", "{n} ajustes fáciles para {topic}", ["easy fixes", "ajustes fáceis", "ajustes fáciles"]),
+  hook("honest-advice", "Honest advice on {topic}", "Conselhos sinceros sobre {topic}", "Recomendaciones sinceras sobre {topic}", ["honest advice", "conselhos sinceros", "recomendaciones sinceras"]),
+  hook("made-easier", "{topic}, made easier", "{topic} mais fácil", "{topic} más fácil", ["made easier", "mais fácil", "más fácil"]),
+  hook("real-life", "{topic} in real life", "{topic} na vida real", "{topic} en la vida real", ["real life", "vida real", "vida real"]),
+  hook("before-you-begin", "Before you begin: {topic}", "Antes de começares: {topic}", "Antes de empezar: {topic}", ["before you begin", "antes de começar", "antes de empezar"]),
+  hook("starter-kit", "{topic}: the starter kit", "{topic}: o kit básico", "{topic}: el kit básico", ["starter kit", "kit básico", "kit básico"]),
 ];
 
 export const CTAS: Record<WriterLanguage, readonly string[]> = {
