@@ -42,7 +42,7 @@ export const BEAUTY: NicheBank = {
       topic("double cleansing", [
         "Save it for the evening, when there's sunscreen or makeup to remove.",
         "Massage an oil or balm cleanser onto dry skin for a minute.",
-        "Add a little water to turn it milky, then rinse.",
+        "Add a little water to turn the oil milky, then rinse.",
         "Follow with a gentle gel or cream cleanser.",
         "Pat your skin dry with a clean towel.",
         "If your skin feels tight, one cleanse a day may be enough.",
@@ -50,7 +50,7 @@ export const BEAUTY: NicheBank = {
       topic("choosing a foundation shade", [
         "Work out your undertone: cool, warm or neutral.",
         "Swatch three shades along your jawline, not on your hand.",
-        "Check them in daylight, by a window.",
+        "Check the swatches in daylight, by a window.",
         "Wait 15 minutes: many foundations darken as they dry.",
         "Pick the shade that disappears into your neck.",
         "Ask for a sample and wear it for a whole day before you buy.",
@@ -97,7 +97,7 @@ export const BEAUTY: NicheBank = {
       ]),
       topic("heat protection for hair", [
         "Use a heat protectant every time you style, not now and then.",
-        "Spray it section by section, then comb it through.",
+        "Spray the protectant section by section, then comb it through.",
         "Let your hair dry to 80% before straighteners or tongs.",
         "Keep tools below 185 °C for fine or coloured hair.",
         "Pass the tool once slowly rather than many times quickly.",
@@ -140,7 +140,7 @@ export const BEAUTY: NicheBank = {
       topic("limpeza dupla", [
         "Guarda-a para a noite, quando há protetor solar ou maquilhagem para tirar.",
         "Massaja um óleo ou bálsamo de limpeza na pele seca durante um minuto.",
-        "Junta um pouco de água para emulsionar e enxagua.",
+        "Junta um pouco de água para emulsionar o óleo e enxagua.",
         "Segue com um gel ou creme de limpeza suave.",
         "Seca a pele com pequenos toques de uma toalha limpa.",
         "Se sentires a pele a repuxar, uma limpeza por dia pode chegar.",
@@ -148,7 +148,7 @@ export const BEAUTY: NicheBank = {
       topic("escolher o tom da base", [
         "Descobre o teu subtom: frio, quente ou neutro.",
         "Testa três tons ao longo do maxilar, não na mão.",
-        "Vê-os com luz natural, junto a uma janela.",
+        "Vê os tons com luz natural, junto a uma janela.",
         "Espera 15 minutos: muitas bases escurecem ao secar.",
         "Escolhe o tom que desaparece no pescoço.",
         "Pede uma amostra e usa-a um dia inteiro antes de comprares.",
@@ -195,7 +195,7 @@ export const BEAUTY: NicheBank = {
       ]),
       topic("proteger o cabelo do calor", [
         "Usa protetor térmico sempre que usas calor, não só de vez em quando.",
-        "Aplica-o madeixa a madeixa e penteia a seguir.",
+        "Aplica o protetor madeixa a madeixa e penteia a seguir.",
         "Deixa o cabelo secar a 80% antes da prancha ou do modelador.",
         "Mantém as ferramentas abaixo dos 185 °C em cabelo fino ou pintado.",
         "Passa a prancha uma vez, devagar, em vez de muitas vezes depressa.",
@@ -238,7 +238,7 @@ export const BEAUTY: NicheBank = {
       topic("doble limpieza", [
         "Resérvala para la noche, cuando hay protector o maquillaje que quitar.",
         "Masajea un aceite o bálsamo limpiador sobre la piel seca durante un minuto.",
-        "Añade un poco de agua para emulsionarlo y aclara.",
+        "Añade un poco de agua para emulsionar el aceite y aclara.",
         "Sigue con un gel o una crema limpiadora suave.",
         "Sécate la piel a toquecitos con una toalla limpia.",
         "Si notas la piel tirante, con una limpieza al día puede bastar.",
@@ -246,7 +246,7 @@ export const BEAUTY: NicheBank = {
       topic("elegir el tono de base", [
         "Descubre tu subtono: frío, cálido o neutro.",
         "Prueba tres tonos a lo largo de la mandíbula, no en la mano.",
-        "Míralos con luz natural, junto a una ventana.",
+        "Mira los tonos con luz natural, junto a una ventana.",
         "Espera 15 minutos: muchas bases oscurecen al secarse.",
         "Elige el tono que desaparece en el cuello.",
         "Pide una muestra y llévala un día entero antes de comprar.",
@@ -293,7 +293,7 @@ export const BEAUTY: NicheBank = {
       ]),
       topic("proteger el pelo del calor", [
         "Usa protector térmico siempre que uses calor, no solo de vez en cuando.",
-        "Aplícalo mechón a mechón y peina después.",
+        "Aplica el protector mechón a mechón y peina después.",
         "Deja que el pelo se seque al 80% antes de usar la plancha o las tenacillas.",
         "Mantén las herramientas por debajo de 185 °C si tu pelo es fino o está teñido.",
         "Pasa la plancha una vez, despacio, en vez de muchas veces rápido.",

@@ -89,7 +89,7 @@ export const FITNESS: NicheBank = {
       ]),
       topic("eating to build muscle", [
         "Aim for about 1.6 g of protein per kilo of body weight a day.",
-        "Spread it over three or four meals.",
+        "Spread your protein over three or four meals.",
         "Have a protein-rich meal within a few hours of training.",
         "Don't cut carbohydrates: they fuel hard sessions.",
         "Eat a little more than you burn while you're building.",
@@ -187,7 +187,7 @@ export const FITNESS: NicheBank = {
       ]),
       topic("comer para ganhar músculo", [
         "Aponta para cerca de 1,6 g de proteína por quilo de peso por dia.",
-        "Distribui-a por três ou quatro refeições.",
+        "Distribui a proteína por três ou quatro refeições.",
         "Faz uma refeição rica em proteína nas horas a seguir ao treino.",
         "Não cortes nos hidratos: dão energia aos treinos mais duros.",
         "Come um pouco mais do que gastas enquanto estás a ganhar músculo.",
@@ -285,7 +285,7 @@ export const FITNESS: NicheBank = {
       ]),
       topic("comer para ganar músculo", [
         "Apunta a unos 1,6 g de proteína por kilo de peso al día.",
-        "Repártela en tres o cuatro comidas.",
+        "Reparte la proteína en tres o cuatro comidas.",
         "Haz una comida rica en proteína en las horas siguientes al entreno.",
         "No recortes los hidratos: son el combustible de los entrenos duros.",
         "Come un poco más de lo que gastas mientras ganas músculo.",

@@ -179,7 +179,7 @@ export const GENERIC: NicheBank = {
       ]),
       topic("aprender algo novo", [
         "Escolhe uma competência e define o que é «bom o suficiente».",
-        "Divide-a em partes pequenas e treina a mais difícil.",
+        "Divide a competência em partes pequenas e treina a mais difícil.",
         "Pratica 20 minutos por dia em vez de horas de vez em quando.",
         "Pede opinião cedo a alguém melhor do que tu.",
         "Grava-te para veres o progresso.",
@@ -277,7 +277,7 @@ export const GENERIC: NicheBank = {
       ]),
       topic("aprender algo nuevo", [
         "Elige una habilidad y define qué es «suficientemente bien».",
-        "Divídela en partes pequeñas y practica la más difícil.",
+        "Divide la habilidad en partes pequeñas y practica la más difícil.",
         "Practica 20 minutos al día en vez de horas de vez en cuando.",
         "Pide opinión pronto a alguien que lo haga mejor que tú.",
         "Grábate para ver tu progreso.",

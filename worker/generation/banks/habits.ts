@@ -37,7 +37,7 @@ export const HABITS: NicheBank = {
         "Look back at the week's calendar: what worked, what dragged?",
         "Look ahead at next week and spot the crowded days.",
         "Choose the three results that would make next week a good one.",
-        "Block time for those three before anything else fills the week.",
+        "Block time for your three priorities before anything else fills the week.",
       ]),
       topic("deep work sessions", [
         "Decide the one task for the session before it starts.",
@@ -49,7 +49,7 @@ export const HABITS: NicheBank = {
       ]),
       topic("habit stacking", [
         "Pick a habit you already do every day without thinking.",
-        "Attach the new one straight after it: 'After I pour my coffee, I…'",
+        "Attach the new habit right after the old one: 'After I pour my coffee, I…'",
         "Keep the new habit tiny so the chain never breaks.",
         "Put what you need where the old habit happens.",
         "Tick a calendar every day you do it.",
@@ -135,7 +135,7 @@ export const HABITS: NicheBank = {
         "Revê a agenda da semana: o que resultou e o que se arrastou?",
         "Espreita a próxima semana e encontra os dias mais apertados.",
         "Escolhe os três resultados que fariam da próxima semana uma boa semana.",
-        "Reserva tempo para esses três antes que a semana se encha.",
+        "Reserva tempo para as três prioridades antes que a semana se encha.",
       ]),
       topic("trabalho profundo", [
         "Decide a única tarefa da sessão antes de começar.",
@@ -147,7 +147,7 @@ export const HABITS: NicheBank = {
       ]),
       topic("empilhar hábitos", [
         "Escolhe um hábito que já fazes todos os dias sem pensar.",
-        "Cola o novo logo a seguir: «Depois de fazer o café, eu…»",
+        "Cola o hábito novo logo a seguir ao antigo: «Depois de fazer o café, eu…»",
         "Mantém o hábito novo minúsculo, para a corrente nunca se partir.",
         "Deixa o que precisas no sítio onde o hábito antigo acontece.",
         "Marca no calendário cada dia em que o fazes.",
@@ -233,7 +233,7 @@ export const HABITS: NicheBank = {
         "Repasa la agenda de la semana: ¿qué funcionó y qué se atascó?",
         "Echa un vistazo a la semana que viene y localiza los días más apretados.",
         "Elige los tres resultados que harían de la próxima una buena semana.",
-        "Reserva tiempo para esos tres antes de que la semana se llene.",
+        "Reserva tiempo para tus tres prioridades antes de que la semana se llene.",
       ]),
       topic("trabajo profundo", [
         "Decide la única tarea de la sesión antes de empezar.",
@@ -245,7 +245,7 @@ export const HABITS: NicheBank = {
       ]),
       topic("apilar hábitos", [
         "Elige un hábito que ya haces cada día sin pensar.",
-        "Engancha el nuevo justo después: «Después de servirme el café, yo…»",
+        "Engancha el hábito nuevo justo después del antiguo: «Después de servirme el café, yo…»",
         "Que el hábito nuevo sea mínimo, para que la cadena nunca se rompa.",
         "Deja lo que necesitas en el sitio donde ocurre el hábito antiguo.",
         "Marca en el calendario cada día que lo cumples.",

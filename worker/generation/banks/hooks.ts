@@ -48,7 +48,7 @@ export const HOOKS: readonly Hook[] = [
   hook("rules", "{n} rules for {topic}", "{n} regras para {topic}", "{n} reglas para {topic}", ["rules of thumb", "regras de ouro", "reglas de oro"]),
   hook("easy-fixes", "{n} easy fixes for {topic}", "{n} ajustes fáceis para {topic}", "{n} ajustes fáciles para {topic}", ["easy fixes", "ajustes fáceis", "ajustes fáciles"]),
   hook("honest-advice", "Honest advice on {topic}", "Conselhos sinceros sobre {topic}", "Recomendaciones sinceras sobre {topic}", ["honest advice", "conselhos sinceros", "recomendaciones sinceras"]),
-  hook("made-easier", "{topic}, made easier", "{topic} mais fácil", "{topic} más fácil", ["made easier", "mais fácil", "más fácil"]),
+  hook("easy-way", "{topic}: the easy way", "{topic}: o caminho mais fácil", "{topic}: el camino más fácil", ["the easy way", "o caminho mais fácil", "el camino más fácil"]),
   hook("real-life", "{topic} in real life", "{topic} na vida real", "{topic} en la vida real", ["real life", "vida real", "vida real"]),
   hook("before-you-begin", "Before you begin: {topic}", "Antes de começares: {topic}", "Antes de empezar: {topic}", ["before you begin", "antes de começar", "antes de empezar"]),
   hook("starter-kit", "{topic}: the starter kit", "{topic}: o kit básico", "{topic}: el kit básico", ["starter kit", "kit básico", "kit básico"]),
@@ -59,11 +59,6 @@ export const CTAS: Record<WriterLanguage, readonly string[]> = {
   pt: ["Guarda para mais tarde.", "Partilha com quem precisa.", "Segue para mais dicas.", "Qual vais experimentar primeiro?"],
   es: ["Guárdalo para después.", "Compártelo con quien lo necesite.", "Síguenos para más.", "¿Cuál vas a probar primero?"],
 };
-
-/** The hook with this id, or undefined (an arm recorded before a hook was retired). */
-export function hookById(id: string): Hook | undefined {
-  return HOOKS.find((h) => h.id === id);
-}
 
 /** Whether the hook promises a number of tips. */
 export const isNumbered = (h: Hook) => h.text.en.includes("{n}");

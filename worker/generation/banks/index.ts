@@ -14,7 +14,7 @@ import { TECH } from "./tech";
 import { TRAVEL } from "./travel";
 import type { NicheBank, TopicBank } from "./types";
 
-export { CTAS, HOOKS, hookById, isNumbered, type Hook } from "./hooks";
+export { CTAS, HOOKS, isNumbered, type Hook } from "./hooks";
 export { MAX_STEPS, MIN_STEPS, type NicheBank, type NicheId, type TopicBank } from "./types";
 
 /** Every niche, the generic bank last. */

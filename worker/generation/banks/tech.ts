@@ -58,7 +58,7 @@ export const TECH: NicheBank = {
       ]),
       topic("home Wi-Fi", [
         "Put the router in a central, high spot, not in a cupboard.",
-        "Keep it away from microwaves, mirrors and thick walls.",
+        "Keep the router away from microwaves, mirrors and thick walls.",
         "Change the default admin password.",
         "Use WPA3, or WPA2 if your devices are older.",
         "Update the router's firmware.",
@@ -82,7 +82,7 @@ export const TECH: NicheBank = {
       ]),
       topic("automating boring tasks", [
         "List the tasks you repeat every week.",
-        "Start with the most annoying one that's easy to describe.",
+        "Start with the most annoying task that's easy to describe.",
         "Set up rules in your email so it sorts messages for you.",
         "Try the shortcuts or routines built into your phone.",
         "Use text expansion for phrases you type often.",
@@ -156,7 +156,7 @@ export const TECH: NicheBank = {
       ]),
       topic("Wi-Fi em casa", [
         "Põe o router num sítio central e alto, fora dos armários.",
-        "Afasta-o do micro-ondas, de espelhos e de paredes grossas.",
+        "Afasta o router do micro-ondas, de espelhos e de paredes grossas.",
         "Muda a palavra-passe de administrador que vem de fábrica.",
         "Usa WPA3, ou WPA2 se os teus equipamentos forem mais antigos.",
         "Atualiza o firmware do router.",
@@ -180,7 +180,7 @@ export const TECH: NicheBank = {
       ]),
       topic("automatizar tarefas", [
         "Lista as tarefas que repetes todas as semanas.",
-        "Começa pela mais chata que seja fácil de descrever.",
+        "Começa pela tarefa mais chata que seja fácil de descrever.",
         "Cria regras no email para ele arrumar as mensagens por ti.",
         "Experimenta os atalhos ou rotinas que o telemóvel já traz.",
         "Usa expansão de texto para as frases que escreves muitas vezes.",
@@ -254,7 +254,7 @@ export const TECH: NicheBank = {
       ]),
       topic("wifi en casa", [
         "Pon el router en un sitio central y alto, fuera de los armarios.",
-        "Aléjalo del microondas, de los espejos y de las paredes gruesas.",
+        "Aleja el router del microondas, de los espejos y de las paredes gruesas.",
         "Cambia la contraseña de administrador que viene de fábrica.",
         "Usa WPA3, o WPA2 si tus aparatos son más antiguos.",
         "Actualiza el firmware del router.",
@@ -278,7 +278,7 @@ export const TECH: NicheBank = {
       ]),
       topic("automatizar tareas", [
         "Haz una lista de las tareas que repites cada semana.",
-        "Empieza por la más pesada que sea fácil de describir.",
+        "Empieza por la tarea más pesada que sea fácil de describir.",
         "Crea reglas en el correo para que ordene los mensajes por ti.",
         "Prueba los atajos o rutinas que ya trae tu móvil.",
         "Usa un expansor de texto para las frases que escribes a menudo.",
