@@ -5,7 +5,7 @@
 // schedules → generation_jobs.proposal_id (DESIGN.md §10). Bounded: one
 // batch of two statements per brand, at most MAX_POSTS deliveries, posts of
 // the last WINDOW_MS only.
-import type { Arm, ArmStats } from "./arms";
+import type { ArmStats } from "./arms";
 import { armStatsFrom, scorePosts, WINDOW_MS, type FollowerReading, type PostReading } from "./performance";
 
 /** Deliveries read per brand, newest first; far more than a brand publishes in WINDOW_MS. */
@@ -13,29 +13,8 @@ export const MAX_POSTS = 3000;
 /** An account reading this long before the window still tells the followers of its first posts. */
 const FOLLOWERS_LEAD_MS = 30 * 86_400_000;
 
-interface PostRow {
-  delivery_id: string;
-  schedule_id: string;
-  platform: string;
-  account_id: string | null;
-  published_at: number;
-  captured_at: number;
-  views: number | null;
-  reach: number | null;
-  likes: number | null;
-  comments: number | null;
-  shares: number | null;
-  saves: number | null;
-  arm_topic: string | null;
-  arm_hook: string | null;
-}
-
-interface FollowerRow {
-  platform: string;
-  account_id: string | null;
-  captured_at: number;
-  followers: number;
-}
+/** A row of the readings query: a PostReading whose arm is still two columns. */
+type PostRow = Omit<PostReading, "arm"> & { armTopic: string | null; armHook: string | null };
 
 /** Every scored post of the brand in the window, with the arm its proposal recorded (user-made posts have none). */
 export async function loadBrandReadings(d1: D1Database, workspaceId: string, brandId: string, now: number) {
@@ -46,8 +25,8 @@ export async function loadBrandReadings(d1: D1Database, workspaceId: string, bra
         // The brand's posts of the window by their slot (schedules_brand_slot), each delivery's newest reading by
         // metric_snapshots_delivery: a few index seeks per post, however many readings the sampler stored. (The
         // planner would otherwise walk the brand's every reading per post, or the workspace's every schedule.)
-        `SELECT d.id AS delivery_id, d.schedule_id, d.platform, d.account_id, d.published_at, m.captured_at,
-           m.views, m.reach, m.likes, m.comments, m.shares, m.saves, p.arm_topic, p.arm_hook
+        `SELECT d.id AS deliveryId, d.schedule_id AS postId, d.platform, d.account_id AS accountId, d.published_at AS publishedAt,
+           m.captured_at AS capturedAt, m.views, m.reach, m.likes, m.comments, m.shares, m.saves, p.arm_topic AS armTopic, p.arm_hook AS armHook
          FROM schedules s
          JOIN deliveries d ON d.schedule_id = s.id AND d.workspace_id = ?2 AND d.published_at IS NOT NULL
          JOIN metric_snapshots m ON m.id = (
@@ -62,7 +41,7 @@ export async function loadBrandReadings(d1: D1Database, workspaceId: string, bra
       .bind(brandId, workspaceId, since, now, MAX_POSTS),
     d1
       .prepare(
-        `SELECT platform, account_id, captured_at, followers FROM metric_snapshots
+        `SELECT platform, account_id AS accountId, captured_at AS capturedAt, followers FROM metric_snapshots
          WHERE brand_id = ?1 AND workspace_id = ?2 AND delivery_id IS NULL AND followers IS NOT NULL
            AND captured_at >= ?3 AND captured_at <= ?4
          ORDER BY captured_at`,
@@ -70,26 +49,9 @@ export async function loadBrandReadings(d1: D1Database, workspaceId: string, bra
       .bind(brandId, workspaceId, since - FOLLOWERS_LEAD_MS, now),
   ]);
   const readings = (posts!.results as PostRow[]).map(
-    (r): PostReading => ({
-      deliveryId: r.delivery_id,
-      postId: r.schedule_id,
-      platform: r.platform,
-      accountId: r.account_id,
-      publishedAt: r.published_at,
-      capturedAt: r.captured_at,
-      views: r.views,
-      reach: r.reach,
-      likes: r.likes,
-      comments: r.comments,
-      shares: r.shares,
-      saves: r.saves,
-      arm: r.arm_topic || r.arm_hook ? ({ topic: r.arm_topic ?? undefined, hook: r.arm_hook ?? undefined } as Partial<Arm>) : null,
-    }),
+    ({ armTopic, armHook, ...r }): PostReading => ({ ...r, arm: armTopic || armHook ? { topic: armTopic ?? undefined, hook: armHook ?? undefined } : null }),
   );
-  const follows = (followers!.results as FollowerRow[]).map(
-    (f): FollowerReading => ({ platform: f.platform, accountId: f.account_id, capturedAt: f.captured_at, followers: f.followers }),
-  );
-  return { readings, followers: follows };
+  return { readings, followers: followers!.results as FollowerReading[] };
 }
 
 /** The brand's arm statistics as of `now`: what the writers sample topics and hooks from. */
