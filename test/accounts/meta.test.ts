@@ -311,11 +311,30 @@ describe("Meta's deauthorisation and data-deletion callbacks", () => {
     expect(await accountRow(brand.id, "facebook")).toEqual(row);
   });
 
+  it("refuses a correctly signed request issued more than a day ago (a replay), or without issued_at, and changes nothing", async () => {
+    const s = await signup();
+    const { brand, row } = await connectedPage(s);
+    const nowS = Math.floor(Date.now() / 1000);
+    for (const payload of [
+      { user_id: META_USER, algorithm: "HMAC-SHA256", issued_at: nowS - 24 * 3600 - 60 },
+      { user_id: META_USER, algorithm: "HMAC-SHA256", issued_at: nowS + 3600 },
+      { user_id: META_USER, algorithm: "HMAC-SHA256" },
+    ]) {
+      const signed = await signedRequest(payload);
+      await expectClientError(await metaPost("/oauth/meta/deauthorize", signed), 401, "stale_request");
+      await expectClientError(await metaPost("/oauth/meta/data-deletion", signed), 401, "stale_request");
+    }
+    expect(await accountRow(brand.id, "facebook")).toEqual(row);
+    // A day less a minute old is still Meta's.
+    const res = await metaPost("/oauth/meta/deauthorize", await signedRequest({ user_id: META_USER, algorithm: "HMAC-SHA256", issued_at: nowS - 24 * 3600 + 60 }));
+    expect(res.status).toBe(200);
+  });
+
   it("deauthorisation marks every account that person connected needs_reconnect and fails their queued deliveries", async () => {
     const s = await signup();
     const { brand, row } = await connectedPage(s);
     const delivery = await queuedDelivery(s, brand.id, "facebook", row.id);
-    const res = await metaPost("/oauth/meta/deauthorize", await signedRequest({ user_id: META_USER, algorithm: "HMAC-SHA256", issued_at: 1 }));
+    const res = await metaPost("/oauth/meta/deauthorize", await signedRequest({ user_id: META_USER, algorithm: "HMAC-SHA256", issued_at: Math.floor(Date.now() / 1000) }));
     expect(res.status).toBe(200);
     const acc = (await json(`/api/brands/${brand.id}`, s, 200)).accounts[0];
     expect(acc).toMatchObject({ status: "needs_reconnect", statusReason: expect.stringMatching(/removed Brandcast in their Facebook settings/) });
@@ -325,7 +344,7 @@ describe("Meta's deauthorisation and data-deletion callbacks", () => {
   it("data deletion erases their credentials and answers a confirmation code with a status page", async () => {
     const s = await signup();
     const { brand } = await connectedPage(s);
-    const res = await metaPost("/oauth/meta/data-deletion", await signedRequest({ user_id: META_USER, algorithm: "HMAC-SHA256", issued_at: 1 }));
+    const res = await metaPost("/oauth/meta/data-deletion", await signedRequest({ user_id: META_USER, algorithm: "HMAC-SHA256", issued_at: Math.floor(Date.now() / 1000) }));
     expect(res.status).toBe(200);
     const body = (await res.json()) as { url: string; confirmation_code: string };
     expect(body.confirmation_code).toMatch(/^[A-Za-z0-9_-]{12,}$/);

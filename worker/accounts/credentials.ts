@@ -26,6 +26,7 @@ export interface AccountRow {
   status_reason: string | null;
   meta_user_id?: string | null;
   connected_at?: number | null;
+  insights_access?: "granted" | "missing" | null;
 }
 
 /** Refusals that need a person: the account turns needs_reconnect with `reason`. */

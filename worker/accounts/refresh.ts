@@ -35,7 +35,7 @@ export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: strin
   let failed = 0;
   for (const a of accounts.results) {
     try {
-      const sealed = await seal(ring, a.id, await open(ring, a.id, a.credentials));
+      const sealed = await seal(ring, a.id, await open(ring, a.id, a.credentials, { legacy: "reseal" }));
       // Only if unchanged meanwhile: a refresh that just wrote a new token wins.
       await env.DB.prepare("UPDATE platform_accounts SET credentials = ? WHERE id = ? AND credentials = ?").bind(sealed, a.id, a.credentials).run();
       rekeyed++;
@@ -46,7 +46,7 @@ export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: strin
   }
   for (const c of candidates.results) {
     try {
-      const sealed = await seal(ring, c.account_id, await open(ring, c.account_id, c.credentials));
+      const sealed = await seal(ring, c.account_id, await open(ring, c.account_id, c.credentials, { legacy: "reseal" }));
       await env.DB.prepare("UPDATE account_candidates SET credentials = ? WHERE account_id = ? AND external_id = ? AND credentials = ?")
         .bind(sealed, c.account_id, c.external_id, c.credentials)
         .run();
