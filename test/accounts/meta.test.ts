@@ -23,20 +23,15 @@ import {
   seedPlugin,
   startConnect,
   storedToken,
-  forgetAccounts,
+  META_PAGES,
+  resetMetaAfterTest,
 } from "./helpers";
 
 const fb = fakeAdmin("facebook");
 const META_USER = "10150000000000001";
-const PAGES = [
-  { id: "101000000000001", name: "Daily Habits", igUserId: "17841400000000001", igUsername: "dailyhabits" },
-  { id: "101000000000002", name: "Money Minute" },
-];
+const PAGES = META_PAGES;
 
-afterEach(async () => {
-  await forgetAccounts();
-  await seedPlugin("facebook", "oauth-meta", { deny: false, declined: [], pages: PAGES });
-});
+afterEach(resetMetaAfterTest);
 
 type FbState = { tokens: Record<string, { kind: string; userId?: string; pageId?: string; valid: boolean; expiresAt: number | null }>; pages: Record<string, { accessToken: string }> };
 

@@ -6,17 +6,11 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { call, createBrand, expectClientError, json, signup, type Session } from "../support/fixtures";
-import { accountRow, connectThrough, expectRefusedAndNothingStored, forgetAccounts, seedPlugin } from "./helpers";
+import { accountRow, connectThrough, expectRefusedAndNothingStored, META_PAGES, resetMetaAfterTest } from "./helpers";
 
-const PAGES = [
-  { id: "101000000000001", name: "Daily Habits", igUserId: "17841400000000001", igUsername: "dailyhabits" },
-  { id: "101000000000002", name: "Money Minute" },
-];
+const PAGES = META_PAGES;
 
-afterEach(async () => {
-  await forgetAccounts();
-  await seedPlugin("facebook", "oauth-meta", { deny: false, declined: [], pages: PAGES });
-});
+afterEach(resetMetaAfterTest);
 
 const paste = (s: Session, brandId: string, platform: string, externalId: string) =>
   call(`/api/brands/${brandId}/accounts/${platform}`, { ...s, method: "PUT", body: { externalId, accessToken: `token-${brandId}` } });

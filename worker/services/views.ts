@@ -234,7 +234,8 @@ function deliveryDto(d: DeliveryRow): Delivery {
     error: d.last_error,
     errorClass: d.error_class,
     publishedAt: isoOrNull(d.published_at),
-    warning: d.warning,
+    // Only when there is one: most deliveries never carry it, and the field is additive to API.md's shape.
+    ...(d.warning ? { warning: d.warning } : {}),
     log: d.log.map((a) => ({
       attempt: a.attempt,
       step: a.step,
