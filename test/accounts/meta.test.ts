@@ -256,6 +256,35 @@ describe("temporary errors are not reconnect (issue 16 item 2)", () => {
   });
 });
 
+describe("insights permissions (issue 15 item 3)", () => {
+  it("granted by default and recorded; an unticked insights permission still connects, publishes, and says analytics are missing", async () => {
+    const s = await signup();
+    const { brand } = await connectedPage(s);
+    expect((await accountRow(brand.id, "facebook"))!.insights_access).toBe("granted");
+    expect((await json(`/api/brands/${brand.id}`, s, 200)).accounts[0]).toMatchObject({ status: "connected", analytics: "granted" });
+
+    await seedPlugin("facebook", "oauth-meta", { declined: ["instagram_manage_insights"] });
+    const igBrand = await createBrand(s);
+    const { landing } = await connectThrough(s, igBrand.id, "instagram", { via: "facebook" });
+    expect(landing.params.get("connected")).toBe("instagram");
+    expect((await accountRow(igBrand.id, "instagram"))!).toMatchObject({ status: "connected", insights_access: "missing" });
+    expect((await json(`/api/brands/${igBrand.id}`, s, 200)).accounts[0]).toMatchObject({ analytics: "missing" });
+
+    await seedPlugin("facebook", "oauth-meta", { declined: ["read_insights"] });
+    const fbBrand = await createBrand(s);
+    await connectThrough(s, fbBrand.id, "facebook");
+    await json(`/api/brands/${fbBrand.id}/accounts/facebook/select`, { ...s, body: { externalId: PAGES[1]!.id } }, 200);
+    expect((await json(`/api/brands/${fbBrand.id}`, s, 200)).accounts[0]).toMatchObject({ status: "connected", analytics: "missing" });
+  });
+
+  it("a pasted token's insights are unknown", async () => {
+    const s = await signup();
+    const brand = await createBrand(s);
+    const acc = await json(`/api/brands/${brand.id}/accounts/facebook`, { ...s, method: "PUT", body: { externalId: "101777", accessToken: "pasted" } }, 200);
+    expect(acc).toMatchObject({ status: "connected", analytics: "unknown" });
+  });
+});
+
 describe("META_CONFIG_ID (Facebook Login for Business configurations)", () => {
   it("sends config_id instead of scope, and the grant the configuration gives is what is checked", async () => {
     const s = await signup();
