@@ -234,12 +234,16 @@ describe("Instagram containers that do not finish", () => {
     expect(err.opts.subcode).toBe(2207026);
   });
 
-  it("IN_PROGRESS forever: waits within the cap, then recreates the container, then gives up", async () => {
+  /** A reel whose containers never finish processing. */
+  async function stuckReel() {
     const acct = await igAccount();
     const name = `stuck${uid()}`;
     await ig.seed({ media: { [`http://app.test/media/test%2F${name}`]: { neverFinishes: true } } });
-    const content = await reel(undefined, name);
-    const delivery = acct.delivery();
+    return { acct, content: await reel(undefined, name), delivery: acct.delivery() };
+  }
+
+  it("IN_PROGRESS forever: waits within the cap, then recreates the container, then gives up", async () => {
+    const { acct, content, delivery } = await stuckReel();
     let outcome: PublishOutcome | PublishError | null = null;
     const containers = new Set<string>();
     let attempts = 0;
@@ -260,11 +264,7 @@ describe("Instagram containers that do not finish", () => {
   });
 
   it("through the consumer's rules: each recreated container gets the whole wait, so the recreations are reached (issue 16 item 7)", async () => {
-    const acct = await igAccount();
-    const name = `stuck${uid()}`;
-    await ig.seed({ media: { [`http://app.test/media/test%2F${name}`]: { neverFinishes: true } } });
-    const content = await reel(undefined, name);
-    const delivery = acct.delivery();
+    const { acct, content, delivery } = await stuckReel();
     // The consumer's bookkeeping, on a virtual clock: each waiting outcome comes back after its delay.
     let now = 0;
     let waitingSince: number | null = null;
