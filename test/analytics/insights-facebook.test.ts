@@ -7,7 +7,7 @@ import { facebookInsights } from "../../worker/analytics/insights/facebook";
 import { retiredNames } from "../../worker/analytics/insights/registry";
 // @ts-expect-error plain ESM module without types (see test/fakes/fake-server.mjs)
 import { followersAt, postNumbers } from "../fakes/insights-common.mjs";
-import { fakeNow, fb, insightsContext, insightsFailure, logLength, postRef, publishFacebook, requestsAfter, resetInsights, seedInsights, uid } from "./insights-support";
+import { expectBetween, fakeNow, fb, insightsContext, insightsFailure, logLength, postRef, publishFacebook, requestsAfter, resetInsights, seedInsights, uid } from "./insights-support";
 
 const PAGE_SCOPES = ["pages_show_list", "pages_read_engagement", "pages_manage_posts", "read_insights"];
 const POST_METRICS = "post_media_view,post_total_media_view_unique,post_reactions_by_type_total";
@@ -59,10 +59,7 @@ describe("Facebook insights", () => {
     ]);
     const at = await publishedAt(post);
     const [lo, hi] = [postNumbers(post, at, from, "post"), postNumbers(post, at, to, "post")];
-    for (const m of ["views", "reach", "likes", "comments", "shares"] as const) {
-      expect(r!.values[m], m).toBeGreaterThanOrEqual(lo[m]);
-      expect(r!.values[m], m).toBeLessThanOrEqual(hi[m]);
-    }
+    expectBetween(r!.values, lo, hi, ["views", "reach", "likes", "comments", "shares"]);
     // likes are every reaction type summed (the fake splits them into like and love)
     expect(hi.reactions.love).toBeGreaterThan(0);
     expect(r!.values.saves).toBeNull();
@@ -89,10 +86,7 @@ describe("Facebook insights", () => {
     expect(reqs.map((q) => [q.method, q.path, q.query])).toEqual([["GET", `/v25.0/${reel}/video_insights`, { metric: REEL_METRICS, access_token: pg.token }]]);
     const at = await publishedAt(reel);
     const [lo, hi] = [postNumbers(reel, at, from, "reel"), postNumbers(reel, at, to, "reel")];
-    for (const m of ["views", "reach", "likes", "comments", "shares"] as const) {
-      expect(r!.values[m], m).toBeGreaterThanOrEqual(lo[m]);
-      expect(r!.values[m], m).toBeLessThanOrEqual(hi[m]);
-    }
+    expectBetween(r!.values, lo, hi, ["views", "reach", "likes", "comments", "shares"]);
     expect(r!.values.saves).toBeNull();
   });
 

@@ -95,6 +95,17 @@ export async function countPlatformCalls<T>(fn: () => Promise<T>): Promise<{ res
   return { result, calls: after.reduce((sum, a, i) => sum + a - before[i]!, 0) };
 }
 
+/**
+ * The fakes' numbers only grow, so a reading taken between two instants of a
+ * fake's clock lies between its numbers at those instants.
+ */
+export function expectBetween(values: Record<string, number | null>, lo: Record<string, number>, hi: Record<string, number>, metrics: readonly string[]) {
+  for (const m of metrics) {
+    expect(values[m], m).toBeGreaterThanOrEqual(lo[m]!);
+    expect(values[m], m).toBeLessThanOrEqual(hi[m]!);
+  }
+}
+
 /** The fake's clock now (ms). */
 export async function fakeNow(admin: Admin): Promise<number> {
   const res = await fetch(`${admin.url}/__admin/clock`, { method: "POST", body: "{}" });

@@ -12,7 +12,7 @@ import { fromLocal } from "../../worker/scheduling/zoned-time";
 import { followersAt, postNumbers } from "../fakes/insights-common.mjs";
 // @ts-expect-error plain ESM module without types
 import { threeFigures } from "../fakes/insights-youtube.mjs";
-import { fakeNow, insightsContext, insightsFailure, logLength, postRef, requestsAfter, seedInsights, uid, uploadYouTube, yt } from "./insights-support";
+import { expectBetween, fakeNow, insightsContext, insightsFailure, logLength, postRef, requestsAfter, seedInsights, uid, uploadYouTube, yt } from "./insights-support";
 
 const CHANNEL = "UCinsightsTestChannel01";
 const ACCESS = "ya29.insights-test";
@@ -70,10 +70,7 @@ describe("YouTube insights", () => {
     const sample = readings[77]!;
     const at = await uploadedAt(videos[77]!);
     const [lo, hi] = [postNumbers(videos[77], at, from, "reel"), postNumbers(videos[77], at, to, "reel")];
-    for (const m of ["views", "likes", "comments"] as const) {
-      expect(sample.values[m], m).toBeGreaterThanOrEqual(lo[m]);
-      expect(sample.values[m], m).toBeLessThanOrEqual(hi[m]);
-    }
+    expectBetween(sample.values, lo, hi, ["views", "likes", "comments"]);
     // The Data API reports no reach, shares or saves: null, never 0.
     expect(sample.values).toMatchObject({ reach: null, shares: null, saves: null });
     expect(sample.deliveryId).toBe(`dlv-${videos[77]}`);

@@ -37,14 +37,17 @@ const IG_REEL_ONLY = {
   ig_reels_avg_watch_time: (n) => n.avgWatchMs,
   ig_reels_video_view_total_time: (n) => n.avgWatchMs * n.views,
 };
-/** Retired names and Graph's words for them: requesting one fails the whole call (§8.1). */
+/** Graph's words for a retired metric: requesting one fails the whole call with code 100 (§8.1). */
+const retiredWords = (since, replacement) => (name) =>
+  `(#100) ${since ? `Starting from version ${since} and above, the` : "The"} ${name} metric is no longer supported.${replacement ? ` Please use ${replacement} instead.` : ""}`;
+const gone22 = retiredWords("v22.0", "views");
 const IG_RETIRED = {
-  impressions: "(#100) Starting from version v22.0 and above, the impressions metric is no longer supported. Please use views instead.",
-  plays: "(#100) Starting from version v22.0 and above, the plays metric is no longer supported. Please use views instead.",
-  clips_replays_count: "(#100) Starting from version v22.0 and above, the clips_replays_count metric is no longer supported. Please use views instead.",
-  ig_reels_aggregated_all_plays_count: "(#100) Starting from version v22.0 and above, the ig_reels_aggregated_all_plays_count metric is no longer supported. Please use views instead.",
-  video_views: "(#100) The video_views metric is no longer supported.",
-  engagement: "(#100) The engagement metric is no longer supported. Please use total_interactions instead.",
+  impressions: gone22,
+  plays: gone22,
+  clips_replays_count: gone22,
+  ig_reels_aggregated_all_plays_count: gone22,
+  video_views: retiredWords(),
+  engagement: retiredWords(undefined, "total_interactions"),
 };
 
 const FB_POST = {
@@ -55,10 +58,10 @@ const FB_POST = {
   post_clicks: (n) => Math.floor(n.reach * 0.03),
 };
 const FB_POST_RETIRED = {
-  post_impressions: "(#100) The post_impressions metric has been deprecated. Please use post_media_view instead.",
-  post_impressions_unique: "(#100) The post_impressions_unique metric has been deprecated. Please use post_total_media_view_unique instead.",
-  post_impressions_organic: "(#100) The post_impressions_organic metric has been deprecated.",
-  post_engaged_users: "(#100) The post_engaged_users metric has been deprecated.",
+  post_impressions: retiredWords(undefined, "post_media_view"),
+  post_impressions_unique: retiredWords(undefined, "post_total_media_view_unique"),
+  post_impressions_organic: retiredWords(),
+  post_engaged_users: retiredWords(),
 };
 const FB_REEL = {
   blue_reels_play_count: (n) => n.views,
@@ -136,7 +139,7 @@ function insightsAnswer(req, id, catalogue, retired, numbers, headers) {
   const p = params(req);
   const wanted = p.metric ? String(p.metric).split(",").map((m) => m.trim()).filter(Boolean) : Object.keys(catalogue);
   for (const [i, m] of wanted.entries()) {
-    if (retired[m]) return { ...graphError(400, 100, retired[m]), headers };
+    if (retired[m]) return { ...graphError(400, 100, retired[m](m)), headers };
     if (!catalogue[m] || state.insights.unknownMetrics.includes(m)) return { ...unknownMetric(state, m, i, catalogue), headers };
   }
   if (state.insights.notEnoughViewers.includes(id)) return { ...graphError(400, 10, "(#10) Not enough viewers for the media to show insights"), headers };

@@ -6,9 +6,9 @@
 // metric or one post.
 import { Graph, usageBackoffSeconds, type GraphPlatform } from "../../publishing/graph";
 import { PublishError } from "../../publishing/types";
-import { InsightsError, METRIC_NAMES, type AccountReading, type InsightsContext, type MetricValues, type PostReading } from "../types";
+import { InsightsError, METRIC_NAMES, type AccountReading, type InsightsClient, type InsightsContext, type MetricValues, type PostReading, type PostRef } from "../types";
 import { graphPostRefusal, insightsErrorFrom, type PostRefusal } from "./errors";
-import { fieldKey, type MetricDef, type Target } from "./registry";
+import { fieldKey, metricsFor, type MetricDef, type Surface, type Target } from "./registry";
 
 /**
  * One client call's Graph connection. A refused token (190) is refreshed once
@@ -186,22 +186,50 @@ export async function readPost(session: GraphSession, deliveryId: string, object
   return { deliveryId, values: metricValues(reading.values), ...(reading.notes.length ? { notes: reading.notes } : {}) };
 }
 
-/** Metrics refused in this client call, per kind of object (a metric one media type lacks may exist for another). */
-export class RefusedMetrics {
-  private readonly byKind = new Map<string, Set<string>>();
-  for(kind: string): Set<string> {
-    let set = this.byKind.get(kind);
-    if (!set) this.byKind.set(kind, (set = new Set()));
-    return set;
-  }
+/** What tells one Graph platform's insights client from the other. */
+export interface GraphInsightsSpec {
+  platform: "instagram" | "facebook";
+  session(ctx: InsightsContext): GraphSession;
+  /** Where a post's metrics are read (a Facebook reel has video_insights, a post /insights). */
+  postSurface(post: PostRef): Surface;
+  accountSurface: Surface;
 }
 
 /**
- * An account's followers. A refused object (100/33: the account is gone or
- * the token may no longer read it) is permanent for the whole call.
+ * An insights client over the Graph API: each post its own request(s), read
+ * through the registry at the configured version. Metrics refused in one call
+ * are remembered per surface and content type (a metric one media type lacks
+ * may exist for another) and not asked again in that call.
  */
-export async function readFollowers(session: GraphSession, objectId: string, defs: readonly MetricDef[]): Promise<AccountReading> {
-  const reading = await readObject(session, objectId, defs, new Set());
-  if (reading.refusal) throw new InsightsError("permanent", `${session.platform} would not read the account: ${reading.refusal.why}.`);
-  return { followers: reading.values.followers ?? null, ...(reading.notes.length ? { notes: reading.notes } : {}) };
+export class GraphInsightsClient implements InsightsClient {
+  readonly platform: "instagram" | "facebook";
+  readonly batchSize = 1;
+
+  constructor(private readonly spec: GraphInsightsSpec) {
+    this.platform = spec.platform;
+  }
+
+  async posts(ctx: InsightsContext, posts: PostRef[]): Promise<PostReading[]> {
+    const graph = this.spec.session(ctx);
+    const refused = new Map<string, Set<string>>();
+    const out: PostReading[] = [];
+    for (const post of posts) {
+      const surface = this.spec.postSurface(post);
+      const sel = { contentType: post.contentType };
+      const key = `${surface}:${post.contentType}`;
+      if (!refused.has(key)) refused.set(key, new Set());
+      const defs = metricsFor(surface, graph.version, sel);
+      const fallback = metricsFor(surface, graph.version, { ...sel, fallback: true });
+      out.push(await readPost(graph, post.deliveryId, post.publishedId, defs, fallback, refused.get(key)!));
+    }
+    return out;
+  }
+
+  /** The account's followers. A refused object (100/33: the account is gone or the token may no longer read it) is permanent. */
+  async account(ctx: InsightsContext): Promise<AccountReading> {
+    const graph = this.spec.session(ctx);
+    const reading = await readObject(graph, ctx.account.externalId, metricsFor(this.spec.accountSurface, graph.version), new Set());
+    if (reading.refusal) throw new InsightsError("permanent", `${graph.platform} would not read the account: ${reading.refusal.why}.`);
+    return { followers: reading.values.followers ?? null, ...(reading.notes.length ? { notes: reading.notes } : {}) };
+  }
 }
