@@ -22,8 +22,6 @@ export class GraphSession {
   private graph: Graph;
   private refreshed = false;
   private throttledFor: number | undefined;
-  /** Requests sent (the bench's calls per post). */
-  requests = 0;
 
   constructor(
     private readonly ctx: InsightsContext,
@@ -53,7 +51,6 @@ export class GraphSession {
       throw new InsightsError("retryable", `${this.platform}'s usage headers say this app is at its rate limit; metrics wait.`, { retryAfterSeconds: this.throttledFor });
     }
     for (;;) {
-      this.requests++;
       try {
         return await this.graph.get<T>(path, query);
       } catch (err) {

@@ -39,7 +39,6 @@ function readStatistics(surface: Surface, statistics: Statistics): ObjectReading
 class YouTubeSession {
   private token: string;
   private refreshed = false;
-  requests = 0;
 
   constructor(private readonly ctx: InsightsContext) {
     this.token = ctx.account.accessToken;
@@ -54,7 +53,6 @@ class YouTubeSession {
           code: "metricsBudget",
         });
       }
-      this.requests++;
       const url = `${this.ctx.config.youtubeApiBase}/${resource}?${new URLSearchParams(query)}`;
       let res: Response;
       let text: string;
