@@ -230,8 +230,8 @@ describe("transforms (§8.5)", () => {
     c[0] = 3;
     inverseLumaDc(c, quantiser(7, 0.5)); // (3 · 16 · 11 + 2^(5−1)) >> (6 − 1)
     expect(c[0]).toBe((3 * 176 + 16) >> 5);
-    const dc = Int32Array.of(1, 0, 0, -1);
-    inverseChromaDc(dc, quantiser(28, 0.5)); // f = [0 2; 2 0]: ((f · 256) << 4) >> 5
+    const dc = new Int32Array(4);
+    inverseChromaDc(Int32Array.of(1, 0, 0, -1), 0, quantiser(28, 0.5), dc); // f = [0 2; 2 0]: ((f · 256) << 4) >> 5
     expect([...dc]).toEqual([0, 256, 256, 0]);
   });
 });

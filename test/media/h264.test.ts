@@ -53,6 +53,16 @@ describe("Exp-Golomb codes (§9.1, Table 9-2)", () => {
     [0, "1"],
   ])("se(%i) is %s (Table 9-3)", (v, code) => expect(bits(new BitWriter().se(v))).toBe(code));
 
+  it("appends another writer bit for bit, aligned or not, and patches flushed bits", () => {
+    const other = new BitWriter().u(5, 0b10110).u(16, 0xbeef);
+    expect(bits(new BitWriter().append(other))).toBe("10110" + "1011111011101111");
+    expect(bits(new BitWriter().u(3, 0b011).append(other))).toBe("011" + "10110" + "1011111011101111");
+    const w = new BitWriter().u(6, 0).u(3, 0b010).u(16, 0xffff).patch(6, 3, 0b111);
+    expect(w.bitLength).toBe(25);
+    expect(bits(w)).toBe("000000" + "111" + "1".repeat(16));
+    expect(() => new BitWriter().u(3, 0).patch(0, 3, 1)).toThrow();
+  });
+
   it("writes 32-bit fields", () => {
     const out = new BitWriter().u(32, 0x89abcdef).finish();
     expect(Array.from(out)).toEqual([0x89, 0xab, 0xcd, 0xef]);

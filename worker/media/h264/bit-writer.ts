@@ -82,6 +82,22 @@ export class BitWriter {
     return this;
   }
 
+  /**
+   * Overwrites `bits` bits at bit position `at` (already written and flushed
+   * to whole bytes) with `value`, for a header field decided after the data
+   * that follows it, when every choice has the same length.
+   */
+  patch(at: number, bits: number, value: number): this {
+    if (at + bits > this.length * 8) throw new Error("BitWriter.patch reaches past the flushed bytes.");
+    for (let i = 0; i < bits; i++) {
+      const bit = (value >>> (bits - 1 - i)) & 1;
+      const pos = at + i;
+      const mask = 0x80 >> (pos & 7);
+      this.buf[pos >> 3] = bit ? this.buf[pos >> 3]! | mask : this.buf[pos >> 3]! & ~mask;
+    }
+    return this;
+  }
+
   get byteAligned(): boolean {
     return this.accBits === 0;
   }

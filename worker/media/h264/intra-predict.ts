@@ -3,6 +3,7 @@
 // chroma (§8.3.4, 4:2:0). Each returns false when its mode needs a neighbour
 // that is not available (outside the picture; one slice per picture, so
 // every macroblock before the current one is available).
+import { copyBlock, fillBlock } from "./samples";
 
 /** Intra16x16PredMode (Table 8-4). */
 export const I16_V = 0;
@@ -39,11 +40,11 @@ export function predict16x16(mode: number, rec: Uint8Array, stride: number, x0: 
   switch (mode) {
     case I16_V:
       if (!top) return false;
-      for (let y = 0; y < 16; y++) out.set(rec.subarray(t, t + 16), y * 16);
+      for (let y = 0; y < 16; y++) copyBlock(rec, t, 0, out, y * 16, 16, 16, 1);
       return true;
     case I16_H:
       if (!left) return false;
-      for (let y = 0; y < 16; y++) out.fill(rec[l + y * stride]!, y * 16, y * 16 + 16);
+      for (let y = 0; y < 16; y++) fillBlock(out, y * 16, 16, 16, 1, rec[l + y * stride]!);
       return true;
     case I16_DC: {
       let sum = 0;
@@ -80,11 +81,11 @@ export function predictChroma(mode: number, rec: Uint8Array, stride: number, x0:
   switch (mode) {
     case CHROMA_V:
       if (!top) return false;
-      for (let y = 0; y < 8; y++) out.set(rec.subarray(t, t + 8), y * 8);
+      for (let y = 0; y < 8; y++) copyBlock(rec, t, 0, out, y * 8, 8, 8, 1);
       return true;
     case CHROMA_H:
       if (!left) return false;
-      for (let y = 0; y < 8; y++) out.fill(rec[l + y * stride]!, y * 8, y * 8 + 8);
+      for (let y = 0; y < 8; y++) fillBlock(out, y * 8, 8, 8, 1, rec[l + y * stride]!);
       return true;
     case CHROMA_DC: {
       for (let blk = 0; blk < 4; blk++) {
@@ -105,7 +106,7 @@ export function predictChroma(mode: number, rec: Uint8Array, stride: number, x0:
           else if (left) dc = (sumLeft + 2) >> 2;
         } else if (left) dc = (sumLeft + 2) >> 2;
         else if (top) dc = (sumTop + 2) >> 2;
-        for (let y = 0; y < 4; y++) out.fill(dc, (yO + y) * 8 + xO, (yO + y) * 8 + xO + 4);
+        fillBlock(out, yO * 8 + xO, 8, 4, 4, dc);
       }
       return true;
     }
@@ -169,7 +170,7 @@ export function predict4x4(mode: number, edge: Edge4x4, out: Uint8Array): boolea
       return true;
     case I4_H:
       if (!edge.left) return false;
-      for (let y = 0; y < 4; y++) out.fill(p[3 - y]!, y * 4, y * 4 + 4);
+      for (let y = 0; y < 4; y++) fillBlock(out, y * 4, 4, 4, 1, p[3 - y]!);
       return true;
     case I4_DC: {
       let dc = 128;

@@ -183,19 +183,20 @@ export function quantizeLumaDc(dc: Int32Array, q: Quantiser, levels: Int32Array)
 }
 
 /**
- * Chroma DC of 4:2:0 (§8.5.11.2): the 2×2 inverse Hadamard of c = [c0 c1; c2 c3]
- * and its scaling, dcC = ((f · LevelScale4x4(qPc % 6, 0, 0)) << (qPc / 6)) >> 5, in place.
+ * Chroma DC of 4:2:0 (§8.5.11.2): the 2×2 inverse Hadamard of the levels
+ * c = [c0 c1; c2 c3] at `l` of `levels`, scaled, dcC = ((f · LevelScale4x4(qPc % 6, 0, 0)) << (qPc / 6)) >> 5,
+ * into `out` (raster order over the four blocks).
  */
-export function inverseChromaDc(c: Int32Array, q: Quantiser) {
-  const a = c[0]! + c[1]!;
-  const b = c[0]! - c[1]!;
-  const e = c[2]! + c[3]!;
-  const f = c[2]! - c[3]!;
+export function inverseChromaDc(levels: Int32Array, l: number, q: Quantiser, out: Int32Array) {
+  const a = levels[l]! + levels[l + 1]!;
+  const b = levels[l]! - levels[l + 1]!;
+  const e = levels[l + 2]! + levels[l + 3]!;
+  const f = levels[l + 2]! - levels[l + 3]!;
   const scale = 16 * NORM_ADJUST[q.r6]![0]!;
-  c[0] = (((a + e) * scale) << q.q6) >> 5;
-  c[1] = (((b + f) * scale) << q.q6) >> 5;
-  c[2] = (((a - e) * scale) << q.q6) >> 5;
-  c[3] = (((b - f) * scale) << q.q6) >> 5;
+  out[0] = (((a + e) * scale) << q.q6) >> 5;
+  out[1] = (((b + f) * scale) << q.q6) >> 5;
+  out[2] = (((a - e) * scale) << q.q6) >> 5;
+  out[3] = (((b - f) * scale) << q.q6) >> 5;
 }
 
 /** The encoder's chroma DC: 2×2 Hadamard of the four blocks' DCs (at `o` of `dc`), quantised with twice the AC step. Returns the non-zero count. */
