@@ -82,12 +82,14 @@ function filterEdge(s: Uint8Array, at: number, step: number, next: number, lengt
  * Deblocks the planes in place, macroblock by macroblock in raster order
  * (§8.7: luma vertical edges left to right, then horizontal edges top to
  * bottom, then chroma likewise). `qp` holds each macroblock's QPY, 0 for
- * I_PCM (§8.7.2.2); chroma_qp_index_offset is 0.
+ * I_PCM (§8.7.2.2); chroma_qp_index_offset is 0. With `rowStep` > 1 only
+ * every rowStep-th row of macroblocks is filtered: a sample of what the
+ * filter would do, not a decodable picture.
  */
-export function deblockIntraPicture(planes: DeblockPlanes, mbWidth: number, mbHeight: number, qp: Uint8Array) {
+export function deblockIntraPicture(planes: DeblockPlanes, mbWidth: number, mbHeight: number, qp: Uint8Array, rowStep = 1) {
   const ls = planes.width;
   const cs = ls >> 1;
-  for (let mbY = 0; mbY < mbHeight; mbY++) {
+  for (let mbY = 0; mbY < mbHeight; mbY += rowStep) {
     for (let mbX = 0; mbX < mbWidth; mbX++) {
       const mb = mbY * mbWidth + mbX;
       const q = qp[mb]!;

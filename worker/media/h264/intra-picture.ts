@@ -57,6 +57,8 @@ export interface IntraPictureStats {
 /** disable_deblocking_filter_idc = 1; and 0 with both offsets 0 (§7.3.3): 3 bits each. */
 const DEBLOCKING_OFF = 0b010;
 const DEBLOCKING_ON = 0b111;
+/** "auto" deblocking judges the filter on every 4th row of macroblocks: a quarter of its cost. */
+const DEBLOCK_SAMPLE_ROWS = 4;
 const MB_TYPE_I_NXN = 0; // Table 7-11
 const MB_TYPE_I_PCM = 25;
 /** luma4x4BlkIdx → position in 4×4 blocks (§6.4.3, 8×8 quadrants in zig-zag, then 4×4 within each). */
@@ -190,36 +192,44 @@ export class IntraPictureCoder {
   decoded(): Yuv420 {
     const height = this.mbHeight * 16;
     if (!this.lastDeblocked) return { width: this.width, height, y: this.recY.slice(), cb: this.recCb.slice(), cr: this.recCr.slice() };
-    if (this.coding.deblock !== "auto") this.deblock();
-    const { y, cb, cr } = this.deblocked!;
+    const { y, cb, cr } = this.deblock();
     return { width: this.width, height, y: y.slice(), cb: cb.slice(), cr: cr.slice() };
   }
 
-  /** Deblocks a copy of the reconstruction into `deblocked`. */
-  private deblock(): Yuv420 {
+  /** Deblocks a copy of the reconstruction into `deblocked` (every `rowStep`-th row of macroblocks). */
+  private deblock(rowStep = 1): Yuv420 {
     this.deblocked ??= { width: this.width, height: this.mbHeight * 16, y: new Uint8Array(this.recY.length), cb: new Uint8Array(this.recCb.length), cr: new Uint8Array(this.recCr.length) };
     const out = this.deblocked;
     out.y.set(this.recY);
     out.cb.set(this.recCb);
     out.cr.set(this.recCr);
-    deblockIntraPicture(out, this.mbWidth, this.mbHeight, this.mbQp);
+    deblockIntraPicture(out, this.mbWidth, this.mbHeight, this.mbQp, rowStep);
     return out;
   }
 
-  /** Whether the deblocked picture is closer to the source than the reconstruction (SSD over all three planes). */
+  /**
+   * Whether deblocking brings the picture closer to the source (SSD over all
+   * three planes), judged on every DEBLOCK_SAMPLE_ROWS-th row of macroblocks
+   * and the samples above each that its top edge filters (3 luma rows, 1 chroma).
+   */
   private deblockingHelps(src: Yuv420): boolean {
-    const out = this.deblock();
+    const out = this.deblock(DEBLOCK_SAMPLE_ROWS);
     let gain = 0;
-    for (const [source, rec, filtered] of [
-      [src.y, this.recY, out.y],
-      [src.cb, this.recCb, out.cb],
-      [src.cr, this.recCr, out.cr],
+    for (const [source, rec, filtered, size] of [
+      [src.y, this.recY, out.y, 16],
+      [src.cb, this.recCb, out.cb, 8],
+      [src.cr, this.recCr, out.cr, 8],
     ] as const) {
-      for (let i = 0; i < source.length; i++) {
-        if (rec[i] === filtered[i]) continue;
-        const before = source[i]! - rec[i]!;
-        const after = source[i]! - filtered[i]!;
-        gain += before * before - after * after;
+      const stride = size === 16 ? this.width : this.width >> 1;
+      for (let mbY = 0; mbY < this.mbHeight; mbY += DEBLOCK_SAMPLE_ROWS) {
+        const from = Math.max(0, mbY * size - (size === 16 ? 3 : 1)) * stride;
+        const to = (mbY + 1) * size * stride;
+        for (let i = from; i < to; i++) {
+          if (rec[i] === filtered[i]) continue;
+          const before = source[i]! - rec[i]!;
+          const after = source[i]! - filtered[i]!;
+          gain += before * before - after * after;
+        }
       }
     }
     return gain > 0;
