@@ -60,6 +60,7 @@ const DEBLOCKING_ON = 0b111;
 /** "auto" deblocking judges the filter on every 4th row of macroblocks: a quarter of its cost. */
 const DEBLOCK_SAMPLE_ROWS = 4;
 const MB_TYPE_I_NXN = 0; // Table 7-11
+const MB_TYPE_I_16X16 = 1; // the first of 1–24 (prediction mode × CBPs)
 const MB_TYPE_I_PCM = 25;
 /** luma4x4BlkIdx → position in 4×4 blocks (§6.4.3, 8×8 quadrants in zig-zag, then 4×4 within each). */
 const BLK_X = Uint8Array.of(0, 1, 0, 1, 2, 3, 2, 3, 0, 1, 0, 1, 2, 3, 2, 3);
@@ -235,7 +236,7 @@ export class IntraPictureCoder {
     return gain > 0;
   }
 
-  /** Codes one macroblock into `w`; returns its kind (I_NxN, I_PCM, or 1 for Intra_16x16). */
+  /** Codes one macroblock into `w`; returns its kind (MB_TYPE_I_NXN, MB_TYPE_I_16X16 or MB_TYPE_I_PCM). */
   private macroblock(w: BitWriter, src: Yuv420, mbX: number, mbY: number): number {
     const left = mbX > 0;
     const top = mbY > 0;
@@ -245,7 +246,7 @@ export class IntraPictureCoder {
     const chroma = this.chroma(src, mbX, mbY, left, top);
     const i16 = this.intra16x16(src, mbX, mbY, left, top, chroma.mode, chroma.cbp);
     let j16 = i16.ssd + lambda * this.w16.bitLength;
-    let best = 1;
+    let best = MB_TYPE_I_16X16;
     // Intra_4x4 costs at least mb_type, 16 mode flags, the chroma mode and the CBP: no distortion makes up for that.
     if (this.coding.intra4x4 && j16 > lambda * (18 + ueBits(chroma.mode))) {
       const ssd4 = this.intra4x4(src, mbX, mbY, left, top, chroma.mode, chroma.cbp);
@@ -313,8 +314,10 @@ export class IntraPictureCoder {
     for (let mode = 0; mode < 4; mode++) {
       let cost = this.lambdaMode * ueBits(mode);
       for (let c = 0; c < 2; c++) {
-        if (!predictChroma(mode, recs[c]!, cs, cx, cy, left, top, this.predC[c]!)) cost = Infinity;
-        if (cost === Infinity) break;
+        if (!predictChroma(mode, recs[c]!, cs, cx, cy, left, top, this.predC[c]!)) {
+          cost = Infinity;
+          break;
+        }
         this.difference(planes[c]!, cs, cx, cy, 8, this.predC[c]!);
         for (let b = 0; b < 4; b++) cost += satd4x4(resid, (b >> 1) * 32 + (b & 1) * 4, 8, tmp);
       }
@@ -433,7 +436,7 @@ export class IntraPictureCoder {
         inverse4x4Add(d, best16, at, 16, this.rec16, at, 16);
       }
     }
-    const ssd = this.ssd(src.y, this.rec16, ls, lx, ly, 16, 16);
+    const ssd = bestCost === 0 ? 0 : this.ssd(src.y, this.rec16, ls, lx, ly, 16, 16);
 
     const w = this.w16.reset();
     w.ue(1 + bestMode + 4 * cbpChroma + (cbpLuma ? 12 : 0)); // mb_type I_16x16_<mode>_<cbpChroma>_<cbpLuma> (Table 7-11)
