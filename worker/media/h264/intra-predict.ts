@@ -40,11 +40,11 @@ export function predict16x16(mode: number, rec: Uint8Array, stride: number, x0: 
   switch (mode) {
     case I16_V:
       if (!top) return false;
-      for (let y = 0; y < 16; y++) copyBlock(rec, t, 0, out, y * 16, 16, 16, 1);
+      vertical(rec, t, 16, out);
       return true;
     case I16_H:
       if (!left) return false;
-      for (let y = 0; y < 16; y++) fillBlock(out, y * 16, 16, 16, 1, rec[l + y * stride]!);
+      horizontal(rec, l, stride, 16, out);
       return true;
     case I16_DC: {
       let sum = 0;
@@ -53,24 +53,10 @@ export function predict16x16(mode: number, rec: Uint8Array, stride: number, x0: 
       out.fill(top && left ? (sum + 16) >> 5 : top || left ? (sum + 8) >> 4 : 128);
       return true;
     }
-    default: {
+    default:
       if (!top || !left) return false;
-      // §8.3.3.4: p[−1, −1] enters H and V where x′ or y′ is 7.
-      let h = 0;
-      let v = 0;
-      for (let i = 0; i < 8; i++) {
-        h += (i + 1) * (rec[t + 8 + i]! - rec[t + 6 - i]!);
-        v += (i + 1) * (rec[l + (8 + i) * stride]! - rec[l + (6 - i) * stride]!);
-      }
-      const a = 16 * (rec[l + 15 * stride]! + rec[t + 15]!);
-      const b = (5 * h + 32) >> 6;
-      const c = (5 * v + 32) >> 6;
-      for (let y = 0; y < 16; y++) {
-        const base = a + c * (y - 7) + 16;
-        for (let x = 0; x < 16; x++) out[y * 16 + x] = clip255((base + b * (x - 7)) >> 5);
-      }
+      plane(rec, stride, t, l, 16, out);
       return true;
-    }
   }
 }
 
@@ -81,11 +67,11 @@ export function predictChroma(mode: number, rec: Uint8Array, stride: number, x0:
   switch (mode) {
     case CHROMA_V:
       if (!top) return false;
-      for (let y = 0; y < 8; y++) copyBlock(rec, t, 0, out, y * 8, 8, 8, 1);
+      vertical(rec, t, 8, out);
       return true;
     case CHROMA_H:
       if (!left) return false;
-      for (let y = 0; y < 8; y++) fillBlock(out, y * 8, 8, 8, 1, rec[l + y * stride]!);
+      horizontal(rec, l, stride, 8, out);
       return true;
     case CHROMA_DC: {
       for (let blk = 0; blk < 4; blk++) {
@@ -110,24 +96,44 @@ export function predictChroma(mode: number, rec: Uint8Array, stride: number, x0:
       }
       return true;
     }
-    default: {
+    default:
       if (!top || !left) return false;
-      // §8.3.4.4 with xCF = yCF = 0 (4:2:0).
-      let h = 0;
-      let v = 0;
-      for (let i = 0; i < 4; i++) {
-        h += (i + 1) * (rec[t + 4 + i]! - rec[t + 2 - i]!);
-        v += (i + 1) * (rec[l + (4 + i) * stride]! - rec[l + (2 - i) * stride]!);
-      }
-      const a = 16 * (rec[l + 7 * stride]! + rec[t + 7]!);
-      const b = (34 * h + 32) >> 6;
-      const c = (34 * v + 32) >> 6;
-      for (let y = 0; y < 8; y++) {
-        const base = a + c * (y - 3) + 16;
-        for (let x = 0; x < 8; x++) out[y * 8 + x] = clip255((base + b * (x - 3)) >> 5);
-      }
+      plane(rec, stride, t, l, 8, out);
       return true;
-    }
+  }
+}
+
+/** Each row of the size×size block repeats the row above it (at `t`). */
+function vertical(rec: Uint8Array, t: number, size: number, out: Uint8Array) {
+  for (let y = 0; y < size; y++) copyBlock(rec, t, 0, out, y * size, size, size, 1);
+}
+
+/** Each row of the size×size block repeats the sample left of it (column at `l`). */
+function horizontal(rec: Uint8Array, l: number, stride: number, size: number, out: Uint8Array) {
+  for (let y = 0; y < size; y++) fillBlock(out, y * size, size, size, 1, rec[l + y * stride]!);
+}
+
+/**
+ * Plane prediction: Intra_16x16 (§8.3.3.4) for size 16, chroma of 4:2:0
+ * (§8.3.4.4, xCF = yCF = 0) for size 8. `t` is p[0, −1] and `l` is p[−1, 0];
+ * p[−1, −1] enters H and V at their last term.
+ */
+function plane(rec: Uint8Array, stride: number, t: number, l: number, size: number, out: Uint8Array) {
+  const half = size >> 1;
+  let h = 0;
+  let v = 0;
+  for (let i = 0; i < half; i++) {
+    h += (i + 1) * (rec[t + half + i]! - rec[t + half - 2 - i]!);
+    v += (i + 1) * (rec[l + (half + i) * stride]! - rec[l + (half - 2 - i) * stride]!);
+  }
+  const a = 16 * (rec[l + (size - 1) * stride]! + rec[t + size - 1]!);
+  const scale = size === 16 ? 5 : 34;
+  const b = (scale * h + 32) >> 6;
+  const c = (scale * v + 32) >> 6;
+  const centre = half - 1;
+  for (let y = 0; y < size; y++) {
+    const base = a + c * (y - centre) + 16;
+    for (let x = 0; x < size; x++) out[y * size + x] = clip255((base + b * (x - centre)) >> 5);
   }
 }
 
