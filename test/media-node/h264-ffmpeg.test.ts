@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { IntraPictureCoder, type IntraCoding, type IntraPictureStats } from "../../worker/media/h264/intra-picture";
+import { IntraPictureCoder, type IntraCoding } from "../../worker/media/h264/intra-picture";
 import { codedSize, pictureParameterSet, sequenceParameterSet } from "../../worker/media/h264/parameter-sets";
 import { rgbaToYuv420, type Yuv420 } from "../../worker/media/h264/yuv";
 import { reelSlide, reelTitle, type SlideBrand } from "../../worker/media/layouts";
@@ -139,13 +139,13 @@ describe("intra pictures decode in ffmpeg exactly as the encoder reconstructs th
 
   it("across QPs (both branches of the luma DC scaling, chroma QP mapping), with and without deblocking, and with every macroblock kind", () => {
     const picture = pictures.noisyPhoto!;
-    const seen: IntraPictureStats = { pcmMacroblocks: 0, intra16x16Macroblocks: 0, intra4x4Macroblocks: 0 };
+    const seen = { pcmMacroblocks: 0, intra16x16Macroblocks: 0, intra4x4Macroblocks: 0 };
     let previous = Infinity;
     for (const qp of [10, 30, 36, 51]) {
       for (const deblock of [false, true]) {
         const { ours, ffmpeg, stats, bytes } = roundTrip(picture, { qp, deblock }, `photo-${qp}-${deblock}`);
         expect(firstDifference(ours, ffmpeg, picture.width, picture.height), `QP ${qp}, deblocking ${deblock}`).toBeNull();
-        for (const key of Object.keys(seen) as (keyof IntraPictureStats)[]) seen[key] += stats[key];
+        for (const key of Object.keys(seen) as (keyof typeof seen)[]) seen[key] += stats[key];
         if (!deblock) {
           // A coarser quantiser spends fewer bits.
           expect(bytes).toBeLessThan(previous);

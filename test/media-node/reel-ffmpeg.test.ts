@@ -11,7 +11,7 @@ import { readAacTrack } from "../../worker/media/music";
 import { encodeReel, type ReelSlide } from "../../worker/media/reel-video";
 import { renderLayout } from "../../worker/media/render-layout";
 import { palette } from "../../worker/media/theme";
-import { aacTone, decodeErrors, ffprobe, frameAt, pngPixels, psnr, requireFfmpeg, topLevelBoxes } from "./ffmpeg";
+import { aacTone, decodeErrors, ffprobe, frameAt, packetSizes, pngPixels, psnr, requireFfmpeg, topLevelBoxes } from "./ffmpeg";
 import { ensureNodeImageRuntime } from "./node-runtime";
 
 const COLORS = { primary: "#7c3aed", accent: "#f59e0b", light: { bg: "#fffbeb", fg: "#1c1917" }, dark: { bg: "#0f172a", fg: "#f8fafc" } };
@@ -116,10 +116,13 @@ describe("detail everywhere", () => {
       rgba[i + 3] = 255;
     }
     const reel = await encodeReel([{ rgba, seconds: 1 }], { width, height, fps: 30 });
-    const { intra16x16Macroblocks, intra4x4Macroblocks, pcmMacroblocks } = reel.intra[0]!;
+    const { intra16x16Macroblocks, intra4x4Macroblocks, pcmMacroblocks, qp } = reel.intra[0]!;
     expect(intra16x16Macroblocks + intra4x4Macroblocks + pcmMacroblocks).toBe(68 * 120);
     const file = join(dir, "noise.mp4");
     writeFileSync(file, reel.mp4);
     expectStreamableH264(file, 1);
+    // Level 4.2 caps a first picture at 384 · 8160 / MinCR 2 bytes (A.3.1); noise at QP 26 comes out over it, so it is coded coarser.
+    expect(qp).toBeGreaterThan(26);
+    expect(Math.max(...packetSizes(file))).toBeLessThanOrEqual((384 * 8160) / 2);
   });
 });

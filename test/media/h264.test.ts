@@ -121,7 +121,7 @@ describe("intra picture", () => {
     const yuv = rgbaToYuv420(solid(64, 48, [30, 90, 200]), 64, 48, 64, 48);
     const { nal, stats } = new IntraPictureCoder(64, 48).encode(yuv, 0);
     // The first macroblock has no neighbours (DC predicts 128): a DC residual corrects it; the rest predict exactly.
-    expect(stats).toEqual({ pcmMacroblocks: 0, intra16x16Macroblocks: 12, intra4x4Macroblocks: 0 });
+    expect(stats).toEqual({ qp: 26, pcmMacroblocks: 0, intra16x16Macroblocks: 12, intra4x4Macroblocks: 0 });
     expect(nal.length).toBeLessThan(40);
   });
 

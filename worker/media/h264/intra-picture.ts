@@ -49,6 +49,8 @@ export interface IntraCoding {
 export const DEFAULT_INTRA_CODING: IntraCoding = { qp: 26, deblock: "auto", intra4x4: true, deadzone: 1 / 3 };
 
 export interface IntraPictureStats {
+  /** The QP the picture was coded at. */
+  qp: number;
   pcmMacroblocks: number;
   intra16x16Macroblocks: number;
   intra4x4Macroblocks: number;
@@ -79,6 +81,7 @@ const ueBits = (v: number) => 2 * (31 - Math.clz32(v + 1)) + 1;
  * picture to picture, so a reel allocates them once.
  */
 export class IntraPictureCoder {
+  readonly qp: number;
   readonly mbWidth: number;
   readonly mbHeight: number;
   private readonly width: number;
@@ -138,6 +141,7 @@ export class IntraPictureCoder {
     this.coding = { ...DEFAULT_INTRA_CODING, ...coding };
     const { qp } = this.coding;
     if (!Number.isInteger(qp) || qp < 10 || qp > 51) throw new Error(`QP ${qp} is outside 10–51.`);
+    this.qp = qp;
     this.mbWidth = codedWidth >> 4;
     this.mbHeight = codedHeight >> 4;
     this.width = codedWidth;
@@ -160,7 +164,7 @@ export class IntraPictureCoder {
   /** The IDR NAL unit of a picture (the coder's size, padded to whole macroblocks). */
   encode(yuv: Yuv420, idrPicId: number): { nal: Uint8Array; stats: IntraPictureStats; deblocked: boolean } {
     if (yuv.width !== this.width || yuv.height !== this.mbHeight * 16) throw new Error("Picture size differs from the coder's.");
-    const stats: IntraPictureStats = { pcmMacroblocks: 0, intra16x16Macroblocks: 0, intra4x4Macroblocks: 0 };
+    const stats: IntraPictureStats = { qp: this.coding.qp, pcmMacroblocks: 0, intra16x16Macroblocks: 0, intra4x4Macroblocks: 0 };
     const w = new BitWriter(64 * 1024);
     // Slice header (§7.3.3) of an IDR I slice.
     w.ue(0); // first_mb_in_slice

@@ -8,6 +8,18 @@ export const PROFILE_BASELINE = 66;
 export const CONSTRAINT_FLAGS = 0xc0;
 /** Level 4.2 (Table A-1): 8704 macroblocks per frame, 522,240 per second (1080×1920 at 30 fps is 8160 and 244,800), and a coded picture buffer big enough for an I_PCM frame. */
 export const LEVEL_IDC = 42;
+/** MinCR of level 4.2 (Table A-1). */
+const MIN_CR = 2;
+
+/**
+ * The most bytes a coded picture may have at this level when it is the first
+ * of the stream (A.3.1: 384 · Max(PicSizeInMbs, fR · MaxMBPS) ÷ MinCR, and
+ * PicSizeInMbs is the larger at these sizes); later pictures may have more.
+ */
+export function maxPictureBytes(g: StreamGeometry): number {
+  const { mbWidth, mbHeight } = codedSize(g);
+  return (384 * mbWidth * mbHeight) / MIN_CR;
+}
 /** pic_init_qp_minus26 + 26: slices state their QP relative to it. */
 export const PIC_INIT_QP = 26;
 /** frame_num has 16 bits, so a slide can last 65,535 frames before its IDR. */
