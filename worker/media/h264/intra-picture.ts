@@ -486,7 +486,8 @@ export class IntraPictureCoder {
       for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) block[y * 4 + x] = src.y[(py + y) * ls + px + x]!;
       let bestMode = I4_DC;
       let bestCost = Infinity;
-      for (let mode = 0; mode < 9; mode++) {
+      // An exact prediction by the predicted mode (SATD 0, a 1-bit mode) cannot be beaten: stop there.
+      for (let mode = 0; mode < 9 && bestCost > lambdaMode; mode++) {
         if (!predict4x4(mode, edge, pred4)) continue;
         for (let k = 0; k < 16; k++) resid[k] = block[k]! - pred4[k]!;
         const cost = satd4x4(resid, 0, 4, tmp) + lambdaMode * (mode === predMode ? 1 : 4);
