@@ -108,9 +108,12 @@ export class IntraPictureCoder {
   private lastDeblocked = false;
 
   // Scratch.
-  private readonly pred = new Uint8Array(256);
-  private readonly best16 = new Uint8Array(256);
-  private readonly rec16 = new Uint8Array(256);
+  // Intra_16x16's candidate and best predictions (swapped, not copied) and its reconstruction:
+  // its own buffer, or the best prediction itself when that is exact.
+  private pred16 = new Uint8Array(256);
+  private best16 = new Uint8Array(256);
+  private readonly reconstruction16 = new Uint8Array(256);
+  private rec16 = this.reconstruction16;
   private readonly resid = new Int32Array(256);
   private readonly coef = new Int32Array(256);
   private readonly dc = new Int32Array(16);
@@ -394,14 +397,16 @@ export class IntraPictureCoder {
     const ls = this.width;
     const lx = mbX * 16;
     const ly = mbY * 16;
-    const { resid, tmp, pred, best16, coef, dc, dcLevels, levels16, q, d } = this;
+    const { resid, tmp, coef, dc, dcLevels, levels16, q, d } = this;
+    let pred = this.pred16;
+    let best16 = this.best16;
     let bestMode = 2;
     let bestCost = Infinity;
     for (const mode of EXACT_LUMA_MODES) {
       if (predict16x16(mode, this.recY, ls, lx, ly, left, top, pred) && this.matches(src.y, ls, lx, ly, 16, pred)) {
         bestMode = mode;
         bestCost = 0;
-        best16.set(pred);
+        [pred, best16] = [best16, pred];
         break;
       }
     }
@@ -413,16 +418,19 @@ export class IntraPictureCoder {
       if (cost < bestCost) {
         bestCost = cost;
         bestMode = mode;
-        best16.set(pred);
+        [pred, best16] = [best16, pred];
       }
     }
+    this.pred16 = pred;
+    this.best16 = best16;
 
     let cbpLuma = 0;
     if (bestCost === 0) {
-      // The prediction is exact: nothing to code.
+      // The prediction is exact: nothing to code, and it is the reconstruction.
       dcLevels.fill(0);
-      this.rec16.set(best16);
+      this.rec16 = best16;
     } else {
+      this.rec16 = this.reconstruction16;
       this.difference(src.y, ls, lx, ly, 16, best16);
       for (let b = 0; b < 16; b++) {
         forward4x4(resid, (b >> 2) * 64 + (b & 3) * 4, 16, coef, b * 16);
