@@ -83,3 +83,24 @@ export function windowOf(schedules: Schedule[]): CalendarWindowResponse {
     ]),
   };
 }
+
+/** A JSON response as the API sends it. */
+export const jsonResponse = (status: number, body: unknown) =>
+  new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+/**
+ * A `fetch` that answers "METHOD /path" (query ignored) from a table; anything
+ * else is a 404 in the API's shape. Records every call.
+ */
+export function routedFetch(routes: Record<string, (body: unknown, url: URL) => Response | Promise<Response>>) {
+  const calls: Array<{ method: string; path: string; body: unknown }> = [];
+  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(String(input), "http://app.test");
+    const method = init?.method ?? "GET";
+    const body = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
+    calls.push({ method, path: url.pathname, body });
+    const route = routes[`${method} ${url.pathname}`];
+    return route ? route(body, url) : jsonResponse(404, { error: { code: "not_found", message: "No such route." } });
+  }) as typeof globalThis.fetch;
+  return { fetch, calls };
+}
