@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { startFakes } from "../fakes/index.mjs";
 import { oauthBindings } from "../fakes/oauth-common.mjs";
-import { buildWeb, ensureChromium, freePort, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
+import { buildWeb, ensureChromium, goTo, freePort, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
 
 const SHOTS = join(import.meta.dirname, "screenshots");
 let server: DevServer;
@@ -63,7 +63,7 @@ describe("connecting accounts in the browser", () => {
     await page.getByRole("button", { name: "Create account" }).click();
     await page.locator(".calendar-page").waitFor();
 
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Brands" }).click();
+    await goTo(page, "Brands");
     await page.getByLabel("Name").fill("Daily Habits");
     await page.getByRole("button", { name: "Create brand" }).click();
     await page.waitForURL(/\/brands\/brd_/);
@@ -96,7 +96,7 @@ describe("connecting accounts in the browser", () => {
       if (Date.now() > until) throw new Error(`account still ${brands.brands[0]!.accounts[0]!.status}`);
       await new Promise((r) => setTimeout(r, 300));
     }
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calendar" }).click();
+    await goTo(page, "Calendar");
     await page.reload();
     const banner = page.locator(".reconnect-banner");
     await banner.waitFor();

@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { buildWeb, ensureChromium, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
+import { buildWeb, ensureChromium, goTo, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
 
 const SHOTS = join(import.meta.dirname, "screenshots");
 const ZONE = "Europe/Lisbon";
@@ -75,7 +75,7 @@ describe("publishing", () => {
       return j.outputs[0]?.schedule ?? null;
     });
 
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calendar" }).click();
+    await goTo(page, "Calendar");
     await page.getByRole("button", { name: "Month", exact: true }).click();
     await page.getByRole("button", { name: "Today", exact: true }).click();
     for (let i = monthIndex(Date.now()); i < monthIndex(Date.parse(schedule.scheduledAt)); i++) await page.getByRole("button", { name: "Next month" }).click();

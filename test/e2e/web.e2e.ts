@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { buildWeb, ensureChromium, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
+import { buildWeb, ensureChromium, goTo, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
 
 const SHOTS = join(import.meta.dirname, "screenshots");
 const ZONE = "Europe/Lisbon";
@@ -42,9 +42,7 @@ async function signUp(p: Page, name: string, email: string, workspace: string) {
   await p.locator(".calendar-page").waitFor();
 }
 
-async function nav(p: Page, label: string) {
-  await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
-}
+const nav = goTo;
 
 async function createJob(p: Page, variant: "light" | "dark" | "post", title: string) {
   await nav(p, "Jobs");
