@@ -4,37 +4,16 @@
 // one marked, the ones not always in the bar also under "More" (a disclosure
 // that the keyboard can open, walk and close), and an account menu with the
 // workspace switcher and sign-out.
-import { render } from "preact";
 import { act } from "preact/test-utils";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Me } from "../../web/src/api/types";
-import { App } from "../../web/src/App";
 import { NAV } from "../../web/src/nav";
-import { createAppState } from "../../web/src/state/app";
-import { flush, jsonResponse as json, routedFetch } from "./fixtures";
+import { appRoot, jsonResponse as json, mountApp, routedFetch, settle, unmountApp } from "./fixtures";
 
-let root: HTMLElement | undefined;
 afterEach(() => {
-  if (root) render(null, root);
-  root?.remove();
-  window.history.replaceState(null, "", "/");
+  unmountApp();
+  vi.restoreAllMocks();
 });
-
-async function settle() {
-  for (let i = 0; i < 5; i++) await act(async () => void (await flush()));
-}
-
-async function mount(fetch: typeof globalThis.fetch, path = "/") {
-  window.history.replaceState(null, "", path);
-  root = document.createElement("div");
-  document.body.appendChild(root);
-  const app = createAppState({ fetch });
-  await act(() => {
-    render(<App app={app} />, root!);
-  });
-  await settle();
-  return app;
-}
 
 const ME: Me = {
   user: { id: "usr_ana", email: "ana@example.test", name: "Ana" },
@@ -58,40 +37,40 @@ function signedIn(failed = 0) {
   });
 }
 
-const main = () => root!.querySelector<HTMLElement>('nav[aria-label="Main"]')!;
+const main = () => appRoot().querySelector<HTMLElement>('nav[aria-label="Main"]')!;
 const moreButton = () => main().querySelector<HTMLButtonElement>("button[aria-controls=nav-more]")!;
-const morePanel = () => root!.querySelector<HTMLElement>("#nav-more")!;
+const morePanel = () => appRoot().querySelector<HTMLElement>("#nav-more")!;
 const texts = (els: Iterable<Element>) => [...els].map((e) => e.querySelector(".nav-label")?.textContent ?? e.textContent);
 const press = (el: Element, key: string) => el.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
 
 describe("app shell", () => {
   it("shows sign-in when there is no session", async () => {
-    await mount(async () => json(401, { error: { code: "unauthenticated", message: "Sign in to continue." } }));
-    expect(root!.querySelector("h1")!.textContent).toBe("Sign in");
-    expect(root!.querySelector("label[for=si-email]")!.textContent).toBe("Email");
+    await mountApp(async () => json(401, { error: { code: "unauthenticated", message: "Sign in to continue." } }));
+    expect(appRoot().querySelector("h1")!.textContent).toBe("Sign in");
+    expect(appRoot().querySelector("label[for=si-email]")!.textContent).toBe("Email");
   });
 
   it("shows a retry banner when the server can't be reached, and recovers on retry", async () => {
     let online = false;
-    const app = await mount(async () => {
+    const app = await mountApp(async () => {
       if (!online) throw new TypeError("Failed to fetch");
       return json(401, { error: { code: "unauthenticated", message: "Sign in to continue." } });
     });
-    const banner = root!.querySelector(".net-banner");
+    const banner = appRoot().querySelector(".net-banner");
     expect(banner?.textContent).toContain("Can't reach Brandcast");
     online = true;
     await act(async () => {
       await app.network.retryNow();
     });
     await settle();
-    expect(root!.querySelector(".net-banner")).toBeNull();
-    expect(root!.querySelector("h1")!.textContent).toBe("Sign in");
+    expect(appRoot().querySelector(".net-banner")).toBeNull();
+    expect(appRoot().querySelector("h1")!.textContent).toBe("Sign in");
   });
 });
 
 describe("main navigation", () => {
   it("lists every page in the bar, marks the current one, and also lists under More each page not always in the bar", async () => {
-    await mount(signedIn().fetch, "/members");
+    await mountApp(signedIn().fetch, "/members");
     const bar = main().querySelectorAll(".nav-bar > li > a");
     expect(texts(bar)).toEqual(NAV.map((n) => n.label));
     expect(NAV.map((n) => n.label)).toContain("Members");
@@ -107,7 +86,7 @@ describe("main navigation", () => {
   });
 
   it("More opens from the keyboard onto its first link; arrows walk it; Escape closes it and gives focus back", async () => {
-    await mount(signedIn().fetch, "/calendar");
+    await mountApp(signedIn().fetch, "/calendar");
     // A click from Enter or Space has detail 0.
     await act(() => void moreButton().dispatchEvent(new MouseEvent("click", { bubbles: true, detail: 0 })));
     await settle();
@@ -129,7 +108,7 @@ describe("main navigation", () => {
   });
 
   it("More opened by a pointer leaves focus alone, and closes on a click elsewhere or on going to a page", async () => {
-    const app = await mount(signedIn().fetch, "/calendar");
+    const app = await mountApp(signedIn().fetch, "/calendar");
     await act(() => void moreButton().dispatchEvent(new MouseEvent("click", { bubbles: true, detail: 1 })));
     await settle();
     expect(morePanel().hidden).toBe(false);
@@ -147,7 +126,7 @@ describe("main navigation", () => {
   });
 
   it("Needs attention shows its count, and says it in words to screen readers", async () => {
-    await mount(signedIn(3).fetch, "/calendar");
+    await mountApp(signedIn(3).fetch, "/calendar");
     const link = main().querySelector<HTMLAnchorElement>('.nav-bar a[href="/attention"]')!;
     expect(link.querySelector(".nav-count")!.textContent).toBe("3");
     expect(link.querySelector(".nav-count")!.getAttribute("aria-hidden")).toBe("true");
@@ -158,12 +137,12 @@ describe("main navigation", () => {
 
   it("the account menu holds the workspace switcher, who is signed in, and sign-out", async () => {
     const { fetch, calls } = signedIn();
-    const app = await mount(fetch, "/calendar");
-    const button = root!.querySelector<HTMLButtonElement>("button[aria-controls=account-menu]")!;
+    const app = await mountApp(fetch, "/calendar");
+    const button = appRoot().querySelector<HTMLButtonElement>("button[aria-controls=account-menu]")!;
     expect(button.textContent).toContain("Alpha");
     await act(() => void button.dispatchEvent(new MouseEvent("click", { bubbles: true, detail: 0 })));
     await settle();
-    const panel = root!.querySelector<HTMLElement>("#account-menu")!;
+    const panel = appRoot().querySelector<HTMLElement>("#account-menu")!;
     expect(panel.hidden).toBe(false);
     expect(panel.textContent).toContain("ana@example.test");
     const select = panel.querySelector<HTMLSelectElement>("select#ws-switch")!;
@@ -173,6 +152,6 @@ describe("main navigation", () => {
     await settle();
     expect(calls.some((c) => c.method === "POST" && c.path === "/api/auth/logout")).toBe(true);
     expect(app.session.me.value).toBeNull();
-    expect(root!.querySelector("h1")!.textContent).toBe("Sign in");
+    expect(appRoot().querySelector("h1")!.textContent).toBe("Sign in");
   });
 });

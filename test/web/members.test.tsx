@@ -2,37 +2,15 @@
 // against a fake API: owners invite (the link shown once, with a copy
 // button), change roles and remove; editors and viewers read the same lists
 // and change nothing; an invitation link signs up, signs in or joins.
-import { render } from "preact";
 import { act } from "preact/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { InvitationPreview, Me, MemberList, Role } from "../../web/src/api/types";
-import { App } from "../../web/src/App";
-import { createAppState } from "../../web/src/state/app";
-import { flush, jsonResponse as json, routedFetch } from "./fixtures";
+import { appRoot, jsonResponse as json, mountApp, routedFetch, settle, unmountApp } from "./fixtures";
 
-let root: HTMLElement | undefined;
 afterEach(() => {
-  if (root) render(null, root);
-  root?.remove();
-  window.history.replaceState(null, "", "/");
+  unmountApp();
   vi.restoreAllMocks();
 });
-
-async function settle() {
-  for (let i = 0; i < 6; i++) await act(async () => void (await flush()));
-}
-
-async function mount(fetch: typeof globalThis.fetch, path: string) {
-  window.history.replaceState(null, "", path);
-  root = document.createElement("div");
-  document.body.appendChild(root);
-  const app = createAppState({ fetch });
-  await act(() => {
-    render(<App app={app} />, root!);
-  });
-  await settle();
-  return app;
-}
 
 const me = (role: Role, email = "ana@example.test"): Me => ({
   user: { id: "usr_ana", email, name: "Ana" },
@@ -57,7 +35,7 @@ const common = (role: Role, extra: Parameters<typeof routedFetch>[0] = {}) =>
     ...extra,
   });
 
-const byText = <T extends Element>(selector: string, text: string) => [...root!.querySelectorAll<T>(selector)].find((e) => e.textContent?.trim() === text);
+const byText = <T extends Element>(selector: string, text: string) => [...appRoot().querySelectorAll<T>(selector)].find((e) => e.textContent?.trim() === text);
 const type = (input: HTMLInputElement, value: string) => {
   input.value = value;
   input.dispatchEvent(new Event("input", { bubbles: true }));
@@ -71,33 +49,33 @@ describe("Members page", () => {
     });
     const writeText = vi.fn(async () => {});
     Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
-    await mount(fetch, "/members");
-    expect(root!.querySelector("h1")!.textContent).toBe("Members");
-    expect(root!.textContent).toContain("bo@example.test");
-    expect(root!.textContent).toContain("cy@example.test");
+    await mountApp(fetch, "/members");
+    expect(appRoot().querySelector("h1")!.textContent).toBe("Members");
+    expect(appRoot().textContent).toContain("bo@example.test");
+    expect(appRoot().textContent).toContain("cy@example.test");
 
-    await act(() => type(root!.querySelector<HTMLInputElement>("#inv-email")!, "dee@example.test"));
-    const role = root!.querySelector<HTMLSelectElement>("#inv-role")!;
+    await act(() => type(appRoot().querySelector<HTMLInputElement>("#inv-email")!, "dee@example.test"));
+    const role = appRoot().querySelector<HTMLSelectElement>("#inv-role")!;
     expect(role.value).toBe("editor");
     await act(() => {
       role.value = "viewer";
       role.dispatchEvent(new Event("change", { bubbles: true }));
     });
-    await act(() => void root!.querySelector<HTMLFormElement>(".invite-form")!.requestSubmit());
+    await act(() => void appRoot().querySelector<HTMLFormElement>(".invite-form")!.requestSubmit());
     await settle();
     expect(calls.find((c) => c.method === "POST")).toMatchObject({ path: "/api/members/invitations", body: { email: "dee@example.test", role: "viewer" } });
-    const link = root!.querySelector<HTMLInputElement>("#invite-url")!;
+    const link = appRoot().querySelector<HTMLInputElement>("#invite-url")!;
     expect(link.value).toBe(url);
     expect(link.readOnly).toBe(true);
-    expect(root!.querySelector(".new-invite")!.textContent).toContain("not shown again");
+    expect(appRoot().querySelector(".new-invite")!.textContent).toContain("not shown again");
     // The form is ready for the next person, with the default role again.
-    expect(root!.querySelector<HTMLInputElement>("#inv-email")!.value).toBe("");
+    expect(appRoot().querySelector<HTMLInputElement>("#inv-email")!.value).toBe("");
     expect(role.value).toBe("editor");
 
     await act(() => void byText<HTMLButtonElement>("button", "Copy link")!.click());
     await settle();
     expect(writeText).toHaveBeenCalledWith(url);
-    expect(root!.querySelector(".copy-note")!.textContent).toBe("Copied.");
+    expect(appRoot().querySelector(".copy-note")!.textContent).toBe("Copied.");
   });
 
   it("shows the server's words next to the row it refused (the last owner), and removes after a confirmation", async () => {
@@ -106,35 +84,35 @@ describe("Members page", () => {
       "DELETE /api/members/usr_bo": () => json(204, null),
       "DELETE /api/members/invitations/inv_1": () => json(204, null),
     });
-    await mount(fetch, "/members");
-    const mine = root!.querySelector<HTMLSelectElement>("#role-usr_ana")!;
+    await mountApp(fetch, "/members");
+    const mine = appRoot().querySelector<HTMLSelectElement>("#role-usr_ana")!;
     mine.value = "viewer";
     await act(() => void mine.dispatchEvent(new Event("change", { bubbles: true })));
     await settle();
     expect(calls.find((c) => c.method === "PATCH")).toMatchObject({ path: "/api/members/usr_ana", body: { role: "viewer" } });
-    expect(root!.querySelector(".member-row .inline-error")!.textContent).toBe("A workspace needs an owner: make someone else an owner first.");
+    expect(appRoot().querySelector(".member-row .inline-error")!.textContent).toBe("A workspace needs an owner: make someone else an owner first.");
     // No Remove on one's own row.
-    expect(root!.querySelector('button[aria-label="Remove Ana"]')).toBeNull();
+    expect(appRoot().querySelector('button[aria-label="Remove Ana"]')).toBeNull();
 
-    await act(() => void root!.querySelector<HTMLButtonElement>('button[aria-label="Remove Bo"]')!.click());
+    await act(() => void appRoot().querySelector<HTMLButtonElement>('button[aria-label="Remove Bo"]')!.click());
     expect(calls.some((c) => c.method === "DELETE")).toBe(false);
     await act(() => void byText<HTMLButtonElement>("button", "Remove Bo")!.click());
     await settle();
     expect(calls.filter((c) => c.method === "DELETE").map((c) => c.path)).toEqual(["/api/members/usr_bo"]);
 
-    await act(() => void root!.querySelector<HTMLButtonElement>('button[aria-label="Revoke the invitation for cy@example.test"]')!.click());
+    await act(() => void appRoot().querySelector<HTMLButtonElement>('button[aria-label="Revoke the invitation for cy@example.test"]')!.click());
     await settle();
     expect(calls.filter((c) => c.method === "DELETE").map((c) => c.path)).toContain("/api/members/invitations/inv_1");
   });
 
   it.each(["editor", "viewer"] as const)("as %s: the members and invitations, read-only", async (role) => {
-    await mount(common(role).fetch, "/members");
-    expect(root!.textContent).toContain("bo@example.test");
-    expect(root!.textContent).toContain("cy@example.test");
-    expect(root!.querySelector(".invite-form")).toBeNull();
-    expect(root!.querySelector(".members-page select")).toBeNull();
-    expect([...root!.querySelectorAll(".members-page button")].map((b) => b.textContent)).toEqual([]);
-    expect(root!.textContent).toContain("Only owners invite people");
+    await mountApp(common(role).fetch, "/members");
+    expect(appRoot().textContent).toContain("bo@example.test");
+    expect(appRoot().textContent).toContain("cy@example.test");
+    expect(appRoot().querySelector(".invite-form")).toBeNull();
+    expect(appRoot().querySelector(".members-page select")).toBeNull();
+    expect([...appRoot().querySelectorAll(".members-page button")].map((b) => b.textContent)).toEqual([]);
+    expect(appRoot().textContent).toContain("Only owners invite people");
   });
 });
 
@@ -169,15 +147,15 @@ describe("the accept page (/invite/<token>)", () => {
 
   it("a new email chooses a password (and a name), joins, and lands on the workspace's calendar", async () => {
     const { fetch, calls } = invitee(false);
-    const app = await mount(fetch, `/invite/${TOKEN}`);
+    const app = await mountApp(fetch, `/invite/${TOKEN}`);
     expect(calls.find((c) => c.path === "/api/auth/invitation")?.body).toEqual({ token: TOKEN });
-    expect(root!.querySelector("h1")!.textContent).toBe("Join Alpha");
-    expect(root!.textContent).toContain("Ana invited dee@example.test to join Alpha as an editor.");
-    expect(root!.querySelector<HTMLInputElement>("#inv-accept-email")!.readOnly).toBe(true);
-    expect(root!.querySelector("label[for=inv-accept-password]")!.textContent).toBe("Choose a password");
-    root!.querySelector<HTMLInputElement>("#inv-accept-name")!.value = "Dee";
-    root!.querySelector<HTMLInputElement>("#inv-accept-password")!.value = "a long new password";
-    await act(() => void root!.querySelector<HTMLFormElement>(".invite-card form")!.requestSubmit());
+    expect(appRoot().querySelector("h1")!.textContent).toBe("Join Alpha");
+    expect(appRoot().textContent).toContain("Ana invited dee@example.test to join Alpha as an editor.");
+    expect(appRoot().querySelector<HTMLInputElement>("#inv-accept-email")!.readOnly).toBe(true);
+    expect(appRoot().querySelector("label[for=inv-accept-password]")!.textContent).toBe("Choose a password");
+    appRoot().querySelector<HTMLInputElement>("#inv-accept-name")!.value = "Dee";
+    appRoot().querySelector<HTMLInputElement>("#inv-accept-password")!.value = "a long new password";
+    await act(() => void appRoot().querySelector<HTMLFormElement>(".invite-card form")!.requestSubmit());
     await settle();
     expect(calls.find((c) => c.path === "/api/auth/accept-invitation")?.body).toEqual({ token: TOKEN, password: "a long new password", name: "Dee" });
     expect(app.router.path.value).toBe("/calendar");
@@ -186,31 +164,30 @@ describe("the accept page (/invite/<token>)", () => {
 
   it("an existing account signs in with its password (no name asked)", async () => {
     const { fetch, calls } = invitee(true);
-    await mount(fetch, `/invite/${TOKEN}`);
-    expect(root!.querySelector("#inv-accept-name")).toBeNull();
-    expect(root!.querySelector("label[for=inv-accept-password]")!.textContent).toBe("Your Brandcast password");
-    root!.querySelector<HTMLInputElement>("#inv-accept-password")!.value = "correct horse battery";
-    await act(() => void root!.querySelector<HTMLFormElement>(".invite-card form")!.requestSubmit());
+    await mountApp(fetch, `/invite/${TOKEN}`);
+    expect(appRoot().querySelector("#inv-accept-name")).toBeNull();
+    expect(appRoot().querySelector("label[for=inv-accept-password]")!.textContent).toBe("Your Brandcast password");
+    appRoot().querySelector<HTMLInputElement>("#inv-accept-password")!.value = "correct horse battery";
+    await act(() => void appRoot().querySelector<HTMLFormElement>(".invite-card form")!.requestSubmit());
     await settle();
     expect(calls.find((c) => c.path === "/api/auth/accept-invitation")?.body).toEqual({ token: TOKEN, password: "correct horse battery" });
   });
 
   it("signed in as the invitee, one button joins; signed in as someone else, it says so and offers to sign out", async () => {
     const same = invitee(true, "dee@example.test");
-    await mount(same.fetch, `/invite/${TOKEN}`);
+    await mountApp(same.fetch, `/invite/${TOKEN}`);
     await act(() => void byText<HTMLButtonElement>("button", "Join Alpha")!.click());
     await settle();
     expect(same.calls.find((c) => c.path === "/api/auth/accept-invitation")?.body).toEqual({ token: TOKEN });
-    render(null, root!);
-    root!.remove();
+    unmountApp();
 
     const other = invitee(true, "ana@example.test");
-    await mount(other.fetch, `/invite/${TOKEN}`);
-    expect(root!.querySelector(".alert-info")!.textContent).toContain("You're signed in as ana@example.test. This invitation is for dee@example.test");
-    expect(root!.querySelector("form")).toBeNull();
+    await mountApp(other.fetch, `/invite/${TOKEN}`);
+    expect(appRoot().querySelector(".alert-info")!.textContent).toContain("You're signed in as ana@example.test. This invitation is for dee@example.test");
+    expect(appRoot().querySelector("form")).toBeNull();
     await act(() => void byText<HTMLButtonElement>("button", "Sign out")!.click());
     await settle();
-    expect(root!.querySelector("#inv-accept-password")).not.toBeNull();
+    expect(appRoot().querySelector("#inv-accept-password")).not.toBeNull();
   });
 
   it("a used or expired link says so in the server's words", async () => {
@@ -218,8 +195,8 @@ describe("the accept page (/invite/<token>)", () => {
       "GET /api/me": () => json(401, { error: { code: "unauthenticated", message: "Sign in to continue." } }),
       "POST /api/auth/invitation": () => json(410, { error: { code: "invitation_used", message: "This invitation link was already used." } }),
     });
-    await mount(fetch, `/invite/${TOKEN}`);
-    expect(root!.querySelector("h1")!.textContent).toBe("This invitation can't be used");
-    expect(root!.querySelector(".alert-error")!.textContent).toBe("This invitation link was already used.");
+    await mountApp(fetch, `/invite/${TOKEN}`);
+    expect(appRoot().querySelector("h1")!.textContent).toBe("This invitation can't be used");
+    expect(appRoot().querySelector(".alert-error")!.textContent).toBe("This invitation link was already used.");
   });
 });
