@@ -45,6 +45,14 @@ const members = (s: Caller) => json<{ members: Array<{ userId: string; email: st
 const roleOf = async (s: Caller, userId: string) => (await members(s)).members.find((m) => m.userId === userId)?.role;
 const setRole = (s: Caller, userId: string, role: string) => call(`/api/members/${userId}`, { ...s, method: "PATCH", body: { role } });
 const remove = (s: Caller, userId: string) => call(`/api/members/${userId}`, { ...s, method: "DELETE" });
+/** One invitation of the owner's used, and one expired. */
+async function usedAndExpired(owner: Session) {
+  const used = await invite(owner);
+  expect((await accept({ token: used.token, password: PASSWORD })).status).toBe(200);
+  const expired = await invite(owner);
+  await env.DB.prepare("UPDATE invitations SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, expired.id).run();
+  return { used, expired };
+}
 const ownerCount = async (workspaceId: string) => countRows("memberships", "workspace_id = ? AND role = 'owner'", workspaceId);
 
 describe("GET /api/members", () => {
@@ -72,10 +80,7 @@ describe("GET /api/members", () => {
 
   it("lists neither used nor expired invitations", async () => {
     const owner = await signup();
-    const used = await invite(owner);
-    expect((await accept({ token: used.token, password: PASSWORD })).status).toBe(200);
-    const expired = await invite(owner);
-    await env.DB.prepare("UPDATE invitations SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, expired.id).run();
+    await usedAndExpired(owner);
     expect((await members(owner)).invitations).toEqual([]);
   });
 });
@@ -351,10 +356,7 @@ describe("POST /api/auth/accept-invitation", () => {
 
   it("a used link is 410, and so is an expired one; neither writes anything", async () => {
     const owner = await signup();
-    const inv = await invite(owner);
-    expect((await accept({ token: inv.token, password: PASSWORD })).status).toBe(200);
-    const late = await invite(owner);
-    await env.DB.prepare("UPDATE invitations SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, late.id).run();
+    const { used: inv, expired: late } = await usedAndExpired(owner);
     await expectNothingWritten(owner.workspaceId, async () => {
       await expectClientError(await accept({ token: inv.token, password: PASSWORD }), 410, "invitation_used", "reused");
       await expectClientError(await accept({ token: inv.token }, { cookie: owner.cookie }), 410, "invitation_used", "reused, signed in");

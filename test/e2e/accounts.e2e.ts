@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { startFakes } from "../fakes/index.mjs";
 import { oauthBindings } from "../fakes/oauth-common.mjs";
-import { buildWeb, ensureChromium, goTo, freePort, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
+import { buildWeb, ensureChromium, freePort, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
 
 const SHOTS = join(import.meta.dirname, "screenshots");
 let server: DevServer;
@@ -54,14 +54,7 @@ describe("connecting accounts in the browser", () => {
     withLogs();
     // A token 3 days from expiry, so the daily refresh pass will look at it.
     await seedInstagram({ longLivedSeconds: 3 * 86_400 });
-    await page.goto("/");
-    await page.getByRole("button", { name: "Create an account" }).click();
-    await page.getByLabel("Your name").fill("Ana Operator");
-    await page.getByLabel("Email").fill("ana@example.com");
-    await page.getByLabel("Password").fill("correct-horse-battery");
-    await page.getByLabel("Workspace name").fill("Alpha");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.locator(".calendar-page").waitFor();
+    await signUp(page, { name: "Ana Operator", email: "ana@example.com", workspace: "Alpha" });
 
     await goTo(page, "Brands");
     await page.getByLabel("Name").fill("Daily Habits");

@@ -104,6 +104,18 @@ export async function launchBrowser(opts: { viewport?: { width: number; height: 
   };
 }
 
+/** Signs up through the sign-in page's "Create an account" form and waits for the calendar. */
+export async function signUp(p: Page, who: { name: string; email: string; workspace: string; password?: string }) {
+  await p.goto("/");
+  await p.getByRole("button", { name: "Create an account" }).click();
+  await p.getByLabel("Your name").fill(who.name);
+  await p.getByLabel("Email").fill(who.email);
+  await p.getByLabel("Password").fill(who.password ?? "correct-horse-battery");
+  await p.getByLabel("Workspace name").fill(who.workspace);
+  await p.getByRole("button", { name: "Create account" }).click();
+  await p.locator(".calendar-page").waitFor();
+}
+
 /**
  * Opens a page from the main navigation, whatever the width: narrower than
  * the page's breakpoint (web/src/nav.ts), its link is under "More".

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { axeViolations, buildWeb, ensureChromium, goTo, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
+import { axeViolations, buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
 
 const SHOTS = join(import.meta.dirname, "screenshots");
 const WIDE = { width: 1400, height: 900 };
@@ -18,6 +18,20 @@ let server: DevServer;
 let owner: Browser;
 let page: Page;
 let inviteUrl = "";
+
+/** A person with a browser of their own (their own cookies), closed afterwards. */
+async function asSomeoneElse(viewport: { width: number; height: number }, fn: (p: Page) => Promise<void>) {
+  const browser = await launchBrowser({ baseURL: server.baseUrl, viewport });
+  const p = await browser.context.newPage();
+  try {
+    await fn(p);
+  } catch (err) {
+    await p.screenshot({ path: join(SHOTS, "members-failed-other-browser.png"), fullPage: true }).catch(() => {});
+    throw err;
+  } finally {
+    await browser.close();
+  }
+}
 
 const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `members-${name}.png`), fullPage: true });
 
@@ -39,22 +53,15 @@ describe("members and invitations in the browser", () => {
     await server?.stop();
   });
 
-  const withLogs = (p: () => Page | undefined = () => page) =>
+  const withLogs = () =>
     onTestFailed(async ({ task }) => {
       console.error(server.logs().slice(-4000));
-      await p()?.screenshot({ path: join(SHOTS, `members-failed-${task.name.slice(0, 40).replace(/\W+/g, "-")}.png`), fullPage: true }).catch(() => {});
+      await page?.screenshot({ path: join(SHOTS, `members-failed-${task.name.slice(0, 40).replace(/\W+/g, "-")}.png`), fullPage: true }).catch(() => {});
     });
 
   it("the first person of an empty deployment signs up though sign-up is closed, and invites a colleague", async () => {
     withLogs();
-    await page.goto("/");
-    await page.getByRole("button", { name: "Create an account" }).click();
-    await page.getByLabel("Your name").fill("Ana Owner");
-    await page.getByLabel("Email").fill("ana@example.com");
-    await page.getByLabel("Password").fill("correct-horse-battery");
-    await page.getByLabel("Workspace name").fill("Alpha studio");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.locator(".calendar-page").waitFor();
+    await signUp(page, { name: "Ana Owner", email: "ana@example.com", workspace: "Alpha studio" });
 
     await goTo(page, "Members");
     await page.getByRole("heading", { name: "Members", level: 1 }).waitFor();
@@ -103,12 +110,8 @@ describe("members and invitations in the browser", () => {
   });
 
   it("the colleague opens the link in a browser of their own, chooses a password, and sees the workspace", async () => {
-    let bo: Browser | undefined;
-    let p: Page | undefined;
-    withLogs(() => p);
-    try {
-      bo = await launchBrowser({ baseURL: server.baseUrl, viewport: PHONE });
-      p = await bo.context.newPage();
+    withLogs();
+    await asSomeoneElse(PHONE, async (p) => {
       await p.goto(inviteUrl);
       await p.getByRole("heading", { name: "Join Alpha studio" }).waitFor();
       await p.getByText("Ana Owner invited bo@example.com to join Alpha studio as an editor.").waitFor();
@@ -127,9 +130,7 @@ describe("members and invitations in the browser", () => {
       await p.goto(inviteUrl);
       await p.getByRole("heading", { name: "This invitation can't be used" }).waitFor();
       await p.getByText(/already used/).waitFor();
-    } finally {
-      await bo?.close();
-    }
+    });
 
     // The owner sees a member, no open invitation, and can change the role.
     await goTo(page, "Members");
@@ -142,12 +143,8 @@ describe("members and invitations in the browser", () => {
   });
 
   it("anyone else is told that sign-up is closed", async () => {
-    let eve: Browser | undefined;
-    let p: Page | undefined;
-    withLogs(() => p);
-    try {
-      eve = await launchBrowser({ baseURL: server.baseUrl, viewport: WIDE });
-      p = await eve.context.newPage();
+    withLogs();
+    await asSomeoneElse(WIDE, async (p) => {
       await p.goto("/");
       await p.getByRole("button", { name: "Create an account" }).click();
       await p.getByLabel("Email").fill("eve@example.com");
@@ -155,8 +152,6 @@ describe("members and invitations in the browser", () => {
       await p.getByLabel("Workspace name").fill("Eve's");
       await p.getByRole("button", { name: "Create account" }).click();
       await p.getByText("Sign-up is closed here: ask a workspace owner for an invitation.").waitFor();
-    } finally {
-      await eve?.close();
-    }
+    });
   });
 });
