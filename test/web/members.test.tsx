@@ -96,6 +96,11 @@ describe("Members page", () => {
 
     await act(() => void appRoot().querySelector<HTMLButtonElement>('button[aria-label="Remove Bo"]')!.click());
     expect(calls.some((c) => c.method === "DELETE")).toBe(false);
+    // Focus follows the button that replaced the one pressed; "Keep" brings it back.
+    expect(document.activeElement?.textContent).toBe("Remove Bo");
+    await act(() => void byText<HTMLButtonElement>("button", "Keep")!.click());
+    expect(document.activeElement?.getAttribute("aria-label")).toBe("Remove Bo");
+    await act(() => void appRoot().querySelector<HTMLButtonElement>('button[aria-label="Remove Bo"]')!.click());
     await act(() => void byText<HTMLButtonElement>("button", "Remove Bo")!.click());
     await settle();
     expect(calls.filter((c) => c.method === "DELETE").map((c) => c.path)).toEqual(["/api/members/usr_bo"]);

@@ -149,9 +149,16 @@ function NewInvitation({ inv }: { inv: NonNullable<MembersModel["lastInvite"]["v
 }
 
 function MemberRow({ p, m, owner, self, onSelfChange }: { p: Member; m: MembersModel; owner: boolean; self: boolean; onSelfChange: () => void }) {
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<boolean | null>(null);
   const busy = m.busy.value !== null;
   const name = p.name || p.email;
+  // The button pressed goes away: focus moves to the one that replaces it.
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const removeButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirming === null) return;
+    (confirming ? confirmButton : removeButton).current?.focus();
+  }, [confirming]);
   return (
     <li class="member-row">
       <div class="member-who">
@@ -192,7 +199,7 @@ function MemberRow({ p, m, owner, self, onSelfChange }: { p: Member; m: MembersM
         <div class="row-actions">
           {confirming ? (
             <>
-              <button type="button" class="btn btn-small btn-danger" disabled={busy} onClick={() => m.remove(p.userId)}>
+              <button type="button" ref={confirmButton} class="btn btn-small btn-danger" disabled={busy} onClick={() => m.remove(p.userId)}>
                 Remove {name}
               </button>
               <button type="button" class="btn btn-small" onClick={() => setConfirming(false)}>
@@ -200,7 +207,7 @@ function MemberRow({ p, m, owner, self, onSelfChange }: { p: Member; m: MembersM
               </button>
             </>
           ) : (
-            <button type="button" class="btn btn-small" disabled={busy} aria-label={`Remove ${name}`} onClick={() => setConfirming(true)}>
+            <button type="button" ref={removeButton} class="btn btn-small" disabled={busy} aria-label={`Remove ${name}`} onClick={() => setConfirming(true)}>
               Remove
             </button>
           )}
