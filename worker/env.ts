@@ -70,4 +70,6 @@ export interface Env {
   INSTAGRAM_TOKEN_BASE?: string;
   GOOGLE_ACCOUNTS_BASE?: string;
   GRAPH_API_VERSION?: string;
+  /** YouTube Data API units a Pacific day the metrics sampler may spend (default 1,000 of the project's 10,000; worker/analytics/insights/youtube-budget.ts). */
+  YOUTUBE_METRICS_DAILY_UNITS?: string;
 }

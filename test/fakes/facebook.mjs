@@ -32,7 +32,7 @@ const initialState = () => ({
 const debugError = (status, type, message, retriable = false) => ({ status, body: { debug_info: { type, message, retriable } } });
 
 /** The Page token for `pageId`, or the error Graph would answer with. */
-function pageAuth(state, token, pageId, now) {
+export function pageAuth(state, token, pageId, now) {
   const record = token ? state.tokens[token] : undefined;
   const bad = tokenError(record, now);
   if (bad) return { error: bad };

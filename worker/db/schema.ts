@@ -514,3 +514,15 @@ export const metricSnapshots = sqliteTable(
     index("metric_snapshots_brand").on(t.brandId, t.capturedAt),
   ],
 );
+
+/**
+ * YouTube Data API units the metrics sampler reserved, per Pacific-time day
+ * (the project's quota resets at midnight PT, PLATFORMS.md §3.6): one row a
+ * day, kept within the metrics share so uploads never run short
+ * (worker/analytics/insights/youtube-budget.ts).
+ */
+export const youtubeMetricsUnits = sqliteTable("youtube_metrics_units", {
+  /** YYYY-MM-DD in America/Los_Angeles. */
+  day: text("day").primaryKey(),
+  units: integer("units").notNull().default(0),
+});
