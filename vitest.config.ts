@@ -3,6 +3,9 @@ import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
 // @ts-expect-error plain ESM module without types (see test/fakes/fake-server.mjs)
 import { oauthBindings } from "./test/fakes/oauth-common.mjs";
+// @ts-expect-error plain ESM module without types
+import { mediaAssetFile } from "./scripts/media-assets.mjs";
+import { readFile } from "node:fs/promises";
 
 // Projects: `worker` runs inside workerd against real (local) D1, Durable
 // Objects, Queues and R2; `media-node` checks videos with ffmpeg; `web` tests
@@ -29,7 +32,7 @@ function workerdRuntime() {
       // The API Worker plus the media Worker's entrypoint, bound as MEDIA_RENDERER.
       main: "./test/support/test-worker.ts",
       miniflare: {
-        serviceBindings: { MEDIA_RENDERER: { name: kCurrentWorker, entrypoint: "MediaRenderer" } },
+        serviceBindings: { MEDIA_RENDERER: { name: kCurrentWorker, entrypoint: "MediaRenderer" }, MEDIA_ASSETS: serveMediaAssets },
         bindings: {
           TEST_MIGRATIONS: migrations,
           SESSION_SECRET: "test-session-secret",
@@ -41,6 +44,15 @@ function workerdRuntime() {
       },
     };
   });
+}
+
+/** The media Worker's assets binding (wrangler.media.toml [assets]), served from the files `npm run build` copies. */
+async function serveMediaAssets(request: Request): Promise<Response> {
+  const file = mediaAssetFile(decodeURIComponent(new URL(request.url).pathname));
+  // Connection: close, because workerd reuses the loopback connection after Node's 5 s keep-alive
+  // timeout has closed it ("Network connection lost") when files are asked for seconds apart.
+  const headers = { connection: "close" };
+  return file ? new Response(await readFile(file), { headers }) : new Response("not found", { status: 404, headers });
 }
 
 /** Platform base URLs pointing at the fakes (names as in test/fakes/index.mjs). */

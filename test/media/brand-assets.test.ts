@@ -15,7 +15,7 @@ let png: Uint8Array;
 
 beforeAll(async () => {
   owner = await signup();
-  await ensureImageRuntime();
+  await ensureImageRuntime(env.MEDIA_ASSETS);
   png = (await renderImage(h("div", { width: 64, height: 64, display: "flex", backgroundColor: "#0ea5e9" }), 64, 64)).png;
 });
 

@@ -4,6 +4,7 @@
 import { FONT_FAMILY } from "./fonts";
 import { h, img, keyed, type Element } from "./element";
 import type { Layout } from "./render-layout";
+import { boxFor, CJK } from "./text-fit";
 import type { Palette } from "./theme";
 
 /** Handles are stored with or without the leading "@"; show exactly one. */
@@ -100,7 +101,8 @@ function fittedText(key: string, text: string, size: number, box: { width: numbe
     { display: "flex", flexDirection: "column", justifyContent: "center", width: box.width, height: box.height, overflow: "hidden", flexShrink: 0 },
     keyed(
       key,
-      h("div", { display: "flex", width: box.width, flexShrink: 0, fontSize: size, lineHeight: box.lineHeight, fontWeight: 800, wordBreak: "break-word", ...style }, text),
+      // CJK breaks between words (Intl.Segmenter), not inside one: 習慣 and 활기차게 stay whole.
+      h("div", { display: "flex", width: box.width, flexShrink: 0, fontSize: size, lineHeight: box.lineHeight, fontWeight: 800, wordBreak: CJK.test(text) ? "keep-all" : "break-word", ...style }, text),
     ),
   );
 }
@@ -133,7 +135,7 @@ const REEL_PAD = 96;
 const REEL_TEXT_W = SIZES.reel.width - 2 * REEL_PAD;
 
 export function reelTitle(brand: SlideBrand, p: Palette, title: string): Layout {
-  const box = { width: REEL_TEXT_W, height: 860, lineHeight: 1.1, minSize: 56, maxSize: 136 };
+  const box = boxFor(title, { width: REEL_TEXT_W, height: 860, lineHeight: 1.1, minSize: 56, maxSize: 136 });
   return {
     ...SIZES.reel,
     texts: { title: { text: title, box } },
@@ -153,7 +155,7 @@ export function reelTitle(brand: SlideBrand, p: Palette, title: string): Layout 
 }
 
 export function reelSlide(brand: SlideBrand, p: Palette, text: string, index: number, count: number): Layout {
-  const box = { width: REEL_TEXT_W, height: 900, lineHeight: 1.2, minSize: 48, maxSize: 100 };
+  const box = boxFor(text, { width: REEL_TEXT_W, height: 900, lineHeight: 1.2, minSize: 48, maxSize: 100 });
   const counter = String(index + 1).padStart(2, "0");
   return {
     ...SIZES.reel,
@@ -182,7 +184,7 @@ const POST_PAD = 88;
 const POST_TEXT_W = SIZES.post.width - 2 * POST_PAD;
 
 export function postCover(brand: SlideBrand, p: Palette, title: string, slideCount: number): Layout {
-  const box = { width: POST_TEXT_W, height: 700, lineHeight: 1.1, minSize: 52, maxSize: 124 };
+  const box = boxFor(title, { width: POST_TEXT_W, height: 700, lineHeight: 1.1, minSize: 52, maxSize: 124 });
   return {
     ...SIZES.post,
     texts: { title: { text: title, box } },
@@ -205,7 +207,7 @@ export function postCover(brand: SlideBrand, p: Palette, title: string, slideCou
 }
 
 export function carouselSlide(brand: SlideBrand, p: Palette, text: string, index: number, count: number): Layout {
-  const box = { width: POST_TEXT_W, height: 820, lineHeight: 1.22, minSize: 40, maxSize: 88 };
+  const box = boxFor(text, { width: POST_TEXT_W, height: 820, lineHeight: 1.22, minSize: 40, maxSize: 88 });
   return {
     ...SIZES.post,
     texts: { body: { text, box } },
@@ -231,7 +233,7 @@ export function carouselSlide(brand: SlideBrand, p: Palette, text: string, index
 export function youtubeThumbnail(brand: SlideBrand, p: Palette, title: string): Layout {
   const panelW = 400;
   const pad = 64;
-  const box = { width: SIZES.youtube.width - panelW - 2 * pad, height: 470, lineHeight: 1.08, minSize: 44, maxSize: 112 };
+  const box = boxFor(title, { width: SIZES.youtube.width - panelW - 2 * pad, height: 470, lineHeight: 1.08, minSize: 44, maxSize: 112 });
   return {
     ...SIZES.youtube,
     texts: { title: { text: title, box } },
