@@ -24,6 +24,12 @@ export interface SatoriFont {
 }
 
 export const FONT_BUDGET = 16 * 1024 * 1024;
+let fontBudget = FONT_BUDGET;
+
+/** For tests: a smaller budget (null: the default). */
+export function setFontBudget(bytes: number | null) {
+  fontBudget = bytes ?? FONT_BUDGET;
+}
 export const EMOJI_LIMIT = 600;
 
 export interface FontSet {
@@ -152,7 +158,7 @@ async function fontChunks(source: AssetSource, set: FontSet, text: string): Prom
     set.bytes += data.byteLength;
     fonts.push({ name: chunk.name, data, weight: chunk.weight, style: "normal" });
   }
-  evictOver(FONT_BUDGET, han);
+  evictOver(fontBudget, han);
   return fonts;
 }
 
