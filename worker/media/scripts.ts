@@ -4,7 +4,7 @@
 // satori 0.15 does not do (Arabic and Hebrew joining and direction, the Indic
 // scripts' conjuncts) or that have no font here are refused before rendering,
 // with a message, instead of drawing wrong glyphs or failing inside satori.
-import { briefLanguage } from "../contract/schemas";
+import { briefLanguage } from "../contract/languages";
 
 export type HanFamily = "noto-sans-sc" | "noto-sans-tc" | "noto-sans-jp" | "noto-sans-kr";
 
