@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { additionalAssetStats, resetAdditionalAssets, setFontBudget, twemojiNames } from "../../worker/media/additional-assets";
-import { reelSlide, type SlideBrand } from "../../worker/media/layouts";
+import { reelSlide, swipeHint, type SlideBrand } from "../../worker/media/layouts";
 import { MediaRenderError, renderOutputMedia } from "../../worker/media/render-output";
 import { renderMedia } from "../../worker/media/renderer";
 import { renderLayout } from "../../worker/media/render-layout";
@@ -65,6 +65,19 @@ describe("which scripts slides draw", () => {
     // The media Worker's RPC as the generate consumer calls it: the message is what the output shows.
     await expect(renderMedia(env, input)).rejects.toThrow(/^Slide 2 is in Arabic script, which is not supported on slides yet/);
     expect((await env.MEDIA.list({ prefix: `ws/${ws}/` })).objects).toEqual([]);
+  });
+});
+
+describe("the words a layout writes itself", () => {
+  it("are in the brand's language", () => {
+    expect([swipeHint("en"), swipeHint("pt-BR"), swipeHint("ru"), swipeHint("ja"), swipeHint("zh-TW"), swipeHint(null)]).toEqual([
+      "Swipe ›",
+      "Deslize ›",
+      "Листайте ›",
+      "スワイプ ›",
+      "滑動查看 ›",
+      "Swipe ›",
+    ]);
   });
 });
 

@@ -75,7 +75,7 @@ export async function renderOutputMedia(env: MediaEnv, input: RenderOutputInput)
   try {
     await ensureImageRuntime(env.MEDIA_ASSETS);
     step.name = "loading the brand logo";
-    const brand: SlideBrand = { name: input.brand.name, handle: input.brand.handle, logo: await loadLogo(env, input.brand.logoKey) };
+    const brand: SlideBrand = { name: input.brand.name, handle: input.brand.handle, logo: await loadLogo(env, input.brand.logoKey), language: input.brand.language };
     const main = input.variant === "post" ? await renderPost(env, input, brand, step) : await renderReel(env, input, brand, input.variant, step);
 
     step.name = "rendering the YouTube thumbnail";
