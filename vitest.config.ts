@@ -16,6 +16,7 @@ const migrations = await readD1Migrations("./migrations");
 // out: it only collects files when asked for by name or through `npm run bench`.
 const argv = process.argv.join(" ");
 const benchRequested = process.env.BRANDCAST_BENCH === "1" || /--project[= ]bench\b/.test(argv);
+const reviewRequested = /--project[= ]media-review\b/.test(argv);
 
 /**
  * The Workers runtime for tests and benches: workerd with the real (local) D1,
@@ -125,6 +126,16 @@ export default defineConfig({
             environment: "node",
             testTimeout: 120_000,
             hookTimeout: 120_000,
+          },
+        },
+        {
+          // `npx vitest run --project media-review`: renders the demo brands' media in every
+          // script for a person to look at (test/media-node/review.media.ts); asserts nothing.
+          test: {
+            name: "media-review",
+            include: reviewRequested ? ["test/media-node/review.media.ts"] : [],
+            environment: "node",
+            testTimeout: 900_000,
           },
         },
         {
