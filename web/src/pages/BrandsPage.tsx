@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Brand } from "../api/types";
 import { Accounts } from "../components/brands/Accounts";
 import { BriefEditor } from "../components/brands/BriefEditor";
+import { MusicUpload } from "../components/brands/MusicUpload";
 import { SlotEditor, SlotPreview } from "../components/brands/SlotEditor";
 import { Alert, Empty, Field, InlineError, Spinner } from "../components/ui";
 import type { AppState } from "../state/app";
@@ -204,6 +205,7 @@ function BrandEditor({ app, brand, canEdit }: { app: AppState; brand: Brand; can
       </form>
       <SlotPreview api={app.api} brand={brand} />
       <BriefEditor brands={brands} brand={brand} canEdit={canEdit} />
+      <MusicUpload app={app} brand={brand} canEdit={canEdit} />
       <Accounts app={app} brand={brand} canEdit={canEdit} />
     </div>
   );
