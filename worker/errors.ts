@@ -1,5 +1,6 @@
 // Errors are values with codes (STYLE.md): services throw these, and one
 // handler (worker/app.ts) turns them into API.md's envelope.
+import type { ApiErrorBody } from "./contract/schemas";
 
 export type ErrorCode =
   | "invalid_input"
@@ -38,9 +39,8 @@ export const notFound = (what: string) => new ApiError(404, "not_found", `${what
 export const conflict = (code: ErrorCode, message: string, details?: unknown) => new ApiError(409, code, message, details);
 export const unprocessable = (message: string, details?: unknown) => new ApiError(422, "unprocessable", message, details);
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+/** API.md's envelope, as the contract defines it (contract/schemas.ts). */
+export type ErrorBody = ApiErrorBody;
 
 export function errorBody(err: ApiError): ErrorBody {
   return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
