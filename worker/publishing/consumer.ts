@@ -8,7 +8,8 @@
 // platform handle is checkpointed on the row before the next call; and a
 // redelivery after a crash resumes from the checkpoint, where the client asks
 // the platform before repeating anything that makes a post public.
-import { readCredentials, markNeedsReconnect, type AccountRow } from "../accounts/credentials";
+import { openAccount } from "../accounts/access";
+import { markNeedsReconnect, type AccountRow } from "../accounts/credentials";
 import type { Env, PublishMessage } from "../env";
 import { newId } from "../lib/ids";
 import { CLIENTS } from "./clients";
@@ -138,7 +139,7 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
   let rawMessage: string | null = null;
   let loaded: Loaded | null = null;
   // Every secret this attempt held: whatever a platform or a runtime error echoes back is scrubbed before it is logged or stored.
-  const secrets: string[] = [];
+  let secrets: string[] = [];
   const scrub = (text: string) => secrets.reduce((t, secret) => (secret.length >= 8 ? t.split(secret).join("[redacted]") : t), text);
   try {
     loaded = await load(env, row);
@@ -147,12 +148,10 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
     if (check.kind !== "ok") return await endBeforePublishing(env, row, attemptRowId, check, now());
     if (!loaded.output) throw new PublishError("permanent", "The content of this item no longer exists.");
     const content = publishContent(loaded.kind, loaded.output);
-    const accountRow = loaded.account!;
-    const credentials = await readCredentials(env, accountRow);
-    secrets.push(credentials.accessToken, ...(credentials.refreshToken ? [credentials.refreshToken] : []));
-    const publishAccount = { id: accountRow.id, externalId: accountRow.external_id, accessToken: credentials.accessToken, loginVia: accountRow.login_via };
+    const access = await openAccount(env, loaded.account!);
+    secrets = access.secrets;
     const config = { ...platformConfig(env), ...(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}) };
-    const ctx = createPublishContext({ env, delivery, content, account: publishAccount, accountRow, config, now, attemptRowId });
+    const ctx = createPublishContext({ env, delivery, content, access, config, now, attemptRowId });
     const client = clients[row.platform];
     let outcome;
     try {
@@ -160,7 +159,7 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
     } catch (err) {
       // The platform refused the token (401, Graph 190): refresh once and run the client again in this attempt.
       if (!(err instanceof PublishError && err.opts.tokenRejected)) throw err;
-      secrets.push(await ctx.refreshAccessToken());
+      await ctx.refreshAccessToken();
       outcome = await client.publish(ctx);
     }
     result = outcome.kind === "published" ? outcome : { kind: "waiting", delaySeconds: outcome.delaySeconds, reason: outcome.reason };

@@ -3,7 +3,7 @@
 // consumer that lost its lease cannot overwrite the new holder's progress),
 // media from R2 and signed URLs on PUBLIC_BASE_URL, fetch with a timeout, and
 // one token refresh per attempt through the credentials module.
-import { ReconnectRequired, refreshAccessToken as refreshCredentials, type AccountRow } from "../accounts/credentials";
+import { refreshFailure, timeoutFetch, type AccountAccess } from "../accounts/access";
 import type { Env } from "../env";
 import { signMediaUrl } from "../media/signed-url";
 import { LEASE_MS } from "./delivery-machine";
@@ -13,7 +13,6 @@ import {
   type DeliveryState,
   type MediaRef,
   type PlatformConfig,
-  type PublishAccount,
   type PublishContent,
   type PublishContext,
   type PublishPlatform,
@@ -85,17 +84,16 @@ export interface ContextInput {
   env: Env;
   delivery: DeliveryState;
   content: PublishContent;
-  account: PublishAccount;
-  accountRow: AccountRow;
+  /** The account's credentials, opened for this attempt (one refresh at most). */
+  access: AccountAccess;
   config: PlatformConfig;
   now: () => number;
   attemptRowId: string;
 }
 
 export function createPublishContext(input: ContextInput): PublishContext {
-  const { env, delivery, account, config, now } = input;
+  const { env, delivery, access, config, now } = input;
   const db = env.DB;
-  let refreshed: Promise<string> | null = null;
 
   const head = async (ref: MediaRef) => {
     const object = await env.MEDIA.head(ref.key);
@@ -131,11 +129,10 @@ export function createPublishContext(input: ContextInput): PublishContext {
     env,
     delivery,
     content: input.content,
-    account,
+    account: access.account,
     config,
     // The request timeout is ours: a client cannot lift it (a hang around media_publish is an unknown outcome, not a stuck consumer).
-    fetch: ((resource: RequestInfo | URL, init?: RequestInit) =>
-      fetch(resource, { ...init, signal: AbortSignal.timeout(config.requestTimeoutMs) })) as typeof fetch,
+    fetch: timeoutFetch(config.requestTimeoutMs),
     now,
     async mediaUrl(ref) {
       await head(ref);
@@ -155,21 +152,11 @@ export function createPublishContext(input: ContextInput): PublishContext {
     },
     checkpoint,
     refreshAccessToken() {
-      refreshed ??= refresh(env, input.accountRow, input.delivery.platform).then((token) => {
-        account.accessToken = token;
-        return token;
+      return access.refresh().catch((err: unknown) => {
+        if (err instanceof PublishError) throw err;
+        const failure = refreshFailure(err, delivery.platform);
+        throw new PublishError(failure.errorClass, failure.message, { platformMessage: failure.platformMessage });
       });
-      return refreshed;
     },
   };
-}
-
-async function refresh(env: Env, row: AccountRow, platform: PublishPlatform): Promise<string> {
-  try {
-    return (await refreshCredentials(env, row)).accessToken;
-  } catch (err) {
-    if (err instanceof ReconnectRequired) throw new PublishError("reconnect", err.message, { platformMessage: err.message });
-    if (err instanceof PublishError) throw err;
-    throw new PublishError("retryable", `Could not refresh the ${platform} token just now; it will be tried again.`, { platformMessage: String(err) });
-  }
 }

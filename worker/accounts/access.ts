@@ -1,0 +1,54 @@
+// An account's credentials opened for one unit of work against its platform
+// (a publish attempt, a metrics sampling run): the decrypted token as the
+// platform clients see it, one token refresh at most, and every secret held
+// along the way so whatever a platform echoes back can be scrubbed. Publishing
+// (worker/publishing/context.ts) and the metrics sampler
+// (worker/analytics/context.ts) both start here.
+import type { Env } from "../env";
+import type { PublishAccount } from "../publishing/types";
+import { readCredentials, ReconnectRequired, refreshAccessToken, type AccountRow } from "./credentials";
+
+export interface AccountAccess {
+  platform: AccountRow["platform"];
+  account: PublishAccount;
+  /** The access and refresh tokens this work has held (grows when the token is refreshed). */
+  secrets: string[];
+  /**
+   * A fresh access token after the platform refused the current one. Asks the
+   * provider once; later calls share that answer. Throws ReconnectRequired when
+   * the provider refuses (the account is then needs_reconnect), or the
+   * provider's transient error.
+   */
+  refresh(): Promise<string>;
+}
+
+export async function openAccount(env: Env, row: AccountRow): Promise<AccountAccess> {
+  const credentials = await readCredentials(env, row);
+  const secrets = [credentials.accessToken, ...(credentials.refreshToken ? [credentials.refreshToken] : [])];
+  const account: PublishAccount = { id: row.id, externalId: row.external_id, accessToken: credentials.accessToken, loginVia: row.login_via };
+  let refreshed: Promise<string> | null = null;
+  return {
+    platform: row.platform,
+    account,
+    secrets,
+    refresh() {
+      refreshed ??= refreshAccessToken(env, row).then((fresh) => {
+        account.accessToken = fresh.accessToken;
+        secrets.push(fresh.accessToken, ...(fresh.refreshToken ? [fresh.refreshToken] : []));
+        return fresh.accessToken;
+      });
+      return refreshed;
+    },
+  };
+}
+
+/** How a failed refresh reads to a platform client: the account needs a person, or try again later. */
+export function refreshFailure(err: unknown, platform: string): { errorClass: "reconnect" | "retryable"; message: string; platformMessage: string } {
+  if (err instanceof ReconnectRequired) return { errorClass: "reconnect", message: err.message, platformMessage: err.message };
+  return { errorClass: "retryable", message: `Could not refresh the ${platform} token just now; it will be tried again.`, platformMessage: String(err) };
+}
+
+/** fetch with a request timeout the caller cannot lift (a client's own signal is replaced). */
+export function timeoutFetch(timeoutMs: number): typeof fetch {
+  return ((resource: RequestInfo | URL, init?: RequestInit) => fetch(resource, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as typeof fetch;
+}
