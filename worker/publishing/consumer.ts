@@ -28,6 +28,7 @@ import {
 } from "./delivery-machine";
 import { platformConfig, PublishError, type PlatformClient, type PublishPlatform } from "./types";
 import { logError, logEvent } from "../lib/log";
+import { registerPublishedPost } from "../analytics/targets";
 
 export interface ConsumerOptions {
   /** The consumer's clock (tests move it instead of sleeping). */
@@ -253,6 +254,8 @@ async function settle(
   if (decision.kind === "requeue" && decision.waitingSince !== null) nextCheckpoint.waitingSince = decision.waitingSince;
   const fence = "WHERE id = ? AND status = 'publishing' AND attempts = ?";
   let update: D1PreparedStatement;
+  // What else the same batch does: a published post becomes one the metrics sampler reads (DESIGN.md §10).
+  let follow: D1PreparedStatement[] = [];
   let action: MessageAction;
   switch (decision.kind) {
     case "published":
@@ -262,6 +265,7 @@ async function settle(
              next_attempt_at = NULL, lease_until = NULL, checkpoint = ?, updated_at = ? ${fence}`,
         )
         .bind(decision.publishedId, decision.permalink, now, JSON.stringify(nextCheckpoint), now, row.id, row.attempts);
+      follow = registerPublishedPost(db, row.id, now);
       action = { kind: "ack", reason: "published" };
       break;
     case "requeue":
@@ -285,6 +289,7 @@ async function settle(
   const [written] = await db.batch([
     update,
     db.prepare("UPDATE publish_attempts SET ended_at = ?, error_class = ?, raw_message = ? WHERE id = ?").bind(now, attemptErrorClass, rawMessage, attemptRowId),
+    ...follow,
   ]);
   if (!written!.meta.changes) return { kind: "ack", reason: "another consumer holds the delivery" };
   return action;
