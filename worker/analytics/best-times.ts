@@ -204,7 +204,7 @@ export function suggestSlotMoves(items: Item[], input: Omit<BestTimesInput, "pos
       const toLocal = `${pad(target.hour)}:${pad(slot.local.minute)}`;
       const toBase = shift(toLocal, -input.scheduleOffset);
       const label = kind === "reel" ? "Reels" : "Posts";
-      const times = (n: number) => `${round(n, 1)}×`;
+      const times = (n: number) => `${n.toFixed(1)}×`;
       out.push({
         kind,
         from: slot.base,

@@ -3,10 +3,12 @@
 // a platform. Scoped to the caller's workspace: another workspace's brand is a 404.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../auth/context";
-import { analyticsPostsQuery, brandAnalyticsQuery } from "../contract/schemas";
+import { requireRole } from "../auth/middleware";
+import { analyticsPostsQuery, brandAnalyticsQuery, emptyBody } from "../contract/schemas";
 import { notFound } from "../errors";
-import { readQuery } from "../lib/validate";
+import { readJson, readQuery } from "../lib/validate";
 import { brandAnalytics, brandBestTimes } from "../analytics/brand-report";
+import { backfillDemoHistory } from "../analytics/demo-history";
 import { listPostMetrics, postMetricsCsv, type PostFilter } from "../analytics/posts";
 
 async function postFilter(c: Context<AppEnv>): Promise<PostFilter> {
@@ -35,4 +37,10 @@ export const analyticsRoutes = new Hono<AppEnv>()
     const q = readQuery(c, brandAnalyticsQuery);
     return c.json(await brandAnalytics(c.env.DB, c.get("actor").workspaceId, c.req.param("brandId"), Date.parse(q.from), Date.parse(q.to)));
   })
-  .get("/brands/:brandId/best-times", async (c) => c.json(await brandBestTimes(c.env.DB, c.get("actor").workspaceId, c.req.param("brandId"), Date.now())));
+  .get("/brands/:brandId/best-times", async (c) => c.json(await brandBestTimes(c.env.DB, c.get("actor").workspaceId, c.req.param("brandId"), Date.now())))
+  // npm start's demo seed: a month of sandbox history for the caller's workspace (worker/analytics/demo-history.ts).
+  .post("/demo-history", requireRole("owner"), async (c) => {
+    if (c.env.DEMO_HISTORY !== "true") throw notFound("Route");
+    await readJson(c, emptyBody);
+    return c.json(await backfillDemoHistory(c.env, c.get("actor").workspaceId));
+  });
