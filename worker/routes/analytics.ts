@@ -40,7 +40,7 @@ export const analyticsRoutes = new Hono<AppEnv>()
   .get("/brands/:brandId/best-times", async (c) => c.json(await brandBestTimes(c.env.DB, c.get("actor").workspaceId, c.req.param("brandId"), Date.now())))
   // npm start's demo seed: a month of sandbox history for the caller's workspace (worker/analytics/demo-history.ts).
   .post("/demo-history", requireRole("owner"), async (c) => {
-    if (c.env.DEMO_HISTORY !== "true") throw notFound("Route");
     await readJson(c, emptyBody);
+    if (c.env.DEMO_HISTORY !== "true") throw notFound("Route");
     return c.json(await backfillDemoHistory(c.env, c.get("actor").workspaceId));
   });
