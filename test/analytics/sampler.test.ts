@@ -294,6 +294,31 @@ describe("calls per platform", () => {
     expect(seen.size).toBe(2);
   });
 
+  it("a YouTube call made anyway takes along posts at least halfway to their next reading, not others", async () => {
+    const brandId = await brand();
+    await connectAccount(s, brandId, "youtube");
+    await connectAccount(s, brandId, "instagram");
+    const now = Date.now();
+    const [due, halfway, early] = await publishPosts(s, brandId, 3, { platform: "youtube", publishedAt: now - 30 * HOUR });
+    const [igSoon] = await publishPosts(s, brandId, 1, { platform: "instagram", publishedAt: now - 30 * HOUR });
+    const set = (id: string, nextAt: number, capturedAt: number) =>
+      env.DB.prepare("UPDATE metric_targets SET next_at = ?, captured_at = ?, samples = 1 WHERE id = ?").bind(nextAt, capturedAt, id).run();
+    await set(due!.deliveryId, now - 1000, now - 12 * HOUR);
+    await set(halfway!.deliveryId, now + 2 * HOUR, now - 10 * HOUR);
+    await set(early!.deliveryId, now + 2 * HOUR, now - HOUR);
+    await set(igSoon!.deliveryId, now + 2 * HOUR, now - 10 * HOUR);
+    const yt = new ScriptedInsights("youtube", 50);
+    const ig = new ScriptedInsights("instagram", 1);
+    const run = await sampleBrand(env, brandId, { clients: withInsights(yt, ig), now: () => now });
+    expect(yt.postCalls.map((c) => c.map((r) => r.deliveryId))).toEqual([[due!.deliveryId, halfway!.deliveryId]]);
+    // One post a call: nothing to fill, so Instagram's post waits for its time.
+    expect(ig.postCalls).toEqual([]);
+    expect(run.stored).toBe(2 + 2); // two posts, two accounts
+    expect((await target(halfway!.deliveryId))!.samples).toBe(2);
+    expect(await target(early!.deliveryId)).toMatchObject({ samples: 1, next_at: now + 2 * HOUR, claim: null });
+    expect(await target(igSoon!.deliveryId)).toMatchObject({ samples: 1, next_at: now + 2 * HOUR });
+  });
+
   it("a reading unchanged from the one before doubles the interval; a change resets it", async () => {
     const brandId = await brand();
     await connectAccount(s, brandId, "instagram");

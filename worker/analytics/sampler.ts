@@ -23,6 +23,7 @@ import { NO_VALUES } from "./metrics";
 import { planNextAccountSample, planNextPostSample, readingKey } from "./schedule";
 import {
   claimDueTargets,
+  claimRiders,
   deferTarget,
   dropTarget,
   finishTarget,
@@ -92,6 +93,16 @@ export async function sampleBrand(env: Env, brandId: string, opts: SamplerOption
     const byPlatform = new Map<InsightsPlatform, ClaimedTarget[]>();
     for (const t of targets) byPlatform.set(t.platform, [...(byPlatform.get(t.platform) ?? []), t]);
     const clients = opts.clients ?? INSIGHTS_CLIENTS;
+    const lease = { claim, leaseUntil: startedAt + CLAIM_LEASE_MS };
+    for (const [platform, group] of byPlatform) {
+      const room = freePlaces(group, clients[platform].batchSize);
+      if (!room) continue;
+      const [, riders] = await db.batch<ClaimedTarget>(claimRiders(db, { brandId, platform, now: startedAt, room, ...lease }));
+      const known = new Set(group.map((t) => t.id));
+      const extra = riders!.results.filter((t) => t.platform === platform && !known.has(t.id));
+      group.push(...extra);
+      result.claimed += extra.length;
+    }
     const outcomes = await Promise.all(
       [...byPlatform].map(async ([platform, group]) => {
         const run = new PlatformRun(env, brandId, claim, now, accounts.get(platform) ?? null, clients[platform], opts.requestTimeoutMs);
@@ -110,6 +121,12 @@ export async function sampleBrand(env: Env, brandId: string, opts: SamplerOption
   const settled = await settleBrandDue(db, brandId).first<{ next_at: number | null }>();
   result.moreDue = settled?.next_at != null && settled.next_at <= now();
   return result;
+}
+
+/** Places left in the last call of a platform whose client takes several posts a call (0 when it takes one, or has no post to read). */
+function freePlaces(group: ClaimedTarget[], batchSize: number): number {
+  const posts = group.filter((t) => t.kind === "post").length;
+  return batchSize > 1 && posts > 0 ? (batchSize - (posts % batchSize)) % batchSize : 0;
 }
 
 type AccountState = AccountRow & { insights_access?: string | null };

@@ -1,6 +1,7 @@
 // The statements that move metric_targets (worker/db/schema.ts): a post
 // registered when it is published, a brand's due time kept at its earliest
 // target's, and every write of a sampling run fenced by the run's claim.
+import { DAY } from "../lib/time";
 import { firstPostSampleAt } from "./schedule";
 import type { MetricValues } from "./types";
 
@@ -70,6 +71,19 @@ export interface ClaimedTarget {
   checkpoint: string | null;
 }
 
+/** What a run claimed, with what the sampler needs of each post's delivery. */
+function claimedTargets(db: D1Database, brandId: string, claim: string, leaseUntil: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT t.id, t.kind, t.workspace_id, t.platform, t.content_type, t.published_at, t.backoff, t.samples,
+         t.views, t.reach, t.likes, t.comments, t.shares, t.saves, t.followers,
+         d.status AS delivery_status, d.published_id, d.checkpoint
+       FROM metric_targets t LEFT JOIN deliveries d ON t.kind = 'post' AND d.id = t.id
+       WHERE t.brand_id = ?1 AND t.next_at = ?2 AND t.claim = ?3`,
+    )
+    .bind(brandId, leaseUntil, claim);
+}
+
 /**
  * Claims up to `limit` due targets of the brand for one run: their `next_at`
  * moves to `leaseUntil` (if the run dies, they are due again then) and `claim`
@@ -84,15 +98,33 @@ export function claimDueTargets(db: D1Database, brandId: string, now: number, li
          WHERE id IN (SELECT id FROM metric_targets WHERE brand_id = ?3 AND next_at <= ?4 ORDER BY next_at LIMIT ?5)`,
       )
       .bind(claim, leaseUntil, brandId, now, limit),
+    claimedTargets(db, brandId, claim, leaseUntil),
+  ];
+}
+
+/** How far ahead a post may be read early (half of a weekly interval, rounded up). */
+export const RIDE_AHEAD_MAX_MS = 4 * DAY;
+
+/**
+ * Posts of one platform that ride along with a call made anyway: for a client
+ * that takes many posts a call (YouTube: 50 ids for one quota unit), a post at
+ * least halfway from its last reading to its next is read now, filling the
+ * call's free places, instead of costing a call of its own later. Claimed
+ * like due targets (not those another run holds); returns the statements for
+ * the claim and for reading what was claimed.
+ */
+export function claimRiders(db: D1Database, run: { brandId: string; platform: string; now: number; room: number; claim: string; leaseUntil: number }): D1PreparedStatement[] {
+  return [
     db
       .prepare(
-        `SELECT t.id, t.kind, t.workspace_id, t.platform, t.content_type, t.published_at, t.backoff, t.samples,
-           t.views, t.reach, t.likes, t.comments, t.shares, t.saves, t.followers,
-           d.status AS delivery_status, d.published_id, d.checkpoint
-         FROM metric_targets t LEFT JOIN deliveries d ON t.kind = 'post' AND d.id = t.id
-         WHERE t.brand_id = ?1 AND t.next_at = ?2 AND t.claim = ?3`,
+        `UPDATE metric_targets SET claim = ?1, next_at = ?2
+         WHERE id IN (SELECT id FROM metric_targets
+           WHERE brand_id = ?3 AND next_at > ?4 AND next_at <= ?5 AND platform = ?6 AND kind = 'post' AND claim IS NULL
+             AND next_at + coalesce(captured_at, published_at) <= 2 * ?4
+           ORDER BY next_at LIMIT ?7)`,
       )
-      .bind(brandId, leaseUntil, claim),
+      .bind(run.claim, run.leaseUntil, run.brandId, run.now, run.now + RIDE_AHEAD_MAX_MS, run.platform, run.room),
+    claimedTargets(db, run.brandId, run.claim, run.leaseUntil),
   ];
 }
 
