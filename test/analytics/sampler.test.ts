@@ -314,7 +314,8 @@ describe("calls per platform", () => {
     // One post a call: nothing to fill, so Instagram's post waits for its time.
     expect(ig.postCalls).toEqual([]);
     expect(run.stored).toBe(2 + 2); // two posts, two accounts
-    expect((await target(halfway!.deliveryId))!.samples).toBe(2);
+    // Read two hours early, its schedule goes on from when it was due (32 h old then: every 12 h), so riding adds no reading.
+    expect(await target(halfway!.deliveryId)).toMatchObject({ samples: 2, captured_at: now, next_at: now + 2 * HOUR + 12 * HOUR, claim: null });
     expect(await target(early!.deliveryId)).toMatchObject({ samples: 1, next_at: now + 2 * HOUR, claim: null });
     expect(await target(igSoon!.deliveryId)).toMatchObject({ samples: 1, next_at: now + 2 * HOUR });
   });

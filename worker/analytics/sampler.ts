@@ -93,13 +93,13 @@ export async function sampleBrand(env: Env, brandId: string, opts: SamplerOption
     const byPlatform = new Map<InsightsPlatform, ClaimedTarget[]>();
     for (const t of targets) byPlatform.set(t.platform, [...(byPlatform.get(t.platform) ?? []), t]);
     const clients = opts.clients ?? INSIGHTS_CLIENTS;
-    const lease = { claim, leaseUntil: startedAt + CLAIM_LEASE_MS };
     for (const [platform, group] of byPlatform) {
       const room = freePlaces(group, clients[platform].batchSize);
       if (!room) continue;
-      const [, riders] = await db.batch<ClaimedTarget>(claimRiders(db, { brandId, platform, now: startedAt, room, ...lease }));
+      const [, riders] = await db.batch<ClaimedTarget>(claimRiders(db, { brandId, platform, now: startedAt, room, claim }));
+      // The run's own due targets (claimed for the lease, ahead too) are already in the group.
       const known = new Set(group.map((t) => t.id));
-      const extra = riders!.results.filter((t) => t.platform === platform && !known.has(t.id));
+      const extra = riders!.results.filter((t) => !known.has(t.id));
       group.push(...extra);
       result.claimed += extra.length;
     }
@@ -271,7 +271,8 @@ class PlatformRun {
       const r = readings.get(t.id);
       const values = r?.values ?? NO_VALUES;
       const unchanged = t.samples > 0 && readingKey(values) === readingKey(t);
-      const next = planNextPostSample({ publishedAt: t.published_at!, capturedAt, unchanged, backoff: t.backoff });
+      // A rider's schedule goes on from when it was due, not from this early reading.
+      const next = planNextPostSample({ publishedAt: t.published_at!, capturedAt: Math.max(capturedAt, t.ride_due ?? 0), unchanged, backoff: t.backoff });
       this.store(t, { capturedAt, values, followers: null, simulated: r?.simulated ?? false }, next);
     }
     return true;

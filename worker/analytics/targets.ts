@@ -69,15 +69,19 @@ export interface ClaimedTarget {
   delivery_status: string | null;
   published_id: string | null;
   checkpoint: string | null;
+  /** A rider (claimRiders): when it was due; its schedule goes on from there. */
+  ride_due: number | null;
 }
+
+const CLAIMED_COLUMNS = `t.id, t.kind, t.workspace_id, t.platform, t.content_type, t.published_at, t.backoff, t.samples,
+  t.views, t.reach, t.likes, t.comments, t.shares, t.saves, t.followers,
+  d.status AS delivery_status, d.published_id, d.checkpoint`;
 
 /** What a run claimed, with what the sampler needs of each post's delivery. */
 function claimedTargets(db: D1Database, brandId: string, claim: string, leaseUntil: number): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT t.id, t.kind, t.workspace_id, t.platform, t.content_type, t.published_at, t.backoff, t.samples,
-         t.views, t.reach, t.likes, t.comments, t.shares, t.saves, t.followers,
-         d.status AS delivery_status, d.published_id, d.checkpoint
+      `SELECT ${CLAIMED_COLUMNS}, NULL AS ride_due
        FROM metric_targets t LEFT JOIN deliveries d ON t.kind = 'post' AND d.id = t.id
        WHERE t.brand_id = ?1 AND t.next_at = ?2 AND t.claim = ?3`,
     )
@@ -109,22 +113,30 @@ export const RIDE_AHEAD_MAX_MS = 4 * DAY;
  * Posts of one platform that ride along with a call made anyway: for a client
  * that takes many posts a call (YouTube: 50 ids for one quota unit), a post at
  * least halfway from its last reading to its next is read now, filling the
- * call's free places, instead of costing a call of its own later. Claimed
- * like due targets (not those another run holds); returns the statements for
- * the claim and for reading what was claimed.
+ * call's free places, instead of costing a call of its own later. Its due
+ * time stays as it was (`ride_due`): its schedule goes on from there, so
+ * riding saves calls without adding readings, and if the run dies it is
+ * simply read at its time. Not those another run holds. Returns the
+ * statements for the claim and for reading what was claimed.
  */
-export function claimRiders(db: D1Database, run: { brandId: string; platform: string; now: number; room: number; claim: string; leaseUntil: number }): D1PreparedStatement[] {
+export function claimRiders(db: D1Database, run: { brandId: string; platform: string; now: number; room: number; claim: string }): D1PreparedStatement[] {
   return [
     db
       .prepare(
-        `UPDATE metric_targets SET claim = ?1, next_at = ?2
+        `UPDATE metric_targets SET claim = ?5
          WHERE id IN (SELECT id FROM metric_targets
-           WHERE brand_id = ?3 AND next_at > ?4 AND next_at <= ?5 AND platform = ?6 AND kind = 'post' AND claim IS NULL
-             AND next_at + coalesce(captured_at, published_at) <= 2 * ?4
-           ORDER BY next_at LIMIT ?7)`,
+           WHERE brand_id = ?1 AND platform = ?2 AND next_at > ?3 AND next_at <= ?4 AND kind = 'post' AND claim IS NULL
+             AND next_at + coalesce(captured_at, published_at) <= 2 * ?3
+           ORDER BY next_at LIMIT ?6)`,
       )
-      .bind(run.claim, run.leaseUntil, run.brandId, run.now, run.now + RIDE_AHEAD_MAX_MS, run.platform, run.room),
-    claimedTargets(db, run.brandId, run.claim, run.leaseUntil),
+      .bind(run.brandId, run.platform, run.now, run.now + RIDE_AHEAD_MAX_MS, run.claim, run.room),
+    db
+      .prepare(
+        `SELECT ${CLAIMED_COLUMNS}, t.next_at AS ride_due
+         FROM metric_targets t LEFT JOIN deliveries d ON d.id = t.id
+         WHERE t.brand_id = ?1 AND t.platform = ?2 AND t.next_at > ?3 AND t.next_at <= ?4 AND t.claim = ?5`,
+      )
+      .bind(run.brandId, run.platform, run.now, run.now + RIDE_AHEAD_MAX_MS, run.claim),
   ];
 }
 
