@@ -226,6 +226,29 @@ describe("platform errors, by class", () => {
     expect(ok.postCalls).toHaveLength(1);
   });
 
+  it("a client's token refresh goes through the account's credentials; a refused refresh is a reconnect", async () => {
+    const brandId = await brand();
+    const accountId = await connectAccount(s, brandId, "sandbox");
+    const errors: unknown[] = [];
+    const client = new ScriptedInsights("sandbox", 90, {
+      account: async (ctx) => {
+        expect(ctx.account.accessToken).toMatch(/^token-secret-/);
+        // Sandbox accounts have no token to renew: the provider refuses, as Meta or Google would a revoked grant.
+        for (let i = 0; i < 2; i++) await ctx.refreshAccessToken().catch((err: unknown) => errors.push(err));
+        throw errors[0];
+      },
+    });
+    await sampleBrand(env, brandId, { clients: withInsights(client) });
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toBeInstanceOf(InsightsError);
+    expect((errors[0] as InsightsError).errorClass).toBe("reconnect");
+    // Asked once: the second call shares the first answer.
+    expect((errors[1] as InsightsError).message).toBe((errors[0] as InsightsError).message);
+    const account = await env.DB.prepare("SELECT status, status_reason FROM platform_accounts WHERE id = ?").bind(accountId).first<{ status: string; status_reason: string }>();
+    expect(account!.status).toBe("needs_reconnect");
+    expect((await target(accountId))!.next_at).toBeGreaterThan(Date.now() + 23 * HOUR);
+  });
+
   it("permanent: a reading with nothing reported, and the next post is still asked for", async () => {
     const brandId = await brand();
     await connectAccount(s, brandId, "instagram");

@@ -42,10 +42,22 @@ export async function openAccount(env: Env, row: AccountRow): Promise<AccountAcc
   };
 }
 
-/** How a failed refresh reads to a platform client: the account needs a person, or try again later. */
-export function refreshFailure(err: unknown, platform: string): { errorClass: "reconnect" | "retryable"; message: string; platformMessage: string } {
-  if (err instanceof ReconnectRequired) return { errorClass: "reconnect", message: err.message, platformMessage: err.message };
-  return { errorClass: "retryable", message: `Could not refresh the ${platform} token just now; it will be tried again.`, platformMessage: String(err) };
+/**
+ * A client context's `refreshAccessToken`: the account's one refresh, its
+ * failures in the client's own error class (PublishError, InsightsError): a
+ * refused refresh needs a person (`reconnect`), anything else is tried again
+ * later (`retryable`).
+ */
+export function refreshAs<E extends Error>(
+  access: AccountAccess,
+  ClientError: new (errorClass: "reconnect" | "retryable", message: string, opts: { platformMessage: string }) => E,
+): () => Promise<string> {
+  return () =>
+    access.refresh().catch((err: unknown) => {
+      if (err instanceof ClientError) throw err;
+      if (err instanceof ReconnectRequired) throw new ClientError("reconnect", err.message, { platformMessage: err.message });
+      throw new ClientError("retryable", `Could not refresh the ${access.platform} token just now; it will be tried again.`, { platformMessage: String(err) });
+    });
 }
 
 /** fetch with a request timeout the caller cannot lift (a client's own signal is replaced). */

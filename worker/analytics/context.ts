@@ -2,7 +2,7 @@
 // account in one sampling run: the account's credentials opened as publishing
 // opens them (worker/accounts/access.ts), fetch with a request timeout, the
 // sampler's clock, and one token refresh at most.
-import { refreshFailure, timeoutFetch, type AccountAccess } from "../accounts/access";
+import { refreshAs, timeoutFetch, type AccountAccess } from "../accounts/access";
 import type { Env } from "../env";
 import type { PlatformConfig } from "../publishing/types";
 import { InsightsError, type InsightsContext } from "./types";
@@ -14,12 +14,6 @@ export function createInsightsContext(env: Env, access: AccountAccess, config: P
     config,
     fetch: timeoutFetch(config.requestTimeoutMs),
     now,
-    refreshAccessToken() {
-      return access.refresh().catch((err: unknown) => {
-        if (err instanceof InsightsError) throw err;
-        const failure = refreshFailure(err, access.platform);
-        throw new InsightsError(failure.errorClass, failure.message, { platformMessage: failure.platformMessage });
-      });
-    },
+    refreshAccessToken: refreshAs(access, InsightsError),
   };
 }

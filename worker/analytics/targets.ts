@@ -2,6 +2,7 @@
 // registered when it is published, a brand's due time kept at its earliest
 // target's, and every write of a sampling run fenced by the run's claim.
 import { DAY } from "../lib/time";
+import type { MetricColumns } from "./metrics";
 import { firstPostSampleAt } from "./schedule";
 import type { MetricValues } from "./types";
 
@@ -49,7 +50,7 @@ export function settleBrandDue(db: D1Database, brandId: string): D1PreparedState
 }
 
 /** A target as a sampling run claimed it, with what the sampler needs of its delivery. */
-export interface ClaimedTarget {
+export interface ClaimedTarget extends MetricColumns {
   id: string;
   kind: "post" | "account";
   workspace_id: string;
@@ -58,12 +59,6 @@ export interface ClaimedTarget {
   published_at: number | null;
   backoff: number;
   samples: number;
-  views: number | null;
-  reach: number | null;
-  likes: number | null;
-  comments: number | null;
-  shares: number | null;
-  saves: number | null;
   followers: number | null;
   /** The delivery (posts): null when it no longer exists. */
   delivery_status: string | null;

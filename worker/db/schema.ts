@@ -459,6 +459,18 @@ export const sandboxPosts = sqliteTable(
   (t) => [uniqueIndex("sandbox_posts_delivery").on(t.deliveryId)],
 );
 
+/** One reading's numbers (API.md `Metrics` without the derived rate, plus followers): a snapshot's, and a target's latest. */
+const readingColumns = () => ({
+  views: integer("views"),
+  reach: integer("reach"),
+  likes: integer("likes"),
+  comments: integer("comments"),
+  shares: integer("shares"),
+  saves: integer("saves"),
+  followers: integer("followers"),
+  simulated: integer("simulated", { mode: "boolean" }).notNull().default(false),
+});
+
 /**
  * What the platforms reported, sampled by age (DESIGN.md §10): one row per
  * reading of a published delivery (`delivery_id`: views, reach, likes…) or of a
@@ -478,14 +490,7 @@ export const metricSnapshots = sqliteTable(
     /** An account's reading (followers); kept when the account is disconnected, so the series survives a reconnect. */
     accountId: text("account_id"),
     capturedAt: integer("captured_at").notNull(),
-    views: integer("views"),
-    reach: integer("reach"),
-    likes: integer("likes"),
-    comments: integer("comments"),
-    shares: integer("shares"),
-    saves: integer("saves"),
-    followers: integer("followers"),
-    simulated: integer("simulated", { mode: "boolean" }).notNull().default(false),
+    ...readingColumns(),
   },
   (t) => [
     index("metric_snapshots_delivery").on(t.deliveryId, t.capturedAt),
@@ -532,14 +537,7 @@ export const metricTargets = sqliteTable(
     backoff: integer("backoff").notNull().default(0),
     samples: integer("samples").notNull().default(0),
     capturedAt: integer("captured_at"),
-    views: integer("views"),
-    reach: integer("reach"),
-    likes: integer("likes"),
-    comments: integer("comments"),
-    shares: integer("shares"),
-    saves: integer("saves"),
-    followers: integer("followers"),
-    simulated: integer("simulated", { mode: "boolean" }).notNull().default(false),
+    ...readingColumns(),
   },
   (t) => [
     index("metric_targets_due").on(t.brandId, t.nextAt),

@@ -3,7 +3,7 @@
 // consumer that lost its lease cannot overwrite the new holder's progress),
 // media from R2 and signed URLs on PUBLIC_BASE_URL, fetch with a timeout, and
 // one token refresh per attempt through the credentials module.
-import { refreshFailure, timeoutFetch, type AccountAccess } from "../accounts/access";
+import { refreshAs, timeoutFetch, type AccountAccess } from "../accounts/access";
 import type { Env } from "../env";
 import { signMediaUrl } from "../media/signed-url";
 import { LEASE_MS } from "./delivery-machine";
@@ -151,12 +151,6 @@ export function createPublishContext(input: ContextInput): PublishContext {
       return new Uint8Array(await object.arrayBuffer());
     },
     checkpoint,
-    refreshAccessToken() {
-      return access.refresh().catch((err: unknown) => {
-        if (err instanceof PublishError) throw err;
-        const failure = refreshFailure(err, delivery.platform);
-        throw new PublishError(failure.errorClass, failure.message, { platformMessage: failure.platformMessage });
-      });
-    },
+    refreshAccessToken: refreshAs(access, PublishError),
   };
 }
