@@ -4,6 +4,7 @@
 // brand is a 404.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { brandItemScores } from "../../worker/analytics/brand-report";
 import { sampleBrand } from "../../worker/analytics/sampler";
 import type { MetricValues } from "../../worker/analytics/types";
 import type { BestTimes, BrandAnalytics, PostMetrics, Run, Schedule } from "../../worker/contract/schemas";
@@ -223,6 +224,17 @@ describe("GET /api/analytics/brands/:brandId/best-times", () => {
     const scored = result.cells.filter((c) => c.score !== null);
     expect(scored.length).toBeGreaterThan(0);
     expect(scored.every((c) => (c.hour === 10 || c.hour === 20) && c.posts >= 3)).toBe(true);
+
+    // The same scores per item, for the learning loop: one per schedule, with its job, from the snapshots alone.
+    const items = await brandItemScores(env.DB, sb.workspaceId, brandId, start, start + 21 * DAY);
+    expect(items).toHaveLength(42);
+    const jobs = await env.DB.prepare("SELECT id, job_id FROM schedules WHERE brand_id = ?").bind(brandId).all<{ id: string; job_id: number }>();
+    const jobOf = new Map(jobs.results.map((r) => [r.id, r.job_id]));
+    expect(items.every((i) => i.jobId === jobOf.get(i.scheduleId) && i.score > 0 && i.kind === "reel")).toBe(true);
+    const sorted = items.map((i) => i.score).sort((a, b) => a - b);
+    expect(sorted[21]!).toBeGreaterThan(0.8);
+    expect(sorted[20]!).toBeLessThan(1.25);
+    await expect(brandItemScores(env.DB, s.workspaceId, brandId, start, start + DAY)).rejects.toMatchObject({ status: 404 });
   });
 });
 

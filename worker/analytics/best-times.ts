@@ -80,17 +80,20 @@ export function normalCdf(z: number): number {
 /** A floor for scores: a post with no views is very bad, not infinitely bad (log 0). */
 const SCORE_FLOOR = 0.01;
 
-interface Item {
+/** An item (a schedule, whichever platforms it went to) and how it did: 1.0 is the brand's ordinary post. */
+export interface ItemScore {
+  scheduleId: string;
   kind: "reel" | "post";
+  /** When its first delivery was published. */
   at: number;
   score: number;
 }
 
 /** Each item's score relative to the brand's posts on the same platforms (1.0 = an ordinary post). */
-export function scoreItems(posts: PerformancePost[]): Item[] {
+export function scoreItems(posts: PerformancePost[]): ItemScore[] {
   const byPlatform = new Map<string, PerformancePost[]>();
   for (const p of posts) byPlatform.set(p.platform, [...(byPlatform.get(p.platform) ?? []), p]);
-  const deliveryScores = new Map<string, { kind: "reel" | "post"; at: number; logs: number[] }>();
+  const deliveryScores = new Map<string, { scheduleId: string; kind: "reel" | "post"; at: number; logs: number[] }>();
   for (const list of byPlatform.values()) {
     const perFollower = list.some((p) => p.followers && p.values.views !== null);
     const reachOf = (p: PerformancePost) => (perFollower ? (p.followers && p.values.views !== null ? p.values.views / p.followers : null) : p.values.views);
@@ -103,16 +106,16 @@ export function scoreItems(posts: PerformancePost[]): Item[] {
       const er = engagementRate(p.values);
       const relEngagement = er !== null && medEngagement ? Math.max(er / medEngagement, SCORE_FLOOR) : null;
       const log = relEngagement === null ? Math.log(relReach) : (Math.log(relReach) + Math.log(relEngagement)) / 2;
-      const item = deliveryScores.get(p.scheduleId) ?? { kind: p.kind, at: p.publishedAt, logs: [] };
+      const item = deliveryScores.get(p.scheduleId) ?? { scheduleId: p.scheduleId, kind: p.kind, at: p.publishedAt, logs: [] };
       item.at = Math.min(item.at, p.publishedAt);
       item.logs.push(log);
       deliveryScores.set(p.scheduleId, item);
     }
   }
-  return [...deliveryScores.values()].map((i) => ({ kind: i.kind, at: i.at, score: Math.exp(i.logs.reduce((a, b) => a + b, 0) / i.logs.length) }));
+  return [...deliveryScores.values()].map((i) => ({ scheduleId: i.scheduleId, kind: i.kind, at: i.at, score: Math.exp(i.logs.reduce((a, b) => a + b, 0) / i.logs.length) }));
 }
 
-export function bestTimeCells(items: Item[], timezone: string): BestTimeCell[] {
+export function bestTimeCells(items: ItemScore[], timezone: string): BestTimeCell[] {
   const brandMedian = median(items.map((i) => i.score));
   const grid = new Map<string, number[]>();
   for (const i of items) {
@@ -142,7 +145,7 @@ interface HourStats {
   variance: number;
 }
 
-function hourStats(items: Item[], timezone: string, brandMedian: number): Map<number, HourStats> {
+function hourStats(items: ItemScore[], timezone: string, brandMedian: number): Map<number, HourStats> {
   const byHour = new Map<number, number[]>();
   for (const i of items) {
     const hour = localSlot(i.at, timezone).hour;
@@ -164,7 +167,7 @@ export function confidenceBetter(from: { n: number; mean: number; variance: numb
   return normalCdf((to.mean - from.mean) / se);
 }
 
-export function suggestSlotMoves(items: Item[], input: Omit<BestTimesInput, "posts">): Suggestion[] {
+export function suggestSlotMoves(items: ItemScore[], input: Omit<BestTimesInput, "posts">): Suggestion[] {
   const brandMedian = median(items.map((i) => i.score));
   if (!brandMedian) return [];
   const shift = (time: string, by: number) => {

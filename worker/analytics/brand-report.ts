@@ -7,7 +7,7 @@ import { DAY, HOUR, iso } from "../lib/time";
 import type { SlotConfig } from "../scheduling/slot-grid";
 import type { Platform } from "../scheduling/variants";
 import { addDays, toLocal } from "../scheduling/zoned-time";
-import { computeBestTimes, type PerformancePost } from "./best-times";
+import { computeBestTimes, scoreItems, type ItemScore, type PerformancePost } from "./best-times";
 import { localSlot } from "./local-time";
 import { engagements, type MetricColumns } from "./metrics";
 
@@ -29,6 +29,7 @@ async function brandRow(d1: D1Database, workspaceId: string, brandId: string): P
 
 interface BrandPostRow extends MetricColumns {
   schedule_id: string;
+  job_id: number;
   platform: Platform;
   kind: "reel" | "post";
   published_at: number;
@@ -38,7 +39,7 @@ interface BrandPostRow extends MetricColumns {
 function brandPosts(d1: D1Database, workspaceId: string, brandId: string, from: number, to: number) {
   return d1
     .prepare(
-      `SELECT d.schedule_id, d.platform, s.kind, d.published_at, t.views, t.reach, t.likes, t.comments, t.shares, t.saves
+      `SELECT d.schedule_id, s.job_id, d.platform, s.kind, d.published_at, t.views, t.reach, t.likes, t.comments, t.shares, t.saves
        FROM deliveries d
        JOIN schedules s ON s.id = d.schedule_id
        LEFT JOIN metric_targets t ON t.id = d.id
@@ -133,23 +134,41 @@ export function followersAt(series: FollowerRow[], at: number): number | null {
   return best?.followers ?? null;
 }
 
-export async function brandBestTimes(d1: D1Database, workspaceId: string, brandId: string, now: number): Promise<BestTimes> {
-  const brand = await brandRow(d1, workspaceId, brandId);
-  const from = now - BEST_TIMES_WINDOW_MS;
-  const [posts, followers] = await d1.batch<unknown>([
-    brandPosts(d1, workspaceId, brandId, from, now - SETTLED_AFTER_MS),
-    followerReadings(d1, brandId, from - 30 * DAY, now),
-  ]);
+/**
+ * How each of the brand's items published in [from, to) did, from the
+ * sampler's readings alone: its score against the brand's ordinary post (1.0),
+ * views per follower and engagement rate on each platform it went to
+ * (best-times.ts, scoreItems). Items without a reading yet are left out.
+ * What the learning loop ranks topics, hooks and slots by.
+ */
+export async function brandItemScores(d1: D1Database, workspaceId: string, brandId: string, from: number, to: number): Promise<Array<ItemScore & { jobId: number }>> {
+  await brandRow(d1, workspaceId, brandId);
+  const { posts } = await performancePosts(d1, workspaceId, brandId, from, to);
+  const jobs = new Map(posts.map((p) => [p.scheduleId, p.jobId]));
+  return scoreItems(posts).map((i) => ({ ...i, jobId: jobs.get(i.scheduleId)! }));
+}
+
+/** The brand's posts in [from, to) with their latest reading and the followers of their account when they went out. */
+async function performancePosts(d1: D1Database, workspaceId: string, brandId: string, from: number, to: number) {
+  const [posts, followers] = await d1.batch<unknown>([brandPosts(d1, workspaceId, brandId, from, to), followerReadings(d1, brandId, from - 30 * DAY, to + DAY)]);
   const byPlatform = new Map<string, FollowerRow[]>();
   for (const r of followers!.results as FollowerRow[]) byPlatform.set(r.platform, [...(byPlatform.get(r.platform) ?? []), r]);
-  const performance: PerformancePost[] = (posts!.results as BrandPostRow[]).map((r) => ({
-    scheduleId: r.schedule_id,
-    kind: r.kind,
-    platform: r.platform,
-    publishedAt: r.published_at,
-    values: { views: r.views, reach: r.reach, likes: r.likes, comments: r.comments, shares: r.shares, saves: r.saves },
-    followers: followersAt(byPlatform.get(r.platform) ?? [], r.published_at),
-  }));
-  const result = computeBestTimes({ posts: performance, timezone: brand.timezone, slots: JSON.parse(brand.slots) as SlotConfig, scheduleOffset: brand.schedule_offset });
+  return {
+    posts: (posts!.results as BrandPostRow[]).map((r) => ({
+      scheduleId: r.schedule_id,
+      jobId: r.job_id,
+      kind: r.kind,
+      platform: r.platform,
+      publishedAt: r.published_at,
+      values: { views: r.views, reach: r.reach, likes: r.likes, comments: r.comments, shares: r.shares, saves: r.saves },
+      followers: followersAt(byPlatform.get(r.platform) ?? [], r.published_at),
+    })) satisfies Array<PerformancePost & { jobId: number }>,
+  };
+}
+
+export async function brandBestTimes(d1: D1Database, workspaceId: string, brandId: string, now: number): Promise<BestTimes> {
+  const brand = await brandRow(d1, workspaceId, brandId);
+  const { posts } = await performancePosts(d1, workspaceId, brandId, now - BEST_TIMES_WINDOW_MS, now - SETTLED_AFTER_MS);
+  const result = computeBestTimes({ posts, timezone: brand.timezone, slots: JSON.parse(brand.slots) as SlotConfig, scheduleOffset: brand.schedule_offset });
   return { brandId, timezone: brand.timezone, ...result };
 }
