@@ -9,7 +9,8 @@ import { TARGETS_PER_RUN } from "../../worker/analytics/sampler";
 import type { Env, MetricsMessage } from "../../worker/env";
 import { HOUR } from "../../worker/lib/time";
 import worker from "../../worker/index";
-import { countRows, createBrand, signup, type Session } from "../support/fixtures";
+import { countRows, createBrand, insertOutput, signup, type Session } from "../support/fixtures";
+import { handleScheduled } from "../../worker/automation/cron";
 import { brandDue, connectAccount, deliverMetrics, publishPosts, recordingMetricsQueue, ScriptedInsights, withInsights } from "./support";
 
 function recorder(): { sent: MetricsMessage[]; env: Env } {
@@ -84,6 +85,26 @@ describe("the cron hands out due brands", () => {
     await waitOnExecutionContext(ctx);
     expect(sent.map((m) => m.brandId)).toContain(id);
     expect(await countRows("metric_snapshots", "brand_id = ?", id)).toBe(0);
+  });
+});
+
+describe("the cron's other passes", () => {
+  it("still run when the metrics fan-out fails", async () => {
+    const s = await signup();
+    const brandId = (await createBrand(s)).id;
+    await insertOutput(s, brandId, { status: "ready" });
+    const db = env.DB;
+    const failingFanout = new Proxy(db, {
+      get(target, prop) {
+        if (prop === "prepare") return (sql: string) => (/UPDATE metric_brands/.test(sql) ? { bind: () => ({ all: () => Promise.reject(new Error("D1 overloaded")) }) } : target.prepare(sql));
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const now = Date.now();
+    await handleScheduled(createScheduledController({ scheduledTime: now, cron: "*/10 * * * *" }), { ...env, DB: failingFanout } as Env);
+    // Catch-up ran for the workspace in this window.
+    expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'catchup'", s.workspaceId)).toBe(1);
   });
 });
 

@@ -89,7 +89,7 @@ export async function sampleBrand(env: Env, brandId: string, opts: SamplerOption
   const targets = claimedRows!.results as ClaimedTarget[];
   const result: BrandSampleResult = { claimed: targets.length, stored: 0, deferred: 0, parked: 0, calls: 0, moreDue: false };
   if (targets.length) {
-    const accounts = new Map((accountRows!.results as Array<AccountRow & { insights_access: string | null }>).map((a) => [a.platform, a]));
+    const accounts = new Map((accountRows!.results as AccountState[]).map((a) => [a.platform, a]));
     const byPlatform = new Map<InsightsPlatform, ClaimedTarget[]>();
     for (const t of targets) byPlatform.set(t.platform, [...(byPlatform.get(t.platform) ?? []), t]);
     const clients = opts.clients ?? INSIGHTS_CLIENTS;
