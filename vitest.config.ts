@@ -33,6 +33,8 @@ function workerdRuntime() {
         bindings: {
           TEST_MIGRATIONS: migrations,
           SESSION_SECRET: "test-session-secret",
+          // Tests sign people up freely (wrangler.toml closes sign-up; test/signup-defaults.test.ts checks that default).
+          SIGNUP_ENABLED: "true",
           // base64url of exactly 32 bytes ("test-token-encryption-key-32-byt"): the sealing module refuses anything else.
           TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
           ...fakeBindings(fakes),
@@ -55,7 +57,7 @@ function fakeBindings(fakes: Record<string, string>): Record<string, string> {
 }
 
 /** Worker tests that use the shared fake servers (test/fakes). */
-const FAKE_SERVER_TESTS = ["test/fakes.test.ts", "test/publishing/**/*.test.ts", "test/accounts/**/*.test.ts", "test/briefs.test.ts", "test/proposals.test.ts"];
+const FAKE_SERVER_TESTS = ["test/fakes.test.ts", "test/publishing/**/*.test.ts", "test/accounts/**/*.test.ts", "test/briefs.test.ts", "test/proposals.test.ts", "test/analytics/insights-*.test.ts"];
 
 export default defineConfig({
     test: {

@@ -38,6 +38,8 @@ export interface Env {
   /** OAuth apps (PLATFORMS.md §7); without them `connect` answers 409 naming them. */
   META_APP_ID?: string;
   META_APP_SECRET?: string;
+  /** Facebook Login for Business: the login configuration to send as `config_id` instead of `scope` (optional). */
+  META_CONFIG_ID?: string;
   INSTAGRAM_APP_ID?: string;
   INSTAGRAM_APP_SECRET?: string;
   GOOGLE_CLIENT_ID?: string;
@@ -45,6 +47,11 @@ export interface Env {
   LLM_API_KEY?: string;
   LLM_BASE_URL?: string;
   LLM_MODEL?: string;
+
+  /** Cloudflare Email Service (`[[send_email]]`): invitations are also emailed when it and EMAIL_FROM are set. */
+  EMAIL?: SendEmail;
+  /** The sender address of invitation emails, e.g. `invites@example.com` (on the onboarded sending domain). */
+  EMAIL_FROM?: string;
 
   APP_VERSION: string;
   SIGNUP_ENABLED: string;
@@ -74,4 +81,6 @@ export interface Env {
   GRAPH_API_VERSION?: string;
   /** `true` only under `npm start`: the demo seed may backfill a month of sandbox history (POST /api/analytics/demo-history). */
   DEMO_HISTORY?: string;
+  /** YouTube Data API units a Pacific day the metrics sampler may spend (default 1,000 of the project's 10,000; worker/analytics/insights/youtube-budget.ts). */
+  YOUTUBE_METRICS_DAILY_UNITS?: string;
 }

@@ -7,6 +7,7 @@
 import type { Env } from "../env";
 import type { PublishAccount } from "../publishing/types";
 import { readCredentials, ReconnectRequired, refreshAccessToken, type AccountRow } from "./credentials";
+import { ProviderMisconfigured, ProviderUnavailable } from "./providers/types";
 
 export interface AccountAccess {
   platform: AccountRow["platform"];
@@ -56,7 +57,9 @@ export function refreshAs<E extends Error>(
     access.refresh().catch((err: unknown) => {
       if (err instanceof ClientError) throw err;
       if (err instanceof ReconnectRequired) throw new ClientError("reconnect", err.message, { platformMessage: err.message });
-      throw new ClientError("retryable", `Could not refresh the ${access.platform} token just now; it will be tried again.`, { platformMessage: String(err) });
+      // A provider that is down, or an app secret it refuses (the operator's to fix, named in the message): never a reconnect.
+      const words = err instanceof ProviderUnavailable || err instanceof ProviderMisconfigured ? ` ${err.message}` : "";
+      throw new ClientError("retryable", `Could not refresh the ${access.platform} token just now; it will be tried again.${words}`, { platformMessage: String(err) });
     });
 }
 

@@ -73,6 +73,29 @@ export const apiTokens = sqliteTable(
   (t) => [index("api_tokens_workspace").on(t.workspaceId)],
 );
 
+/**
+ * An owner's invitation to join a workspace with a role (API.md "Members"): a
+ * single-use link, valid 7 days. Only the token's SHA-256 is stored (the link
+ * is shown once); accepting sets `accepted_at`, so a used link answers 410.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Lower-cased, as users' emails are. */
+    email: text("email").notNull(),
+    role: text("role", { enum: ["owner", "editor", "viewer"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull().default(now),
+    expiresAt: integer("expires_at").notNull(),
+    acceptedAt: integer("accepted_at"),
+    acceptedBy: text("accepted_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [index("invitations_workspace_email").on(t.workspaceId, t.email)],
+);
+
 /** Fixed-window counters for login throttling, keyed `email:<addr>` / `ip:<addr>`. */
 export const rateLimits = sqliteTable("rate_limits", {
   key: text("key").primaryKey(),
@@ -138,6 +161,10 @@ export const platformAccounts = sqliteTable(
   },
   (t) => [
     uniqueIndex("platform_accounts_brand_platform").on(t.brandId, t.platform),
+    // One social account, one brand (REGRESSIONS #25); the sandbox is no social account, and a pending row has no id yet.
+    uniqueIndex("platform_accounts_platform_external")
+      .on(t.platform, t.externalId)
+      .where(sql`${t.externalId} != '' AND ${t.platform} != 'sandbox'`),
     index("platform_accounts_meta_user").on(t.metaUserId),
     index("platform_accounts_expires").on(t.status, t.expiresAt),
   ],
@@ -154,6 +181,8 @@ export const accountCandidates = sqliteTable(
     /** Sealed for the *account's* id, so selecting copies it onto the account unchanged. */
     credentials: text("credentials").notNull(),
     expiresAt: integer("expires_at"),
+    /** The grant's insights permissions (platform_accounts.insights_access), moved onto the account when chosen. */
+    insightsAccess: text("insights_access", { enum: ["granted", "missing"] }),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.externalId] })],
 );
@@ -384,6 +413,8 @@ export const deliveries = sqliteTable(
     queuedAt: integer("queued_at"),
     /** When the non-idempotent call (media_publish, finish, /feed, last chunk) was first started: the recovery lookup's lower bound. */
     publishStartedAt: integer("publish_started_at"),
+    /** Published, but not as asked (YouTube forced the video private): shown on the delivery. */
+    warning: text("warning"),
     updatedAt: integer("updated_at").notNull().default(now),
   },
   (t) => [
@@ -500,6 +531,18 @@ export const metricSnapshots = sqliteTable(
 );
 
 /**
+ * YouTube Data API units the metrics sampler reserved, per Pacific-time day
+ * (the project's quota resets at midnight PT, PLATFORMS.md §3.6): one row a
+ * day, kept within the metrics share so uploads never run short
+ * (worker/analytics/insights/youtube-budget.ts).
+ */
+export const youtubeMetricsUnits = sqliteTable("youtube_metrics_units", {
+  /** YYYY-MM-DD in America/Los_Angeles. */
+  day: text("day").primaryKey(),
+  units: integer("units").notNull().default(0),
+});
+
+/**
  * Everything the metrics sampler reads (DESIGN.md §10): one row per published
  * delivery (`kind` post, `id` = the delivery's id) and per platform account
  * (`kind` account, `id` = the account's id), holding when it is next due and
@@ -516,7 +559,7 @@ export const metricSnapshots = sqliteTable(
  * - The latest reading is a copy of the newest metric_snapshots row, written
  *   in the same batch: lists, sorts and the Schedule read one row per post.
  *
- * Account rows are created by a trigger on platform_accounts (migration 0010),
+ * Account rows are created by a trigger on platform_accounts (migration metrics_sampler),
  * whichever flow connected the account; post rows when a delivery is published.
  */
 export const metricTargets = sqliteTable(

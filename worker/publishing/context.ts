@@ -78,6 +78,7 @@ const COLUMNS: Array<[keyof CheckpointPatch, string]> = [
   ["publishedId", "published_id"],
   ["permalink", "permalink"],
   ["publishStartedAt", "publish_started_at"],
+  ["warning", "warning"],
 ];
 
 export interface ContextInput {

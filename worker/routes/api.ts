@@ -9,6 +9,7 @@ import { automationRoutes } from "./automation";
 import { brandRoutes } from "./brands";
 import { deliveryRoutes } from "./deliveries";
 import { jobRoutes } from "./jobs";
+import { memberRoutes } from "./members";
 import { proposalRoutes } from "./proposals";
 import { calendarWindowRoute, scheduleRoutes } from "./schedules";
 
@@ -24,3 +25,4 @@ apiRoutes.route("/deliveries", deliveryRoutes);
 apiRoutes.route("/automation", automationRoutes);
 apiRoutes.route("/proposals", proposalRoutes);
 apiRoutes.route("/analytics", analyticsRoutes);
+apiRoutes.route("/members", memberRoutes);

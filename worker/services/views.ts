@@ -56,6 +56,7 @@ export interface DeliveryRow extends MetricColumns {
   published_at: number | null;
   /** When its latest metrics reading was taken; null before the first. */
   metrics_at: number | null;
+  warning: string | null;
   log: AttemptRow[];
 }
 
@@ -81,7 +82,7 @@ export async function loadDeliveries(d1: D1Database, scheduleIds: string[], with
   const deliveries = chunkedStatements(
     d1,
     // Each delivery's latest metrics reading (metric_targets, by the delivery's id).
-    `SELECT d.id, d.schedule_id, d.platform, d.status, d.attempts, d.permalink, d.last_error, d.error_class, d.published_at,
+    `SELECT d.id, d.schedule_id, d.platform, d.status, d.attempts, d.permalink, d.last_error, d.error_class, d.published_at, d.warning,
        t.captured_at AS metrics_at, t.views, t.reach, t.likes, t.comments, t.shares, t.saves
      FROM deliveries d LEFT JOIN metric_targets t ON t.id = d.id
      WHERE d.schedule_id IN (:list) ORDER BY d.platform`,
@@ -241,6 +242,8 @@ function deliveryDto(d: DeliveryRow): Delivery {
     publishedAt: isoOrNull(d.published_at),
     metrics: d.metrics_at === null ? null : metricsOf(d),
     metricsAt: isoOrNull(d.metrics_at),
+    // Only when there is one: most deliveries never carry it, and the field is additive to API.md's shape.
+    ...(d.warning ? { warning: d.warning } : {}),
     log: d.log.map((a) => ({
       attempt: a.attempt,
       step: a.step,

@@ -36,7 +36,8 @@ CREATE TABLE `metric_targets` (
 --> statement-breakpoint
 CREATE INDEX `metric_targets_due` ON `metric_targets` (`brand_id`,`next_at`);--> statement-breakpoint
 CREATE INDEX `metric_targets_parked` ON `metric_targets` (`brand_id`,`platform`) WHERE parked IS NOT NULL;--> statement-breakpoint
-CREATE INDEX `deliveries_published` ON `deliveries` (`workspace_id`,`status`,`published_at`);--> statement-breakpoint
+CREATE INDEX `deliveries_published` ON `deliveries` (`workspace_id`,`status`,`published_at`);
+--> statement-breakpoint
 -- hand-written:
 -- Every platform account is sampled (followers, daily) from the moment it is
 -- connected, whichever flow connected it: a trigger, not a call each connect
