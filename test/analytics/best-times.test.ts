@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { computeBestTimes, confidenceBetter, MIN_CELL_POSTS, MIN_SUGGESTION_POSTS, normalCdf, type PerformancePost } from "../../worker/analytics/best-times";
 import { DEFAULT_SLOTS } from "../../worker/scheduling/slot-grid";
 import { DAY, HOUR } from "../../worker/lib/time";
-import { rng } from "../../worker/generation/template-writer";
+import { rng } from "../../worker/lib/random";
 
 // Mondays in January 2026: Lisbon is UTC+0, so local hour = UTC hour.
 const MONDAY = Date.UTC(2026, 0, 5);

@@ -2,7 +2,7 @@
 // 3 h to 24 h, every 12 h to 72 h, daily to 7 days, weekly to 28 days, then
 // stop; an unchanged reading doubles the interval; accounts daily.
 import { describe, expect, it } from "vitest";
-import { rng } from "../../worker/generation/template-writer";
+import { rng } from "../../worker/lib/random";
 import {
   baseInterval,
   firstPostSampleAt,

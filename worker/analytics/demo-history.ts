@@ -11,8 +11,9 @@
 // alone, so a second start changes nothing. Only where DEMO_HISTORY is "true"
 // (npm start); the route is a 404 anywhere else.
 import { readBrief, writerLanguage } from "../generation/brief";
-import { resolveNiche } from "../generation/niche-banks";
-import { hashText, rng, writeContent } from "../generation/template-writer";
+import { resolveNiche } from "../generation/banks";
+import { writeContent } from "../generation/template-writer";
+import { hashText, rng } from "../lib/random";
 import type { Env } from "../env";
 import { DAY, MINUTE } from "../lib/time";
 import { sandboxPermalink } from "../publishing/sandbox";
@@ -92,7 +93,7 @@ async function backfillBrand(env: Env, workspaceId: string, brand: BrandRow, now
   const db = env.DB;
   const brief = readBrief(brand.brief);
   const niche = resolveNiche(brief.niche, brand.name);
-  const topics = [...brief.topics, ...niche.topics[writerLanguage(brief)]];
+  const topics = [...brief.topics, ...niche.topics[writerLanguage(brief)].map((t) => t.topic)];
   const r = rng(hashText(`demo-history|${brand.id}`));
   const today = toLocal(now, brand.timezone);
   const statements: D1PreparedStatement[] = [];

@@ -4,7 +4,7 @@
 // type and topic. Like the sandbox's publishing, its "platform" is our own
 // D1: it reads what it published there. Every reading is flagged simulated.
 import { allByList } from "../db/bounded";
-import { hashText } from "../generation/template-writer";
+import { hashText } from "../lib/random";
 import { localSlot } from "./local-time";
 import { NO_VALUES } from "./metrics";
 import { ageInHours, simulateFollowers, simulatePostMetrics } from "./simulator";

@@ -12,7 +12,7 @@
 // metric_snapshots only (what the sampler stored), never from these
 // parameters: benches may call simulatePostMetrics as "the world", nothing
 // else may peek.
-import { hashText, rng } from "../generation/template-writer";
+import { hashText, rng } from "../lib/random";
 import { DAY, HOUR } from "../lib/time";
 import type { MetricValues } from "./types";
 
