@@ -44,3 +44,15 @@ export interface ErrorBody {
 export function errorBody(err: ApiError): ErrorBody {
   return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
 }
+
+/**
+ * Whether a database error is a UNIQUE constraint failure. drizzle wraps D1's
+ * error in its own ("Failed query: …", the driver's error as `cause`), so the
+ * words are looked for along the whole cause chain, not only in the message.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e = err, depth = 0; e != null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (/UNIQUE constraint failed/.test(e instanceof Error ? e.message : String(e))) return true;
+  }
+  return false;
+}
