@@ -3,7 +3,7 @@
 import { createApp } from "./app";
 import { handleScheduled } from "./automation/cron";
 import type { Env, GenerateMessage, PublishMessage } from "./env";
-import { handleGenerateBatch } from "./generation/generate-consumer";
+import { handleGenerateBatch, handleGenerateDeadLetters } from "./generation/generate-consumer";
 import { createMediaStep } from "./media/media-step";
 import { renderMedia } from "./media/renderer";
 import { handlePublishBatch, handlePublishDeadLetters } from "./publishing/consumer";
@@ -17,6 +17,11 @@ const mediaStep = createMediaStep(renderMedia);
 export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<GenerateMessage | PublishMessage>, env: Env) {
+    // Dead-letter queues first: "brandcast-generate-dlq" also starts with "brandcast-generate".
+    if (batch.queue.startsWith("brandcast-generate-dlq")) {
+      await handleGenerateDeadLetters(batch as MessageBatch<GenerateMessage>, env);
+      return;
+    }
     if (batch.queue.startsWith("brandcast-generate")) {
       await handleGenerateBatch(batch as MessageBatch<GenerateMessage>, env, mediaStep);
       return;
