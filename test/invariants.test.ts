@@ -10,6 +10,7 @@ import {
   createBrand,
   createReadyJob,
   expectNoDoubleBooking,
+  insertOutput,
   json,
   runPass,
   scheduleOne,
@@ -72,7 +73,7 @@ describe("invariant 2: workspace scoping", () => {
   it("automation's schedules are visible to every member, tagged automation", async () => {
     const owner = await signup();
     const brand = await createBrand(owner);
-    const job = await createReadyJob(owner, [brand.id]);
+    const job = await insertOutput(owner, brand.id, { status: "ready", createdBy: "automation" });
     await runPass(owner, "catchup");
 
     // A second member (editor) of the same workspace sees the same rows.
