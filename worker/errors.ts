@@ -12,6 +12,7 @@ export type ErrorCode =
   | "wrong_state"
   | "horizon_full"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "unprocessable"
   | "rate_limited"
   | "signup_disabled"
@@ -19,7 +20,7 @@ export type ErrorCode =
 
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500,
     readonly code: ErrorCode | (string & {}),
     message: string,
     readonly details?: unknown,
@@ -35,6 +36,9 @@ export const forbidden = (message = "Your role does not allow this.") => new Api
 /** 404 for absent *and* for other workspaces' ids: existence is never revealed. */
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found.`);
 export const conflict = (code: ErrorCode, message: string, details?: unknown) => new ApiError(409, code, message, details);
+/** A body that is not declared as JSON: browsers send text/plain and form bodies cross-site without a preflight. */
+export const unsupportedMediaType = () =>
+  new ApiError(415, "unsupported_media_type", "Send the request body as JSON, with the header Content-Type: application/json.");
 export const unprocessable = (message: string, details?: unknown) => new ApiError(422, "unprocessable", message, details);
 
 export interface ErrorBody {

@@ -36,7 +36,8 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   let body: string | undefined;
   if (opts.rawBody !== undefined) body = opts.rawBody;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-  if (body !== undefined) headers["content-type"] = "application/json";
+  // JSON unless the test sends a type of its own (415 tests).
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
   return exports.default.fetch(new Request(`${base}${path}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body }));
 }
 
