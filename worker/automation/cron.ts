@@ -7,7 +7,9 @@ import { runDispatch } from "./dispatch";
 import { runPass } from "./passes";
 import { healStalePublishing } from "../publishing/healing";
 import { workspacesToRefresh } from "../accounts/refresh";
+import { pruneAuthRowsSafely } from "../auth/prune";
 
+/** Catch-up, healing, the burst check, and pruning expired sign-in counters and sessions (auth/prune.ts). */
 export const TEN_MINUTE_CRON = "*/10 * * * *";
 /** Daily: token refresh (worker/accounts/refresh.ts). */
 export const REFRESH_CRON = "17 3 * * *";
@@ -43,6 +45,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   }
   if (controller.cron !== TEN_MINUTE_CRON) return;
   const key = windowKey(controller.scheduledTime);
+  await pruneAuthRowsSafely(env.DB, controller.scheduledTime);
   await burstCheck(env, controller.scheduledTime);
   // Deliveries whose consumer died mid-step go back to the consumer, whose checkpoint recovery asks the platform first.
   await healStalePublishing(env, controller.scheduledTime);
