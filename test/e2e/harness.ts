@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { freePort as findFreePort, startWorkers } from "../../scripts/dev-servers.mjs";
 import { applyMigrations, ensureDevVars, ROOT } from "../../scripts/local-env.mjs";
 
@@ -79,6 +79,8 @@ export const CHROMIUM_ARGS = [
 
 export interface Browser {
   context: BrowserContext;
+  /** Every Content-Security-Policy violation Chromium reported on any page of this browser. */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -94,8 +96,18 @@ export async function launchBrowser(opts: { viewport?: { width: number; height: 
     baseURL: opts.baseURL,
     locale: "en-GB",
   });
+  // Chromium reports each CSP violation as a console error ("Refused to … because it violates the
+  // following Content Security Policy directive"): the app must cause none.
+  const cspViolations: string[] = [];
+  const watch = (page: Page) =>
+    page.on("console", (msg) => {
+      if (msg.type() === "error" && /Content Security Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
+    });
+  context.pages().forEach(watch);
+  context.on("page", watch);
   return {
     context,
+    cspViolations,
     close: async () => {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });
