@@ -46,6 +46,17 @@ async function mount(items: Schedule[]) {
   return app;
 }
 
+/** Mounts the page with one item and opens its side panel. */
+async function openPanel(item: Schedule): Promise<Element> {
+  await mount([item]);
+  await act(() => (root.querySelector(".chip") as HTMLButtonElement).click());
+  // The calendar draws slim items; the panel loads the full schedule by id.
+  await act(async () => {
+    await flush();
+  });
+  return root.querySelector(".panel")!;
+}
+
 describe("Calendar page", () => {
   it("shows time, type, title and creator on each item, in the right day cell, with today marked", async () => {
     const item = makeSchedule({ scheduledAt: "2026-11-26T15:00:00.000Z", title: "Morning habits", createdBy: { kind: "automation", name: "Automation" } });
@@ -102,35 +113,21 @@ describe("Calendar page", () => {
         { platform: "youtube", status: "failed", attempts: 3, error: "The token expired. Reconnect YouTube." },
       ],
     });
-    await mount([item]);
-    await act(() => (root.querySelector(".chip") as HTMLButtonElement).click());
-    // The calendar draws slim items; the panel loads the full schedule by id.
-    await act(async () => {
-      await flush();
-    });
-    const panel = root.querySelector(".panel")!;
+    const panel = await openPanel(item);
     expect(panel.querySelector('a[href="https://instagram.com/p/1"]')).not.toBeNull();
     expect(panel.textContent).toContain("The token expired. Reconnect YouTube.");
     expect(panel.textContent).toContain("Retry failed platforms");
   });
 
   it("links a permalink only when it is https (or the sandbox's own page): javascript: and http: stay text (issue 16 item 10)", async () => {
-    const item = makeSchedule({
-      scheduledAt: "2026-11-26T15:00:00.000Z",
-      status: "published",
-      deliveries: [
-        { platform: "instagram", status: "published", attempts: 1, permalink: "javascript:alert(document.cookie)" },
-        { platform: "facebook", status: "published", attempts: 1, permalink: "http://facebook.example/p/2" },
-        { platform: "youtube", status: "published", attempts: 1, permalink: "https://youtube.com/shorts/3" },
-        { platform: "sandbox", status: "published", attempts: 1, permalink: "/sandbox/dlv_4" },
-      ],
-    });
-    await mount([item]);
-    await act(() => (root.querySelector(".chip") as HTMLButtonElement).click());
-    await act(async () => {
-      await flush();
-    });
-    const panel = root.querySelector(".panel")!;
+    const permalinks = {
+      instagram: "javascript:alert(document.cookie)",
+      facebook: "http://facebook.example/p/2",
+      youtube: "https://youtube.com/shorts/3",
+      sandbox: "/sandbox/dlv_4",
+    } as const;
+    const deliveries = Object.entries(permalinks).map(([platform, permalink]) => ({ platform: platform as keyof typeof permalinks, status: "published" as const, attempts: 1, permalink }));
+    const panel = await openPanel(makeSchedule({ scheduledAt: "2026-11-26T15:00:00.000Z", status: "published", deliveries }));
     const hrefs = [...panel.querySelectorAll(".deliveries a")].map((a) => a.getAttribute("href"));
     expect(hrefs).toEqual(["https://youtube.com/shorts/3", new URL("/sandbox/dlv_4", window.location.href).href]);
     expect(panel.innerHTML).not.toContain("javascript:");
