@@ -55,7 +55,7 @@ function fakeBindings(fakes: Record<string, string>): Record<string, string> {
 }
 
 /** Worker tests that use the shared fake servers (test/fakes). */
-const FAKE_SERVER_TESTS = ["test/fakes.test.ts", "test/publishing/**/*.test.ts", "test/accounts/**/*.test.ts", "test/briefs.test.ts", "test/proposals.test.ts"];
+const FAKE_SERVER_TESTS = ["test/fakes.test.ts", "test/publishing/**/*.test.ts", "test/accounts/**/*.test.ts", "test/briefs.test.ts", "test/proposals.test.ts", "test/analytics/insights-*.test.ts"];
 
 export default defineConfig({
     test: {

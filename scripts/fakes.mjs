@@ -50,6 +50,14 @@ for (const [name, demo] of Object.entries(DEMO)) {
   const res = await fetch(`${urls[name]}/__admin/seed`, { method: "POST", body: JSON.stringify(demo.seed) });
   if (!res.ok) console.warn(`Seeding the ${name} fake failed: HTTP ${res.status}`);
 }
+// The demo grants include the insights permissions (PLATFORMS.md §8), so the metrics sampler reads the fakes' numbers.
+const INSIGHTS_GRANTS = {
+  instagram: { "IGdemo-instagram-token": ["instagram_business_basic", "instagram_business_content_publish", "instagram_business_manage_insights"] },
+  facebook: { "EAAdemo-facebook-page-token": ["pages_show_list", "pages_read_engagement", "pages_manage_posts", "read_insights"] },
+};
+for (const [name, scopes] of Object.entries(INSIGHTS_GRANTS)) {
+  if (urls[name]) await fetch(`${urls[name]}/__admin/seed/insights`, { method: "POST", body: JSON.stringify({ scopes }) });
+}
 
 const vars = { PUBLIC_BASE_URL: appUrl };
 if (urls.instagram) vars.INSTAGRAM_API_BASE = urls.instagram;

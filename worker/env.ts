@@ -31,6 +31,8 @@ export interface Env {
   /** OAuth apps (PLATFORMS.md §7); without them `connect` answers 409 naming them. */
   META_APP_ID?: string;
   META_APP_SECRET?: string;
+  /** Facebook Login for Business: the login configuration to send as `config_id` instead of `scope` (optional). */
+  META_CONFIG_ID?: string;
   INSTAGRAM_APP_ID?: string;
   INSTAGRAM_APP_SECRET?: string;
   GOOGLE_CLIENT_ID?: string;
@@ -65,4 +67,6 @@ export interface Env {
   INSTAGRAM_TOKEN_BASE?: string;
   GOOGLE_ACCOUNTS_BASE?: string;
   GRAPH_API_VERSION?: string;
+  /** YouTube Data API units a Pacific day the metrics sampler may spend (default 1,000 of the project's 10,000; worker/analytics/insights/youtube-budget.ts). */
+  YOUTUBE_METRICS_DAILY_UNITS?: string;
 }

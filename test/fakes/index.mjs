@@ -12,9 +12,10 @@ export const FAKES = {
   probe: { main: () => import("./probe.mjs"), plugins: [] },
   // The OAuth flows (issue 8) are plugins on the API fakes whose tokens they issue; oauth-meta
   // goes first on facebook so the Graph plugin's `/{id}` routes never see `/me`.
-  youtube: { main: () => import("./youtube.mjs"), plugins: [() => import("./oauth-google.mjs")] },
-  instagram: { main: () => import("./instagram.mjs"), plugins: [() => import("./oauth-instagram.mjs")] },
-  facebook: { main: () => import("./facebook.mjs"), plugins: [() => import("./oauth-meta.mjs"), () => import("./instagram.mjs")] },
+  // The insights endpoints (PLATFORMS.md §8.4) are plugins too, mounted before the routes whose objects they read.
+  youtube: { main: () => import("./youtube.mjs"), plugins: [() => import("./oauth-google.mjs"), () => import("./insights-youtube.mjs")] },
+  instagram: { main: () => import("./instagram.mjs"), plugins: [() => import("./oauth-instagram.mjs"), () => import("./insights-graph.mjs")] },
+  facebook: { main: () => import("./facebook.mjs"), plugins: [() => import("./oauth-meta.mjs"), () => import("./insights-graph.mjs"), () => import("./instagram.mjs")] },
   // OpenAI-compatible chat completions for the `llm` writer; tests pass its URL explicitly (LLM_BASE_URL stays unset).
   llm: { main: () => import("./llm.mjs"), plugins: [] },
 };

@@ -25,12 +25,12 @@ export const igInitialState = () => ({
 });
 
 /** How the IG routes find users and check tokens, standalone or on the Facebook host. */
-const STANDALONE = {
+export const STANDALONE = {
   users: (state) => state.users,
   /** IG user ids this token may act for. */
   allowed: (state, record) => (record.igUserId ? [record.igUserId] : []),
 };
-const ON_FACEBOOK = {
+export const ON_FACEBOOK = {
   users: (state) => state.igUsers,
   allowed: (state, record) => {
     if (record.igUserId) return [record.igUserId];

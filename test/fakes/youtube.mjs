@@ -25,6 +25,7 @@
 // the frame's generic fault rules (`POST /__admin/faults`).
 import { createHash, randomBytes } from "node:crypto";
 import { FakeServer, params } from "./fake-server.mjs";
+import { withStatistics } from "./insights-youtube.mjs";
 
 export const CHUNK_GRANULARITY = 262_144;
 const DAY_MS = 86_400_000;
@@ -350,7 +351,7 @@ function listChannels(req) {
       .filter((id) => req.fake.state.channels[id])
       .map((id) => {
         const ch = req.fake.state.channels[id];
-        return { kind: "youtube#channel", id, snippet: { title: ch.title }, contentDetails: { relatedPlaylists: { likes: "", uploads: ch.uploadsPlaylistId } } };
+        return withStatistics(req, "channel", id, { kind: "youtube#channel", id, snippet: { title: ch.title }, contentDetails: { relatedPlaylists: { likes: "", uploads: ch.uploadsPlaylistId } } });
       });
     return { kind: "youtube#channelListResponse", pageInfo: { totalResults: items.length, resultsPerPage: items.length }, items };
   });
@@ -382,7 +383,7 @@ function listVideos(req) {
       .split(",")
       .map((id) => req.fake.state.videos[id])
       .filter(Boolean)
-      .map(videoResource);
+      .map((v) => withStatistics(req, "video", v.id, videoResource(v)));
     return { kind: "youtube#videoListResponse", pageInfo: { totalResults: items.length, resultsPerPage: items.length }, items };
   });
 }

@@ -119,6 +119,17 @@ describe("Calendar page", () => {
     expect(panel.textContent).toContain("Retry failed platforms");
   });
 
+  it("shows a published delivery's warning (a YouTube upload kept private)", async () => {
+    const warning = "Uploaded as private: your Google project is unverified, so YouTube keeps every upload it makes private.";
+    const item = makeSchedule({
+      scheduledAt: "2026-11-26T15:00:00.000Z",
+      status: "published",
+      deliveries: [{ platform: "youtube", status: "published", attempts: 1, permalink: "https://studio.youtube.com/video/abc/edit", warning }],
+    });
+    const note = (await openPanel(item)).querySelector(".delivery-warning")!;
+    expect(note.textContent).toBe(`Published with a warning: ${warning}`);
+  });
+
   it("links a permalink only when it is https (or the sandbox's own page): javascript: and http: stay text (issue 16 item 10)", async () => {
     const permalinks = {
       instagram: "javascript:alert(document.cookie)",
