@@ -5,7 +5,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { pruneAuthRows } from "../worker/auth/prune";
-import { RATE_LIMIT_RETENTION_MS } from "../worker/auth/rate-limit";
+import { hitRateLimits, RATE_LIMIT_RETENTION_MS, takeBackoffAttempt } from "../worker/auth/rate-limit";
 import { TEN_MINUTE_CRON } from "../worker/automation/cron";
 import worker from "../worker/index";
 import { call, countRows, signup, unique } from "./support/fixtures";
@@ -65,5 +65,17 @@ describe("pruning expired authentication rows", () => {
     expect(await countRows("sessions", "id_hash LIKE ?", `${expired}%`)).toBe(0);
     expect(await countRows("rate_limits", "key LIKE ?", `${stale}%`)).toBe(0);
     expect((await call("/api/me", s)).status).toBe(200);
+  });
+
+  it("never resets a limit early: a day-long window outlives the prune, and a window longer than what the prune keeps is refused", async () => {
+    const key = unique("daily:");
+    const limit = { key, max: 2, windowMs: 24 * HOUR };
+    const t0 = Date.now() + 100 * HOUR;
+    expect(await hitRateLimits(env.DB, [limit], t0)).toBeNull();
+    expect(await hitRateLimits(env.DB, [limit], t0 + HOUR)).toBeNull();
+    await pruneAuthRows(env.DB, t0 + 2 * HOUR);
+    expect(await hitRateLimits(env.DB, [limit], t0 + 3 * HOUR)).toEqual(limit);
+    await expect(hitRateLimits(env.DB, [{ key, max: 1, windowMs: RATE_LIMIT_RETENTION_MS + 1 }])).rejects.toThrow(/outlives RATE_LIMIT_RETENTION_MS/);
+    await expect(takeBackoffAttempt(env.DB, key, { free: 1, baseMs: 1, maxMs: 1, forgetAfterMs: RATE_LIMIT_RETENTION_MS + 1 })).rejects.toThrow(/outlives/);
   });
 });

@@ -11,13 +11,20 @@ export interface Limit {
 }
 
 /**
- * The longest window or memory of any limit here: older rows decide nothing
- * and the prune pass (auth/prune.ts) deletes them. A new limit must fit in it.
+ * The longest window or memory a limit may have (invitations per workspace
+ * per day): older rows decide nothing and the prune pass (auth/prune.ts)
+ * deletes them. Both kinds of limit refuse a longer one, so a new limit can
+ * never be reset early by the prune.
  */
-export const RATE_LIMIT_RETENTION_MS = 60 * 60_000;
+export const RATE_LIMIT_RETENTION_MS = 24 * 60 * 60_000;
+
+function assertRetained(ms: number, key: string) {
+  if (ms > RATE_LIMIT_RETENTION_MS) throw new Error(`rate limit ${key}: a window of ${ms} ms outlives RATE_LIMIT_RETENTION_MS, and the prune pass would reset it`);
+}
 
 /** Counts one attempt against each limit; returns the first limit exceeded, if any. */
 export async function hitRateLimits(d1: D1Database, limits: Limit[], now = Date.now()): Promise<Limit | null> {
+  for (const l of limits) assertRetained(l.windowMs, l.key);
   const stmts = limits.map((l) =>
     d1
       .prepare(
@@ -67,6 +74,7 @@ export function backoffDelayMs(count: number, b: Backoff): number {
  * one batch: a burst of parallel attempts is counted one by one.
  */
 export async function takeBackoffAttempt(d1: D1Database, key: string, b: Backoff, now = Date.now()): Promise<number> {
+  assertRetained(Math.max(b.forgetAfterMs, b.maxMs), key);
   const row = await d1.prepare("SELECT window_start, count FROM rate_limits WHERE key = ?").bind(key);
   // SET sees the row's old values: the same decision as `wait` below, in SQL.
   const due = `(window_start <= ?2 - ?3 OR count < ?4 OR ?2 >= window_start + MIN(?5 * (1 << MIN(count - ?4, 30)), ?6))`;

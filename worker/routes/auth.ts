@@ -15,12 +15,13 @@ import {
   deleteApiToken,
   deleteSession,
   findUserByEmail,
+  hasNoUsers,
   listApiTokens,
   listMemberships,
   SESSION_TTL_MS,
 } from "../auth/identity";
 import { SESSION_COOKIE } from "../auth/credential";
-import { clearRateLimit, hitRateLimits, RATE_LIMIT_RETENTION_MS, takeBackoffAttempt, type Backoff } from "../auth/rate-limit";
+import { clearRateLimit, hitRateLimits, takeBackoffAttempt, type Backoff } from "../auth/rate-limit";
 import { loginInput, signupInput, tokenInput } from "../contract/schemas";
 import { ApiError, conflict, forbidden, notFound, unauthenticated } from "../errors";
 import { iso } from "../lib/time";
@@ -29,14 +30,14 @@ import { readJson, readQuery } from "../lib/validate";
 /** The session cookie's attributes; its `__Host-` name requires Secure, path / and no Domain. */
 const SESSION_COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: "Lax", path: "/" } as const;
 
-function setSessionCookie(c: Context<AppEnv>, token: string) {
+export function setSessionCookie(c: Context<AppEnv>, token: string) {
   setCookie(c, SESSION_COOKIE, token, { ...SESSION_COOKIE_OPTIONS, maxAge: Math.floor(SESSION_TTL_MS / 1000) });
 }
 
 export const SIGNUPS_PER_IP_PER_HOUR = 10;
 export const LOGIN_ATTEMPTS_PER_IP = 100;
 /** Sign-in attempts per (email, IP): 5 at once, then 1 s, 2 s, 4 s … up to 15 minutes apart. */
-export const LOGIN_BACKOFF: Backoff = { free: 5, baseMs: 1_000, maxMs: 15 * 60_000, forgetAfterMs: RATE_LIMIT_RETENTION_MS };
+export const LOGIN_BACKOFF: Backoff = { free: 5, baseMs: 1_000, maxMs: 15 * 60_000, forgetAfterMs: 60 * 60_000 };
 
 const waitFor = (seconds: number) =>
   seconds < 60 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? "" : "s"}`;
@@ -52,6 +53,8 @@ function signupThrottleKey(c: Context<AppEnv>): string | null {
   return `signup-ip:${ip}`;
 }
 
+const signupClosed = () => new ApiError(403, "signup_disabled", "Sign-up is closed here: ask a workspace owner for an invitation.");
+
 /** Tokens are for scripts acting as a user; minting or revoking credentials needs the person (a session). */
 function requireSession(c: Context<AppEnv>) {
   if (c.get("actor").via !== "session") throw forbidden("API tokens cannot manage API tokens; sign in to do that.");
@@ -62,7 +65,9 @@ const tokenListQuery = z.object({ all: z.enum(["0", "1", "true", "false"]).optio
 export const authRoutes = new Hono<AppEnv>()
   .post("/signup", async (c) => {
     requireSameOrigin(c);
-    if (c.env.SIGNUP_ENABLED === "false") throw new ApiError(403, "signup_disabled", "Sign-up is disabled here.");
+    // Closed unless configured open (wrangler.toml; `npm start` opens it), except for an empty deployment's first user.
+    const open = c.env.SIGNUP_ENABLED === "true";
+    if (!open && !(await hasNoUsers(c.env.DB))) throw signupClosed();
     const input = await readJson(c, signupInput);
     const db = c.get("db");
     const key = signupThrottleKey(c);
@@ -70,7 +75,9 @@ export const authRoutes = new Hono<AppEnv>()
       throw new ApiError(429, "rate_limited", "Too many sign-ups from this network. Try again in an hour.");
     }
     if (await findUserByEmail(db, input.email)) throw conflict("conflict", "An account with this email already exists.");
-    const { user, workspace } = await createUserWithWorkspace(db, input);
+    const created = await createUserWithWorkspace(db, input, open);
+    if (!created) throw signupClosed();
+    const { user, workspace } = created;
     setSessionCookie(c, await createSession(db, user.id, workspace.id));
     return c.json({ user, workspace }, 201);
   })
