@@ -78,7 +78,7 @@ describe("every /api route except health and sign-up/in/out needs credentials", 
   });
 
   it.each(guarded.map((r) => [key(r), r] as const))("%s answers 401 to a forged cookie or bearer token", async (label, r) => {
-    await expectClientError(await probe(r, { cookie: "sid=forged-session-id" }), 401, "unauthenticated", `${label} (cookie)`);
+    await expectClientError(await probe(r, { cookie: "__Host-sid=forged-session-id" }), 401, "unauthenticated", `${label} (cookie)`);
     await expectClientError(await probe(r, { authorization: "Bearer bc_forged" }), 401, "unauthenticated", `${label} (bearer)`);
     await expectClientError(await probe(r, { authorization: "Basic dXNlcjpwYXNz" }), 401, "unauthenticated", `${label} (basic)`);
   });

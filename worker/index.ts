@@ -4,7 +4,7 @@ import { createApp } from "./app";
 import { handleScheduled } from "./automation/cron";
 import { handleMetricsBatch, handleMetricsDeadLetters } from "./analytics/fanout";
 import type { Env, GenerateMessage, MetricsMessage, PublishMessage } from "./env";
-import { handleGenerateBatch } from "./generation/generate-consumer";
+import { handleGenerateBatch, handleGenerateDeadLetters } from "./generation/generate-consumer";
 import { createMediaStep } from "./media/media-step";
 import { renderMedia } from "./media/renderer";
 import { handlePublishBatch, handlePublishDeadLetters } from "./publishing/consumer";
@@ -24,6 +24,11 @@ export default {
     }
     if (batch.queue.startsWith("brandcast-metrics")) {
       await handleMetricsBatch(batch as MessageBatch<MetricsMessage>, env);
+      return;
+    }
+    // Dead-letter queues first: "brandcast-generate-dlq" also starts with "brandcast-generate".
+    if (batch.queue.startsWith("brandcast-generate-dlq")) {
+      await handleGenerateDeadLetters(batch as MessageBatch<GenerateMessage>, env);
       return;
     }
     if (batch.queue.startsWith("brandcast-generate")) {

@@ -80,6 +80,8 @@ export const CHROMIUM_ARGS = [
 
 export interface Browser {
   context: BrowserContext;
+  /** Every Content-Security-Policy violation Chromium reported on any page of this browser. */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -95,8 +97,18 @@ export async function launchBrowser(opts: { viewport?: { width: number; height: 
     baseURL: opts.baseURL,
     locale: "en-GB",
   });
+  // Chromium reports each CSP violation as a console error ("Refused to … because it violates the
+  // following Content Security Policy directive"): the app must cause none.
+  const cspViolations: string[] = [];
+  const watch = (page: Page) =>
+    page.on("console", (msg) => {
+      if (msg.type() === "error" && /Content Security Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
+    });
+  context.pages().forEach(watch);
+  context.on("page", watch);
   return {
     context,
+    cspViolations,
     close: async () => {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });

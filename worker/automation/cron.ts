@@ -9,7 +9,9 @@ import { healStalePublishing } from "../publishing/healing";
 import { workspacesToRefresh } from "../accounts/refresh";
 import { fanOutDueMetrics } from "../analytics/fanout";
 import { logError } from "../lib/log";
+import { pruneAuthRowsSafely } from "../auth/prune";
 
+/** Catch-up, healing, the burst check, and pruning expired sign-in counters and sessions (auth/prune.ts). */
 export const TEN_MINUTE_CRON = "*/10 * * * *";
 /** Daily: token refresh (worker/accounts/refresh.ts). */
 export const REFRESH_CRON = "17 3 * * *";
@@ -47,6 +49,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   const key = windowKey(controller.scheduledTime);
   // Metrics fan out first (one message per due brand, whatever the passes below take); a failure is the next window's to retry, never the others' to pay for.
   await fanOutDueMetrics(env, controller.scheduledTime).catch((err: unknown) => logError("metrics fan-out failed", { error: String(err) }));
+  await pruneAuthRowsSafely(env.DB, controller.scheduledTime);
   await burstCheck(env, controller.scheduledTime);
   // Deliveries whose consumer died mid-step go back to the consumer, whose checkpoint recovery asks the platform first.
   await healStalePublishing(env, controller.scheduledTime);

@@ -56,7 +56,8 @@ export const sessions = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
     createdAt: integer("created_at").notNull().default(now),
   },
-  (t) => [index("sessions_user").on(t.userId)],
+  // sessions_expires: the prune pass (auth/prune.ts) finds expired sessions without a scan.
+  (t) => [index("sessions_user").on(t.userId), index("sessions_expires").on(t.expiresAt)],
 );
 
 export const apiTokens = sqliteTable(
@@ -97,11 +98,17 @@ export const invitations = sqliteTable(
 );
 
 /** Fixed-window counters for login throttling, keyed `email:<addr>` / `ip:<addr>`. */
-export const rateLimits = sqliteTable("rate_limits", {
-  key: text("key").primaryKey(),
-  windowStart: integer("window_start").notNull(),
-  count: integer("count").notNull(),
-});
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    /** The window's start (fixed windows), or the last counted attempt (backoffs): auth/rate-limit.ts. */
+    windowStart: integer("window_start").notNull(),
+    count: integer("count").notNull(),
+  },
+  // The prune pass (auth/prune.ts) finds rows that no longer decide anything.
+  (t) => [index("rate_limits_window").on(t.windowStart)],
+);
 
 export const brands = sqliteTable(
   "brands",
@@ -472,7 +479,8 @@ export const automationRuns = sqliteTable(
 /**
  * Posts the `sandbox` platform "published" (worker/publishing/sandbox.ts),
  * shown at GET /sandbox/:deliveryId. No foreign key to deliveries: like a
- * post on a real platform, it outlives the schedule that made it.
+ * post on a real platform, it outlives the schedule that made it. It does not
+ * outlive its brand: deleting the brand deletes its public pages (issue 16 item 10).
  */
 export const sandboxPosts = sqliteTable(
   "sandbox_posts",
@@ -481,6 +489,8 @@ export const sandboxPosts = sqliteTable(
     /** UNIQUE: one post per delivery, however often it is published. */
     deliveryId: text("delivery_id").notNull(),
     workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Set on every post the sandbox publishes; NULL only for rows older than the column whose brand was already gone. */
+    brandId: text("brand_id").references(() => brands.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ["reel", "post"] }).notNull(),
     caption: text("caption").notNull(),
     title: text("title").notNull(),
@@ -490,7 +500,7 @@ export const sandboxPosts = sqliteTable(
     slideKeys: text("slide_keys"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [uniqueIndex("sandbox_posts_delivery").on(t.deliveryId)],
+  (t) => [uniqueIndex("sandbox_posts_delivery").on(t.deliveryId), index("sandbox_posts_brand").on(t.brandId)],
 );
 
 /** One reading's numbers (API.md `Metrics` without the derived rate, plus followers): a snapshot's, and a target's latest. */

@@ -27,6 +27,7 @@ import {
   type UnleasedRow,
 } from "./delivery-machine";
 import { platformConfig, PublishError, type PlatformClient, type PublishPlatform } from "./types";
+import { retryDelaySeconds } from "./backoff";
 import { logError, logEvent } from "../lib/log";
 import { registerPublishedPost } from "../analytics/targets";
 
@@ -45,9 +46,17 @@ export async function handlePublishBatch(
   clients: Record<PublishPlatform, PlatformClient> = CLIENTS,
   opts: ConsumerOptions = {},
 ): Promise<void> {
+  // Each message settles on its own: one that throws (D1 unavailable mid-attempt) is retried
+  // alone, and never makes Promise.all reject the batch while the others are still running.
   await Promise.all(
     batch.messages.map(async (msg) => {
-      const action = await processMessage(msg.body?.deliveryId, env, clients, opts);
+      let action: MessageAction;
+      try {
+        action = await processMessage(msg.body?.deliveryId, env, clients, opts);
+      } catch (err) {
+        action = { kind: "retry", delaySeconds: retryDelaySeconds(msg.attempts, undefined, opts.random) };
+        logError("publish message crashed the consumer; retrying it", { deliveryId: msg.body?.deliveryId, attempt: msg.attempts, error: String(err) });
+      }
       if (action.kind === "ack") msg.ack();
       else msg.retry({ delaySeconds: action.delaySeconds });
     }),
@@ -60,16 +69,21 @@ export const DEAD_LETTER_REASON = "Publishing stopped after repeated crashes; re
 export async function handlePublishDeadLetters(batch: MessageBatch<PublishMessage>, env: Env, now = Date.now()): Promise<void> {
   for (const msg of batch.messages) {
     const id = msg.body?.deliveryId;
-    if (typeof id === "string") {
-      await env.DB.prepare(
-        `UPDATE deliveries SET status = 'failed', error_class = 'unknown_outcome', last_error = ?, lease_until = NULL, next_attempt_at = NULL, updated_at = ?
-         WHERE id = ? AND status IN ('pending', 'queued', 'publishing')`,
-      )
-        .bind(DEAD_LETTER_REASON, now, id)
-        .run();
-      logError("publish message dead-lettered", { deliveryId: id, attempts: msg.attempts });
+    try {
+      if (typeof id === "string") {
+        await env.DB.prepare(
+          `UPDATE deliveries SET status = 'failed', error_class = 'unknown_outcome', last_error = ?, lease_until = NULL, next_attempt_at = NULL, updated_at = ?
+           WHERE id = ? AND status IN ('pending', 'queued', 'publishing')`,
+        )
+          .bind(DEAD_LETTER_REASON, now, id)
+          .run();
+        logError("publish message dead-lettered", { deliveryId: id, attempts: msg.attempts });
+      }
+      msg.ack();
+    } catch (err) {
+      logError("dead-lettered publish message could not be recorded; retrying", { deliveryId: id, error: String(err) });
+      msg.retry({ delaySeconds: 60 });
     }
-    msg.ack();
   }
 }
 

@@ -214,6 +214,9 @@ export async function getOutputRef(env: Env, workspaceId: string, jobId: string,
   return row;
 }
 
+const TEXT_FROZEN =
+  "Publishing has started for this item, so its caption and titles can no longer change: the platforms are checked against them to make sure it is posted only once.";
+
 export async function updateOutput(
   env: Env,
   workspaceId: string,
@@ -229,9 +232,16 @@ export async function updateOutput(
   if (patch.caption !== undefined) (sets.push("caption = ?"), binds.push(patch.caption));
   if (patch.title !== undefined) (sets.push("title = ?"), binds.push(patch.title));
   if (patch.ytTitle !== undefined) (sets.push("yt_title = ?"), binds.push(patch.ytTitle));
-  await env.DB.prepare(`UPDATE job_outputs SET ${sets.join(", ")}, updated_at = ? WHERE id = ? AND workspace_id = ?`)
+  // Frozen once the item has gone out (the dispatch claim): recovery after a crash finds the post on
+  // the platform by its caption or title, so a change then could publish it twice. Conditional in the
+  // same statement, so an edit racing the claim either lands before it or is refused.
+  const updated = await env.DB.prepare(
+    `UPDATE job_outputs SET ${sets.join(", ")}, updated_at = ? WHERE id = ? AND workspace_id = ? AND status = 'ready'
+       AND NOT EXISTS (SELECT 1 FROM schedules WHERE output_id = job_outputs.id AND dispatched_at IS NOT NULL)`,
+  )
     .bind(...binds, Date.now(), ref.id, workspaceId)
     .run();
+  if (!updated.meta.changes) throw conflict("wrong_state", TEXT_FROZEN);
   const job = await getJob(env, workspaceId, jobId, origin);
   return job.outputs.find((o) => o.brandId === brandId)!;
 }

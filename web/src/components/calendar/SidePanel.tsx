@@ -6,6 +6,7 @@ import type { CalendarModel } from "../../state/calendar";
 import { formatDateTime, formatInZone, fromInputValue, toInputValue, viewerZone } from "../../state/time";
 import { CreatorTag, InlineError, StatusBadge, TypeIcon, contentLabel } from "../ui";
 import { MediaPreview } from "../MediaPreview";
+import { permalinkHref } from "./permalink";
 
 const ERROR_CLASS_LABEL: Record<NonNullable<Delivery["errorClass"]>, string> = {
   retryable: "Will retry",
@@ -35,6 +36,19 @@ function AttemptLog({ log }: { log: AttemptLogEntry[] }) {
       </ol>
     </details>
   );
+}
+
+/** A platform's permalink: a link only when it is safe to follow (permalink.ts), otherwise said so. */
+function Permalink({ url }: { url: string }) {
+  const href = permalinkHref(url, window.location.href);
+  if (href) {
+    return (
+      <a href={href} target="_blank" rel="noreferrer">
+        View post
+      </a>
+    );
+  }
+  return <span class="muted">Published; its link is not shown because the platform sent an address that is not https.</span>;
 }
 
 export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Schedule; canEdit: boolean }) {
@@ -113,11 +127,7 @@ export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Sc
                 <span class="platform">{d.platform}</span>
                 <StatusBadge status={d.status} />
                 {d.attempts > 0 && <span class="muted">{d.attempts} attempt{d.attempts === 1 ? "" : "s"}</span>}
-                {d.permalink && (
-                  <a href={d.permalink} target="_blank" rel="noreferrer">
-                    View post
-                  </a>
-                )}
+                {d.permalink && <Permalink url={d.permalink} />}
                 {d.publishedAt && <span class="muted">at {formatDateTime(Date.parse(d.publishedAt))}</span>}
                 {d.error && (
                   <p class={d.status === "skipped" ? "muted delivery-note" : "inline-error"}>
