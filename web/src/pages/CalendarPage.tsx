@@ -53,6 +53,14 @@ function title(cal: CalendarModel): string {
 export function CalendarPage({ app, live = true }: { app: Pick<AppState, "calendar" | "brands" | "session" | "network">; live?: boolean }) {
   const { calendar: cal, brands, session, network } = app;
   const bodyRef = useRef<HTMLDivElement>(null);
+  // A link to one item (/calendar?item=<scheduleId>&at=<ISO>, from Analytics) opens it before the first load.
+  useEffect(() => {
+    const q = new URLSearchParams(window.location.search);
+    const item = q.get("item");
+    if (!item) return;
+    cal.open(item, Date.parse(q.get("at") ?? ""));
+    window.history.replaceState(null, "", window.location.pathname);
+  }, []);
   useLiveCalendar(cal, network.onReconnect, live);
   useCalendarDrag(cal, bodyRef);
   useEffect(() => {

@@ -1,11 +1,13 @@
 // The item panel: media, caption, per-platform delivery status, and actions.
 // Errors from an action appear right under the actions, in the server's words.
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { AttemptLogEntry, Delivery, Schedule } from "../../api/types";
+import { platformLabel } from "../../../../worker/scheduling/variants";
+import type { AttemptLogEntry, Delivery, DeliveryWithMetrics, Schedule } from "../../api/types";
 import type { CalendarModel } from "../../state/calendar";
-import { formatDateTime, formatInZone, fromInputValue, toInputValue, viewerZone } from "../../state/time";
+import { formatDateTime, formatInZone, formatRelative, fromInputValue, toInputValue, viewerZone } from "../../state/time";
 import { CreatorTag, InlineError, StatusBadge, TypeIcon, contentLabel } from "../ui";
 import { MediaPreview } from "../MediaPreview";
+import { MetricsList, SimulatedTag } from "../metrics";
 
 const ERROR_CLASS_LABEL: Record<NonNullable<Delivery["errorClass"]>, string> = {
   retryable: "Will retry",
@@ -34,6 +36,27 @@ function AttemptLog({ log }: { log: AttemptLogEntry[] }) {
         })}
       </ol>
     </details>
+  );
+}
+
+/**
+ * What a published delivery did: its latest reading (API.md: a delivery's
+ * `metrics` and `metricsAt`), when it was taken, and whether it is simulated.
+ */
+function DeliveryMetrics({ d }: { d: DeliveryWithMetrics }) {
+  if (d.status !== "published") return null;
+  const simulated = d.platform === "sandbox";
+  if (!d.metrics || !d.metricsAt)
+    return <p class="muted delivery-note">No numbers yet: the first reading comes within the hour after publishing.</p>;
+  const at = Date.parse(d.metricsAt);
+  return (
+    <section class="delivery-metrics" aria-label={`${platformLabel(d.platform)} numbers`}>
+      <MetricsList metrics={d.metrics} platformName={platformLabel(d.platform)} />
+      <p class="as-of muted">
+        As of <time dateTime={d.metricsAt}>{formatDateTime(at)}</time> ({formatRelative(at, Date.now())}){simulated && <> · </>}
+        {simulated && <SimulatedTag />}
+      </p>
+    </section>
   );
 }
 
@@ -131,6 +154,7 @@ export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Sc
                     {d.warning}
                   </p>
                 )}
+                <DeliveryMetrics d={d} />
                 {d.log && d.log.length > 0 && <AttemptLog log={d.log} />}
               </li>
             ))}
