@@ -6,7 +6,7 @@
 // states that say what to do. Also the calendar's link to one item.
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Brand, Me, Schedule } from "../../web/src/api/types";
+import type { Brand, DeliveryWithMetrics, Me } from "../../web/src/api/types";
 // Loaded once here, so the app's on-demand import of the page resolves at once.
 import "../../web/src/pages/AnalyticsPage";
 import { formatLongDate as long, formatShortDate as short } from "../../web/src/components/analytics/format";
@@ -136,14 +136,15 @@ describe("Analytics page", () => {
     expect(queryOf(r.calls, "/api/analytics/posts")).toHaveLength(1);
     expect(r.seen.find((s) => s.path === "/api/analytics/posts")!.query.get("sort")).toBe("views");
 
-    // Best times: the first brand's, as a table of numbers in its zone; its slot hours outlined.
+    // Best times: the first brand's, as a table of numbers in its zone; its slot hours marked.
     expect($("#bt-h")!.textContent).toBe("Best times: Acme");
     const heat = $<HTMLTableElement>("table.heatmap")!;
+    expect([...heat.querySelectorAll("thead th.hm-slot-head")].map((th) => th.textContent)).toEqual(["09, a slot hour", "18, a slot hour"]);
     const tuesday = heat.querySelectorAll("tbody tr")[1]!;
     expect(tuesday.querySelector("th")!.textContent).toBe("Tue");
     const nine = tuesday.querySelectorAll("td")[9]!;
-    expect(nine.className).toBe("hm hm-6 hm-slot");
-    expect(nine.textContent).toBe("1.8× the median, 6 posts, a slot publishes at this hour");
+    expect(nine.className).toBe("hm hm-6");
+    expect(nine.textContent).toBe("1.8× the median, 6 posts");
     expect(tuesday.querySelectorAll("td")[13]!.className).toBe("hm hm-1");
     expect(heat.querySelectorAll("tbody tr")[4]!.querySelectorAll("td")[9]!.textContent).toContain("2 posts, too few to score");
     expect($(".best-times-card .suggestions")!.textContent).toContain("Move the reel slot at 09:00 to 13:00 91% likely to do better");
@@ -222,7 +223,7 @@ describe("Analytics page", () => {
       clicked.push(`${this.download} ${this.getAttribute("href")}`);
     });
     await open("/analytics", r);
-    await act(() => $<HTMLAnchorElement>(".csv-export a")!.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true })));
+    await act(() => void $<HTMLAnchorElement>(".csv-export a")!.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true })));
     await settle();
     const req = r.seen.find((s) => s.path === "/api/analytics/posts.csv")!;
     expect(req.headers["X-Workspace"]).toBe("wsp_a");
@@ -278,24 +279,21 @@ describe("calendar link to one item", () => {
 
 describe("side panel metrics", () => {
   it("shows a published delivery's latest numbers, as of when, flagged simulated; unknown metrics as a dash; nothing invented before the first reading", async () => {
-    const item: Schedule = makeSchedule({
-      scheduledAt: "2026-11-24T09:00:00.000Z",
-      status: "published",
-      deliveries: [
-        {
-          platform: "sandbox",
-          status: "published",
-          attempts: 1,
-          permalink: "http://app.test/sandbox/posts/1",
-          error: null,
-          errorClass: null,
-          publishedAt: "2026-11-24T09:00:00.000Z",
-          metrics: { views: 1234, reach: 1000, likes: 90, comments: 5, shares: null, saves: 5, engagementRate: 0.1 },
-          metricsAt: "2026-11-25T08:00:00.000Z",
-        },
-        { platform: "instagram", status: "published", attempts: 1, permalink: "https://www.instagram.com/p/x/", error: null, errorClass: null, publishedAt: "2026-11-24T09:00:00.000Z", metrics: null, metricsAt: null },
-      ] as Schedule["deliveries"],
-    });
+    const deliveries: DeliveryWithMetrics[] = [
+      {
+        platform: "sandbox",
+        status: "published",
+        attempts: 1,
+        permalink: "http://app.test/sandbox/posts/1",
+        error: null,
+        errorClass: null,
+        publishedAt: "2026-11-24T09:00:00.000Z",
+        metrics: { views: 1234, reach: 1000, likes: 90, comments: 5, shares: null, saves: 5, engagementRate: 0.1 },
+        metricsAt: "2026-11-25T08:00:00.000Z",
+      },
+      { platform: "instagram", status: "published", attempts: 1, permalink: "https://www.instagram.com/p/x/", error: null, errorClass: null, publishedAt: "2026-11-24T09:00:00.000Z", metrics: null, metricsAt: null },
+    ];
+    const item = makeSchedule({ scheduledAt: "2026-11-24T09:00:00.000Z", status: "published", deliveries });
     await mountApp(
       routedFetch({
         "GET /api/me": () => json(200, ME),

@@ -163,11 +163,14 @@ describe("loading", () => {
 });
 
 describe("chart pieces", () => {
-  it("round ticks cover the maximum", () => {
+  it("round ticks cover the values", () => {
     expect(niceTicks(0)).toEqual([0, 1]);
     expect(niceTicks(97)).toEqual([0, 25, 50, 75, 100]);
     expect(niceTicks(1234)).toEqual([0, 500, 1000, 1500]);
     for (const max of [3, 17, 999, 12_345, 7e6]) expect(niceTicks(max).at(-1)!).toBeGreaterThanOrEqual(max);
+    // Lines start just under their lowest value, so a few percent of growth shows.
+    expect(niceTicks(84_000, 4, 77_000)).toEqual([76_000, 78_000, 80_000, 82_000, 84_000]);
+    expect(niceTicks(500, 4, 500)).toEqual([450, 475, 500, 525, 550]);
   });
 
   it("heatmap bands and the hours a brand's slots publish at, offset included", () => {

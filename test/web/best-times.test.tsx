@@ -60,13 +60,14 @@ describe("best-times suggestions on the Brands page", () => {
     const { fetch, calls } = setup("owner", ACME);
     await mountApp(fetch, "/brands/brd_a");
     await settle(10);
+    // Titled in the times the brand publishes at (its +1 h offset included), as the heatmap and the reason are.
     const [reel, post] = items();
-    expect(reel!.querySelector(".suggestion-title")!.textContent).toBe("Move the reel slot at 09:00 to 13:00 91% likely to do better");
+    expect(reel!.querySelector(".suggestion-title")!.textContent).toBe("Move the reel slot at 10:00 to 14:00 91% likely to do better");
     expect(reel!.textContent).toContain(SUGGESTIONS[0]!.reason);
     expect(reel!.querySelector(".suggestion-effect")!.textContent).toBe(
-      "Applying changes this brand's reel slot 09:00 to 13:00 (Europe/Lisbon); the other slots stay as they are. With the brand's +1 h offset it publishes at 14:00 instead of 10:00. Items already on the calendar keep their times; new reels use the new one.",
+      "Applying this changes one reel time in the slot grid: 09:00 becomes 13:00 (the brand's +1 h offset makes it publish at 14:00, Europe/Lisbon). The other slots stay as they are. Items already on the calendar keep their times; new reels use the new one.",
     );
-    expect(post!.querySelector("button")!.textContent).toBe("Move the post slot to 07:00");
+    expect(post!.querySelector("button")!.textContent).toBe("Move the post slot to 08:00");
     // Reading suggestions changes nothing.
     expect(calls.filter((c) => c.method !== "GET")).toEqual([]);
 
@@ -87,7 +88,7 @@ describe("best-times suggestions on the Brands page", () => {
         },
       },
     ]);
-    expect(card().querySelector("[role=status]")!.textContent).toBe("Moved the reel slot from 09:00 to 13:00.");
+    expect(card().querySelector("[role=status]")!.textContent).toBe("Moved the reel slot from 10:00 to 14:00.");
     // The page now shows the saved grid, and the suggestions are read again for it.
     expect(appRoot().querySelector<HTMLInputElement>("#reel-t-0")!.value).toBe("13:00");
     expect(calls.filter((c) => c.path === "/api/analytics/brands/brd_a/best-times")).toHaveLength(2);

@@ -240,7 +240,7 @@ function CsvLink({ app, model }: { app: AppState; model: AnalyticsModel }) {
         Export CSV
       </a>
       <span id="csv-hint" class="hint">
-        These filters' posts, newest first (up to 500), one row per platform.
+        Posts matching these filters, newest first (up to 500), one row per platform.
       </span>
       {error && (
         <p class="inline-error" role="alert">
@@ -329,12 +329,14 @@ function Body({ model, brands, set }: { model: AnalyticsModel; brands: Brand[]; 
           <Kpis summary={s} />
           <div class="chart-grid">
             <DailyCharts summary={s} />
-            <FollowersChart summary={s} />
+            <div>
+              <FollowersChart summary={s} />
+              <section class="card" aria-labelledby="platforms-h">
+                <h2 id="platforms-h">By platform</h2>
+                {s.byPlatform.length ? <PlatformTable rows={s.byPlatform} /> : <p class="muted">No platform has numbers in this window.</p>}
+              </section>
+            </div>
           </div>
-          <section class="card" aria-labelledby="platforms-h">
-            <h2 id="platforms-h">By platform</h2>
-            {s.byPlatform.length ? <PlatformTable rows={s.byPlatform} /> : <p class="muted">No platform has numbers in this window.</p>}
-          </section>
           <TopPostsCard model={model} brands={brands} set={set} />
         </>
       )}
@@ -508,8 +510,8 @@ function BestTimesCard({ model, brands }: { model: AnalyticsModel; brands: Brand
         )}
       </div>
       <p class="chart-note muted">
-        {simulated ? "Includes simulated sandbox numbers. " : ""}How posts did by local weekday and hour ({data?.timezone ?? brand?.timezone}), over the last 90 days once their
-        numbers settled: 1.0 is the brand's median post, 2.0 twice as good. Cells with too few posts have no score. Whatever the window above.
+        Each cell: how posts published at that weekday and hour ({data?.timezone ?? brand?.timezone}) did against the brand's median post (1.0; 2.0 is twice as good). From the
+        last 90 days' posts once their numbers settled, whatever the window above.{simulated ? " Includes simulated sandbox numbers." : ""}
       </p>
       {model.bestTimesError.value && !data ? (
         <p class="inline-error">Couldn't load best times: {model.bestTimesError.value}</p>
@@ -528,7 +530,7 @@ function BestTimesCard({ model, brands }: { model: AnalyticsModel; brands: Brand
               {data.suggestions.map((s) => (
                 <li key={`${s.kind}:${s.from}`}>
                   <p class="suggestion-title">
-                    <strong>{suggestionTitle(s)}</strong> <span class="confidence">{confidenceLabel(s.confidence)}</span>
+                    <strong>{brand ? suggestionTitle(s, brand) : `${s.from} → ${s.to}`}</strong> <span class="confidence">{confidenceLabel(s.confidence)}</span>
                   </p>
                   <p class="muted">{s.reason}</p>
                 </li>

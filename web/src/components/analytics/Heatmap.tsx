@@ -25,19 +25,29 @@ export function slotHours(brand: Pick<Brand, "slots" | "scheduleOffset"> | null 
   return new Set(times.map((t) => (((Number(t.slice(0, 2)) + brand.scheduleOffset) % 24) + 24) % 24));
 }
 
-function Cell({ cell, slot }: { cell: BestTimeCell | undefined; slot: boolean }) {
+function Cell({ cell }: { cell: BestTimeCell | undefined }) {
   const posts = cell?.posts ?? 0;
   const score = cell?.score ?? null;
   const cls = score !== null ? bandOf(score) : posts > 0 ? "hm-few" : "hm-none";
   const tip = score !== null ? `${score.toFixed(2)}× the median, ${posts} posts` : posts > 0 ? `${posts} post${posts === 1 ? "" : "s"}: too few to score` : "no posts";
   return (
-    <td class={`hm ${cls}${slot ? " hm-slot" : ""}`} title={tip}>
+    <td class={`hm ${cls}`} title={tip}>
       {score !== null ? score.toFixed(1) : posts > 0 ? <span aria-hidden="true">·</span> : ""}
       <span class="sr-only">
         {score !== null ? `× the median, ${posts} posts` : posts > 0 ? `${posts} post${posts === 1 ? "" : "s"}, too few to score` : "no posts"}
-        {slot ? ", a slot publishes at this hour" : ""}
       </span>
     </td>
+  );
+}
+
+/** An hour's header; a dot marks an hour the brand's slots publish at (said in words to screen readers). */
+function HourHead({ hour, slot, short, row }: { hour: number; slot: boolean; short: boolean; row?: boolean }) {
+  return (
+    <th scope={row ? "row" : "col"} abbr={hourLabel(hour)} class={slot ? "hm-slot-head" : undefined}>
+      {slot && <span class="hm-dot" aria-hidden="true" />}
+      {short ? String(hour).padStart(2, "0") : hourLabel(hour)}
+      {slot && <span class="sr-only">, a slot hour</span>}
+    </th>
   );
 }
 
@@ -45,7 +55,7 @@ export function Heatmap({ cells, brand, timezone, narrow }: { cells: BestTimeCel
   const at = new Map(cells.map((c) => [`${c.weekday}:${c.hour}`, c]));
   const slots = slotHours(brand);
   const hours = Array.from({ length: 24 }, (_, h) => h);
-  const caption = `Performance by weekday and hour in ${timezone}: each cell is its posts' median against the brand's median (1.0). Hours a slot publishes at are outlined.`;
+  const caption = `Performance by weekday and hour in ${timezone}: each cell is its posts' median against the brand's median (1.0). Hours a slot publishes at are marked with a dot.`;
   return (
     <div class="table-scroll heatmap-wrap" tabIndex={0} role="region" aria-label="Best times heatmap">
       <table class={`heatmap${narrow ? " heatmap-narrow" : ""}`}>
@@ -65,9 +75,9 @@ export function Heatmap({ cells, brand, timezone, narrow }: { cells: BestTimeCel
             <tbody>
               {hours.map((h) => (
                 <tr key={h}>
-                  <th scope="row">{hourLabel(h)}</th>
+                  <HourHead hour={h} slot={slots.has(h)} short={false} row />
                   {WEEKDAYS.map((_, i) => (
-                    <Cell key={i} cell={at.get(`${i + 1}:${h}`)} slot={slots.has(h)} />
+                    <Cell key={i} cell={at.get(`${i + 1}:${h}`)} />
                   ))}
                 </tr>
               ))}
@@ -79,9 +89,7 @@ export function Heatmap({ cells, brand, timezone, narrow }: { cells: BestTimeCel
               <tr>
                 <td />
                 {hours.map((h) => (
-                  <th key={h} scope="col" abbr={hourLabel(h)} class={slots.has(h) ? "hm-slot-head" : undefined}>
-                    {String(h).padStart(2, "0")}
-                  </th>
+                  <HourHead key={h} hour={h} slot={slots.has(h)} short />
                 ))}
               </tr>
             </thead>
@@ -92,7 +100,7 @@ export function Heatmap({ cells, brand, timezone, narrow }: { cells: BestTimeCel
                     {w.short}
                   </th>
                   {hours.map((h) => (
-                    <Cell key={h} cell={at.get(`${i + 1}:${h}`)} slot={slots.has(h)} />
+                    <Cell key={h} cell={at.get(`${i + 1}:${h}`)} />
                   ))}
                 </tr>
               ))}
@@ -120,8 +128,7 @@ export function HeatmapLegend() {
         too few posts to score
       </li>
       <li>
-        <span class="hm-key hm-none hm-slot" aria-hidden="true" />
-        a slot publishes at this hour
+        <span class="hm-dot" aria-hidden="true" />a slot publishes at this hour
       </li>
     </ul>
   );

@@ -9,15 +9,21 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { formatCompact, formatCount, formatLongDate, formatShortDate } from "./format";
 
-/** Round tick values from 0 to at least `max`: 0, 250, 500… (1, 2, 2.5 or 5 times a power of ten). */
-export function niceTicks(max: number, count = 4): number[] {
-  if (!(max > 0)) return [0, 1];
-  const raw = max / count;
+/**
+ * Round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) covering
+ * [min, max]: from 0 for bars, which must start at zero; from just under the
+ * lowest value for lines, so a change of a few percent still shows.
+ */
+export function niceTicks(max: number, count = 4, min = 0): number[] {
+  if (!(max > min)) return max > 0 ? niceTicks(max * 1.1, count, max * 0.9) : [0, 1];
+  const raw = (max - min) / count;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 2.5, 5, 10].find((m) => m * power >= raw) ?? 10) * power;
   const ticks: number[] = [];
-  for (let v = 0; v < max + step / 2 && ticks.length <= count + 1; v += step) ticks.push(v);
-  if (ticks[ticks.length - 1]! < max) ticks.push(ticks[ticks.length - 1]! + step);
+  for (let v = Math.floor(min / step) * step; ticks.length <= count + 1; v += step) {
+    ticks.push(Math.round(v / step) * step);
+    if (v >= max) break;
+  }
   return ticks;
 }
 
@@ -72,7 +78,11 @@ export function ChartCard(props: {
       </div>
       {props.note && <p class="chart-note muted">{props.note}</p>}
       {props.children}
-      <div id={`${props.id}-table`} class={shown ? "table-scroll chart-table" : "sr-only"}>
+      <div
+        id={`${props.id}-table`}
+        class={shown ? "table-scroll chart-table" : "sr-only"}
+        {...(shown ? { tabIndex: 0, role: "region", "aria-label": props.caption } : {})}
+      >
         <table class="data-table">
           <caption class={shown ? "sr-only" : undefined}>{props.caption}</caption>
           <thead>
@@ -128,18 +138,19 @@ interface DayChartProps {
 }
 
 /** The frame both charts share: axes, gridlines, the day labels, and the one-day readout. */
-function DayFrame(props: DayChartProps & { max: number; readout: (i: number) => ComponentChildren; children: (geo: Geometry) => ComponentChildren }) {
+function DayFrame(props: DayChartProps & { max: number; min?: number; readout: (i: number) => ComponentChildren; children: (geo: Geometry) => ComponentChildren }) {
   const { ref, width } = useWidth(640);
   const [active, setActive] = useState<number | null>(null);
   const n = props.dates.length;
   const plotW = Math.max(40, width - PAD.left - PAD.right);
   const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const ticks = niceTicks(props.max);
+  const ticks = niceTicks(props.max, 4, props.min ?? 0);
   const top = ticks[ticks.length - 1]!;
+  const bottom = ticks[0]!;
   const geo: Geometry = {
     band: plotW / Math.max(1, n),
     x: (i) => PAD.left + (i + 0.5) * (plotW / Math.max(1, n)),
-    y: (v) => PAD.top + plotH - (v / top) * plotH,
+    y: (v) => PAD.top + plotH - ((v - bottom) / (top - bottom)) * plotH,
     base: PAD.top + plotH,
   };
   const every = labelEvery(n, plotW);
@@ -237,12 +248,16 @@ export function BarChart(props: DayChartProps & { values: number[]; color: strin
 
 /** One line per series over the days; a missing value breaks the line. */
 export function LineChart(props: DayChartProps & { series: Series[] }) {
-  const max = Math.max(0, ...props.series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
+  const known = props.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const max = Math.max(0, ...known);
+  // Lines start near their lowest value; when that is under a fifth of the highest, from 0.
+  const low = known.length ? Math.min(...known) : 0;
   return (
     <>
       <DayFrame
         {...props}
         max={max}
+        min={low > max / 5 ? low : 0}
         readout={(i) => (
           <ul>
             {props.series.map((s) => (

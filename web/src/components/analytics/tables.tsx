@@ -19,8 +19,6 @@ export function TopPosts({ posts, brands }: { posts: PostMetrics[]; brands: Map<
         <thead>
           <tr>
             <th scope="col">Post</th>
-            <th scope="col">Platform</th>
-            <th scope="col">Published</th>
             <th scope="col" class="num">
               Views
             </th>
@@ -53,7 +51,10 @@ export function TopPosts({ posts, brands }: { posts: PostMetrics[]; brands: Map<
                 <th scope="row" class="post-cell">
                   <span class="post-title">{p.title ?? "Untitled"}</span>
                   <span class="post-meta muted">
-                    <span class="swatch" style={{ "--brand": brand?.colors.primary }} aria-hidden="true" /> {brand?.name ?? "Brand"} · {contentLabel(p.contentType)}
+                    <span class="swatch" style={{ "--brand": brand?.colors.primary }} aria-hidden="true" /> {brand?.name ?? "Brand"} · {contentLabel(p.contentType)} ·{" "}
+                    {platformLabel(p.platform)} · {formatDateTime(Date.parse(p.publishedAt))}
+                    {p.simulated && <SimulatedTag />}
+                    {p.capturedAt === null && <span>· not read yet</span>}
                   </span>
                   <span class="post-links">
                     {p.permalink ? (
@@ -67,13 +68,6 @@ export function TopPosts({ posts, brands }: { posts: PostMetrics[]; brands: Map<
                     <a href={calendarLink(p.scheduleId, p.publishedAt)}>On the calendar</a>
                   </span>
                 </th>
-                <td>
-                  {platformLabel(p.platform)} {p.simulated && <SimulatedTag />}
-                </td>
-                <td class="nowrap">
-                  {formatDateTime(Date.parse(p.publishedAt))}
-                  {p.capturedAt === null && <div class="muted small">not read yet</div>}
-                </td>
                 <td class="num">{formatMetric(m.views)}</td>
                 <td class="num">{formatMetric(m.reach)}</td>
                 <td class="num">{formatMetric(m.likes)}</td>
@@ -126,7 +120,9 @@ export function PlatformTable({ rows }: { rows: PlatformRow[] }) {
                 <td class="num">{formatCount(r.totals.posts)}</td>
                 <td class="views-col">
                   <span class="bar-cell">
-                    <span class="bar" style={{ width: `${(r.totals.views / maxViews) * 100}%` }} aria-hidden="true" />
+                    <span class="bar-track" aria-hidden="true">
+                      <span class="bar" style={{ width: `${(r.totals.views / maxViews) * 100}%` }} />
+                    </span>
                     <span class="num">{formatCount(r.totals.views)}</span>
                   </span>
                 </td>

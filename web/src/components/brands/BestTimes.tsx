@@ -21,20 +21,21 @@ export function slotsAfter(brand: Pick<Brand, "slots">, s: BestTimeSuggestion): 
     : { reel, post: post.map((t) => (t === s.from ? s.to : t)) };
 }
 
-const shift = (hhmm: string, hours: number) => {
-  const h = (((Number(hhmm.slice(0, 2)) + hours) % 24) + 24) % 24;
+/** A grid time as published: the brand's offset moves every slot (API.md: `from`/`to` are grid times, before the offset). */
+export const publishedAt = (hhmm: string, offset: number) => {
+  const h = (((Number(hhmm.slice(0, 2)) + offset) % 24) + 24) % 24;
   return `${String(h).padStart(2, "0")}${hhmm.slice(2)}`;
 };
 
-/** "Move the reel slot at 18:00 to 11:00", in the grid's own times (as the slot editor shows them). */
-export const suggestionTitle = (s: BestTimeSuggestion) => `Move the ${KIND[s.kind]} slot at ${s.from} to ${s.to}`;
+/** "Move the reel slot at 00:00 to 14:00": the times it publishes at, as the heatmap and the reason give them. */
+export const suggestionTitle = (s: BestTimeSuggestion, brand: Pick<Brand, "scheduleOffset">) =>
+  `Move the ${KIND[s.kind]} slot at ${publishedAt(s.from, brand.scheduleOffset)} to ${publishedAt(s.to, brand.scheduleOffset)}`;
 
-/** What applying changes, in words, before the click. */
+/** What applying changes, in words, before the click: the grid's own times, which the slot editor shows. */
 export function suggestionEffect(s: BestTimeSuggestion, brand: Pick<Brand, "timezone" | "scheduleOffset">): string {
-  const offset = brand.scheduleOffset
-    ? ` With the brand's ${brand.scheduleOffset > 0 ? "+" : ""}${brand.scheduleOffset} h offset it publishes at ${shift(s.to, brand.scheduleOffset)} instead of ${shift(s.from, brand.scheduleOffset)}.`
-    : "";
-  return `Applying changes this brand's ${KIND[s.kind]} slot ${s.from} to ${s.to} (${brand.timezone}); the other slots stay as they are.${offset} Items already on the calendar keep their times; new ${KIND[s.kind]}s use the new one.`;
+  const o = brand.scheduleOffset;
+  const where = o ? `the brand's ${o > 0 ? "+" : "−"}${Math.abs(o)} h offset makes it publish at ${publishedAt(s.to, o)}, ${brand.timezone}` : brand.timezone;
+  return `Applying this changes one ${KIND[s.kind]} time in the slot grid: ${s.from} becomes ${s.to} (${where}). The other slots stay as they are. Items already on the calendar keep their times; new ${KIND[s.kind]}s use the new one.`;
 }
 
 export const confidenceLabel = (c: number) => `${Math.round(c * 100)}% likely to do better`;
@@ -61,7 +62,8 @@ export function BestTimeSuggestions({ app, brand, canEdit }: { app: AppState; br
     const slots = slotsAfter(brand, s);
     if (typeof slots === "string") return;
     setDone(null);
-    if (await brands.applySlots(brand.id, slots)) setDone(`Moved the ${KIND[s.kind]} slot from ${s.from} to ${s.to}.`);
+    if (await brands.applySlots(brand.id, slots))
+      setDone(`Moved the ${KIND[s.kind]} slot from ${publishedAt(s.from, brand.scheduleOffset)} to ${publishedAt(s.to, brand.scheduleOffset)}.`);
   };
 
   return (
@@ -89,7 +91,7 @@ export function BestTimeSuggestions({ app, brand, canEdit }: { app: AppState; br
             return (
               <li key={`${s.kind}:${s.from}:${s.to}`}>
                 <p class="suggestion-title">
-                  <strong>{suggestionTitle(s)}</strong> <span class="confidence">{confidenceLabel(s.confidence)}</span>
+                  <strong>{suggestionTitle(s, brand)}</strong> <span class="confidence">{confidenceLabel(s.confidence)}</span>
                 </p>
                 <p class="muted">{s.reason}</p>
                 {typeof after === "string" ? (
@@ -99,7 +101,7 @@ export function BestTimeSuggestions({ app, brand, canEdit }: { app: AppState; br
                     <p class="suggestion-effect">{suggestionEffect(s, brand)}</p>
                     {canEdit && (
                       <button type="button" class="btn" disabled={busy} onClick={() => void apply(s)}>
-                        Move the {KIND[s.kind]} slot to {s.to}
+                        Move the {KIND[s.kind]} slot to {publishedAt(s.to, brand.scheduleOffset)}
                       </button>
                     )}
                   </>

@@ -121,7 +121,10 @@ export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Sc
       {item.caption && (
         <section>
           <h3>Caption</h3>
-          <p class="caption">{item.caption}</p>
+          {/* Scrolls when long: focusable, so keyboard users can scroll it too. */}
+          <p class="caption" tabIndex={0} role="region" aria-label="Caption">
+            {item.caption}
+          </p>
         </section>
       )}
 
