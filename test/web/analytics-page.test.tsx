@@ -249,10 +249,25 @@ describe("Analytics page", () => {
     expect(r.seen.filter((s) => s.path === "/api/analytics/brands/brd_x").at(-1)!.query.get("from")).toBe("2026-08-27T23:00:00.000Z");
   });
 
-  it("with no brands at all, says to create one", async () => {
+  it("with no brands at all, says to create one, and offers no filters or export", async () => {
     await open("/analytics", withQueries(api({}, [])));
     expect($(".empty-title")!.textContent).toBe("No brands yet.");
     expect($(".empty a")!.getAttribute("href")).toBe("/brands");
+    expect($(".csv-export")).toBeNull();
+    expect($(".analytics-filters")).toBeNull();
+  });
+
+  it("reads the brands again when opened: a brand made since the list was loaded is counted", async () => {
+    let brands: Brand[] = [];
+    const r = withQueries(api({ "GET /api/brands": () => json(200, { brands }) }));
+    const app = await mountApp(r.fetch, "/calendar");
+    await settle();
+    expect(app.brands.list.value).toEqual([]);
+    brands = [ACME];
+    await act(() => app.router.navigate("/analytics"));
+    await settle(10);
+    expect($(".kpis")).not.toBeNull();
+    expect(r.seen.some((s) => s.path === "/api/analytics/brands/brd_a")).toBe(true);
   });
 });
 

@@ -46,7 +46,8 @@ export function AnalyticsPage({ app }: { app: AppState }) {
   const { brands, router } = app;
   const model = useMemo(() => createAnalytics(app.api, { brands: () => brands.list.value, initial: parseFilters(window.location.search) }), []);
   useEffect(() => {
-    void (brands.list.peek() ? Promise.resolve() : brands.load()).then(() => model.load());
+    // Brands first (a brand made since the list was loaded counts), then what the filters show.
+    void brands.load().then(() => model.load());
     // Numbers change as the sampler reads posts: coming back to the tab shows the latest.
     const onVisible = () => document.visibilityState === "visible" && void model.load();
     document.addEventListener("visibilitychange", onVisible);
@@ -67,9 +68,9 @@ export function AnalyticsPage({ app }: { app: AppState }) {
           <h1>Analytics</h1>
           <ScopeLine model={model} />
         </div>
-        <CsvLink app={app} model={model} />
+        {list?.length !== 0 && <CsvLink app={app} model={model} />}
       </div>
-      <FiltersBar model={model} brands={list ?? []} set={set} />
+      {list?.length !== 0 && <FiltersBar model={model} brands={list ?? []} set={set} />}
       {brands.error.value && <Alert>Couldn't load brands: {brands.error.value}</Alert>}
       {unknownBrand ? (
         <Alert>
