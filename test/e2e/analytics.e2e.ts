@@ -92,6 +92,10 @@ describe("analytics in the browser, on a month of sandbox history", () => {
     expect(labels).toHaveLength(3);
     expect(labels[0]).toContain(`Bar chart of views per day`);
     expect(labels[2]).toMatch(/^Line chart of followers per day: Sandbox from [\d,]+ to [\d,]+\.$/);
+    // A chart reads out one day from the keyboard.
+    await page.locator("svg[role=img]").first().focus();
+    await page.keyboard.press("End");
+    expect(await page.locator(".chart-tip").first().textContent()).toMatch(/[\d,]+ views$/);
     await shot("workspace-1400");
   });
 

@@ -154,6 +154,25 @@ describe("Analytics page", () => {
     expect(csv.getAttribute("href")).toBe("/api/analytics/posts.csv?from=2026-10-27T00%3A00%3A00.000Z&to=2026-11-26T00%3A00%3A00.000Z&sort=published&limit=500");
   });
 
+  it("reads out one day of a chart from the keyboard (arrows, Home, End)", async () => {
+    await open();
+    const views = $$<SVGElement>("svg[role=img]")[0]!;
+    expect(views.getAttribute("tabindex")).toBe("0");
+    const key = (k: string) => act(() => void views.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true })));
+    await key("ArrowRight");
+    expect($(".chart-tip")!.textContent).toBe(`${long("2026-10-27")}500 views`);
+    await key("ArrowRight");
+    expect($(".chart-tip")!.textContent).toBe(`${long("2026-10-28")}510 views`);
+    await key("End");
+    expect($(".chart-tip")!.textContent).toBe(`${long("2026-11-25")}790 views`);
+    await act(() => void views.dispatchEvent(new FocusEvent("blur")));
+    expect($(".chart-tip")).toBeNull();
+    // The followers line reads out every platform's value that day.
+    const followers = $$<SVGElement>("svg[role=img]")[2]!;
+    await act(() => void followers.dispatchEvent(new KeyboardEvent("keydown", { key: "Home", bubbles: true })));
+    expect($(".chart-tip li")!.parentElement!.textContent).toBe("Instagram: 5,000Sandbox (simulated): 1,000");
+  });
+
   it("keeps filters in the address and asks the API for them: window, brand (days in its zone), platform, type, ranking", async () => {
     const r = await open();
     await act(() => button("7 days").click());
@@ -271,20 +290,26 @@ describe("Analytics page", () => {
   });
 });
 
+/** The calendar with one item, opened at `path`. */
+async function openCalendar(item: ReturnType<typeof makeSchedule>, path: string) {
+  const r = withQueries(
+    routedFetch({
+      "GET /api/me": () => json(200, ME),
+      "GET /api/deliveries": () => json(200, { deliveries: [] }),
+      "GET /api/brands": () => json(200, { brands: [] }),
+      "GET /api/schedules": () => json(200, windowOf([item])),
+      [`GET /api/schedules/${item.scheduleId}`]: () => json(200, item),
+    }),
+  );
+  await mountApp(r.fetch, path);
+  await settle(8);
+  return r;
+}
+
 describe("calendar link to one item", () => {
   it("/calendar?item=…&at=… opens that month with the item's panel, and leaves a clean address", async () => {
     const item = makeSchedule({ scheduledAt: "2026-09-14T09:00:00.000Z", title: "From analytics", status: "published" });
-    const r = withQueries(
-      routedFetch({
-        "GET /api/me": () => json(200, ME),
-        "GET /api/deliveries": () => json(200, { deliveries: [] }),
-        "GET /api/brands": () => json(200, { brands: [] }),
-        "GET /api/schedules": () => json(200, windowOf([item])),
-        [`GET /api/schedules/${item.scheduleId}`]: () => json(200, item),
-      }),
-    );
-    await mountApp(r.fetch, `/calendar?item=${item.scheduleId}&at=2026-09-14T09%3A00%3A00.000Z`);
-    await settle(8);
+    const r = await openCalendar(item, `/calendar?item=${item.scheduleId}&at=2026-09-14T09%3A00%3A00.000Z`);
     expect($("#panel-title")!.textContent).toBe("From analytics");
     expect($("h1.cal-title")!.textContent).toMatch(/September 2026/);
     expect(r.seen.find((s) => s.path === "/api/schedules")!.query.get("from")).toBe("2026-08-30T23:00:00.000Z");
@@ -309,17 +334,7 @@ describe("side panel metrics", () => {
       { platform: "instagram", status: "published", attempts: 1, permalink: "https://www.instagram.com/p/x/", error: null, errorClass: null, publishedAt: "2026-11-24T09:00:00.000Z", metrics: null, metricsAt: null },
     ];
     const item = makeSchedule({ scheduledAt: "2026-11-24T09:00:00.000Z", status: "published", deliveries });
-    await mountApp(
-      routedFetch({
-        "GET /api/me": () => json(200, ME),
-        "GET /api/deliveries": () => json(200, { deliveries: [] }),
-        "GET /api/brands": () => json(200, { brands: [] }),
-        "GET /api/schedules": () => json(200, windowOf([item])),
-        [`GET /api/schedules/${item.scheduleId}`]: () => json(200, item),
-      }).fetch,
-      `/calendar?item=${item.scheduleId}`,
-    );
-    await settle(8);
+    await openCalendar(item, `/calendar?item=${item.scheduleId}`);
     const [sandbox, instagram] = $$(".deliveries > li");
     const values = Object.fromEntries([...sandbox!.querySelectorAll(".metrics-list > div")].map((d) => [d.querySelector("dt")!.textContent, d.querySelector("dd")!.textContent]));
     expect(values).toEqual({ Views: "1,234", Reach: "1,000", Likes: "90", Comments: "5", Shares: "— (not reported)", Saves: "5", "Engagement rate": "10%" });

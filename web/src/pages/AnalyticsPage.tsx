@@ -16,7 +16,7 @@ import { Heatmap, HeatmapLegend } from "../components/analytics/Heatmap";
 import { PlatformTable, TopPosts } from "../components/analytics/tables";
 import { SimulatedTag } from "../components/metrics";
 import { confidenceLabel, suggestionTitle } from "../components/brands/BestTimes";
-import { Alert, Empty, Spinner } from "../components/ui";
+import { Alert, BrandOptions, Empty, Spinner } from "../components/ui";
 import type { AppState } from "../state/app";
 import {
   createAnalytics,
@@ -167,12 +167,7 @@ function FiltersBar({ model, brands, set }: { model: AnalyticsModel; brands: Bra
           Brand
         </label>
         <select id="an-brand" value={f.brand} onChange={(e) => set({ brand: e.currentTarget.value })}>
-          <option value="">All brands</option>
-          {brands.map((b) => (
-            <option key={b.id} value={b.id}>
-              {b.name}
-            </option>
-          ))}
+          <BrandOptions brands={brands} />
         </select>
         <label class="sr-only" for="an-platform">
           Platform
@@ -501,11 +496,7 @@ function BestTimesCard({ model, brands }: { model: AnalyticsModel; brands: Brand
           <span class="row-inline">
             <label for="bt-brand">Brand</label>
             <select id="bt-brand" value={id} onChange={(e) => model.showBestTimesOf(e.currentTarget.value)}>
-              {brands.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                </option>
-              ))}
+              <BrandOptions brands={brands} all={null} />
             </select>
           </span>
         )}

@@ -7,7 +7,7 @@ import { MonthView } from "../components/calendar/MonthView";
 import { SidePanel } from "../components/calendar/SidePanel";
 import { useCalendarDrag } from "../components/calendar/useDrag";
 import { WeekView } from "../components/calendar/WeekView";
-import { Alert, Empty, Spinner, STATUS_LABEL } from "../components/ui";
+import { Alert, BrandOptions, Empty, Spinner, STATUS_LABEL } from "../components/ui";
 import type { AppState } from "../state/app";
 import type { CalendarModel, CalendarView, TypeFilter } from "../state/calendar";
 import { dayKey, formatMonth, viewerZone } from "../state/time";
@@ -119,12 +119,7 @@ export function CalendarPage({ app, live = true }: { app: Pick<AppState, "calend
             Brand
           </label>
           <select id="cal-brand" value={cal.brand.value} onChange={(e) => (cal.brand.value = e.currentTarget.value)}>
-            <option value="">All brands</option>
-            {(brands.list.value ?? []).map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.name}
-              </option>
-            ))}
+            <BrandOptions brands={brands.list.value ?? []} />
           </select>
           <label class="sr-only" for="cal-status">
             Status

@@ -176,7 +176,7 @@ function DayFrame(props: DayChartProps & { max: number; min?: number; readout: (
         viewBox={`0 0 ${width} ${HEIGHT}`}
         role="img"
         aria-label={props.label}
-        tabIndex={0}
+        tabindex={0}
         onPointerMove={(e) => pick(e.clientX, e.currentTarget)}
         onPointerLeave={() => setActive(null)}
         onBlur={() => setActive(null)}

@@ -1,6 +1,7 @@
 // The Analytics page's tables: the top posts (each linking to the post on its
 // platform and to its item on the calendar) and the per-platform breakdown,
 // whose views column carries a bar. Simulated numbers say so in each row.
+import type { ComponentChildren } from "preact";
 import { platformLabel } from "../../../../worker/scheduling/variants";
 import type { Brand, PostMetrics } from "../../api/types";
 import { engagementsOf, type PlatformRow } from "../../state/analytics";
@@ -9,6 +10,22 @@ import { SimulatedTag } from "../metrics";
 import { contentLabel } from "../ui";
 import { formatCount, formatMetric, formatRate } from "./format";
 
+/** A table's header row: [label, numeric?, class?] per column, then any cells given as children. */
+function HeadRow({ cols, children }: { cols: Array<[string, boolean?, string?]>; children?: ComponentChildren }) {
+  return (
+    <thead>
+      <tr>
+        {cols.map(([label, numeric, cls]) => (
+          <th key={label} scope="col" class={[numeric ? "num" : "", cls ?? ""].join(" ").trim() || undefined}>
+            {label}
+          </th>
+        ))}
+        {children}
+      </tr>
+    </thead>
+  );
+}
+
 /** Where the calendar opens an item: its month, with its panel open (CalendarPage reads these). */
 export const calendarLink = (scheduleId: string, at: string) => `/calendar?item=${encodeURIComponent(scheduleId)}&at=${encodeURIComponent(at)}`;
 
@@ -16,32 +33,21 @@ export function TopPosts({ posts, brands }: { posts: PostMetrics[]; brands: Map<
   return (
     <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="top-h">
       <table class="data-table top-posts">
-        <thead>
-          <tr>
-            <th scope="col">Post</th>
-            <th scope="col" class="num">
-              Views
-            </th>
-            <th scope="col" class="num">
-              Reach
-            </th>
-            <th scope="col" class="num">
-              Likes
-            </th>
-            <th scope="col" class="num">
-              Comments
-            </th>
-            <th scope="col" class="num">
-              Shares
-            </th>
-            <th scope="col" class="num">
-              Saves
-            </th>
-            <th scope="col" class="num">
-              <abbr title="Engagement rate: likes, comments, shares and saves per person reached (or per view)">Eng. rate</abbr>
-            </th>
-          </tr>
-        </thead>
+        <HeadRow
+          cols={[
+            ["Post"],
+            ["Views", true],
+            ["Reach", true],
+            ["Likes", true],
+            ["Comments", true],
+            ["Shares", true],
+            ["Saves", true],
+          ]}
+        >
+          <th scope="col" class="num">
+            <abbr title="Engagement rate: likes, comments, shares and saves per person reached (or per view)">Eng. rate</abbr>
+          </th>
+        </HeadRow>
         <tbody>
           {posts.map((p) => {
             const brand = brands.get(p.brandId);
@@ -89,26 +95,16 @@ export function PlatformTable({ rows }: { rows: PlatformRow[] }) {
   return (
     <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="platforms-h">
       <table class="data-table platforms">
-        <thead>
-          <tr>
-            <th scope="col">Platform</th>
-            <th scope="col" class="num">
-              Posts
-            </th>
-            <th scope="col" class="views-col">
-              Views
-            </th>
-            <th scope="col" class="num">
-              Engagements
-            </th>
-            <th scope="col" class="num">
-              Per 100 views
-            </th>
-            <th scope="col" class="num">
-              Followers
-            </th>
-          </tr>
-        </thead>
+        <HeadRow
+          cols={[
+            ["Platform"],
+            ["Posts", true],
+            ["Views", false, "views-col"],
+            ["Engagements", true],
+            ["Per 100 views", true],
+            ["Followers", true],
+          ]}
+        />
         <tbody>
           {rows.map((r) => {
             const e = engagementsOf(r.totals);
