@@ -8,7 +8,7 @@ import type { Brand, Me, Role } from "../../web/src/api/types";
 // Loaded once here, so the Brands page's on-demand import resolves at once.
 import "../../web/src/components/brands/BestTimes";
 import { bestTimes } from "./analytics-fixtures";
-import { appRoot, jsonResponse as json, makeBrand, mountApp, routedFetch, settle, unmountApp } from "./fixtures";
+import { appRoot, jsonResponse as json, makeAccount, makeBrand, mountApp, routedFetch, settle, unmountApp } from "./fixtures";
 
 afterEach(() => unmountApp());
 
@@ -103,12 +103,13 @@ describe("best-times suggestions on the Brands page", () => {
     expect(calls.find((c) => c.method === "PATCH")!.body).toEqual({ slots: { reel: ACME.slots.reel, post: ["07:00"] } });
   });
 
-  it("a viewer reads them without a button", async () => {
-    const { fetch } = setup("viewer", ACME);
+  it("a viewer reads them without a button; a sandbox brand's say they come from simulated numbers", async () => {
+    const { fetch } = setup("viewer", { ...ACME, accounts: [makeAccount({ platform: "sandbox" })] });
     await mountApp(fetch, "/brands/brd_a");
     await settle(10);
     expect(items()).toHaveLength(2);
     expect(card().querySelector("button")).toBeNull();
+    expect(card().textContent).toContain("Sandbox numbers in them are simulated.");
   });
 
   it("a suggestion the grid no longer fits says why and offers no button", async () => {

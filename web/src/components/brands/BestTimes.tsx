@@ -70,7 +70,8 @@ export function BestTimeSuggestions({ app, brand, canEdit }: { app: AppState; br
     <section class="card best-times" id="best-times" aria-labelledby="bt-h">
       <h2 id="bt-h">Best times</h2>
       <p class="muted">
-        Suggestions from this brand's last 90 days of posts, once their numbers have settled. Nothing changes until you apply one.{" "}
+        Suggestions from this brand's last 90 days of posts, once their numbers have settled.
+        {brand.accounts.some((a) => a.platform === "sandbox") && " Sandbox numbers in them are simulated."} Nothing changes until you apply one.{" "}
         <a href={`/analytics?brand=${encodeURIComponent(brand.id)}&days=90`}>See the heatmap on Analytics</a>
       </p>
       {done && (
