@@ -12,11 +12,12 @@
 // for ours. Both processes persist to the same directory: the media Worker
 // writes the R2 objects the API Worker serves.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./local-env.mjs";
+import { buildMediaAssets, MEDIA_ASSETS_DIR } from "./media-assets.mjs";
 
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 
@@ -98,6 +99,8 @@ export async function startWorkers(opts) {
   const apiArgs = [...(opts.script ? [opts.script] : []), "--port", String(opts.port), "--test-scheduled", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
   const healthy = (child, url) =>
     Promise.race([waitUntilAnswers(url, timeout), child.exitedPromise.then((why) => Promise.reject(new Error(`${why}:\n${output}`)))]);
+  // The media Worker's static assets (emoji, CJK fonts) come from `npm run build`; a checkout built before them still starts.
+  if (opts.media !== false && !existsSync(MEDIA_ASSETS_DIR)) buildMediaAssets();
   try {
     if (opts.singleProcess) {
       await healthy(await run("both", ["-c", "wrangler.toml", "-c", "wrangler.media.toml", ...apiArgs]), `${baseUrl}/api/health`);

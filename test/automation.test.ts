@@ -17,6 +17,7 @@ import { brandColors, run as runSchema, type Job, type Run } from "../worker/con
 import type { Env, GenerateMessage, PublishMessage } from "../worker/env";
 import { GENERATE_MAX_ATTEMPTS } from "../worker/generation/generate-consumer";
 import { writeContent, type WriterInput } from "../worker/generation/template-writer";
+import { promisedSteps } from "../worker/generation/titles";
 import worker from "../worker/index";
 import { defaultColors } from "../worker/services/brands";
 import {
@@ -203,7 +204,8 @@ describe("template writer (deterministic, brand-aware)", () => {
         expect(x.caption.length).toBeLessThanOrEqual(2200);
         expect(x.ytTitle.length).toBeLessThanOrEqual(100);
         expect(x.title.length).toBeLessThanOrEqual(200);
-        expect(x.slideTexts).toHaveLength(variant === "post" ? 5 : 4);
+        // As many tips as the title (whole in the caption's first line) promises; without a number, 4 on a reel, 5 in a carousel.
+        expect(x.slideTexts).toHaveLength(promisedSteps(x.caption.split("\n")[0]!, "en") ?? (variant === "post" ? 5 : 4));
       }
     }
   });

@@ -17,7 +17,8 @@ import { llmConfigFromEnv, type LlmConfig } from "../generation/llm-client";
 import { draftProposals, type ProposalDraft } from "../generation/proposals";
 import { qualityGate } from "../generation/quality-gate";
 import { TitleIndex } from "../generation/similarity";
-import { hashText } from "../generation/template-writer";
+import { loadArmStats } from "../learning/arm-stats";
+import { hashText } from "../lib/random";
 import { newId } from "../lib/ids";
 import { DAY, MINUTE } from "../lib/time";
 import { enqueueGeneration } from "../services/jobs";
@@ -149,7 +150,9 @@ async function burstBrand(
       .all<{ title: string }>();
     const recentTitles = recentRows.results.map((r) => r.title);
     const seed = hashText(`${brand.id}:${runKey}`);
-    const drafts = await draftProposals({ brand, brief, variants, seed, recent: new TitleIndex(recentTitles), recentTitles }, llm);
+    // What the brand's published posts taught (issue 15 item 7): the writers sample topics and hooks from it.
+    const arms = await loadArmStats(env.DB, ws.id, brand.id, now);
+    const drafts = await draftProposals({ brand, brief, variants, seed, recent: new TitleIndex(recentTitles), recentTitles, arms }, llm);
     const decided = decide(drafts, brief, new TitleIndex(recentTitles), ws.review);
     const accepted = decided.filter((d) => d.status === "accepted");
     // Automatic jobs (platforms_explicit = 0): where each item goes is decided when it goes out.
@@ -166,11 +169,12 @@ async function burstBrand(
       const hashtags = d.draft.hashtags?.map(scrub).filter((h) => h.length > 1) ?? null;
       stmts.push(
         env.DB.prepare(
-          `INSERT INTO proposals (id, workspace_id, brand_id, title, angle, variant, status, quality_score, reason, run_key, writer, caption, hashtags, created_at, updated_at)
-           SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${held}`,
+          `INSERT INTO proposals (id, workspace_id, brand_id, title, angle, variant, status, quality_score, reason, run_key, writer, caption, hashtags, arm_topic, arm_hook, created_at, updated_at)
+           SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${held}`,
         ).bind(
           d.id, ws.id, brand.id, scrub(d.draft.title) || "(untitled)", scrub(d.draft.angle), d.draft.variant, d.status, d.score, d.reason, runKey,
-          d.draft.writer, d.draft.caption == null ? null : scrub(d.draft.caption), hashtags ? JSON.stringify(hashtags) : null, now, now,
+          d.draft.writer, d.draft.caption == null ? null : scrub(d.draft.caption), hashtags ? JSON.stringify(hashtags) : null,
+          d.draft.arm?.topic ?? null, d.draft.arm?.hook ?? null, now, now,
           ...heldBinds,
         ),
       );
@@ -184,7 +188,7 @@ async function burstBrand(
         env.DB.prepare(
           `INSERT INTO generation_jobs (workspace_id, variant, title, topic, platforms, seed, created_by_kind, created_by_user_id, proposal_id, created_at)
            SELECT ?, ?, ?, ?, ?, ?, 'automation', NULL, ?, ? WHERE EXISTS (SELECT 1 FROM proposals WHERE id = ?)`,
-        ).bind(ws.id, d.draft.variant, d.draft.title, d.draft.title, platforms, jobSeed, d.id, now, d.id),
+        ).bind(ws.id, d.draft.variant, d.draft.title, d.draft.arm?.topic ?? d.draft.title, platforms, jobSeed, d.id, now, d.id),
         env.DB.prepare(
           `INSERT INTO job_outputs (id, job_id, workspace_id, brand_id, enqueued_at, updated_at)
            SELECT ?, j.id, ?, ?, ?, ? FROM generation_jobs j WHERE j.proposal_id = ?`,

@@ -2,6 +2,7 @@
 // to validate requests and by the web app's API client for its types.
 // Request objects are strict: unknown fields are rejected.
 import { z } from "zod";
+import { BRIEF_LANGUAGES, briefLanguage } from "./languages";
 import { isValidTimeZone } from "../scheduling/zoned-time";
 import { PLATFORMS, VARIANTS } from "../scheduling/variants";
 
@@ -56,12 +57,20 @@ const hashtag = z
   .trim()
   .regex(/^#?[\p{L}\p{N}_]{1,60}$/u, "Use a hashtag like #mealprep (letters, digits, underscores).")
   .transform((t) => (t.startsWith("#") ? t : `#${t}`));
+/** A brief's language: a tag whose language slides render (contract/languages.ts). */
+const briefLanguageTag = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z]{2}(-[A-Za-z]{2,4})?$/, "Use a language code like en, pt-BR, ja or zh-Hant.")
+  .refine((tag) => briefLanguage(tag) !== null, {
+    message: `Slides support these languages: ${Object.keys(BRIEF_LANGUAGES).join(", ")} (Arabic, Hebrew and the Indic scripts are not supported on slides yet).`,
+  });
 /** The brand's content brief (API.md `Brief`; DESIGN.md §6). Every field optional on write. */
 export const briefInput = z.strictObject({
   niche: z.string().trim().max(80).optional(),
   audience: z.string().trim().max(200).optional(),
   tone: z.string().trim().max(120).optional(),
-  language: z.string().trim().regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, "Use a language code like en, pt or es.").optional(),
+  language: briefLanguageTag.optional(),
   topics: z.array(briefTerm).max(50).optional(),
   avoid: z.array(briefTerm).max(50).optional(),
   bannedWords: z.array(briefTerm).max(100).optional(),

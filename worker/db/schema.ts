@@ -234,6 +234,9 @@ export const proposals = sqliteTable(
     caption: text("caption"),
     /** The writer's hashtags (content, JSON string[]). */
     hashtags: text("hashtags"),
+    /** The learning loop's arm the writer chose (issue 15 item 7): the topic as titles name it, and the hook's id. */
+    armTopic: text("arm_topic"),
+    armHook: text("arm_hook"),
     decidedByUserId: text("decided_by_user_id").references(() => users.id, { onDelete: "set null" }),
     updatedAt: integer("updated_at"),
     createdAt: integer("created_at").notNull().default(now),

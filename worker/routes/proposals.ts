@@ -29,10 +29,11 @@ interface ProposalRow {
   hashtags: string | null;
   created_at: number;
   job_id: number | null;
+  arm_topic: string | null;
 }
 
 const SELECT = `SELECT p.id, p.brand_id, p.title, p.angle, p.variant, p.status, p.quality_score, p.reason, p.writer, p.caption,
-    p.hashtags, p.created_at, b.name AS brand_name,
+    p.hashtags, p.created_at, p.arm_topic, b.name AS brand_name,
     (SELECT MIN(j.id) FROM generation_jobs j WHERE j.proposal_id = p.id) AS job_id
   FROM proposals p JOIN brands b ON b.id = p.brand_id`;
 
@@ -91,7 +92,7 @@ export const proposalRoutes = new Hono<AppEnv>()
     }
     let jobId: number;
     try {
-      jobId = (await createJob(c.env, actor, { variant: p.variant, brands: [p.brand_id], title: p.title, topic: p.title, proposalId: p.id })).jobId;
+      jobId = (await createJob(c.env, actor, { variant: p.variant, brands: [p.brand_id], title: p.title, topic: p.arm_topic ?? p.title, proposalId: p.id })).jobId;
     } catch (err) {
       // The job row may exist with only its queue message lost: that job stands (healing re-sends the message).
       const made = await c.env.DB.prepare("SELECT MIN(id) AS id FROM generation_jobs WHERE proposal_id = ?").bind(p.id).first<{ id: number | null }>();

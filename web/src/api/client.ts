@@ -6,17 +6,17 @@ import type {
   AcceptInvitationInput,
   AcceptResult,
   Account,
+  AccountInput,
   AnalyticsPostsQuery,
   AnalyticsType,
-  BestTimes,
-  BrandAnalytics,
-  AccountInput,
   ApiErrorBody,
   AttentionStatus,
   AuthResult,
   AutomationSettingsInput,
   AutomationState,
+  BestTimes,
   Brand,
+  BrandAnalytics,
   BrandCreateInput,
   BrandUpdateInput,
   Candidate,
@@ -108,14 +108,16 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
   /** Sends a request with the workspace header; an error status becomes an ApiError in the server's words. */
   async function send(method: string, path: string, body?: unknown, query?: Query, accept = "application/json"): Promise<Response> {
     const headers: Record<string, string> = { Accept: accept };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    // A file (a brand's logo or music) goes as the body itself, not as JSON.
+    const raw = body instanceof Blob || body instanceof Uint8Array;
+    if (body !== undefined) headers["Content-Type"] = raw ? "application/octet-stream" : "application/json";
     if (workspaceId) headers["X-Workspace"] = workspaceId;
     let res: Response;
     try {
       res = await doFetch(urlOf(path, query), {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
         credentials: "same-origin",
       });
     } catch {
@@ -201,6 +203,10 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
       get<{ candidates: Candidate[] }>(`/api/brands/${e(brandId)}/accounts/${platform}/candidates`),
     selectCandidate: (brandId: string, platform: Platform, externalId: string) =>
       post<Account>(`/api/brands/${e(brandId)}/accounts/${platform}/select`, { externalId }),
+    /** PUT the file itself (API.md brand assets): a logo (PNG/JPEG) or music (AAC-LC, ≤ 48 kHz, ≤ 2 channels). */
+    uploadBrandAsset: (brandId: string, kind: "logo" | "music", file: Blob | Uint8Array) =>
+      put<{ kind: string; key: string; bytes: number; contentType: string; url: string }>(`/api/brands/${e(brandId)}/assets/${kind}`, file),
+    removeBrandAsset: (brandId: string, kind: "logo" | "music") => del(`/api/brands/${e(brandId)}/assets/${kind}`),
     brandSlots: (brandId: string, from: string, to: string) =>
       get<{ slots: GridSlotRow[] }>(`/api/brands/${e(brandId)}/slots`, { from, to }),
 

@@ -5,6 +5,7 @@ import type { Brand } from "../api/types";
 import { Accounts } from "../components/brands/Accounts";
 import { lazyComponent } from "../components/lazy";
 import { BriefEditor } from "../components/brands/BriefEditor";
+import { MusicUpload } from "../components/brands/MusicUpload";
 import { SlotEditor, SlotPreview } from "../components/brands/SlotEditor";
 import { Alert, Empty, Field, InlineError, Spinner } from "../components/ui";
 import type { AppState } from "../state/app";
@@ -212,6 +213,7 @@ function BrandEditor({ app, brand, canEdit }: { app: AppState; brand: Brand; can
       <SlotPreview api={app.api} brand={brand} />
       <BestTimeSuggestions app={app} brand={brand} canEdit={canEdit} />
       <BriefEditor brands={brands} brand={brand} canEdit={canEdit} />
+      <MusicUpload app={app} brand={brand} canEdit={canEdit} />
       <Accounts app={app} brand={brand} canEdit={canEdit} />
     </div>
   );
