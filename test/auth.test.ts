@@ -326,6 +326,8 @@ describe("roles", () => {
       "/api/schedules": `?from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 40 * 86_400_000).toISOString()}`,
       "/api/brands/:brandId/slots": `?from=${new Date().toISOString()}&to=${new Date(Date.now() + 7 * 86_400_000).toISOString()}`,
     };
+    const lastMonth = `?from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}&to=${new Date().toISOString()}`;
+    for (const path of ["/api/analytics/posts", "/api/analytics/posts.csv", "/api/analytics/brands/:brandId"]) query[path] = lastMonth;
     for (const r of reads) {
       const res = await call(fillPath(r.path, params) + (query[r.path] ?? ""), member);
       expect(res.status, `GET ${r.path}: ${await res.clone().text()}`).toBe(200);

@@ -113,6 +113,7 @@ describe("every route that takes an id is scoped to the caller's workspace", () 
   };
   const QUERIES: Record<string, string> = {
     "GET /api/brands/:brandId/slots": `?from=${new Date().toISOString()}&to=${new Date(Date.now() + 7 * 86_400_000).toISOString()}`,
+    "GET /api/analytics/brands/:brandId": `?from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}&to=${new Date().toISOString()}`,
   };
   const withIds = guarded.filter((r) => r.path.includes(":"));
 

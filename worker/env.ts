@@ -13,12 +13,19 @@ export interface PublishMessage {
   deliveryId: string;
 }
 
+/** Messages on the `metrics` queue: sample one brand's due metrics (worker/analytics/fanout.ts). */
+export interface MetricsMessage {
+  kind: "metrics";
+  brandId: string;
+}
+
 /** Bindings and variables (wrangler.toml). Names are part of DESIGN.md §2's contract. */
 export interface Env {
   DB: D1Database;
   BRAND_SCHEDULER: DurableObjectNamespace<BrandScheduler>;
   GENERATE_QUEUE: Queue<GenerateMessage>;
   PUBLISH_QUEUE: Queue<PublishMessage>;
+  METRICS_QUEUE: Queue<MetricsMessage>;
   MEDIA: R2Bucket;
   ASSETS: Fetcher;
   /** The media Worker (wrangler.media.toml), which renders; the API Worker holds no renderer, so without it media steps fail with that reason. */
@@ -72,6 +79,8 @@ export interface Env {
   INSTAGRAM_TOKEN_BASE?: string;
   GOOGLE_ACCOUNTS_BASE?: string;
   GRAPH_API_VERSION?: string;
+  /** `true` only under `npm start`: the demo seed may backfill a month of sandbox history (POST /api/analytics/demo-history). */
+  DEMO_HISTORY?: string;
   /** YouTube Data API units a Pacific day the metrics sampler may spend (default 1,000 of the project's 10,000; worker/analytics/insights/youtube-budget.ts). */
   YOUTUBE_METRICS_DAILY_UNITS?: string;
 }

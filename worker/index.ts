@@ -2,7 +2,8 @@
 // runtime classes re-exported from their own files.
 import { createApp } from "./app";
 import { handleScheduled } from "./automation/cron";
-import type { Env, GenerateMessage, PublishMessage } from "./env";
+import { handleMetricsBatch, handleMetricsDeadLetters } from "./analytics/fanout";
+import type { Env, GenerateMessage, MetricsMessage, PublishMessage } from "./env";
 import { handleGenerateBatch } from "./generation/generate-consumer";
 import { createMediaStep } from "./media/media-step";
 import { renderMedia } from "./media/renderer";
@@ -16,7 +17,15 @@ const mediaStep = createMediaStep(renderMedia);
 
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<GenerateMessage | PublishMessage>, env: Env) {
+  async queue(batch: MessageBatch<GenerateMessage | PublishMessage | MetricsMessage>, env: Env) {
+    if (batch.queue.startsWith("brandcast-metrics-dlq")) {
+      handleMetricsDeadLetters(batch as MessageBatch<MetricsMessage>);
+      return;
+    }
+    if (batch.queue.startsWith("brandcast-metrics")) {
+      await handleMetricsBatch(batch as MessageBatch<MetricsMessage>, env);
+      return;
+    }
     if (batch.queue.startsWith("brandcast-generate")) {
       await handleGenerateBatch(batch as MessageBatch<GenerateMessage>, env, mediaStep);
       return;
@@ -30,4 +39,4 @@ export default {
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     ctx.waitUntil(handleScheduled(controller, env));
   },
-} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage>;
+} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage | MetricsMessage>;

@@ -7,6 +7,8 @@ import { runDispatch } from "./dispatch";
 import { runPass } from "./passes";
 import { healStalePublishing } from "../publishing/healing";
 import { workspacesToRefresh } from "../accounts/refresh";
+import { fanOutDueMetrics } from "../analytics/fanout";
+import { logError } from "../lib/log";
 
 export const TEN_MINUTE_CRON = "*/10 * * * *";
 /** Daily: token refresh (worker/accounts/refresh.ts). */
@@ -43,6 +45,8 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   }
   if (controller.cron !== TEN_MINUTE_CRON) return;
   const key = windowKey(controller.scheduledTime);
+  // Metrics fan out first (one message per due brand, whatever the passes below take); a failure is the next window's to retry, never the others' to pay for.
+  await fanOutDueMetrics(env, controller.scheduledTime).catch((err: unknown) => logError("metrics fan-out failed", { error: String(err) }));
   await burstCheck(env, controller.scheduledTime);
   // Deliveries whose consumer died mid-step go back to the consumer, whose checkpoint recovery asks the platform first.
   await healStalePublishing(env, controller.scheduledTime);

@@ -216,12 +216,12 @@ export const job = z.object({
 });
 
 // ---- schedules (calendar) -------------------------------------------------
-/** A `from`/`to` window of at most 93 days (the calendar's and the slot grid's queries). */
-function window<S extends z.ZodObject<{ from: typeof isoInstant; to: typeof isoInstant }>>(shape: S) {
+/** A `from`/`to` window of at most `maxDays` days (93: the calendar's and the slot grid's queries). */
+function window<S extends z.ZodObject<{ from: typeof isoInstant; to: typeof isoInstant }>>(shape: S, maxDays = 93) {
   return shape
     .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: "`to` must be after `from`.", path: ["to"] })
-    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 93 * 86_400_000, {
-      message: "The window is at most 93 days.",
+    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= maxDays * 86_400_000, {
+      message: `The window is at most ${maxDays} days.`,
       path: ["to"],
     });
 }
@@ -246,6 +246,20 @@ export const attemptLogEntry = z.object({
   errorClass: errorClass.nullable().optional(),
   message: z.string().nullable().optional(),
 });
+/**
+ * API.md `Metrics`: a delivery's latest reading. Each number is what the platform reports, or null
+ * when it does not (never 0 for unknown); engagementRate = (likes + comments + shares + saves) / reach,
+ * or / views where reach is not reported (worker/analytics/metrics.ts).
+ */
+export const metrics = z.object({
+  views: z.number().nullable(),
+  reach: z.number().nullable(),
+  likes: z.number().nullable(),
+  comments: z.number().nullable(),
+  shares: z.number().nullable(),
+  saves: z.number().nullable(),
+  engagementRate: z.number().nullable(),
+});
 export const delivery = z.object({
   platform,
   status: deliveryStatus,
@@ -258,6 +272,9 @@ export const delivery = z.object({
   warning: z.string().nullable().optional(),
   /** One entry per publish attempt, oldest first. Always sent; optional so clients built before it still type-check. */
   log: z.array(attemptLogEntry).optional(),
+  /** The latest metrics reading and when it was taken; null until the first (and for deliveries not published). */
+  metrics: metrics.nullable().optional(),
+  metricsAt: z.string().nullable().optional(),
 });
 export const schedule = z.object({
   scheduleId: z.string(),
@@ -318,7 +335,7 @@ export const deliveryList = z.object({ deliveries: z.array(deliveryItem) });
 export const slotsQuery = window(z.strictObject({ from: isoInstant, to: isoInstant }));
 
 // ---- automation ------------------------------------------------------------
-export const runKind = z.enum(["burst", "catchup", "healing", "dispatch", "refresh"]);
+export const runKind = z.enum(["burst", "catchup", "healing", "dispatch", "refresh", "metrics"]);
 export const reviewMode = z.enum(["auto", "manual"]);
 export const runInput = z.strictObject({ pass: runKind });
 export const run = z.object({
@@ -368,6 +385,82 @@ export const proposalListQuery = z.strictObject({
   status: emptyAsAbsent(proposalStatus),
   brand: emptyAsAbsent(z.string().min(1).max(64)),
 });
+// ---- analytics (API.md "Analytics") ------------------------------------------
+export const analyticsPostsQuery = window(
+  z.strictObject({
+    from: isoInstant,
+    to: isoInstant,
+    brand: emptyAsAbsent(z.string().min(1).max(64)),
+    platform: emptyAsAbsent(platform),
+    type: z.enum(["all", "reel", "post"]).default("all"),
+    sort: z.enum(["published", "views", "engagement"]).default("published"),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  }),
+  366,
+);
+export const postMetrics = z.object({
+  deliveryId: z.string(),
+  scheduleId: z.string(),
+  brandId: z.string(),
+  platform,
+  contentType: z.enum(["reel", "post"]),
+  title: z.string().nullable(),
+  permalink: z.string().nullable(),
+  publishedAt: z.string(),
+  metrics,
+  /** When the latest reading was taken; null before the first. */
+  capturedAt: z.string().nullable(),
+  simulated: z.boolean(),
+});
+export const postMetricsList = z.object({ posts: z.array(postMetrics) });
+/** The header row of GET /api/analytics/posts.csv, in order. */
+export const POSTS_CSV_COLUMNS = [
+  "published_at",
+  "brand",
+  "platform",
+  "content_type",
+  "title",
+  "permalink",
+  "views",
+  "reach",
+  "likes",
+  "comments",
+  "shares",
+  "saves",
+  "engagement_rate",
+  "captured_at",
+  "simulated",
+] as const;
+export const brandAnalyticsQuery = window(z.strictObject({ from: isoInstant, to: isoInstant }), 366);
+export const totals = z.object({ posts: z.number(), views: z.number(), likes: z.number(), comments: z.number(), shares: z.number(), saves: z.number() });
+export const brandAnalytics = z.object({
+  brandId: z.string(),
+  timezone: z.string(),
+  followers: z.array(z.object({ platform, series: z.array(z.object({ at: z.string(), value: z.number() })) })),
+  totals,
+  byPlatform: z.partialRecord(platform, totals),
+  /** Every local date of the window, in the brand's zone: posts published that day and what they did. */
+  daily: z.array(z.object({ date: z.string(), posts: z.number(), views: z.number(), engagements: z.number() })),
+});
+export const bestTimeCell = z.object({
+  /** 1 (Monday) to 7 (Sunday), in the brand's zone. */
+  weekday: z.number().int().min(1).max(7),
+  hour: z.number().int().min(0).max(23),
+  posts: z.number(),
+  /** Performance relative to the brand's median (1.0 = median); null with too few posts. */
+  score: z.number().nullable(),
+});
+export const bestTimeSuggestion = z.object({
+  kind: z.enum(["reel", "post"]),
+  /** A time of the brand's `slots` (as configured, before `scheduleOffset`), and the time to move it to. */
+  from: hhmm,
+  to: hhmm,
+  reason: z.string(),
+  /** 0–1: how likely posts at `to` do better than at `from`, from the posts so far. */
+  confidence: z.number(),
+});
+export const bestTimes = z.object({ brandId: z.string(), timezone: z.string(), cells: z.array(bestTimeCell), suggestions: z.array(bestTimeSuggestion) });
+
 export const proposalRejectInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 /** Today's burst for one brand, as the Automation page shows it. */
 export const brandQuota = z.object({
@@ -403,6 +496,10 @@ export type ErrorClass = z.infer<typeof errorClass>;
 export type CalendarRow = z.infer<typeof calendarRow>;
 export type CalendarWindow = z.infer<typeof calendarWindow>;
 export type DeliveryItem = z.infer<typeof deliveryItem>;
+export type PostMetrics = z.infer<typeof postMetrics>;
+export type BrandAnalytics = z.infer<typeof brandAnalytics>;
+export type BestTimes = z.infer<typeof bestTimes>;
+export type Totals = z.infer<typeof totals>;
 
 /** For action routes that take no body: an empty body or `{}`; any field is an error. */
 export const emptyBody = z.strictObject({});

@@ -424,6 +424,8 @@ export const deliveries = sqliteTable(
     uniqueIndex("deliveries_schedule_platform").on(t.scheduleId, t.platform),
     index("deliveries_status").on(t.status),
     index("deliveries_workspace_status").on(t.workspaceId, t.status),
+    // Analytics lists published deliveries by publish time (API.md "Analytics").
+    index("deliveries_published").on(t.workspaceId, t.status, t.publishedAt),
   ],
 );
 
@@ -448,7 +450,7 @@ export const automationRuns = sqliteTable(
   {
     id: text("id").primaryKey(),
     workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["burst", "catchup", "healing", "dispatch", "refresh"] }).notNull(),
+    kind: text("kind", { enum: ["burst", "catchup", "healing", "dispatch", "refresh", "metrics"] }).notNull(),
     /** The local date for a burst, the 10-minute window for cron passes, `manual:<id>` for clicks. */
     runKey: text("run_key").notNull(),
     trigger: text("trigger", { enum: ["cron", "manual"] }).notNull(),
@@ -491,6 +493,18 @@ export const sandboxPosts = sqliteTable(
   (t) => [uniqueIndex("sandbox_posts_delivery").on(t.deliveryId)],
 );
 
+/** One reading's numbers (API.md `Metrics` without the derived rate, plus followers): a snapshot's, and a target's latest. */
+const readingColumns = () => ({
+  views: integer("views"),
+  reach: integer("reach"),
+  likes: integer("likes"),
+  comments: integer("comments"),
+  shares: integer("shares"),
+  saves: integer("saves"),
+  followers: integer("followers"),
+  simulated: integer("simulated", { mode: "boolean" }).notNull().default(false),
+});
+
 /**
  * What the platforms reported, sampled by age (DESIGN.md §10): one row per
  * reading of a published delivery (`delivery_id`: views, reach, likes…) or of a
@@ -510,14 +524,7 @@ export const metricSnapshots = sqliteTable(
     /** An account's reading (followers); kept when the account is disconnected, so the series survives a reconnect. */
     accountId: text("account_id"),
     capturedAt: integer("captured_at").notNull(),
-    views: integer("views"),
-    reach: integer("reach"),
-    likes: integer("likes"),
-    comments: integer("comments"),
-    shares: integer("shares"),
-    saves: integer("saves"),
-    followers: integer("followers"),
-    simulated: integer("simulated", { mode: "boolean" }).notNull().default(false),
+    ...readingColumns(),
   },
   (t) => [
     index("metric_snapshots_delivery").on(t.deliveryId, t.capturedAt),
@@ -537,3 +544,68 @@ export const youtubeMetricsUnits = sqliteTable("youtube_metrics_units", {
   day: text("day").primaryKey(),
   units: integer("units").notNull().default(0),
 });
+
+/**
+ * Everything the metrics sampler reads (DESIGN.md §10): one row per published
+ * delivery (`kind` post, `id` = the delivery's id) and per platform account
+ * (`kind` account, `id` = the account's id), holding when it is next due and
+ * its latest reading.
+ *
+ * - `next_at` is the due state, so finding due work is an index range
+ *   (`metric_targets_due`), never a scan. NULL: nothing due, because the post
+ *   is past its 28 days or the account is gone (done), or because its account
+ *   cannot be read now (`parked` says why; the account's own row re-checks it
+ *   daily and un-parks its posts).
+ * - `claim` is the sampler invocation working on the row: its writes land only
+ *   while it still holds the claim, so a redelivered message never writes a
+ *   reading twice.
+ * - The latest reading is a copy of the newest metric_snapshots row, written
+ *   in the same batch: lists, sorts and the Schedule read one row per post.
+ *
+ * Account rows are created by a trigger on platform_accounts (migration metrics_sampler),
+ * whichever flow connected the account; post rows when a delivery is published.
+ */
+export const metricTargets = sqliteTable(
+  "metric_targets",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: ["post", "account"] }).notNull(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    brandId: text("brand_id").notNull().references(() => brands.id, { onDelete: "cascade" }),
+    platform: text("platform", { enum: ["instagram", "facebook", "youtube", "sandbox"] }).notNull(),
+    /** Posts: what went out, and when (the schedule by age counts from it). */
+    contentType: text("content_type", { enum: ["reel", "post"] }),
+    publishedAt: integer("published_at"),
+    nextAt: integer("next_at"),
+    parked: text("parked", { enum: ["account_unavailable", "insights_missing", "reconnect"] }),
+    claim: text("claim"),
+    /** Unchanged readings in a row: each doubles the interval (DESIGN.md §10). */
+    backoff: integer("backoff").notNull().default(0),
+    samples: integer("samples").notNull().default(0),
+    capturedAt: integer("captured_at"),
+    ...readingColumns(),
+  },
+  (t) => [
+    index("metric_targets_due").on(t.brandId, t.nextAt),
+    // Posts waiting for their account: few, found without reading the brand's finished posts.
+    index("metric_targets_parked")
+      .on(t.brandId, t.platform)
+      .where(sql`parked IS NOT NULL`),
+  ],
+);
+
+/**
+ * Each brand's earliest `metric_targets.next_at` (NULL: nothing due). The cron
+ * finds due brands here page by page and sends one `metrics` message per brand
+ * (DESIGN.md §9: fleet passes fan out); claiming a brand moves `next_at` a
+ * lease ahead, so a lost message is sent again once the lease runs out.
+ */
+export const metricBrands = sqliteTable(
+  "metric_brands",
+  {
+    brandId: text("brand_id").primaryKey().references(() => brands.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    nextAt: integer("next_at"),
+  },
+  (t) => [index("metric_brands_due").on(t.nextAt), index("metric_brands_workspace").on(t.workspaceId, t.nextAt)],
+);

@@ -8,7 +8,8 @@
 // platform handle is checkpointed on the row before the next call; and a
 // redelivery after a crash resumes from the checkpoint, where the client asks
 // the platform before repeating anything that makes a post public.
-import { readCredentials, markNeedsReconnect, type AccountRow } from "../accounts/credentials";
+import { openAccount } from "../accounts/access";
+import { markNeedsReconnect, type AccountRow } from "../accounts/credentials";
 import type { Env, PublishMessage } from "../env";
 import { newId } from "../lib/ids";
 import { CLIENTS } from "./clients";
@@ -27,6 +28,7 @@ import {
 } from "./delivery-machine";
 import { platformConfig, PublishError, type PlatformClient, type PublishPlatform } from "./types";
 import { logError, logEvent } from "../lib/log";
+import { registerPublishedPost } from "../analytics/targets";
 
 export interface ConsumerOptions {
   /** The consumer's clock (tests move it instead of sleeping). */
@@ -138,7 +140,7 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
   let rawMessage: string | null = null;
   let loaded: Loaded | null = null;
   // Every secret this attempt held: whatever a platform or a runtime error echoes back is scrubbed before it is logged or stored.
-  const secrets: string[] = [];
+  let secrets: string[] = [];
   const scrub = (text: string) => secrets.reduce((t, secret) => (secret.length >= 8 ? t.split(secret).join("[redacted]") : t), text);
   try {
     loaded = await load(env, row);
@@ -147,12 +149,10 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
     if (check.kind !== "ok") return await endBeforePublishing(env, row, attemptRowId, check, now());
     if (!loaded.output) throw new PublishError("permanent", "The content of this item no longer exists.");
     const content = publishContent(loaded.kind, loaded.output);
-    const accountRow = loaded.account!;
-    const credentials = await readCredentials(env, accountRow);
-    secrets.push(credentials.accessToken, ...(credentials.refreshToken ? [credentials.refreshToken] : []));
-    const publishAccount = { id: accountRow.id, externalId: accountRow.external_id, accessToken: credentials.accessToken, loginVia: accountRow.login_via };
+    const access = await openAccount(env, loaded.account!);
+    secrets = access.secrets;
     const config = { ...platformConfig(env), ...(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}) };
-    const ctx = createPublishContext({ env, delivery, content, account: publishAccount, accountRow, config, now, attemptRowId });
+    const ctx = createPublishContext({ env, delivery, content, access, config, now, attemptRowId });
     const client = clients[row.platform];
     let outcome;
     try {
@@ -160,7 +160,7 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
     } catch (err) {
       // The platform refused the token (401, Graph 190): refresh once and run the client again in this attempt.
       if (!(err instanceof PublishError && err.opts.tokenRejected)) throw err;
-      secrets.push(await ctx.refreshAccessToken());
+      await ctx.refreshAccessToken();
       outcome = await client.publish(ctx);
     }
     result = outcome.kind === "published" ? outcome : { kind: "waiting", delaySeconds: outcome.delaySeconds, reason: outcome.reason, restartsWait: outcome.restartsWait };
@@ -261,6 +261,8 @@ async function settle(
   if (decision.kind === "requeue" && decision.waitingSince !== null) nextCheckpoint.waitingSince = decision.waitingSince;
   const fence = "WHERE id = ? AND status = 'publishing' AND attempts = ?";
   let update: D1PreparedStatement;
+  // What else the same batch does: a published post becomes one the metrics sampler reads (DESIGN.md §10).
+  let follow: D1PreparedStatement[] = [];
   let action: MessageAction;
   switch (decision.kind) {
     case "published":
@@ -270,6 +272,7 @@ async function settle(
              next_attempt_at = NULL, lease_until = NULL, checkpoint = ?, updated_at = ? ${fence}`,
         )
         .bind(decision.publishedId, decision.permalink, now, JSON.stringify(nextCheckpoint), now, row.id, row.attempts);
+      follow = registerPublishedPost(db, row.id, now);
       action = { kind: "ack", reason: "published" };
       break;
     case "requeue":
@@ -293,6 +296,7 @@ async function settle(
   const [written] = await db.batch([
     update,
     db.prepare("UPDATE publish_attempts SET ended_at = ?, error_class = ?, raw_message = ? WHERE id = ?").bind(now, attemptErrorClass, rawMessage, attemptRowId),
+    ...follow,
   ]);
   if (!written!.meta.changes) return { kind: "ack", reason: "another consumer holds the delivery" };
   return action;
