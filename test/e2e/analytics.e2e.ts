@@ -129,6 +129,9 @@ describe("analytics in the browser, on a month of sandbox history", () => {
     expect(lines.length - 1).toBe(expected.posts.length);
     expect(expected.posts.length).toBeGreaterThan(0);
     expect(lines.slice(1).every((l) => l.includes(",sandbox,reel,") && l.endsWith(",true"))).toBe(true);
+    // The charts and totals take the same filter: the page counts the reels the file lists.
+    await expect.poll(async () => count(await page.locator(".kpis > div", { hasText: "Posts published" }).locator("dd").textContent())).toBe(lines.length - 1);
+    expect(await page.locator(".alert-error").count()).toBe(0);
     await page.getByRole("group", { name: "Content type" }).getByRole("button", { name: "All" }).click();
   });
 

@@ -6,7 +6,7 @@
 // states that say what to do. Also the calendar's link to one item.
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Brand, DeliveryWithMetrics, Me } from "../../web/src/api/types";
+import type { Brand, Delivery, Me } from "../../web/src/api/types";
 // Loaded once here, so the app's on-demand import of the page resolves at once.
 import "../../web/src/pages/AnalyticsPage";
 import { formatLongDate as long, formatShortDate as short } from "../../web/src/components/analytics/format";
@@ -319,7 +319,7 @@ describe("calendar link to one item", () => {
 
 describe("side panel metrics", () => {
   it("shows a published delivery's latest numbers, as of when, flagged simulated; unknown metrics as a dash; nothing invented before the first reading", async () => {
-    const deliveries: DeliveryWithMetrics[] = [
+    const deliveries: Delivery[] = [
       {
         platform: "sandbox",
         status: "published",

@@ -8,7 +8,6 @@ import type {
   Account,
   AccountInput,
   AnalyticsPostsQuery,
-  AnalyticsType,
   ApiErrorBody,
   AttentionStatus,
   AuthResult,
@@ -17,6 +16,7 @@ import type {
   BestTimes,
   Brand,
   BrandAnalytics,
+  BrandAnalyticsQuery,
   BrandCreateInput,
   BrandUpdateInput,
   Candidate,
@@ -244,8 +244,7 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
     /** GET /api/analytics/posts.csv's address for these filters (what the export link shows and scripts can call). */
     postsCsvUrl: (query: AnalyticsPostsQuery) => urlOf("/api/analytics/posts.csv", query as Query),
     postsCsv: (query: AnalyticsPostsQuery) => file("/api/analytics/posts.csv", query as Query, "brandcast-posts.csv"),
-    brandAnalytics: (brandId: string, query: { from: string; to: string; platform?: Platform; type?: AnalyticsType }) =>
-      get<BrandAnalytics>(`/api/analytics/brands/${e(brandId)}`, query as Query),
+    brandAnalytics: (brandId: string, query: BrandAnalyticsQuery) => get<BrandAnalytics>(`/api/analytics/brands/${e(brandId)}`, query as Query),
     bestTimes: (brandId: string) => get<BestTimes>(`/api/analytics/brands/${e(brandId)}/best-times`),
   };
 }

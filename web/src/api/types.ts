@@ -56,74 +56,10 @@ export interface ApiErrorBody {
 }
 
 // ---- Analytics (API.md "Analytics") ------------------------------------------
-// Written from API.md while the Worker's analytics schemas are on their way to
-// main; replaced by inferred types once they land.
-export type AnalyticsType = "all" | ContentType;
-export interface Metrics {
-  views: number | null;
-  reach: number | null;
-  likes: number | null;
-  comments: number | null;
-  shares: number | null;
-  saves: number | null;
-  engagementRate: number | null;
-}
-export interface PostMetrics {
-  deliveryId: string;
-  scheduleId: string;
-  brandId: string;
-  platform: Platform;
-  contentType: ContentType;
-  title: string | null;
-  permalink: string | null;
-  publishedAt: string;
-  metrics: Metrics;
-  capturedAt: string | null;
-  simulated: boolean;
-}
-export interface Totals {
-  posts: number;
-  views: number;
-  likes: number;
-  comments: number;
-  shares: number;
-  saves: number;
-}
-export interface BrandAnalytics {
-  brandId: string;
-  timezone: string;
-  followers: Array<{ platform: Platform; series: Array<{ at: string; value: number }> }>;
-  totals: Totals;
-  byPlatform: Partial<Record<Platform, Totals>>;
-  daily: Array<{ date: string; posts: number; views: number; engagements: number }>;
-}
-export interface BestTimeCell {
-  weekday: number;
-  hour: number;
-  posts: number;
-  score: number | null;
-}
-export interface BestTimeSuggestion {
-  kind: ContentType;
-  from: string;
-  to: string;
-  reason: string;
-  confidence: number;
-}
-export interface BestTimes {
-  brandId: string;
-  timezone: string;
-  cells: BestTimeCell[];
-  suggestions: BestTimeSuggestion[];
-}
-export type AnalyticsPostsQuery = {
-  from: string;
-  to: string;
-  brand?: string;
-  platform?: Platform;
-  type?: AnalyticsType;
-  sort?: "published" | "views" | "engagement";
-  limit?: number;
-};
-/** A Schedule's delivery with its latest reading (API.md: `metrics`, `metricsAt`). */
-export type DeliveryWithMetrics = Delivery & { metrics?: Metrics | null; metricsAt?: string | null };
+export type { BestTimes, BrandAnalytics, PostMetrics, Totals } from "../../../worker/contract/schemas";
+export type Metrics = z.infer<typeof c.metrics>;
+export type BestTimeCell = z.infer<typeof c.bestTimeCell>;
+export type BestTimeSuggestion = z.infer<typeof c.bestTimeSuggestion>;
+export type AnalyticsPostsQuery = z.input<typeof c.analyticsPostsQuery>;
+export type BrandAnalyticsQuery = z.input<typeof c.brandAnalyticsQuery>;
+export type AnalyticsType = NonNullable<AnalyticsPostsQuery["type"]>;

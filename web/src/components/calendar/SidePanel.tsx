@@ -2,7 +2,7 @@
 // Errors from an action appear right under the actions, in the server's words.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { platformLabel } from "../../../../worker/scheduling/variants";
-import type { AttemptLogEntry, Delivery, DeliveryWithMetrics, Schedule } from "../../api/types";
+import type { AttemptLogEntry, Delivery, Schedule } from "../../api/types";
 import type { CalendarModel } from "../../state/calendar";
 import { formatDateTime, formatInZone, formatRelative, fromInputValue, toInputValue, viewerZone } from "../../state/time";
 import { CreatorTag, InlineError, StatusBadge, TypeIcon, contentLabel } from "../ui";
@@ -43,7 +43,7 @@ function AttemptLog({ log }: { log: AttemptLogEntry[] }) {
  * What a published delivery did: its latest reading (API.md: a delivery's
  * `metrics` and `metricsAt`), when it was taken, and whether it is simulated.
  */
-function DeliveryMetrics({ d }: { d: DeliveryWithMetrics }) {
+function DeliveryMetrics({ d }: { d: Delivery }) {
   if (d.status !== "published") return null;
   const simulated = d.platform === "sandbox";
   if (!d.metrics || !d.metricsAt)
