@@ -193,6 +193,23 @@ describe("GET /api/analytics/brands/:brandId", () => {
     expect(now.followers[0]!.series).toEqual([{ at: expect.any(String), value: 1234 }]);
   });
 
+  it("narrows to a platform and a content type as the posts list does, followers to that platform", async () => {
+    const window = `from=${new Date(JUNE).toISOString()}&to=${new Date(JUNE + 10 * DAY).toISOString()}`;
+    const youtube = await json<BrandAnalytics>(`/api/analytics/brands/${brandA}?${window}&platform=youtube`, s, 200);
+    expect(youtube.totals).toEqual({ posts: 1, views: 800, likes: 40, comments: 0, shares: 0, saves: 0 });
+    expect(Object.keys(youtube.byPlatform)).toEqual(["youtube"]);
+    expect(youtube.daily.reduce((n, d) => n + d.posts, 0)).toBe(1);
+    const posts = await json<BrandAnalytics>(`/api/analytics/brands/${brandA}?${window}&type=post`, s, 200);
+    expect(posts.totals).toMatchObject({ posts: 1, views: 1000 });
+    // Empty values mean "any", as in the posts list.
+    const any = await json<BrandAnalytics>(`/api/analytics/brands/${brandA}?${window}&platform=&type=all`, s, 200);
+    expect(any.totals.posts).toBe(4);
+    const now = `from=${new Date(Date.now() - DAY).toISOString()}&to=${new Date(Date.now() + HOUR).toISOString()}`;
+    expect((await json<BrandAnalytics>(`/api/analytics/brands/${brandA}?${now}&platform=youtube`, s, 200)).followers.map((f) => f.platform)).toEqual(["youtube"]);
+    await expectClientError(await call(`/api/analytics/brands/${brandA}?${window}&platform=tiktok`, s), 400, "invalid_input");
+    await expectClientError(await call(`/api/analytics/brands/${brandA}?${window}&type=story`, s), 400, "invalid_input");
+  });
+
   it("another workspace's brand is a 404; a bad window a 400", async () => {
     await expectClientError(await call(`/api/analytics/brands/${otherBrand}?${qs({})}`, s), 404, "not_found");
     await expectClientError(await call(`/api/analytics/brands/${otherBrand}/best-times`, s), 404, "not_found");

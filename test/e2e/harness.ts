@@ -141,13 +141,16 @@ export async function goTo(p: Page, label: string) {
 
 const axeSource = () => readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** axe-core's WCAG 2.x A and AA rules on the page as it is now: each violation as "rule: selectors". */
-export async function axeViolations(p: Page): Promise<string[]> {
+/**
+ * axe-core's WCAG 2.x A and AA rules on the page as it is now (or only inside
+ * `include`, a CSS selector): each violation as "rule: selectors".
+ */
+export async function axeViolations(p: Page, include?: string): Promise<string[]> {
   // Evaluated over DevTools rather than added as a <script>: the app's CSP (script-src 'self') rightly refuses inline scripts.
   if (!(await p.evaluate(() => "axe" in window))) await p.evaluate(axeSource());
-  return p.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+  return p.evaluate(async (include) => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(include ? { include: [include] } : document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
-  });
+  }, include);
 }

@@ -3,6 +3,7 @@
 // link (/invite/<token>) opens its accept page whether or not anyone is signed in.
 import type { ComponentChildren } from "preact";
 import { useEffect, useErrorBoundary, useState } from "preact/hooks";
+import { lazyComponent } from "./components/lazy";
 import { ReconnectBanner } from "./components/ReconnectBanner";
 import { Alert, Spinner } from "./components/ui";
 import type { AppState } from "./state/app";
@@ -18,6 +19,9 @@ import { AcceptInvitePage } from "./pages/AcceptInvitePage";
 import { MembersPage } from "./pages/MembersPage";
 import { SignInPage } from "./pages/SignInPage";
 import { Topbar } from "./components/Topbar";
+
+/** Analytics draws charts: its code is a chunk of its own, fetched when first opened (web/chunk-budget.ts). */
+const AnalyticsPage = lazyComponent<{ app: AppState }>(() => import("./pages/AnalyticsPage").then((m) => m.AnalyticsPage), "the Analytics page");
 
 export function App({ app }: { app: AppState }) {
   const { session, router, network } = app;
@@ -71,6 +75,8 @@ export function App({ app }: { app: AppState }) {
         <AttentionPage app={app} />
       ) : route.name === "members" ? (
         <MembersPage app={app} />
+      ) : route.name === "analytics" ? (
+        <AnalyticsPage app={app} />
       ) : (
         <div class="page">
           <h1>Page not found</h1>

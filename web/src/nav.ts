@@ -36,6 +36,7 @@ export const NAV: NavEntry[] = [
     count: (app) => app.attention.count.value,
     countLabel: (n) => `${n} need attention`,
   },
+  { href: "/analytics", label: "Analytics", routes: ["analytics"], inline: "desktop" },
   { href: "/members", label: "Members", routes: ["members"], inline: "desktop" },
 ];
 

@@ -35,8 +35,14 @@ interface BrandPostRow extends MetricColumns {
   published_at: number;
 }
 
-/** The brand's published deliveries in [from, to) with their latest reading. */
-function brandPosts(d1: D1Database, workspaceId: string, brandId: string, from: number, to: number) {
+/** What a report may be narrowed to (API.md: the posts list's `platform` and `type`). */
+export interface ReportFilter {
+  platform?: Platform;
+  type?: "all" | "reel" | "post";
+}
+
+/** The brand's published deliveries in [from, to) with their latest reading, on one platform or of one type when asked. */
+function brandPosts(d1: D1Database, workspaceId: string, brandId: string, from: number, to: number, f: ReportFilter = {}) {
   return d1
     .prepare(
       `SELECT d.schedule_id, s.job_id, d.platform, s.kind, d.published_at, t.views, t.reach, t.likes, t.comments, t.shares, t.saves
@@ -44,21 +50,22 @@ function brandPosts(d1: D1Database, workspaceId: string, brandId: string, from: 
        JOIN schedules s ON s.id = d.schedule_id
        LEFT JOIN metric_targets t ON t.id = d.id
        WHERE d.workspace_id = ?1 AND d.status = 'published' AND d.published_at >= ?2 AND d.published_at < ?3 AND s.brand_id = ?4
+         AND (?5 IS NULL OR d.platform = ?5) AND (?6 IS NULL OR s.kind = ?6)
        ORDER BY d.published_at`,
     )
-    .bind(workspaceId, from, to, brandId);
+    .bind(workspaceId, from, to, brandId, f.platform ?? null, f.type && f.type !== "all" ? f.type : null);
 }
 
-/** Followers readings of the brand's accounts (current and removed) in [from, to), oldest first. */
-function followerReadings(d1: D1Database, brandId: string, from: number, to: number) {
+/** Followers readings of the brand's accounts (current and removed) in [from, to), oldest first; one platform's when asked. */
+function followerReadings(d1: D1Database, brandId: string, from: number, to: number, platform: Platform | null = null) {
   return d1
     .prepare(
       `SELECT platform, captured_at, followers FROM metric_snapshots
        WHERE account_id IN (SELECT id FROM metric_targets WHERE brand_id = ?1 AND kind = 'account')
-         AND captured_at >= ?2 AND captured_at < ?3 AND followers IS NOT NULL
+         AND captured_at >= ?2 AND captured_at < ?3 AND followers IS NOT NULL AND (?4 IS NULL OR platform = ?4)
        ORDER BY captured_at`,
     )
-    .bind(brandId, from, to);
+    .bind(brandId, from, to, platform);
 }
 
 interface FollowerRow {
@@ -92,9 +99,12 @@ function localDates(from: number, to: number, timeZone: string): string[] {
   return dates;
 }
 
-export async function brandAnalytics(d1: D1Database, workspaceId: string, brandId: string, from: number, to: number): Promise<BrandAnalytics> {
+export async function brandAnalytics(d1: D1Database, workspaceId: string, brandId: string, from: number, to: number, filter: ReportFilter = {}): Promise<BrandAnalytics> {
   const brand = await brandRow(d1, workspaceId, brandId);
-  const [posts, followers] = await d1.batch<unknown>([brandPosts(d1, workspaceId, brandId, from, to), followerReadings(d1, brandId, from, to)]);
+  const [posts, followers] = await d1.batch<unknown>([
+    brandPosts(d1, workspaceId, brandId, from, to, filter),
+    followerReadings(d1, brandId, from, to, filter.platform ?? null),
+  ]);
   const totals = emptyTotals();
   const byPlatform: Partial<Record<Platform, Totals>> = {};
   const daily = new Map(localDates(from, to, brand.timezone).map((date) => [date, { date, posts: 0, views: 0, engagements: 0 }]));

@@ -431,7 +431,14 @@ export const POSTS_CSV_COLUMNS = [
   "captured_at",
   "simulated",
 ] as const;
-export const brandAnalyticsQuery = window(z.strictObject({ from: isoInstant, to: isoInstant }), 366);
+/**
+ * A brand's report over [from, to). `platform` and `type` narrow it as they narrow the posts list (`platform`
+ * its followers too), so the Analytics page's filters hold for its charts as for its table.
+ */
+export const brandAnalyticsQuery = window(
+  z.strictObject({ from: isoInstant, to: isoInstant, platform: emptyAsAbsent(platform), type: z.enum(["all", "reel", "post"]).default("all") }),
+  366,
+);
 export const totals = z.object({ posts: z.number(), views: z.number(), likes: z.number(), comments: z.number(), shares: z.number(), saves: z.number() });
 export const brandAnalytics = z.object({
   brandId: z.string(),

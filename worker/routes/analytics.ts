@@ -35,7 +35,9 @@ export const analyticsRoutes = new Hono<AppEnv>()
   })
   .get("/brands/:brandId", async (c) => {
     const q = readQuery(c, brandAnalyticsQuery);
-    return c.json(await brandAnalytics(c.env.DB, c.get("actor").workspaceId, c.req.param("brandId"), Date.parse(q.from), Date.parse(q.to)));
+    return c.json(
+      await brandAnalytics(c.env.DB, c.get("actor").workspaceId, c.req.param("brandId"), Date.parse(q.from), Date.parse(q.to), { platform: q.platform, type: q.type }),
+    );
   })
   .get("/brands/:brandId/best-times", async (c) => c.json(await brandBestTimes(c.env.DB, c.get("actor").workspaceId, c.req.param("brandId"), Date.now())))
   // npm start's demo seed: a month of sandbox history for the caller's workspace (worker/analytics/demo-history.ts).

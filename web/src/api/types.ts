@@ -54,3 +54,12 @@ export type AcceptResult = z.infer<typeof c.acceptResult>;
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
+
+// ---- Analytics (API.md "Analytics") ------------------------------------------
+export type { BestTimes, BrandAnalytics, PostMetrics, Totals } from "../../../worker/contract/schemas";
+export type Metrics = z.infer<typeof c.metrics>;
+export type BestTimeCell = z.infer<typeof c.bestTimeCell>;
+export type BestTimeSuggestion = z.infer<typeof c.bestTimeSuggestion>;
+export type AnalyticsPostsQuery = z.input<typeof c.analyticsPostsQuery>;
+export type BrandAnalyticsQuery = z.input<typeof c.brandAnalyticsQuery>;
+export type AnalyticsType = NonNullable<AnalyticsPostsQuery["type"]>;

@@ -240,6 +240,17 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
     if (item && !("deliveries" in item)) void loadDetail(item.scheduleId);
   }
 
+  /** Opens an item by id, as a link from elsewhere does (Analytics' top posts): the days around `at`, with its panel. */
+  function open(id: string, at?: number) {
+    batch(() => {
+      if (at !== undefined && Number.isFinite(at)) anchor.value = startOfDay(at);
+      selectedId.value = id;
+      detail.value = null;
+      itemError.value = null;
+    });
+    void loadDetail(id);
+  }
+
   function replaceItem(updated: CalendarEntry) {
     const d = data.peek();
     if (d) {
@@ -342,7 +353,7 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
   return {
     view, anchor, type, brand, status, today, window, data, loadError, itemError, selectedId, selected, drag, dropSlots, busy,
     windowItems, items, byDay,
-    load, setView, go, showDay, select, move, unschedule, retry, publishNow, dragStart, dragMove, dragEnd, reset,
+    load, setView, go, showDay, select, open, move, unschedule, retry, publishNow, dragStart, dragMove, dragEnd, reset,
   };
 }
 

@@ -11,6 +11,7 @@ export type Route =
   | { name: "automation" }
   | { name: "attention" }
   | { name: "members" }
+  | { name: "analytics" }
   | { name: "invite"; token: string }
   | { name: "signin" }
   | { name: "notfound" };
@@ -24,6 +25,7 @@ export function matchRoute(path: string): Route {
   if (a === "automation") return { name: "automation" };
   if (a === "attention") return { name: "attention" };
   if (a === "members") return { name: "members" };
+  if (a === "analytics") return { name: "analytics" };
   if (a === "invite" && b && parts.length === 2) return { name: "invite", token: b };
   if (a === "signin") return { name: "signin" };
   return { name: "notfound" };
