@@ -1,4 +1,5 @@
 import type MediaRenderer from "./media-worker";
+import type { EventsMessage } from "./notifications/events";
 import type { BrandScheduler } from "./scheduling/brand-scheduler";
 
 /** Messages on the `generate` queue: one output to (re)generate. */
@@ -19,6 +20,8 @@ export interface Env {
   BRAND_SCHEDULER: DurableObjectNamespace<BrandScheduler>;
   GENERATE_QUEUE: Queue<GenerateMessage>;
   PUBLISH_QUEUE: Queue<PublishMessage>;
+  /** Events from the outbox to their channels, and each event to each webhook endpoint (worker/notifications). */
+  EVENTS_QUEUE: Queue<EventsMessage>;
   MEDIA: R2Bucket;
   ASSETS: Fetcher;
   /** The media Worker (wrangler.media.toml), which renders; the API Worker holds no renderer, so without it media steps fail with that reason. */
@@ -38,6 +41,13 @@ export interface Env {
   LLM_API_KEY?: string;
   LLM_BASE_URL?: string;
   LLM_MODEL?: string;
+
+  /** Cloudflare Email Service (`[[send_email]]`): owners get an hourly digest of what needs attention when it and EMAIL_FROM are set. */
+  EMAIL?: SendEmail;
+  /** The sender address of Brandcast's emails, e.g. `notifications@example.com` (on the onboarded sending domain). */
+  EMAIL_FROM?: string;
+  /** `true` only locally (npm start): webhooks may also go to loopback hosts, over http: too. */
+  WEBHOOK_ALLOW_LOOPBACK?: string;
 
   APP_VERSION: string;
   SIGNUP_ENABLED: string;

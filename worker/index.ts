@@ -7,6 +7,8 @@ import { handleGenerateBatch } from "./generation/generate-consumer";
 import { createMediaStep } from "./media/media-step";
 import { renderMedia } from "./media/renderer";
 import { handlePublishBatch, handlePublishDeadLetters } from "./publishing/consumer";
+import { handleEventsBatch, handleEventsDeadLetters } from "./notifications/consumer";
+import type { EventsMessage } from "./notifications/events";
 
 export { BrandScheduler } from "./scheduling/brand-scheduler";
 
@@ -16,7 +18,16 @@ const mediaStep = createMediaStep(renderMedia);
 
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<GenerateMessage | PublishMessage>, env: Env) {
+  async queue(batch: MessageBatch<GenerateMessage | PublishMessage | EventsMessage>, env: Env) {
+    // Dead-letter queue first: "brandcast-events-dlq" also starts with "brandcast-events".
+    if (batch.queue.startsWith("brandcast-events-dlq")) {
+      await handleEventsDeadLetters(batch as MessageBatch<EventsMessage>, env);
+      return;
+    }
+    if (batch.queue.startsWith("brandcast-events")) {
+      await handleEventsBatch(batch as MessageBatch<EventsMessage>, env);
+      return;
+    }
     if (batch.queue.startsWith("brandcast-generate")) {
       await handleGenerateBatch(batch as MessageBatch<GenerateMessage>, env, mediaStep);
       return;
@@ -30,4 +41,4 @@ export default {
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     ctx.waitUntil(handleScheduled(controller, env));
   },
-} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage>;
+} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage | EventsMessage>;

@@ -9,6 +9,7 @@ import { DAY } from "../lib/time";
 import { logError } from "../lib/log";
 import { markNeedsReconnect, NoCredentials, readStoredCredentials, reconnectReason, renewable, renewAndSave, type AccountRow } from "./credentials";
 import { ProviderRefused } from "./providers/types";
+import { warnExpiring } from "../notifications/expiring";
 import { keyRing, open, seal, sealedKid, type KeyRing } from "./sealing";
 
 export const REFRESH_WINDOW_MS = 7 * DAY;
@@ -69,7 +70,11 @@ export async function runRefresh(env: Env, workspaceId: string, now = Date.now()
   for (const account of rows) {
     try {
       // A pasted Facebook token has nothing to renew it with: it stays until it expires and publishing says so.
-      if (!renewable(env, account, await readStoredCredentials(env, account, ring))) continue;
+      // Nothing can renew it: the owners hear about it before it runs out (account.expiring).
+      if (!renewable(env, account, await readStoredCredentials(env, account, ring))) {
+        await warnExpiring(env, account);
+        continue;
+      }
       counts.processed++;
       await renewAndSave(env, account, now);
       counts.succeeded++;

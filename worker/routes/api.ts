@@ -8,8 +8,10 @@ import { automationRoutes } from "./automation";
 import { brandRoutes } from "./brands";
 import { deliveryRoutes } from "./deliveries";
 import { jobRoutes } from "./jobs";
+import { notificationRoutes } from "./notifications";
 import { proposalRoutes } from "./proposals";
 import { calendarWindowRoute, scheduleRoutes } from "./schedules";
+import { webhookRoutes } from "./webhooks";
 
 export const apiRoutes = new Hono<AppEnv>();
 // Ahead of authenticate: it admits its caller from the window's own batch (routes/schedules.ts).
@@ -22,3 +24,5 @@ apiRoutes.route("/schedules", scheduleRoutes);
 apiRoutes.route("/deliveries", deliveryRoutes);
 apiRoutes.route("/automation", automationRoutes);
 apiRoutes.route("/proposals", proposalRoutes);
+apiRoutes.route("/notifications", notificationRoutes);
+apiRoutes.route("/webhooks", webhookRoutes);
