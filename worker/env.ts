@@ -34,6 +34,8 @@ export interface Env {
   /** OAuth apps (PLATFORMS.md §7); without them `connect` answers 409 naming them. */
   META_APP_ID?: string;
   META_APP_SECRET?: string;
+  /** Facebook Login for Business: the login configuration to send as `config_id` instead of `scope` (optional). */
+  META_CONFIG_ID?: string;
   INSTAGRAM_APP_ID?: string;
   INSTAGRAM_APP_SECRET?: string;
   GOOGLE_CLIENT_ID?: string;

@@ -11,6 +11,7 @@ export type ErrorCode =
   | "already_scheduled"
   | "wrong_state"
   | "horizon_full"
+  | "account_in_use"
   | "payload_too_large"
   | "unprocessable"
   | "rate_limited"

@@ -7,12 +7,14 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { ReconnectRequired, refreshAccessToken } from "../../worker/accounts/credentials";
+import { ProviderMisconfigured, ProviderUnavailable } from "../../worker/accounts/providers/types";
+import { runRefresh } from "../../worker/accounts/refresh";
 import { sha256 } from "../../worker/auth/crypto";
 import { REFRESH_CRON } from "../../worker/automation/cron";
 import worker from "../../worker/index";
 import { fakeAdmin } from "../fakes/admin";
 import { call, createBrand, json, signup, type Session } from "../support/fixtures";
-import { accountRow, connectThrough, deliveryRow, expectRefusedAndNothingStored, queuedDelivery, seedPlugin, storedToken } from "./helpers";
+import { accountRow, connectThrough, deliveryRow, expectRefusedAndNothingStored, queuedDelivery, seedPlugin, storedToken, forgetAccounts } from "./helpers";
 
 const yt = fakeAdmin("youtube");
 const CHANNELS = [
@@ -25,6 +27,7 @@ type YtState = {
 };
 
 afterEach(async () => {
+  await forgetAccounts();
   await seedPlugin("youtube", "oauth-google", { deny: false, grantScopes: null, channels: 1, noRefreshToken: false });
 });
 
@@ -219,5 +222,38 @@ describe("refresh edge cases", () => {
     const back = await consent(await startConnect(s, brand.id, "youtube"));
     const landing = await callback(`http://app.test/oauth/instagram/callback${back.search}`, s.cookie);
     await expectRefusedAndNothingStored(landing, brand.id, "youtube", /unknown or was already used/);
+  });
+});
+
+describe("Google token errors by class (issue 16 item 2)", () => {
+  it("invalid_client is the operator's: it names the secret, and the account stays connected", async () => {
+    const s = await signup();
+    const { brand, row } = await connectedChannel(s);
+    for (const [patch, secret] of [[{ GOOGLE_CLIENT_SECRET: "wrong" }, "GOOGLE_CLIENT_SECRET"], [{ GOOGLE_CLIENT_ID: "unknown-client" }, "GOOGLE_CLIENT_ID"]] as const) {
+      const err = await refreshAccessToken({ ...env, ...patch }, row).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProviderMisconfigured);
+      expect((err as ProviderMisconfigured).secret).toBe(secret);
+      expect((err as Error).message).toMatch(new RegExp(`npx wrangler secret put ${secret}`));
+    }
+    const counts = await runRefresh({ ...env, GOOGLE_CLIENT_SECRET: "wrong" }, s.workspaceId, row.expires_at! + 1);
+    expect(counts).toMatchObject({ failed: 1 });
+    expect(await accountRow(brand.id, "youtube")).toMatchObject({ status: "connected", credentials: row.credentials });
+  });
+
+  it("a 429 from the token endpoint is temporary", async () => {
+    const s = await signup();
+    const { brand, row } = await connectedChannel(s);
+    await yt.fault({ match: { method: "POST", path: "^/token$" }, action: { status: 429, body: { error: "rate_limit_exceeded", error_description: "Rate limit exceeded" } } });
+    await expect(refreshAccessToken(env, row)).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect((await accountRow(brand.id, "youtube"))!.status).toBe("connected");
+  });
+
+  it("asks for youtube.readonly (insights need it: the upload scope cannot list videos) and records the grant", async () => {
+    const s = await signup();
+    const { brand, row } = await connectedChannel(s);
+    const authorize = (await yt.requests()).filter((r) => r.path === "/o/oauth2/v2/auth").at(-1)!;
+    expect(authorize.query.scope!.split(" ")).toEqual(expect.arrayContaining(["https://www.googleapis.com/auth/youtube.readonly"]));
+    expect(row.insights_access).toBe("granted");
+    expect((await json(`/api/brands/${brand.id}`, s, 200)).accounts[0]).toMatchObject({ analytics: "granted" });
   });
 });

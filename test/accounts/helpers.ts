@@ -10,6 +10,27 @@ import type { Env } from "../../worker/env";
 import { fakeUrl } from "../fakes/admin";
 import { call, createBrand, json, ORIGIN, PASSWORD, type Session } from "../support/fixtures";
 
+/**
+ * One social account, one brand (REGRESSIONS #25): the fakes grant the same
+ * Pages, accounts and channels in every test of a file (storage is per file),
+ * so each test ends by forgetting the accounts it connected.
+ */
+export async function forgetAccounts() {
+  await env.DB.exec("DELETE FROM platform_accounts");
+}
+
+/** The facebook fake's default Pages (test/fakes/oauth-meta.mjs): one with a linked Instagram account, one without. */
+export const META_PAGES = [
+  { id: "101000000000001", name: "Daily Habits", igUserId: "17841400000000001", igUsername: "dailyhabits" },
+  { id: "101000000000002", name: "Money Minute" },
+];
+
+/** After each Facebook Login test: no accounts left, and the fake's switches as they were. */
+export async function resetMetaAfterTest() {
+  await forgetAccounts();
+  await seedPlugin("facebook", "oauth-meta", { deny: false, declined: [], pages: META_PAGES });
+}
+
 /** Flips a fake OAuth plugin's switches (`POST /__admin/seed/<plugin>`). */
 export async function seedPlugin(fake: string, plugin: string, input: Record<string, unknown>) {
   const res = await fetch(`${fakeUrl(fake)}/__admin/seed/${plugin}`, { method: "POST", body: JSON.stringify(input) });

@@ -4,6 +4,8 @@
 // run one after another).
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
+import { refreshAccessToken } from "../../worker/accounts/credentials";
+import { ProviderUnavailable } from "../../worker/accounts/providers/types";
 import { sha256 } from "../../worker/auth/crypto";
 import { fakeAdmin } from "../fakes/admin";
 import { createBrand, expectClientError, json, signup, unique } from "../support/fixtures";
@@ -21,12 +23,14 @@ import {
   seedPlugin,
   startConnect,
   storedToken,
+  forgetAccounts,
 } from "./helpers";
 
 const ig = fakeAdmin("instagram");
 const ACCOUNT = { igUserId: "17841499999999991", username: "dailyhabits.ig", accountType: "BUSINESS" };
 
 afterEach(async () => {
+  await forgetAccounts();
   await seedPlugin("instagram", "oauth-instagram", { deny: false, declined: [], account: ACCOUNT, refuseRefresh: false });
 });
 
@@ -39,7 +43,7 @@ describe("connect Instagram through Instagram Login", () => {
     expect(authorize.origin + authorize.pathname).toBe(`${ig.url}/oauth/authorize`);
     expect(authorize.searchParams.get("client_id")).toBe("ig-app-id");
     expect(authorize.searchParams.get("redirect_uri")).toBe("http://app.test/oauth/instagram/callback");
-    expect(authorize.searchParams.get("scope")).toBe("instagram_business_basic,instagram_business_content_publish");
+    expect(authorize.searchParams.get("scope")).toBe("instagram_business_basic,instagram_business_content_publish,instagram_business_manage_insights");
     expect(authorize.searchParams.get("state")!.length).toBeGreaterThanOrEqual(40);
     expect(back.hash).toBe("#_"); // Instagram appends it; it is not part of the code
 
@@ -234,5 +238,64 @@ describe("refreshing an Instagram Login token", () => {
     const before = await calls();
     await json(`/api/automation/run`, { ...s, body: { pass: "refresh" } }, 200);
     expect(await calls()).toBe(before); // needs_reconnect accounts are not hammered
+  });
+});
+
+describe("Instagram Login hardening (issue 16 items 1, 2; issue 15 item 3)", () => {
+  async function connected() {
+    const s = await signup();
+    const brand = await createBrand(s);
+    await connectThrough(s, brand.id, "instagram");
+    return { s, brand, row: (await accountRow(brand.id, "instagram"))! };
+  }
+
+  it("a refused refresh whose token still answers leaves the account connected and its deliveries queued", async () => {
+    const { s, brand, row } = await connected();
+    const delivery = await queuedDelivery(s, brand.id, "instagram", row.id);
+    await env.DB.prepare("UPDATE platform_accounts SET expires_at = ? WHERE id = ?").bind(Date.now() + 86_400_000, row.id).run();
+    await seedPlugin("instagram", "oauth-instagram", { refuseRefresh: true });
+    const run = await json(`/api/automation/run`, { ...s, body: { pass: "refresh" } }, 200);
+    expect(run).toMatchObject({ failed: 1 });
+    expect(await accountRow(brand.id, "instagram")).toMatchObject({ status: "connected", credentials: row.credentials });
+    expect(await deliveryRow(delivery)).toMatchObject({ status: "queued" });
+    // The check was a cheap read with the token itself.
+    expect((await ig.requests()).filter((r) => /^\/v\d+\.\d+\/me$/.test(r.path) && r.query.fields === "user_id").map((r) => r.status)).toContain(200);
+  });
+
+  it("a rate limit (code 4) on the refresh is temporary: nothing is marked", async () => {
+    const { brand, row } = await connected();
+    await ig.fault({ match: { method: "GET", path: "^/refresh_access_token$" }, action: { status: 400, body: { error: { message: "(#4) Application request limit reached", type: "OAuthException", code: 4 } } } });
+    await expect(refreshAccessToken(env, row)).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect((await accountRow(brand.id, "instagram"))!.status).toBe("connected");
+  });
+
+  it("a wrong app secret at the code exchange names INSTAGRAM_APP_SECRET and stores nothing", async () => {
+    const s = await signup();
+    const brand = await createBrand(s);
+    const back = await consent(await startConnect(s, brand.id, "instagram"));
+    const res = await fetchWithEnv({ INSTAGRAM_APP_SECRET: "wrong" }, `${back.pathname}${back.search}`, { cookie: s.cookie, method: "GET" });
+    const landing = new URL(res.headers.get("location")!, "http://app.test");
+    expect(landing.searchParams.get("connect_error")).toMatch(/INSTAGRAM_APP_SECRET.*npx wrangler secret put INSTAGRAM_APP_SECRET/);
+    expect(await accountRow(brand.id, "instagram")).toBeNull();
+  });
+
+  it("asks for instagram_business_manage_insights; granted is recorded, declined still connects and publishes, saying analytics are missing", async () => {
+    const first = await connected();
+    expect(first.row.insights_access).toBe("granted");
+    expect((await json(`/api/brands/${first.brand.id}`, first.s, 200)).accounts[0]).toMatchObject({ status: "connected", analytics: "granted" });
+    await forgetAccounts();
+
+    await seedPlugin("instagram", "oauth-instagram", { declined: ["instagram_business_manage_insights"] });
+    const { s, brand, row } = await connected();
+    expect(row).toMatchObject({ status: "connected", insights_access: "missing" });
+    expect((await json(`/api/brands/${brand.id}`, s, 200)).accounts[0]).toMatchObject({ status: "connected", analytics: "missing" });
+    // Publishing needs only what was granted: the token publishes as before.
+    const { accessToken } = await storedToken(brand.id, "instagram");
+    const res = await fetch(`${ig.url}/v25.0/${row.external_id}/media`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ image_url: "http://app.test/x.jpg", caption: "hi", access_token: accessToken }),
+    });
+    expect(res.status).toBe(200);
   });
 });

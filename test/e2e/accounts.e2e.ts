@@ -52,8 +52,8 @@ describe("connecting accounts in the browser", () => {
 
   it("Brands → Connect Instagram → consent → back on the brand page with the account connected", async () => {
     withLogs();
-    // A token 3 days from expiry, so the daily refresh pass will look at it.
-    await seedInstagram({ longLivedSeconds: 3 * 86_400 });
+    // A token 3 days from expiry, so the daily refresh pass will look at it; the person unticks the insights permission.
+    await seedInstagram({ longLivedSeconds: 3 * 86_400, declined: ["instagram_business_manage_insights"] });
     await page.goto("/");
     await page.getByRole("button", { name: "Create an account" }).click();
     await page.getByLabel("Your name").fill("Ana Operator");
@@ -81,6 +81,12 @@ describe("connecting accounts in the browser", () => {
     await row.getByText("Connected", { exact: true }).waitFor();
     await expect(row.getByText(/@dailyhabits\.ig · token expires/).count()).resolves.toBe(1);
     await expect(page.locator(".reconnect-banner").count()).resolves.toBe(0);
+    // Connected without insights: it publishes, and the row says how to get analytics.
+    await row.getByText(/Publishing works\. Reconnect to see analytics/).waitFor();
+    await page.setViewportSize({ width: 375, height: 812 });
+    await shot("no-insights-375");
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await shot("no-insights-1400");
     await shot("connected");
   });
 

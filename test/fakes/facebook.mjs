@@ -25,7 +25,7 @@ const initialState = () => ({
   reelsLog: {},
   counts: { reels: 0, posts: 0 },
   mediaMeta: {},
-  fbConfig: { reelsCap: 30, processingMs: 5_000, strictOffset: false, strictDuplicate: false, fetchMedia: false },
+  fbConfig: { reelsCap: 30, processingMs: 5_000, strictDuplicate: false, fetchMedia: false },
 });
 
 /** rupload's own error envelope. */
@@ -66,7 +66,8 @@ async function rupload(req, state, videoId, now) {
   const hasOffset = req.headers.offset !== undefined;
   const fileUrl = req.headers.file_url ?? req.headers["file-url"];
   if (fileUrl) {
-    if (cfg.strictOffset && (!hasOffset || req.headers.file_size === undefined)) return debugError(400, "ParameterValidationError", "HeaderValuePredicate: Header Offset not convertable to unsigned long");
+    // The hosted form too wants `offset` and `file_size` (trypost PR #32 met this refusal).
+    if (!hasOffset || req.headers.file_size === undefined) return debugError(400, "ParameterValidationError", "HeaderValuePredicate: Header Offset not convertable to unsigned long");
     const meta = await inspectMedia(state, cfg, fileUrl);
     if (meta?.unreachable) return debugError(400, "ProcessingFailedError", "Could not fetch the file at file_url", true);
     const size = meta?.sizeBytes ?? (Number(req.headers.file_size) || 1);
@@ -79,6 +80,11 @@ async function rupload(req, state, videoId, now) {
   const fileSize = Number(req.headers.file_size);
   if (!hasOffset || !Number.isFinite(offset) || !Number.isFinite(fileSize) || fileSize <= 0) return debugError(400, "ParameterValidationError", "Headers offset and file_size are required with a body");
   if (offset !== v.uploading.bytes_transferred) return debugError(400, "InvalidOffsetError", `Invalid offset ${offset}: ${v.uploading.bytes_transferred} bytes were transferred`);
+  // Non-chunking: one request carries the rest of the file. Only a cut connection (truncate fault) leaves part of it,
+  // and the client resumes from bytes_transferred.
+  if (!req.truncated && req.body.length !== fileSize - offset) {
+    return debugError(400, "ParameterValidationError", `The body must hold the rest of the file: ${fileSize - offset} bytes from offset ${offset}, not ${req.body.length}`);
+  }
   const total = Math.min(fileSize, offset + req.body.length);
   v.uploading = { status: total >= fileSize ? "complete" : "in_progress", bytes_transferred: total, file_size: fileSize, ...(total >= fileSize ? { completedAt: now } : {}) };
   v.bytes = (v.bytes ?? 0) + req.body.length;

@@ -18,6 +18,8 @@ export const GOOGLE_CHANNELS = [
   { id: "UCfakeDailyShorts000002", title: "Daily Habits Shorts", uploadsPlaylistId: "UUfakeDailyShorts000002" },
 ];
 
+const READ_SCOPES = new Set(["youtube.readonly", "youtube", "youtube.force-ssl"].map((s) => `https://www.googleapis.com/auth/${s}`));
+
 const grantError = (error, description, status = 400) => ({ status, body: { error, error_description: description } });
 
 export function plugin() {
@@ -72,7 +74,9 @@ export function plugin() {
       if (req.method === "POST" && req.path === "/token") {
         // Refresh tokens seeded by the YouTube fake itself are left to its own grant (and its rotation counter).
         if (p.grant_type === "refresh_token" && !fake.state.refreshTokens[p.refresh_token]?.oauth) return null;
-        if (p.client_id !== GOOGLE_APP.id || p.client_secret !== GOOGLE_APP.secret) return grantError("invalid_client", "The OAuth client was not found.", 401);
+        // RFC 6749 §5.2 invalid_client, in Google's words: an unknown client id, or a known one with the wrong secret.
+        if (p.client_id !== GOOGLE_APP.id) return grantError("invalid_client", "The OAuth client was not found.", 401);
+        if (p.client_secret !== GOOGLE_APP.secret) return grantError("invalid_client", "Unauthorized", 401);
         const issueAccess = (channelIds, scopes) => {
           const at = token("ya29.");
           // `oauth`: minted here; only such tokens are answered by this plugin's channels listing.
@@ -133,6 +137,10 @@ export function plugin() {
         if (!at?.oauth) return null;
         if (!at || at.expiresAt <= fake.now()) {
           return { status: 401, body: { error: { code: 401, message: "Request had invalid authentication credentials.", errors: [{ reason: "authError", domain: "global" }], status: "UNAUTHENTICATED" } } };
+        }
+        // channels.list takes youtube.readonly (or the broader youtube scopes); youtube.upload alone cannot list (§3.1).
+        if (!(at.scopes ?? []).some((sc) => READ_SCOPES.has(sc))) {
+          return { status: 403, body: { error: { code: 403, message: "Request had insufficient authentication scopes.", errors: [{ reason: "insufficientPermissions", domain: "global" }], status: "PERMISSION_DENIED" } } };
         }
         const ids = req.query.id ? req.query.id.split(",") : (at.channelIds ?? [at.channelId]);
         const items = ids

@@ -74,9 +74,8 @@ export function plugin() {
 
       // api.instagram.com: code → short-lived token.
       if (req.method === "POST" && req.path === "/oauth/access_token") {
-        if (p.client_id !== INSTAGRAM_APP.id || p.client_secret !== INSTAGRAM_APP.secret) {
-          return { status: 400, body: { error_type: "OAuthException", code: 400, error_message: "Invalid platform app" } };
-        }
+        if (p.client_id !== INSTAGRAM_APP.id) return { status: 400, body: { error_type: "OAuthException", code: 400, error_message: "Invalid platform app" } };
+        if (p.client_secret !== INSTAGRAM_APP.secret) return { status: 400, body: { error_type: "OAuthException", code: 400, error_message: "Error validating client secret." } };
         const code = o.codes[p.code];
         if (p.grant_type !== "authorization_code" || !code || code.used || code.expiresAt <= fake.now() || code.redirectUri !== p.redirect_uri) {
           return { status: 400, body: { error_type: "OAuthException", code: 400, error_message: "This authorization code has been used" } };

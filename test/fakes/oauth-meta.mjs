@@ -7,7 +7,7 @@
 // Errors are Graph's OAuthException envelope: code 100 for a reused code, 190
 // for a dead token.
 //
-// Switches (POST /__admin/seed/oauth-meta): {deny, declined: [perm], revokeUser: userId,
+// Switches (POST /__admin/seed/oauth-meta): {deny, declined: [perm] (also insights permissions), revokeUser: userId,
 // pages: [{id, name, igUserId?, igUsername?}] for the default user}.
 import { params } from "./fake-server.mjs";
 import { accessTokenOf, consent, GRAPH_VERSION, token } from "./oauth-common.mjs";
@@ -15,6 +15,11 @@ import { accessTokenOf, consent, GRAPH_VERSION, token } from "./oauth-common.mjs
 const HOUR = 3_600_000;
 const LONG_LIVED_S = 5_184_000;
 export const META_APP = { id: "meta-app-id", secret: "meta-app-secret" };
+/** A Facebook Login for Business configuration (what `config_id` stands for): publishing, no insights. */
+export const META_CONFIG = {
+  id: "meta-config-id",
+  permissions: ["pages_show_list", "pages_read_engagement", "pages_manage_posts", "instagram_basic", "instagram_content_publish", "business_management"],
+};
 export const META_USER = { id: "10150000000000001", name: "Ana Operator" };
 export const META_PAGES = [
   { id: "101000000000001", name: "Daily Habits", igUserId: "17841400000000001", igUsername: "dailyhabits" },
@@ -57,6 +62,8 @@ export function plugin() {
         codes: {},
         deny: false,
         declined: [],
+        /** Login configurations by config_id → the permissions each asks for. */
+        configs: { [META_CONFIG.id]: META_CONFIG.permissions },
         users: { [META_USER.id]: { name: META_USER.name, pages: META_PAGES.map((p) => ({ ...p })), scopes: [] } },
       },
     }),
@@ -83,7 +90,8 @@ export function plugin() {
           fragment: "#_=_",
           issue: (q) => {
             const code = token("AQ");
-            const scopes = String(q.scope ?? "").split(",").filter(Boolean);
+            // Facebook Login for Business: a configuration (`config_id`) names the permissions instead of `scope`.
+            const scopes = q.config_id ? (m.configs[q.config_id] ?? []) : String(q.scope ?? "").split(",").filter(Boolean);
             m.codes[code] = { redirectUri: q.redirect_uri, userId: META_USER.id, scopes, declined: [...m.declined], used: false, expiresAt: fake.now() + 10 * 60_000 };
             return code;
           },
@@ -91,12 +99,15 @@ export function plugin() {
       }
 
       if (req.method === "GET" && path === "/oauth/access_token") {
-        if (p.client_id !== META_APP.id || p.client_secret !== META_APP.secret) return oauthError(400, "Error validating client secret.", 1);
+        if (p.client_id !== META_APP.id) return oauthError(400, "Error validating application. Invalid application ID.", 101);
+        if (p.client_secret !== META_APP.secret) return oauthError(400, "Error validating client secret.", 1);
         if (p.grant_type === "fb_exchange_token") {
           const rec = live(fake, p.fb_exchange_token);
           if (!rec || rec.kind !== "user") return deadToken();
+          // Meta documents the exchange for short-lived tokens only: a long-lived one is not extended again.
+          if (rec.longLived) return oauthError(400, "The access token is already long-lived and cannot be exchanged again.", 100);
           const t = token("EAAL");
-          fake.state.tokens[t] = { kind: "user", userId: rec.userId, expiresAt: fake.now() + LONG_LIVED_S * 1000, scopes: rec.scopes, declined: rec.declined, valid: true, oauth: !!rec.oauth };
+          fake.state.tokens[t] = { kind: "user", userId: rec.userId, expiresAt: fake.now() + LONG_LIVED_S * 1000, scopes: rec.scopes, declined: rec.declined, valid: true, oauth: !!rec.oauth, longLived: true };
           return { body: { access_token: t, token_type: "bearer", expires_in: LONG_LIVED_S } };
         }
         const code = m.codes[p.code];

@@ -119,6 +119,9 @@ describe("decideAfterAttempt", () => {
     const d = decideAfterAttempt({ kind: "error", errorClass: "retryable", message: "Instagram is busy." }, facts({ failuresBefore: MAX_FAILED_ATTEMPTS - 1 }));
     expect(d).toEqual({ kind: "failed", errorClass: "retryable", lastError: `Gave up after ${MAX_FAILED_ATTEMPTS} attempts. Instagram is busy.`, reconnectReason: null });
     expect(decideAfterAttempt({ kind: "error", errorClass: "retryable", message: "x" }, facts({ failuresBefore: MAX_FAILED_ATTEMPTS - 2 })).kind).toBe("requeue");
+    // A class of error that passes only sometimes brings its own, lower limit (Facebook 6000 / 1363xxx).
+    expect(decideAfterAttempt({ kind: "error", errorClass: "retryable", message: "x", maxFailures: 3 }, facts({ failuresBefore: 1 })).kind).toBe("requeue");
+    expect(decideAfterAttempt({ kind: "error", errorClass: "retryable", message: "x", maxFailures: 3 }, facts({ failuresBefore: 2 }))).toMatchObject({ kind: "failed", lastError: "Gave up after 3 attempts. x" });
     expect(decideAfterAttempt({ kind: "error", errorClass: "unknown_outcome", message: "It will be checked and tried again." }, facts({ failuresBefore: MAX_FAILED_ATTEMPTS - 1 }))).toEqual({
       kind: "failed",
       errorClass: "unknown_outcome",

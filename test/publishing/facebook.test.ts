@@ -158,6 +158,22 @@ describe("Facebook reels (three phases)", () => {
     expect(await publishedReels(pg.pageId)).toHaveLength(1);
   });
 
+  it("the bytes of a video larger than 8 MiB go in one request from offset 0, not in partial bodies (rupload is non-chunking)", async () => {
+    const pg = await page();
+    const size = 9 * 1024 * 1024 + 123;
+    const video = await putMedia(patternBytes(size, 5), "video/mp4", "big");
+    const content: PublishContent = { kind: "reel", caption: `Big ${uid()}`, title: "t", ytTitle: "t", media: { video } };
+    const delivery = pg.delivery();
+    await fb.fault({ match: { path: "^/video-upload/" }, action: { status: 400, body: { debug_info: { type: "ParameterValidationError", message: "HeaderValuePredicate: Header Offset not convertable to unsigned long", retriable: false } } } });
+    expect((await attempt(facebookClient, delivery, { content })).kind).toBe("published");
+    const uploads = (await requestsOf(pg.token)).filter((r) => r.path.startsWith("/video-upload/"));
+    expect(uploads.map((r) => [r.headers.offset, r.headers.file_size, r.headers.file_url ? "url" : r.bodyLength])).toEqual([
+      ["0", String(size), "url"],
+      ["0", String(size), size],
+    ]);
+    expect((await fb.state()).videos[delivery.state.uploadSession!].bytes).toBe(size);
+  });
+
   it("uploading stuck at in_progress: waits without sleeping up to the cap, then fails; never finishes an empty session", async () => {
     const pg = await page();
     const name = `stuck${uid()}`;
@@ -359,9 +375,14 @@ describe("the fake Facebook Graph + rupload follows PLATFORMS.md §6.2", () => {
     expect((await call("POST", uploadPath, {}, { file_url: "http://x/v.mp4" }, new Uint8Array())).status).toBe(401);
     const wrong = await call("POST", uploadPath, {}, { authorization: `OAuth ${access_token}`, offset: "5", file_size: "10" }, new Uint8Array(5));
     expect([wrong.status, wrong.body.debug_info.type]).toEqual([400, "InvalidOffsetError"]);
-    expect((await call("POST", uploadPath, {}, { authorization: `OAuth ${access_token}`, offset: "0", file_size: "10" }, new Uint8Array(6))).body).toEqual({ success: true });
-    expect((await call("GET", v(start.video_id), { fields: "status", access_token })).body.status.uploading_phase).toEqual({ status: "in_progress", bytes_transferred: 6 });
-    await call("POST", uploadPath, {}, { authorization: `OAuth ${access_token}`, offset: "6", file_size: "10" }, new Uint8Array(4));
+    // Non-chunking: a body that is not the rest of the file is refused and changes nothing.
+    const partial = await call("POST", uploadPath, {}, { authorization: `OAuth ${access_token}`, offset: "0", file_size: "10" }, new Uint8Array(6));
+    expect([partial.status, partial.body.debug_info.type]).toEqual([400, "ParameterValidationError"]);
+    expect((await call("GET", v(start.video_id), { fields: "status", access_token })).body.status.uploading_phase).toEqual({ status: "not_started", bytes_transferred: 0 });
+    // The hosted form without offset and file_size is refused too.
+    const bare = await call("POST", uploadPath, {}, { authorization: `OAuth ${access_token}`, file_url: "http://app.test/v.mp4" }, new Uint8Array());
+    expect([bare.status, bare.body.debug_info.message]).toEqual([400, "HeaderValuePredicate: Header Offset not convertable to unsigned long"]);
+    await call("POST", uploadPath, {}, { authorization: `OAuth ${access_token}`, offset: "0", file_size: "10" }, new Uint8Array(10));
     expect((await call("GET", v(start.video_id), { fields: "status", access_token })).body.status.uploading_phase.status).toBe("complete");
     expect((await call("POST", v(`${pageId}/video_reels`), { upload_phase: "finish", video_id: start.video_id, video_state: "PUBLISHED", description: "d", access_token })).body).toEqual({ success: true });
     const status = (await call("GET", v(start.video_id), { fields: "status", access_token })).body.status;

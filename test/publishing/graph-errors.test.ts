@@ -1,8 +1,9 @@
 // classifyGraphError over every row of PLATFORMS.md §0 "Codes that matter" and
 // §1.7 "IG error subcodes", plus the envelopes that are not Graph's own.
+import { MAX_FAILED_ATTEMPTS } from "../../worker/publishing/delivery-machine";
 import { describe, expect, it } from "vitest";
 import { retryAfterSeconds } from "../../worker/lib/reply";
-import { asUnknownOutcome, classifyGraphError, usageBackoffSeconds } from "../../worker/publishing/graph";
+import { asUnknownOutcome, classifyGraphError, FILE_PROBLEM_RETRIES, usageBackoffSeconds } from "../../worker/publishing/graph";
 import { containerErrorSubcode } from "../../worker/publishing/instagram";
 import { PublishError, type ErrorClass } from "../../worker/publishing/types";
 
@@ -133,6 +134,19 @@ describe("classifyGraphError: Facebook photo and video codes (PLATFORMS.md §2.3
     expect(classifyGraphError(400, envelope(code), {}, "Facebook").errorClass).toBe(expected);
     // Facebook puts some of these in the subcode.
     expect(classifyGraphError(400, envelope(100, code), {}, "Facebook").errorClass).toBe(expected);
+  });
+});
+
+describe("classifyGraphError: Facebook 6000 with a 1363xxx subcode (issue 16 item 2)", () => {
+  it("reads the subcode before the code: an upload problem under 6000 is retryable a few times, a format problem is permanent", () => {
+    const retry = classifyGraphError(400, envelope(6000, 1363030), {}, "Facebook");
+    expect(retry.errorClass).toBe("retryable");
+    expect(retry.opts.maxFailures).toBe(FILE_PROBLEM_RETRIES);
+    expect(FILE_PROBLEM_RETRIES).toBeLessThan(MAX_FAILED_ATTEMPTS);
+    expect(classifyGraphError(400, envelope(6000, 1363024), {}, "Facebook").errorClass).toBe("permanent");
+    expect(classifyGraphError(400, envelope(6000), {}, "Facebook").errorClass).toBe("permanent");
+    // A retryable subcode under another code keeps the usual limit.
+    expect(classifyGraphError(400, envelope(100, 1363019), {}, "Facebook").opts.maxFailures).toBeUndefined();
   });
 });
 

@@ -3,7 +3,8 @@
 // each fault in §6.1's list ending in the right outcome, never a duplicate.
 import { describe, expect, it } from "vitest";
 import { fakeAdmin, type LoggedRequest } from "../fakes/admin";
-import { instagramClient, pollDelaySeconds } from "../../worker/publishing/instagram";
+import { decideAfterAttempt, MAX_WAITING_MS, type AttemptResult } from "../../worker/publishing/delivery-machine";
+import { CONTAINER_WAIT_CAP_SECONDS, instagramClient, MAX_CONTAINER_RECREATIONS, pollDelaySeconds } from "../../worker/publishing/instagram";
 import { PublishError, type PublishContent, type PublishOutcome } from "../../worker/publishing/types";
 import { attempt, patternBytes, putMedia, testDelivery, type TestDelivery } from "./context";
 import { expectGraphGet, expectGraphPost, GRAPH_VERSION } from "./graph-requests";
@@ -233,12 +234,16 @@ describe("Instagram containers that do not finish", () => {
     expect(err.opts.subcode).toBe(2207026);
   });
 
-  it("IN_PROGRESS forever: waits within the cap, then recreates the container, then gives up", async () => {
+  /** A reel whose containers never finish processing. */
+  async function stuckReel() {
     const acct = await igAccount();
     const name = `stuck${uid()}`;
     await ig.seed({ media: { [`http://app.test/media/test%2F${name}`]: { neverFinishes: true } } });
-    const content = await reel(undefined, name);
-    const delivery = acct.delivery();
+    return { acct, content: await reel(undefined, name), delivery: acct.delivery() };
+  }
+
+  it("IN_PROGRESS forever: waits within the cap, then recreates the container, then gives up", async () => {
+    const { acct, content, delivery } = await stuckReel();
     let outcome: PublishOutcome | PublishError | null = null;
     const containers = new Set<string>();
     let attempts = 0;
@@ -256,6 +261,34 @@ describe("Instagram containers that do not finish", () => {
     const polls = (await requestsOf(ig, acct.token)).filter((r) => r.method === "GET" && containers.has(r.path.split("/")[2]!));
     expect(polls.length).toBeLessThan(3 * 40);
     expect(await publishedFor(acct.igUserId)).toHaveLength(0);
+  });
+
+  it("through the consumer's rules: each recreated container gets the whole wait, so the recreations are reached (issue 16 item 7)", async () => {
+    const { acct, content, delivery } = await stuckReel();
+    // The consumer's bookkeeping, on a virtual clock: each waiting outcome comes back after its delay.
+    let now = 0;
+    let waitingSince: number | null = null;
+    const containers = new Set<string>();
+    let decision: ReturnType<typeof decideAfterAttempt> | null = null;
+    for (let i = 0; i < 300; i++) {
+      const outcome = await attempt(instagramClient, delivery, { content }).catch((e: PublishError) => e);
+      if (delivery.state.containerId) containers.add(delivery.state.containerId);
+      const result: AttemptResult =
+        outcome instanceof PublishError
+          ? { kind: "error", errorClass: outcome.errorClass, message: outcome.message }
+          : outcome.kind === "waiting"
+            ? { kind: "waiting", delaySeconds: outcome.delaySeconds, reason: outcome.reason, restartsWait: outcome.restartsWait }
+            : { kind: "published", publishedId: outcome.publishedId, permalink: outcome.permalink };
+      decision = decideAfterAttempt(result, { platform: "instagram", contentKind: "reel", failuresBefore: 0, waitingSince, now });
+      if (decision.kind !== "requeue") break;
+      waitingSince = decision.waitingSince;
+      now += decision.delaySeconds * 1000;
+    }
+    // Not the consumer's 20-minute cut after the second container: every container waited its 15 minutes.
+    expect(decision).toMatchObject({ kind: "failed", errorClass: "permanent", lastError: expect.stringMatching(/Instagram never finished processing the media \(waited 15 minutes, 3 times\)/) });
+    expect(containers.size).toBe(MAX_CONTAINER_RECREATIONS + 1);
+    expect(now).toBeGreaterThan((MAX_CONTAINER_RECREATIONS + 1) * CONTAINER_WAIT_CAP_SECONDS * 1000 - 60_000);
+    expect(CONTAINER_WAIT_CAP_SECONDS * 1000).toBeLessThan(MAX_WAITING_MS);
   });
 
   it("EXPIRED after 24 h unpublished: a new container, then published", async () => {

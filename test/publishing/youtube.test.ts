@@ -8,7 +8,9 @@ import { toLocal } from "../../worker/scheduling/zoned-time";
 import { PublishError, type PublishAccount, type PublishContent } from "../../worker/publishing/types";
 import { CHUNK_GRANULARITY, YouTubeClient } from "../../worker/publishing/youtube";
 import { fakeAdmin, type LoggedRequest } from "../fakes/admin";
+import { json } from "../support/fixtures";
 import { attempt, patternBytes, publishContext, putMedia, sha256Hex, testDelivery, type TestDelivery } from "./context";
+import { connect, deliver, newBrand, seedDelivery, workspace } from "./support";
 
 const yt = fakeAdmin("youtube");
 const MiB = 1024 * 1024;
@@ -317,9 +319,11 @@ describe("YouTube publishing: resuming exactly from the reported Range", () => {
     expect(out).toMatchObject({ kind: "published", publishedId: existing!.id });
     await expectPublishedOnce(s, existing!.id);
     const second = (await yt.requests()).slice(before);
-    expect(second.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /youtube/v3/channels", "GET /youtube/v3/playlistItems", "POST /upload/youtube/v3/thumbnails/set"]);
+    // The uploads list has no visibility: the video's status is read (1 unit) so a private upload is not shown as a public Short.
+    expect(second.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /youtube/v3/channels", "GET /youtube/v3/playlistItems", "GET /youtube/v3/videos", "POST /upload/youtube/v3/thumbnails/set"]);
     expect(second[0]!.query).toMatchObject({ mine: "true", part: "contentDetails" });
     expect(second[1]!.query).toMatchObject({ playlistId: `UU${CHANNEL.slice(2)}`, part: "snippet" });
+    expect(second[2]!.query).toMatchObject({ id: existing!.id, part: "status" });
   });
 
   it("the session URI is lost and no such video exists: uploads in a new session", async () => {
@@ -455,5 +459,58 @@ describe("YouTube publishing: the thumbnail never fails the post", () => {
     const second = (await yt.requests()).slice(before);
     expect(second.map((r) => r.path)).toEqual(["/upload/youtube/v3/thumbnails/set"]);
     expect(s.delivery.state.checkpoint.thumbnail).toBe("set");
+  });
+});
+
+describe("YouTube hardening (issue 16 items 4, 5)", () => {
+  it("an unverified project's upload comes back private: published with a warning and a Studio link, not a public Shorts link", async () => {
+    await yt.seed({ config: { unverifiedProject: true } });
+    const s = await setup();
+    const out = await attempt(client, s.delivery, { content: s.content });
+    const id = out.kind === "published" ? out.publishedId : "";
+    expect((await videos())[0]!.status.privacyStatus).toBe("private");
+    expect(out).toEqual({ kind: "published", publishedId: id, permalink: `https://studio.youtube.com/video/${id}/edit` });
+    expect(s.delivery.state).toMatchObject({ publishedId: id, warning: expect.stringMatching(/^Uploaded as private: your Google project is unverified/) });
+  });
+
+  it("a public upload carries no warning", async () => {
+    const s = await setup();
+    const out = await attempt(client, s.delivery, { content: s.content });
+    expect(out.kind === "published" && out.permalink).toMatch(/^https:\/\/www\.youtube\.com\/shorts\//);
+    expect(s.delivery.patches.find((p) => p.publishedId)?.warning).toBeNull();
+  });
+
+  it("through the consumer: the Schedule's delivery is published and shows the warning", async () => {
+    await yt.seed({ config: { unverifiedProject: true } });
+    const brandId = await newBrand();
+    const token = `ya29.consumer-${tokenSeq++}`;
+    const channel = `UCconsumerPrivate${tokenSeq}`;
+    await yt.seed({ channels: [{ id: channel, title: "Private", accessToken: token, refreshToken: `${token}-refresh` }] });
+    const { accountId } = await connect(brandId, "youtube", token, channel);
+    const d = await seedDelivery({ platform: "youtube", brandId, accountId });
+    expect((await deliver([d.deliveryId])).acked).toEqual([d.deliveryId]);
+    const schedule = await json(`/api/schedules/${d.scheduleId}`, await workspace(), 200);
+    expect(schedule.deliveries).toEqual([
+      expect.objectContaining({ platform: "youtube", status: "published", warning: expect.stringMatching(/^Uploaded as private: your Google project is unverified/) }),
+    ]);
+  });
+
+  it("a session Location on another host is refused before the bearer token goes there", async () => {
+    const s = await setup();
+    await yt.fault({ match: { method: "POST", path: `^${SESSION_PATH}$` }, action: { status: 200, body: {}, headers: { location: "https://uploads.attacker.example/upload?upload_id=x" } } });
+    const err = await attempt(client, s.delivery, { content: s.content }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PublishError);
+    expect((err as PublishError).errorClass).toBe("permanent");
+    expect((err as PublishError).message).toMatch(/unexpected host \(uploads\.attacker\.example\); the token was not sent there/);
+    expect(s.delivery.state.uploadSession).toBeNull();
+    expect((await yt.requests()).filter((r) => r.method === "PUT")).toEqual([]);
+  });
+
+  it("a stored session on another host is refused too, with no request made", async () => {
+    const s = await setup();
+    s.delivery.state.uploadSession = "https://uploads.attacker.example/upload?upload_id=y";
+    const err = await attempt(client, s.delivery, { content: s.content }).catch((e: unknown) => e);
+    expect((err as PublishError).message).toMatch(/unexpected host/);
+    expect(await yt.requests()).toEqual([]);
   });
 });

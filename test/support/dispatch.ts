@@ -13,7 +13,7 @@ export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 
 export async function connect(s: Caller, brandId: string, platform: string) {
-  return json(`/api/brands/${brandId}/accounts/${platform}`, { ...s, method: "PUT", body: { externalId: `${platform}-acct`, accessToken: "tok" } }, 200);
+  return json(`/api/brands/${brandId}/accounts/${platform}`, { ...s, method: "PUT", body: { externalId: `${platform}-${brandId}`, accessToken: "tok" } }, 200);
 }
 
 export async function disconnect(s: Caller, brandId: string, platform: string) {

@@ -115,4 +115,31 @@ describe("accounts card", () => {
     for (let i = 0; i < 5; i++) await act(async () => void (await flush()));
     expect(select).toHaveBeenCalledWith("brd_a", "facebook", "p2");
   });
+
+  it('says "reconnect to see analytics" for an account connected without insights, and nothing for one with them', async () => {
+    const b = brand("brd_a", "Daily Habits", [
+      account({ platform: "instagram", analytics: "missing" }),
+      account({ platform: "facebook", analytics: "granted" }),
+      account({ platform: "youtube", analytics: "unknown" }),
+    ]);
+    const app = createAppState({ api: fakeApi({}) });
+    await mount(<Accounts app={app} brand={b} canEdit={true} />);
+    const ig = root!.querySelector('li[aria-label="Instagram"]')!;
+    expect(ig.textContent).toContain("Connected");
+    expect(ig.querySelector(".account-note")!.textContent).toMatch(/Publishing works\. Reconnect to see analytics/);
+    for (const label of ["Facebook", "YouTube"]) expect(root!.querySelector(`li[aria-label="${label}"] .account-note`)).toBeNull();
+  });
+
+  it("shows a candidate another brand has with the reason, and does not let it be picked", async () => {
+    const b = brand("brd_a", "Daily Habits", [account({ platform: "facebook", externalId: "", name: null, status: "pending_selection", expiresAt: null })]);
+    const why = "This Facebook Page is already connected to the brand Calm Kitchen. One Facebook Page publishes for one brand only: disconnect it there first, or connect another one.";
+    const app = createAppState({
+      api: fakeApi({ accountCandidates: async () => ({ candidates: [{ externalId: "p1", name: "Daily Habits", unavailable: why }, { externalId: "p2", name: "Money Minute" }] }) }),
+    });
+    await mount(<Accounts app={app} brand={b} canEdit={true} />);
+    const radios = [...root!.querySelectorAll<HTMLInputElement>("input[type=radio]")];
+    expect(radios.map((r) => r.disabled)).toEqual([true, false]);
+    const describedBy = radios[0]!.getAttribute("aria-describedby")!;
+    expect(root!.querySelector(`[id="${describedBy}"]`)!.textContent).toBe(why);
+  });
 });

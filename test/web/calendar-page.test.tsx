@@ -112,4 +112,20 @@ describe("Calendar page", () => {
     expect(panel.textContent).toContain("The token expired. Reconnect YouTube.");
     expect(panel.textContent).toContain("Retry failed platforms");
   });
+
+  it("shows a published delivery's warning (a YouTube upload kept private)", async () => {
+    const warning = "Uploaded as private: your Google project is unverified, so YouTube keeps every upload it makes private.";
+    const item = makeSchedule({
+      scheduledAt: "2026-11-26T15:00:00.000Z",
+      status: "published",
+      deliveries: [{ platform: "youtube", status: "published", attempts: 1, permalink: "https://studio.youtube.com/video/abc/edit", warning }],
+    });
+    await mount([item]);
+    await act(() => (root.querySelector(".chip") as HTMLButtonElement).click());
+    await act(async () => {
+      await flush();
+    });
+    const note = root.querySelector(".panel .delivery-warning")!;
+    expect(note.textContent).toBe(`Published with a warning: ${warning}`);
+  });
 });

@@ -15,7 +15,7 @@ import { ApiError, invalid } from "../errors";
 import type { Platform } from "../scheduling/variants";
 import { consumeState, createState } from "./oauth-state";
 import { PROVIDER_NAMES, PROVIDERS, providerFor } from "./providers";
-import { ConnectRefused, ProviderUnavailable, type LoginVia, type OAuthProvider, type Provider } from "./providers/types";
+import { ConnectRefused, ProviderMisconfigured, ProviderUnavailable, type LoginVia, type OAuthProvider, type Provider } from "./providers/types";
 import { EncryptionKeyMissing, keyRing, type KeyRing } from "./sealing";
 import { saveConnected, savePending } from "./store";
 
@@ -143,14 +143,20 @@ export async function finishConnect(env: Env, db: Db, input: CallbackInput, now 
     });
     const target = { workspaceId: st.workspaceId, brandId: st.brandId, platform: st.platform };
     if (grant.candidates.length === 1) {
-      await saveConnected(env.DB, ring, target, grant.candidates[0]!, grant.metaUserId ?? null, now);
+      await saveConnected(env.DB, ring, target, grant.candidates[0]!, grant.metaUserId ?? null, grant.insightsAccess, now);
       return back(st.brandId, { connected: st.platform });
     }
-    await savePending(env.DB, ring, target, grant.candidates, grant.metaUserId ?? null, now);
+    await savePending(env.DB, ring, target, grant.candidates, grant.metaUserId ?? null, grant.insightsAccess, now);
     return back(st.brandId, { select: st.platform });
   } catch (err) {
     if (err instanceof ConnectRefused) return failed(st.brandId, err.message);
+    // Another brand has this account (REGRESSIONS #25): the 409's words, nothing stored.
+    if (err instanceof ApiError && err.code === "account_in_use") return failed(st.brandId, `${err.message} Nothing was connected.`);
     if (err instanceof ProviderUnavailable) return failed(st.brandId, `${name} did not answer properly (${err.message}) Try again in a minute.`);
+    if (err instanceof ProviderMisconfigured) {
+      logError("connect refused the app's credentials", { provider: st.provider, secret: err.secret });
+      return failed(st.brandId, `${name} sign-in is not set up correctly on this server; nothing was connected. ${err.message}`);
+    }
     logError("connect callback failed", { provider: st.provider, error: err });
     return failed(st.brandId, `Connecting through ${name} failed on our side; nothing was connected. Try again.`);
   }

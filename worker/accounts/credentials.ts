@@ -27,11 +27,21 @@ export interface AccountRow {
   status_reason: string | null;
   meta_user_id?: string | null;
   connected_at?: number | null;
+  insights_access?: "granted" | "missing" | null;
 }
 
 /** Refusals that need a person: the account turns needs_reconnect with `reason`. */
 export class ReconnectRequired extends Error {
   override name = "ReconnectRequired";
+}
+
+/**
+ * The provider refused to renew the token, but the token itself still answers
+ * a cheap read: the account stays connected (issue 16: never disconnect an
+ * account whose token still works). The message is the refusal's.
+ */
+export class TokenStillAnswers extends Error {
+  override name = "TokenStillAnswers";
 }
 
 /** The account has no credentials to read (waiting for a Page/channel choice, or deleted at Meta's request). */
@@ -66,7 +76,8 @@ export async function sealCredentials(ring: KeyRing, accountId: string, credenti
 export function renewable(env: Env, account: AccountRow, creds: StoredCredentials): boolean {
   const provider = providerFor(account.platform, account.login_via);
   if (!provider) return false;
-  if (provider.id === "meta") return !!creds.userAccessToken && !!provider.credentials(env);
+  // A Page token is taken afresh with the user token it came from: no app secret involved.
+  if (provider.id === "meta") return !!creds.userAccessToken;
   if (provider.id === "google") return !!creds.refreshToken && !!provider.credentials(env);
   return true; // Instagram Login refreshes with the token alone
 }
@@ -76,7 +87,9 @@ export function renewable(env: Env, account: AccountRow, creds: StoredCredential
  * refresh token is in the row before anything else happens). The row is
  * updated only if it still holds what we read, so two refreshes racing never
  * overwrite a newer token with an older one: the loser returns the winner's.
- * Throws ProviderRefused / ProviderUnavailable from the provider.
+ * Throws ProviderRefused / ProviderUnavailable / ProviderMisconfigured from
+ * the provider, and TokenStillAnswers when the provider refused but the
+ * current token still works.
  */
 export async function renewAndSave(env: Env, account: AccountRow, now = Date.now()): Promise<StoredCredentials> {
   const ring = await keyRing(env);
@@ -84,15 +97,17 @@ export async function renewAndSave(env: Env, account: AccountRow, now = Date.now
   const provider = providerFor(account.platform, account.login_via);
   if (!provider) throw new ProviderRefused(`${account.platform} accounts have no token to refresh.`);
   let renewed: Renewed;
+  const params = { platform: account.platform as "instagram" | "facebook" | "youtube", externalId: account.external_id, credentials: creds, now };
   try {
-    renewed = await provider.renew(env, { platform: account.platform as "instagram" | "facebook" | "youtube", externalId: account.external_id, credentials: creds, now });
+    renewed = await provider.renew(env, params);
   } catch (err) {
+    if (!(err instanceof ProviderRefused)) throw err;
     // A refresh racing ours may have rotated the refresh token we sent (Google revokes the old one):
     // if the row changed meanwhile, its newer credentials are the answer, not a reconnect.
-    if (err instanceof ProviderRefused) {
-      const latest = await env.DB.prepare("SELECT * FROM platform_accounts WHERE id = ?").bind(account.id).first<AccountRow>();
-      if (latest?.credentials && latest.credentials !== account.credentials && latest.status === "connected") return readStoredCredentials(env, latest, ring);
-    }
+    const latest = await env.DB.prepare("SELECT * FROM platform_accounts WHERE id = ?").bind(account.id).first<AccountRow>();
+    if (latest?.credentials && latest.credentials !== account.credentials && latest.status === "connected") return readStoredCredentials(env, latest, ring);
+    // Refused to renew is not refused to publish: a token that still answers keeps the account connected.
+    if (await provider.probe(env, params)) throw new TokenStillAnswers(err.message);
     throw err;
   }
   const sealed = await sealCredentials(ring, account.id, renewed.credentials);
@@ -116,6 +131,8 @@ export async function refreshAccessToken(env: Env, account: AccountRow): Promise
     const c = await renewAndSave(env, account);
     return { accessToken: c.accessToken, refreshToken: c.refreshToken };
   } catch (err) {
+    // Still answering: the caller goes on with the token it has (a second refusal of the same call is then the platform's word).
+    if (err instanceof TokenStillAnswers) return readCredentials(env, account);
     if (err instanceof ProviderRefused || err instanceof NoCredentials) {
       const reason = reconnectReason(err.message);
       await markNeedsReconnect(env, account.id, reason);

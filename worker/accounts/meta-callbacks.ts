@@ -12,7 +12,16 @@ export interface SignedRequest {
   issued_at?: number;
 }
 
-export async function verifySignedRequest(appSecret: string, signedRequest: string): Promise<SignedRequest | null> {
+/** A signed_request older than this is refused: a captured one cannot be replayed later (issue 16 item 10). */
+export const SIGNED_REQUEST_MAX_AGE_S = 24 * 3600;
+/** Clocks differ a little: an `issued_at` this far ahead is still taken. */
+const FUTURE_SKEW_S = 5 * 60;
+
+/**
+ * The verified payload, "stale" when the signature holds but `issued_at` is
+ * missing, older than a day or in the future, or null when it does not verify.
+ */
+export async function verifySignedRequest(appSecret: string, signedRequest: string, now = Date.now()): Promise<SignedRequest | "stale" | null> {
   const [sigPart, payloadPart, extra] = signedRequest.split(".");
   if (!sigPart || !payloadPart || extra !== undefined) return null;
   let sig: Uint8Array;
@@ -27,6 +36,9 @@ export async function verifySignedRequest(appSecret: string, signedRequest: stri
   // WebCrypto's verify compares in constant time.
   const ok = await crypto.subtle.verify("HMAC", key, sig, new TextEncoder().encode(payloadPart));
   if (!ok || String(payload?.algorithm).toUpperCase() !== "HMAC-SHA256" || !payload.user_id) return null;
+  const issuedAt = Number(payload.issued_at);
+  const ageS = now / 1000 - issuedAt;
+  if (!Number.isFinite(issuedAt) || ageS > SIGNED_REQUEST_MAX_AGE_S || ageS < -FUTURE_SKEW_S) return "stale";
   return { ...payload, user_id: String(payload.user_id) };
 }
 

@@ -1,14 +1,18 @@
 // The daily `refresh` pass (DESIGN.md §7.1): re-seals credentials still under
 // a previous key, then renews the tokens that expire within 7 days (Instagram
 // long-lived tokens, Meta user tokens with their Page tokens, Google access
-// tokens). A refusal turns the account needs_reconnect; a provider that is
-// down is left for the next run, never retried in a loop.
+// tokens). Page tokens and Instagram accounts reached through a Page have no
+// expiry, so they are never due. A refusal turns the account needs_reconnect
+// unless its token still answers a cheap read; a provider that is down, or an
+// app secret the provider refuses (the operator's to fix), is left for the
+// next run, never retried in a loop.
 import type { RunCounts } from "../automation/runs";
 import type { Env } from "../env";
 import { DAY } from "../lib/time";
-import { logError } from "../lib/log";
-import { markNeedsReconnect, NoCredentials, readStoredCredentials, reconnectReason, renewable, renewAndSave, type AccountRow } from "./credentials";
-import { ProviderRefused } from "./providers/types";
+import { logError, logEvent } from "../lib/log";
+import { markNeedsReconnect, NoCredentials, readStoredCredentials, reconnectReason, renewable, renewAndSave, TokenStillAnswers, type AccountRow } from "./credentials";
+import { providerFor } from "./providers";
+import { ProviderMisconfigured, ProviderRefused } from "./providers/types";
 import { warnExpiring } from "../notifications/expiring";
 import { keyRing, open, seal, sealedKid, type KeyRing } from "./sealing";
 
@@ -32,7 +36,7 @@ export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: strin
   let failed = 0;
   for (const a of accounts.results) {
     try {
-      const sealed = await seal(ring, a.id, await open(ring, a.id, a.credentials));
+      const sealed = await seal(ring, a.id, await open(ring, a.id, a.credentials, { legacy: "reseal" }));
       // Only if unchanged meanwhile: a refresh that just wrote a new token wins.
       await env.DB.prepare("UPDATE platform_accounts SET credentials = ? WHERE id = ? AND credentials = ?").bind(sealed, a.id, a.credentials).run();
       rekeyed++;
@@ -43,7 +47,7 @@ export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: strin
   }
   for (const c of candidates.results) {
     try {
-      const sealed = await seal(ring, c.account_id, await open(ring, c.account_id, c.credentials));
+      const sealed = await seal(ring, c.account_id, await open(ring, c.account_id, c.credentials, { legacy: "reseal" }));
       await env.DB.prepare("UPDATE account_candidates SET credentials = ? WHERE account_id = ? AND external_id = ? AND credentials = ?")
         .bind(sealed, c.account_id, c.external_id, c.credentials)
         .run();
@@ -69,8 +73,8 @@ export async function runRefresh(env: Env, workspaceId: string, now = Date.now()
   const counts: RunCounts = { processed: rk.rekeyed + rk.failed, succeeded: rk.rekeyed, failed: rk.failed, remaining: due.results.length - rows.length };
   for (const account of rows) {
     try {
-      // A pasted Facebook token has nothing to renew it with: it stays until it expires and publishing says so.
-      // Nothing can renew it: the owners hear about it before it runs out (account.expiring).
+      // A pasted Facebook token has nothing to renew it with: it stays until it expires and publishing says so,
+      // and the owners hear about it before it runs out (account.expiring).
       if (!renewable(env, account, await readStoredCredentials(env, account, ring))) {
         await warnExpiring(env, account);
         continue;
@@ -79,9 +83,19 @@ export async function runRefresh(env: Env, workspaceId: string, now = Date.now()
       await renewAndSave(env, account, now);
       counts.succeeded++;
     } catch (err) {
+      if (err instanceof TokenStillAnswers && providerFor(account.platform, account.login_via)?.id === "meta") {
+        // A Page token outlives the user token it came from: what an older version stored as its expiry was the user token's.
+        await env.DB.prepare("UPDATE platform_accounts SET expires_at = NULL, updated_at = ? WHERE id = ? AND credentials = ?").bind(now, account.id, account.credentials).run();
+        counts.succeeded++;
+        continue;
+      }
       counts.failed++;
       if (err instanceof ProviderRefused || err instanceof NoCredentials) {
         await markNeedsReconnect(env, account.id, reconnectReason(err.message));
+      } else if (err instanceof TokenStillAnswers || err instanceof ProviderMisconfigured) {
+        // It works today but will not be renewed: the owners hear about it before it runs out (account.expiring).
+        logEvent("token not renewed", { accountId: account.id, platform: account.platform, why: err.name, reason: err.message }, "warn");
+        await warnExpiring(env, account, `Renewing it was refused: ${err.message}`);
       } else {
         logError("token refresh failed", { accountId: account.id, platform: account.platform, error: err });
       }

@@ -90,7 +90,13 @@ export function sealedKid(stored: string): string {
   return parts.length === 3 && parts[0] === FORMAT ? parts[1]! : "legacy";
 }
 
-export async function open(ring: KeyRing, aad: string, stored: string): Promise<string> {
+/**
+ * Opens a sealed value for the row `aad`. Values from before key ids were
+ * sealed without additional data, so one row's could be copied onto another
+ * and still open: only the rotation pass may read them (`legacy: "reseal"`),
+ * to seal them again under the row's id; every other read refuses them.
+ */
+export async function open(ring: KeyRing, aad: string, stored: string, opts: { legacy?: "reseal" } = {}): Promise<string> {
   const parts = stored.split(".");
   const keys = [ring.current, ...ring.previous];
   if (parts.length === 3 && parts[0] === FORMAT) {
@@ -98,8 +104,10 @@ export async function open(ring: KeyRing, aad: string, stored: string): Promise<
     if (!k) throw new SealBroken(`Sealed with key ${parts[1]}, which is neither TOKEN_ENCRYPTION_KEY nor TOKEN_ENCRYPTION_KEY_PREVIOUS.`);
     return decrypt(k.key, parts[2]!, aad);
   }
-  // Values written before key ids (base64url(iv || ct), no additional data):
-  // readable with a configured key so the rekey step can upgrade them.
+  if (opts.legacy !== "reseal") {
+    throw new SealBroken("These credentials were sealed before key ids, without the account's id as additional data; the refresh pass re-seals them (run it, then try again).");
+  }
+  // Values written before key ids (base64url(iv || ct), no additional data): the rekey step upgrades them.
   for (const k of keys) {
     try {
       return await decrypt(k.key, stored, null);

@@ -115,8 +115,14 @@ export const account = z.object({
   connectedAt: z.string().nullable(),
   /** Instagram: which login it came through (it decides the API host). */
   loginVia: z.enum(["facebook", "instagram"]).nullable().optional(),
+  /**
+   * Whether the grant covers the platform's insights: `missing` publishes as before, and the Brands page says
+   * "reconnect to see analytics"; `unknown` for a pasted token. Optional so clients built before it still type-check.
+   */
+  analytics: z.enum(["granted", "missing", "unknown"]).optional(),
 });
-export const candidate = z.object({ externalId: z.string(), name: z.string().nullable() });
+/** `unavailable`: another brand has this account, in the words its selection would be refused with (409). */
+export const candidate = z.object({ externalId: z.string(), name: z.string().nullable(), unavailable: z.string().optional() });
 export const brand = z.object({
   id: z.string(),
   slug: z.string(),
@@ -238,6 +244,8 @@ export const delivery = z.object({
   error: z.string().nullable().optional(),
   errorClass: errorClass.nullable().optional(),
   publishedAt: z.string().nullable().optional(),
+  /** Published, but not as asked (a YouTube video an unverified Google project uploaded as private): what the person should know. */
+  warning: z.string().nullable().optional(),
   /** One entry per publish attempt, oldest first. Always sent; optional so clients built before it still type-check. */
   log: z.array(attemptLogEntry).optional(),
 });

@@ -140,6 +140,10 @@ export const platformAccounts = sqliteTable(
   },
   (t) => [
     uniqueIndex("platform_accounts_brand_platform").on(t.brandId, t.platform),
+    // One social account, one brand (REGRESSIONS #25); the sandbox is no social account, and a pending row has no id yet.
+    uniqueIndex("platform_accounts_platform_external")
+      .on(t.platform, t.externalId)
+      .where(sql`${t.externalId} != '' AND ${t.platform} != 'sandbox'`),
     index("platform_accounts_meta_user").on(t.metaUserId),
     index("platform_accounts_expires").on(t.status, t.expiresAt),
   ],
@@ -156,6 +160,8 @@ export const accountCandidates = sqliteTable(
     /** Sealed for the *account's* id, so selecting copies it onto the account unchanged. */
     credentials: text("credentials").notNull(),
     expiresAt: integer("expires_at"),
+    /** The grant's insights permissions (platform_accounts.insights_access), moved onto the account when chosen. */
+    insightsAccess: text("insights_access", { enum: ["granted", "missing"] }),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.externalId] })],
 );
@@ -386,6 +392,8 @@ export const deliveries = sqliteTable(
     queuedAt: integer("queued_at"),
     /** When the non-idempotent call (media_publish, finish, /feed, last chunk) was first started: the recovery lookup's lower bound. */
     publishStartedAt: integer("publish_started_at"),
+    /** Published, but not as asked (YouTube forced the video private): shown on the delivery. */
+    warning: text("warning"),
     updatedAt: integer("updated_at").notNull().default(now),
   },
   (t) => [

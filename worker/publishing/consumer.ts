@@ -167,7 +167,7 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
       secrets.push(await ctx.refreshAccessToken());
       outcome = await client.publish(ctx);
     }
-    result = outcome.kind === "published" ? outcome : { kind: "waiting", delaySeconds: outcome.delaySeconds, reason: outcome.reason };
+    result = outcome.kind === "published" ? outcome : { kind: "waiting", delaySeconds: outcome.delaySeconds, reason: outcome.reason, restartsWait: outcome.restartsWait };
     if (outcome.kind === "waiting") rawMessage = `Waiting: ${outcome.reason}`;
   } catch (err) {
     if (err instanceof LeaseLost) {
@@ -200,7 +200,14 @@ function failureOf(err: unknown, row: DeliveryRow, scrub: (text: string) => stri
       .filter(Boolean)
       .join(" · ");
     return {
-      result: { kind: "error", errorClass: err.errorClass, message: err.message, platformMessage: err.opts.platformMessage, retryAfterSeconds: err.opts.retryAfterSeconds },
+      result: {
+        kind: "error",
+        errorClass: err.errorClass,
+        message: err.message,
+        platformMessage: err.opts.platformMessage,
+        retryAfterSeconds: err.opts.retryAfterSeconds,
+        maxFailures: err.opts.maxFailures,
+      },
       rawMessage: raw || err.message,
     };
   }

@@ -4,6 +4,7 @@
 // media from R2 and signed URLs on PUBLIC_BASE_URL, fetch with a timeout, and
 // one token refresh per attempt through the credentials module.
 import { ReconnectRequired, refreshAccessToken as refreshCredentials, type AccountRow } from "../accounts/credentials";
+import { ProviderMisconfigured, ProviderUnavailable } from "../accounts/providers/types";
 import type { Env } from "../env";
 import { signMediaUrl } from "../media/signed-url";
 import { LEASE_MS } from "./delivery-machine";
@@ -79,6 +80,7 @@ const COLUMNS: Array<[keyof CheckpointPatch, string]> = [
   ["publishedId", "published_id"],
   ["permalink", "permalink"],
   ["publishStartedAt", "publish_started_at"],
+  ["warning", "warning"],
 ];
 
 export interface ContextInput {
@@ -170,6 +172,8 @@ async function refresh(env: Env, row: AccountRow, platform: PublishPlatform): Pr
   } catch (err) {
     if (err instanceof ReconnectRequired) throw new PublishError("reconnect", err.message, { platformMessage: err.message });
     if (err instanceof PublishError) throw err;
-    throw new PublishError("retryable", `Could not refresh the ${platform} token just now; it will be tried again.`, { platformMessage: String(err) });
+    // A provider that is down, or an app secret it refuses (the operator's to fix, named in the message): never a reconnect.
+    const words = err instanceof ProviderUnavailable || err instanceof ProviderMisconfigured ? ` ${err.message}` : "";
+    throw new PublishError("retryable", `Could not refresh the ${platform} token just now; it will be tried again.${words}`, { platformMessage: String(err) });
   }
 }

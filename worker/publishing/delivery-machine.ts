@@ -60,8 +60,8 @@ export function actionWithoutLease(row: UnleasedRow | null, now: number): Messag
 /** What the client's attempt came to. */
 export type AttemptResult =
   | { kind: "published"; publishedId: string; permalink: string | null }
-  | { kind: "waiting"; delaySeconds: number; reason: string }
-  | { kind: "error"; errorClass: ErrorClass; message: string; platformMessage?: string; retryAfterSeconds?: number };
+  | { kind: "waiting"; delaySeconds: number; reason: string; restartsWait?: boolean }
+  | { kind: "error"; errorClass: ErrorClass; message: string; platformMessage?: string; retryAfterSeconds?: number; maxFailures?: number };
 
 export interface AttemptFacts {
   platform: PublishPlatform;
@@ -93,7 +93,8 @@ export function decideAfterAttempt(result: AttemptResult, facts: AttemptFacts): 
     case "published":
       return { kind: "published", publishedId: result.publishedId, permalink: result.permalink };
     case "waiting": {
-      const since = facts.waitingSince ?? facts.now;
+      // A recreated container gets the whole wait, not what the first one left of it.
+      const since = result.restartsWait ? facts.now : (facts.waitingSince ?? facts.now);
       if (facts.now - since >= MAX_WAITING_MS) {
         const what = facts.contentKind === "reel" ? "the video" : "the images";
         return { kind: "failed", errorClass: "permanent", lastError: `${name} never finished processing ${what}.`, reconnectReason: null };
@@ -122,7 +123,7 @@ function decideAfterError(err: Extract<AttemptResult, { kind: "error" }>, facts:
     case "retryable":
     case "unknown_outcome": {
       const failures = facts.failuresBefore + 1;
-      if (failures >= MAX_FAILED_ATTEMPTS) {
+      if (failures >= Math.min(MAX_FAILED_ATTEMPTS, err.maxFailures ?? MAX_FAILED_ATTEMPTS)) {
         // An unknown outcome may have gone out: say so, rather than promise another try that will not come.
         const lastError =
           err.errorClass === "unknown_outcome"

@@ -5,12 +5,11 @@
 // post public (`finish`, `/photos published=true`, `/feed`) the start is
 // saved, and a redelivery asks Facebook what happened before calling again.
 import { Graph, asUnknownOutcome } from "./graph";
+import { checkUploadHost } from "./upload-host";
 import { PublishError, type CheckpointPatch, type MediaRef, type PlatformClient, type PublishContext, type PublishOutcome } from "./types";
 
 /** How long to wait for rupload to report the upload complete before failing (trypost: 5 s × 60). */
 export const UPLOAD_WAIT_CAP_SECONDS = 10 * 60;
-/** Bytes per rupload POST when sending the video itself (a Worker holds one chunk in memory at a time). */
-export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 
 interface FbCheckpoint {
   uploadUrl?: string;
@@ -146,7 +145,7 @@ class FacebookRun {
    * only to the configured upload host. First the hosted file (`file_url`,
    * plus `offset: 0` and `file_size` for the variant that insists on them);
    * if rupload refuses that form, the bytes themselves, resuming from
-   * `bytes_transferred` (§2.2; trypost PR #32 made the same switch).
+   * `bytes_transferred` in one request (§2.2; trypost PR #32 made the same switch).
    */
   private async transfer(videoId: string, video: MediaRef, bytesTransferred: number) {
     const uploadUrl = this.cp.uploadUrl ?? `${this.ctx.config.facebookUploadBase}/video-upload/${this.ctx.config.graphVersion}/${videoId}`;
@@ -164,12 +163,12 @@ class FacebookRun {
         bytesTransferred = 0;
       }
     }
-    for (let offset = bytesTransferred; offset < size; ) {
-      const length = Math.min(UPLOAD_CHUNK_BYTES, size - offset);
-      const body = await this.ctx.readMedia(video, { offset, length });
-      await this.rupload(uploadUrl, { offset: String(offset), file_size: String(size), "content-type": "application/octet-stream" }, body);
-      offset += length;
-      await this.save({ checkpoint: { bytesSent: offset } });
+    // rupload is non-chunking (§2.2): one request carries everything from bytes_transferred to the end; a cut
+    // connection leaves bytes_transferred where it stopped, and the next attempt resumes there.
+    if (bytesTransferred < size) {
+      const body = await this.ctx.readMedia(video, { offset: bytesTransferred, length: size - bytesTransferred });
+      await this.rupload(uploadUrl, { offset: String(bytesTransferred), file_size: String(size), "content-type": "application/octet-stream" }, body);
+      await this.save({ checkpoint: { bytesSent: size } });
     }
     await this.save({ step: "reel_transferred", checkpoint: { transferred: true } });
   }
@@ -181,15 +180,7 @@ class FacebookRun {
 
   /** Trypost refuses an upload_url off the rupload host, so the Page token never goes anywhere else (§2.2). */
   private checkUploadHost(uploadUrl: string) {
-    let host = "";
-    try {
-      host = new URL(uploadUrl).host;
-    } catch {
-      /* not a URL: refused below */
-    }
-    if (!host || host !== new URL(this.ctx.config.facebookUploadBase).host) {
-      throw new PublishError("permanent", `Facebook returned an upload address on an unexpected host (${host || "not a URL"}); the token was not sent there.`);
-    }
+    checkUploadHost("Facebook", uploadUrl, this.ctx.config.facebookUploadBase);
   }
 
   private async waitForUpload(): Promise<PublishOutcome> {

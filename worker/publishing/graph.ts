@@ -110,6 +110,8 @@ const TRANSIENT_CODES = new Set([1, 2]);
 /** App, user, Page, custom and Business Use Case rate limits (PLATFORMS.md §0). */
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 341, 613]);
 const isBucCode = (code: number) => code >= 80001 && code <= 80009;
+/** Failed attempts a 6000 with a retryable 1363xxx subcode gets before the delivery fails. */
+export const FILE_PROBLEM_RETRIES = 3;
 /** 368: temporarily blocked for policy violations; Meta says hours. */
 const POLICY_BLOCK_SECONDS = 3 * 3600;
 
@@ -170,8 +172,14 @@ export function classifyGraphError(status: number, body: string, headers: Header
     const s = IG_SUBCODES[subcode]!;
     return new PublishError(s.retry ? "retryable" : "permanent", words(platform, s.words, e), opts);
   }
-  const known = FB_CODES[code] ?? (subcode !== undefined ? FB_CODES[subcode] : undefined);
-  if (known) return new PublishError(known.retry ? "retryable" : "permanent", words(platform, known.words, e), opts);
+  // The subcode first: Facebook's 6000 "Problem with file" carries a 1363xxx subcode that says whether trying again can help.
+  const bySubcode = subcode !== undefined ? FB_CODES[subcode] : undefined;
+  const known = bySubcode ?? FB_CODES[code];
+  if (known) {
+    // An upload problem under 6000 passes sometimes, not forever: a few tries, then the file is the problem.
+    const limit = known.retry && bySubcode && code === 6000 ? { maxFailures: FILE_PROBLEM_RETRIES } : {};
+    return new PublishError(known.retry ? "retryable" : "permanent", words(platform, known.words, e), { ...opts, ...limit });
+  }
   if (RATE_LIMIT_CODES.has(code) || isBucCode(code) || code === 9) {
     return new PublishError("retryable", words(platform, `${platform} rate-limited these requests; trying again after the advertised wait`, e), opts);
   }

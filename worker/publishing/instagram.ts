@@ -6,10 +6,16 @@
 import { Graph, asUnknownOutcome, classifyGraphError } from "./graph";
 import { PublishError, type CheckpointPatch, type PlatformClient, type PublishContext, type PublishOutcome } from "./types";
 
-/** Meta's advice is to stop waiting for a container after about 10–15 minutes and make a new one (§1.3). */
+/**
+ * Meta's advice is to stop waiting for a container after about 10–15 minutes and make a new one (§1.3).
+ * Below the consumer's MAX_WAITING_MS, so the cap, not the consumer, ends a container's wait.
+ */
 export const CONTAINER_WAIT_CAP_SECONDS = 15 * 60;
-/** A container that never finishes is recreated this many times, then the delivery fails. */
-const MAX_CONTAINER_RECREATIONS = 2;
+/**
+ * A container that never finishes is recreated this many times, then the delivery fails. Each new
+ * container's wait starts afresh (`restartsWait`), so every one of them gets the whole cap.
+ */
+export const MAX_CONTAINER_RECREATIONS = 2;
 /** Instagram's publishing window (§1.5). */
 const WINDOW_MS = 24 * 3600 * 1000;
 /** Offsets into the rolling window probed with content_publishing_limit `since` to find when a slot frees. */
@@ -172,7 +178,7 @@ class InstagramRun {
         throw new PublishError("permanent", `Instagram never finished processing the media (waited ${Math.round(CONTAINER_WAIT_CAP_SECONDS / 60)} minutes, ${MAX_CONTAINER_RECREATIONS + 1} times).`);
       }
       await this.dropContainer();
-      return { kind: "waiting", delaySeconds: 10, reason: "Instagram took too long to process the media; making a new container" };
+      return { kind: "waiting", delaySeconds: 10, reason: "Instagram took too long to process the media; making a new container", restartsWait: true };
     }
     const polls = this.cp.polls ?? 0;
     const delaySeconds = pollDelaySeconds(polls);

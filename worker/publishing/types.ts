@@ -34,6 +34,8 @@ export class PublishError extends Error {
       subcode?: number;
       /** The token was refused (401, Graph 190): the consumer refreshes once and retries in the same attempt. */
       tokenRejected?: boolean;
+      /** Retryable, but only this many failed attempts in all (fewer than the consumer's usual limit). */
+      maxFailures?: number;
     } = {},
   ) {
     super(message);
@@ -90,6 +92,8 @@ export interface CheckpointPatch {
   publishedId?: string | null;
   permalink?: string | null;
   publishStartedAt?: number | null;
+  /** Published, but not as asked (deliveries.warning): shown on the delivery. */
+  warning?: string | null;
   /** Merged into the stored checkpoint object. */
   checkpoint?: Record<string, unknown>;
 }
@@ -147,7 +151,13 @@ export interface PublishContext {
 export type PublishOutcome =
   | { kind: "published"; publishedId: string; permalink: string | null }
   /** Not done yet and nothing wrong (container IN_PROGRESS, video processing): come back later, never sleep-poll. */
-  | { kind: "waiting"; delaySeconds: number; reason: string };
+  | {
+      kind: "waiting";
+      delaySeconds: number;
+      reason: string;
+      /** The platform's object was made anew (a new Instagram container): its wait starts now, not with the old one's. */
+      restartsWait?: boolean;
+    };
 
 export interface PlatformClient {
   readonly platform: PublishPlatform;

@@ -9,6 +9,7 @@ import { tryParseJson } from "../lib/reply";
 import { classifyYouTubeError, type GoogleErrorBody } from "./youtube-errors";
 import { videoResource, type VideoResource } from "./youtube-metadata";
 import { PublishError, type PlatformClient, type PublishContext, type PublishOutcome } from "./types";
+import { checkUploadHost } from "./upload-host";
 
 /** Chunks other than the last must be multiples of 256 KiB (§3.2). */
 export const CHUNK_GRANULARITY = 262_144;
@@ -20,6 +21,21 @@ const LOOKUP_SLACK_MS = 10 * 60_000;
 const MAX_INLINE_WAIT_S = 5;
 
 export const shortsPermalink = (videoId: string) => `https://www.youtube.com/shorts/${videoId}`;
+/** Where the channel's owner sees (and can change) a video nobody else can see yet. */
+export const studioPermalink = (videoId: string) => `https://studio.youtube.com/video/${videoId}/edit`;
+
+/**
+ * What the person should know when YouTube kept the video from the audience:
+ * an unverified Google project's uploads are locked to private whatever was
+ * asked (PLATFORMS.md §3.3). Null when it went out as asked.
+ */
+export function privacyWarning(asked: string, got: string | undefined): string | null {
+  if (!got || got === asked) return null;
+  if (got === "private") {
+    return "Uploaded as private: your Google project is unverified, so YouTube keeps every upload it makes private. Only the channel can see this video until the project passes Google's audit; make it public in YouTube Studio meanwhile.";
+  }
+  return `Uploaded as ${got}, not ${asked}: YouTube changed the video's visibility. Check it in YouTube Studio.`;
+}
 
 export interface YouTubeClientOptions {
   /** Bytes per PUT: a multiple of 256 KiB (postiz uses 8 MiB). */
@@ -39,7 +55,13 @@ class Interrupted extends Error {
 }
 
 /** What the session says: done (with the video id), resume at an offset, or gone. */
-type SessionState = { kind: "complete"; videoId: string } | { kind: "at"; offset: number } | { kind: "expired" };
+type SessionState = { kind: "complete"; videoId: string; privacy?: string } | { kind: "at"; offset: number } | { kind: "expired" };
+
+/** The uploaded video, and its visibility when the answer said. */
+interface Uploaded {
+  videoId: string;
+  privacy?: string;
+}
 
 interface HttpAnswer {
   status: number;
@@ -75,12 +97,15 @@ export class YouTubeClient implements PlatformClient {
     const total = await ctx.mediaSize(video);
     if (!(total > 0)) throw new PublishError("permanent", "The video file is empty or missing from storage.");
 
-    const videoId = await new Upload(ctx, this.settings, resource, total).run();
-    const permalink = shortsPermalink(videoId);
+    const upload = new Upload(ctx, this.settings, resource, total);
+    const done = await upload.run();
+    // status.privacyStatus of the final answer: not the public Short that was asked for means a warning, and no Shorts link.
+    const warning = privacyWarning(resource.status.privacyStatus, done.privacy ?? (await upload.privacyOf(done.videoId)));
+    const permalink = warning ? studioPermalink(done.videoId) : shortsPermalink(done.videoId);
     // The id is the proof of publication: saved before anything else can fail.
-    await ctx.checkpoint({ publishedId: videoId, permalink, step: "published" });
-    await this.setThumbnail(ctx, videoId);
-    return { kind: "published", publishedId: videoId, permalink };
+    await ctx.checkpoint({ publishedId: done.videoId, permalink, step: "published", warning });
+    await this.setThumbnail(ctx, done.videoId);
+    return { kind: "published", publishedId: done.videoId, permalink };
   }
 
   /**
@@ -136,7 +161,7 @@ class Upload {
     this.publishStartedAt = ctx.delivery.publishStartedAt;
   }
 
-  async run(): Promise<string> {
+  async run(): Promise<Uploaded> {
     for (let resumes = 0; ; resumes++) {
       try {
         return await this.upload();
@@ -153,21 +178,23 @@ class Upload {
     return new PublishError("unknown_outcome", "The last part of the video was sent but YouTube's answer was lost; the next attempt asks the upload session first.", cause.opts);
   }
 
-  private async upload(): Promise<string> {
+  private async upload(): Promise<Uploaded> {
     for (;;) {
       if (!this.session) {
         // The last chunk of a session we no longer have went out: the video may exist (§5).
         if (this.publishStartedAt !== null) {
           const found = await this.findInUploads(this.publishStartedAt);
-          if (found) return found;
+          if (found) return { videoId: found };
         }
         this.session = await this.startSession();
         await this.ctx.checkpoint({ uploadSession: this.session, step: "upload", checkpoint: { total: this.total, confirmedOffset: 0 } });
       }
+      // The session URI gets the bearer token with every request: only on the upload host (a stored one too).
+      checkUploadHost("YouTube", this.session, this.ctx.config.youtubeUploadBase);
       // Always probe before sending bytes: the session knows what it has.
       let state = await this.probe(this.session);
       while (state.kind === "at") state = await this.sendFrom(this.session, state.offset);
-      if (state.kind === "complete") return state.videoId;
+      if (state.kind === "complete") return { videoId: state.videoId, privacy: state.privacy };
       // Expired (a week unused): a session that never completed made no video.
       this.session = null;
       this.finalInFlight = false;
@@ -189,7 +216,9 @@ class Upload {
     if (res.status !== 200 && res.status !== 201) throw this.refusal(res, "starting the upload");
     const location = res.headers.get("location");
     if (!location) throw new Interrupted(new PublishError("retryable", "YouTube started an upload session without giving its address.", { httpStatus: res.status }));
-    return new URL(location, url).toString();
+    const session = new URL(location, url).toString();
+    checkUploadHost("YouTube", session, this.ctx.config.youtubeUploadBase);
+    return session;
   }
 
   // `PUT <session>` with `Content-Range: bytes */T` and no body (§3.2 step 3).
@@ -230,8 +259,10 @@ class Upload {
       return { kind: "at", offset: m ? Number(m[1]) + 1 : 0 };
     }
     if (res.status === 200 || res.status === 201) {
-      const id = (tryParseJson(res.text) as { id?: unknown } | undefined)?.id;
-      if (typeof id === "string" && id) return { kind: "complete", videoId: id };
+      const video = tryParseJson(res.text) as { id?: unknown; status?: { privacyStatus?: unknown } } | undefined;
+      const id = video?.id;
+      const privacy = typeof video?.status?.privacyStatus === "string" ? video.status.privacyStatus : undefined;
+      if (typeof id === "string" && id) return { kind: "complete", videoId: id, privacy };
       throw new Interrupted(new PublishError("retryable", "YouTube finished the upload but its answer had no video id.", { httpStatus: res.status }));
     }
     if (res.status === 404 || res.status === 410) return { kind: "expired" };
@@ -259,6 +290,18 @@ class Upload {
       .filter((s) => s?.title === this.resource.snippet.title && Date.parse(s.publishedAt ?? "") >= since - LOOKUP_SLACK_MS && s.resourceId?.videoId)
       .sort((a, b) => Date.parse(a!.publishedAt!) - Date.parse(b!.publishedAt!));
     return ours[0]?.resourceId?.videoId ?? null;
+  }
+
+  /** A video found in the uploads list came without its status: `videos.list?part=status` (1 unit). Unknown is no warning. */
+  async privacyOf(videoId: string): Promise<string | undefined> {
+    try {
+      const res = await this.call("reading the video's status", `${this.ctx.config.youtubeApiBase}/videos?id=${encodeURIComponent(videoId)}&part=status`, { method: "GET" });
+      if (res.status !== 200) return undefined;
+      const privacy = (tryParseJson(res.text) as { items?: Array<{ status?: { privacyStatus?: unknown } }> } | undefined)?.items?.[0]?.status?.privacyStatus;
+      return typeof privacy === "string" ? privacy : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** One request with the account's current token; a cut connection or timeout is an interruption to resume from. */

@@ -27,6 +27,8 @@ async function signedRequestOf(c: Context<AppEnv>) {
   if (typeof raw !== "string" || !raw) throw new ApiError(400, "invalid_input", "signed_request is required.");
   const payload = await verifySignedRequest(c.env.META_APP_SECRET, raw);
   if (!payload) throw new ApiError(401, "bad_signature", "The signed_request signature does not match the app secret.");
+  // Meta sends each callback when it happens: one issued more than a day ago is a replay, and changes nothing.
+  if (payload === "stale") throw new ApiError(401, "stale_request", "The signed_request was issued more than a day ago (or has no issued_at); nothing was changed.");
   return payload;
 }
 

@@ -195,7 +195,14 @@ export function toAccountDto(a: AccountRow): Account {
     expiresAt: isoOrNull(a.expiresAt),
     connectedAt: isoOrNull(a.connectedAt),
     loginVia: a.loginVia,
+    analytics: analyticsAccess(a),
   };
+}
+
+/** Account.analytics: whether the grant covers insights; "unknown" for a pasted token (and the sandbox's simulated metrics need none). */
+function analyticsAccess(a: Pick<AccountRow, "platform" | "insightsAccess">): Account["analytics"] {
+  if (a.platform === "sandbox") return "granted";
+  return a.insightsAccess ?? "unknown";
 }
 
 async function accountDto(db: Db, brandId: string, platform: Platform): Promise<Account> {
@@ -226,6 +233,8 @@ export async function upsertAccount(
       credentials: { accessToken: input.accessToken, refreshToken: input.refreshToken ?? null },
       expiresAt: input.expiresAt ? Date.parse(input.expiresAt) : null,
     },
+    null,
+    // A pasted token's permissions are unknown until the sampler finds out.
     null,
   );
   return accountDto(db, brandId, platform);

@@ -53,6 +53,7 @@ export interface DeliveryRow {
   last_error: string | null;
   error_class: ErrorClass | null;
   published_at: number | null;
+  warning: string | null;
   log: AttemptRow[];
 }
 
@@ -77,7 +78,7 @@ export async function loadDeliveries(d1: D1Database, scheduleIds: string[], with
   // of both queries in one batch: one round trip, one consistent snapshot.
   const deliveries = chunkedStatements(
     d1,
-    `SELECT id, schedule_id, platform, status, attempts, permalink, last_error, error_class, published_at FROM deliveries
+    `SELECT id, schedule_id, platform, status, attempts, permalink, last_error, error_class, published_at, warning FROM deliveries
      WHERE schedule_id IN (:list) ORDER BY platform`,
     [],
     scheduleIds,
@@ -233,6 +234,8 @@ function deliveryDto(d: DeliveryRow): Delivery {
     error: d.last_error,
     errorClass: d.error_class,
     publishedAt: isoOrNull(d.published_at),
+    // Only when there is one: most deliveries never carry it, and the field is additive to API.md's shape.
+    ...(d.warning ? { warning: d.warning } : {}),
     log: d.log.map((a) => ({
       attempt: a.attempt,
       step: a.step,

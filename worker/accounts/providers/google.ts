@@ -3,19 +3,24 @@
 // last about an hour and are refreshed with the refresh_token grant. Google
 // sometimes rotates the refresh token: the new one must be stored.
 import type { Env } from "../../env";
+import { asConnectFailure, googleFailure } from "./failures";
 import { errorText, getJson, postForm, trimBase, withQuery } from "./http";
-import { ConnectRefused, ProviderRefused, ProviderUnavailable, type OAuthProvider } from "./types";
+import { ConnectRefused, ProviderRefused, type OAuthProvider } from "./types";
 
 const UPLOAD = "https://www.googleapis.com/auth/youtube.upload";
+/** Lists channels and videos: the upload scope cannot (PLATFORMS.md §3.1), so insights (§8.3) need it. */
 const READONLY = "https://www.googleapis.com/auth/youtube.readonly";
 const SCOPES = [UPLOAD, READONLY];
+const SECRETS = ["GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"] as const;
+const short = (scope: string) => scope.slice(scope.lastIndexOf("/") + 1);
 
 const oauthBase = (env: Env) => trimBase(env.GOOGLE_OAUTH_BASE || "https://oauth2.googleapis.com");
 const youtubeBase = (env: Env) => trimBase(env.YOUTUBE_API_BASE || "https://www.googleapis.com/youtube/v3");
 
 export const googleProvider: OAuthProvider = {
   id: "google",
-  secretNames: ["GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"],
+  secretNames: SECRETS,
+  insightsScopes: () => [READONLY],
   credentials: (env) =>
     env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET ? { clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET } : null,
 
@@ -47,24 +52,28 @@ export const googleProvider: OAuthProvider = {
       code_verifier: p.verifier ?? "",
     });
     if (reply.status !== 200 || typeof reply.body.access_token !== "string") {
-      throw new ConnectRefused(`Google refused the sign-in code (${errorText(reply.body)}). Start the connection again.`);
+      throw asConnectFailure(googleFailure(SECRETS, reply, "Google refused the sign-in code"), "Start the connection again.");
     }
-    // The person may untick scopes on the consent page.
-    // Google always lists the granted scopes; a reply without the field cannot be checked, so it is trusted.
+    // The person may untick scopes on the consent page (Google lists the granted ones; a reply without the
+    // field cannot be checked, so it is trusted). Uploading is required; youtube.readonly is what insights
+    // need, and without it the channel cannot be named either, so the person is asked to keep it too.
     const granted = typeof reply.body.scope === "string" ? new Set(reply.body.scope.split(/\s+/)) : new Set(SCOPES);
-    const missing = SCOPES.filter((s) => !granted.has(s)).map((s) => s.slice(s.lastIndexOf("/") + 1));
-    if (missing.length) throw new ConnectRefused(`Google did not grant ${missing.join(", ")}. Connect again and allow YouTube uploads.`);
+    if (!granted.has(UPLOAD)) throw new ConnectRefused(`Google did not grant ${short(UPLOAD)}. Connect again and allow YouTube uploads.`);
     if (typeof reply.body.refresh_token !== "string") {
       throw new ConnectRefused("Google returned no refresh token, so Brandcast could not keep publishing. Connect again and approve offline access.");
     }
     const channels = await getJson(withQuery(`${youtubeBase(env)}/channels`, { part: "snippet", mine: "true" }), {
       authorization: `Bearer ${reply.body.access_token}`,
     });
+    if (channels.status === 403 && !granted.has(READONLY)) {
+      throw new ConnectRefused(`Google did not grant ${short(READONLY)}, which Brandcast needs to find your channel. Connect again and allow viewing your YouTube account.`);
+    }
     if (channels.status !== 200) throw new ConnectRefused(`YouTube did not list your channels (${errorText(channels.body)}).`);
     const items = (channels.body.items ?? []) as Array<{ id: string; snippet?: { title?: string } }>;
     if (!items.length) throw new ConnectRefused("This Google account has no YouTube channel. Create one, then connect again.");
     const expiresAt = p.now + Number(reply.body.expires_in ?? 3599) * 1000;
     return {
+      insightsAccess: granted.has(READONLY) ? "granted" : "missing",
       candidates: items.map((ch) => ({
         externalId: ch.id,
         name: ch.snippet?.title ?? null,
@@ -91,9 +100,13 @@ export const googleProvider: OAuthProvider = {
         expiresAt: p.now + Number(reply.body.expires_in ?? 3599) * 1000,
       };
     }
-    // 400 invalid_grant: expired or revoked, permanent. Anything else odd (429) may pass.
-    if (reply.status === 400 || reply.status === 401) throw new ProviderRefused(`Google refused the refresh token (${errorText(reply.body)}).`);
-    throw new ProviderUnavailable(`Google answered HTTP ${reply.status} to the token refresh.`);
+    // 400 invalid_grant: expired or revoked, permanent; invalid_client is ours to fix; 429 may pass.
+    throw googleFailure(SECRETS, reply, "Google refused the refresh token");
+  },
+
+  /** A refused refresh token is a dead grant (invalid_grant): the hour-long access token left proves nothing. */
+  async probe() {
+    return false;
   },
 
   async revoke(env, credentials) {

@@ -3,15 +3,22 @@
 // user token (about 60 days) → Page tokens, which do not expire as long as the
 // user token they came from was long-lived (§2.1).
 import type { Env } from "../../env";
-import { errorText, getJson, trimBase, withQuery } from "./http";
+import { asConnectFailure, graphFailure } from "./failures";
+import { getJson, trimBase, withQuery, type JsonReply } from "./http";
 import { ConnectRefused, ProviderRefused, type Candidate, type OAuthProvider, type StoredCredentials } from "./types";
 
-const SCOPES = ["pages_show_list", "pages_read_engagement", "pages_manage_posts", "instagram_basic", "instagram_content_publish", "business_management"];
+const SECRETS = ["META_APP_ID", "META_APP_SECRET"] as const;
 /** What publishing needs, per platform (PLATFORMS.md §1.1, §2.1). */
 const REQUIRED: Record<"facebook" | "instagram", string[]> = {
   facebook: ["pages_show_list", "pages_read_engagement", "pages_manage_posts"],
   instagram: ["pages_show_list", "pages_read_engagement", "instagram_basic", "instagram_content_publish"],
 };
+/** What insights need (PLATFORMS.md §8.1, §8.2): asked for too; without them the account publishes and says "reconnect to see analytics". */
+const INSIGHTS: Record<"facebook" | "instagram", string[]> = {
+  facebook: ["read_insights", "pages_read_engagement"],
+  instagram: ["instagram_manage_insights", "pages_read_engagement"],
+};
+const SCOPES = [...new Set([...REQUIRED.facebook, ...REQUIRED.instagram, "business_management", ...INSIGHTS.facebook, ...INSIGHTS.instagram])];
 
 function graph(env: Env) {
   const base = trimBase(env.FACEBOOK_API_BASE || "https://graph.facebook.com");
@@ -26,6 +33,13 @@ interface Page {
   instagram_business_account?: { id: string; username?: string };
 }
 
+/** A refused Graph answer, classified (failures.ts). */
+class GraphRefusal extends Error {
+  constructor(readonly reply: JsonReply) {
+    super("Graph refused");
+  }
+}
+
 /** `/me/accounts`, following `paging.next` (bounded: a person with hundreds of Pages still finishes). */
 async function listPages(env: Env, userToken: string): Promise<Page[]> {
   let url: string | undefined = graph(env)("/me/accounts", {
@@ -36,35 +50,25 @@ async function listPages(env: Env, userToken: string): Promise<Page[]> {
   const pages: Page[] = [];
   for (let i = 0; url && i < 10; i++) {
     const reply = await getJson(url);
-    if (reply.status !== 200) throw new GraphError(reply.body);
+    if (reply.status !== 200) throw new GraphRefusal(reply);
     pages.push(...((reply.body.data ?? []) as Page[]));
     url = reply.body.paging?.next;
   }
   return pages;
 }
 
-class GraphError extends Error {
-  readonly code: number | undefined;
-  constructor(body: any) {
-    super(errorText(body));
-    this.code = body?.error?.code;
-  }
-}
-
-async function exchangeForLongLived(env: Env, clientId: string, clientSecret: string, token: string) {
-  const reply = await getJson(
-    graph(env)("/oauth/access_token", { grant_type: "fb_exchange_token", client_id: clientId, client_secret: clientSecret, fb_exchange_token: token }),
-  );
-  if (reply.status !== 200 || typeof reply.body.access_token !== "string") throw new GraphError(reply.body);
-  return { token: reply.body.access_token as string, expiresIn: typeof reply.body.expires_in === "number" ? (reply.body.expires_in as number) : null };
-}
-
-function candidatesFrom(pages: Page[], platform: "facebook" | "instagram", userToken: string, expiresAt: number | null): Candidate[] {
+/**
+ * Page tokens obtained from a long-lived user token do not expire (§2.1), nor
+ * do Instagram accounts reached through them: no expiry is stored, so the
+ * daily refresh never touches them. They die on a password change, app
+ * removal or role change (190), which publishing reports.
+ */
+function candidatesFrom(pages: Page[], platform: "facebook" | "instagram", userToken: string): Candidate[] {
   const creds = (pageToken: string): StoredCredentials => ({ accessToken: pageToken, refreshToken: null, userAccessToken: userToken });
   if (platform === "facebook") {
     return pages
       .filter((p) => p.access_token)
-      .map((p) => ({ externalId: p.id, name: p.name ?? null, loginVia: null, credentials: creds(p.access_token!), expiresAt }));
+      .map((p) => ({ externalId: p.id, name: p.name ?? null, loginVia: null, credentials: creds(p.access_token!), expiresAt: null }));
   }
   return pages
     .filter((p) => p.access_token && p.instagram_business_account?.id)
@@ -73,13 +77,14 @@ function candidatesFrom(pages: Page[], platform: "facebook" | "instagram", userT
       name: p.instagram_business_account!.username ?? p.name ?? null,
       loginVia: "facebook" as const,
       credentials: creds(p.access_token!),
-      expiresAt,
+      expiresAt: null,
     }));
 }
 
 export const metaProvider: OAuthProvider = {
   id: "meta",
-  secretNames: ["META_APP_ID", "META_APP_SECRET"],
+  secretNames: SECRETS,
+  insightsScopes: (platform) => (platform === "youtube" ? [] : INSIGHTS[platform]),
   credentials: (env) => (env.META_APP_ID && env.META_APP_SECRET ? { clientId: env.META_APP_ID, clientSecret: env.META_APP_SECRET } : null),
 
   authorizeUrl(env, p) {
@@ -89,7 +94,8 @@ export const metaProvider: OAuthProvider = {
       redirect_uri: p.redirectUri,
       state: p.state,
       response_type: "code",
-      scope: SCOPES.join(","),
+      // Facebook Login for Business: a configuration (META_CONFIG_ID) names the permissions instead of `scope` (§7.1 step 1).
+      ...(env.META_CONFIG_ID ? { config_id: env.META_CONFIG_ID } : { scope: SCOPES.join(",") }),
     });
   },
 
@@ -101,19 +107,20 @@ export const metaProvider: OAuthProvider = {
       graph(env)("/oauth/access_token", { client_id: app.clientId, client_secret: app.clientSecret, redirect_uri: p.redirectUri, code: p.code }),
     );
     if (short.status !== 200 || typeof short.body.access_token !== "string") {
-      throw new ConnectRefused(`Facebook refused the sign-in code (${errorText(short.body)}). Start the connection again.`);
+      throw asConnectFailure(graphFailure("Facebook", SECRETS, short, "Facebook refused the sign-in code"), "Start the connection again.");
     }
-    // 2. Short → long-lived (about 60 days): Page tokens from it do not expire.
-    let long;
-    try {
-      long = await exchangeForLongLived(env, app.clientId, app.clientSecret, short.body.access_token);
-    } catch (err) {
-      throw new ConnectRefused(`Facebook refused to extend the token (${(err as Error).message}). Start the connection again.`);
+    // 2. Short → long-lived (about 60 days): Page tokens from it do not expire. This is the one exchange Meta
+    // documents; a token that is already long-lived is never exchanged again.
+    const long = await getJson(
+      graph(env)("/oauth/access_token", { grant_type: "fb_exchange_token", client_id: app.clientId, client_secret: app.clientSecret, fb_exchange_token: short.body.access_token }),
+    );
+    if (long.status !== 200 || typeof long.body.access_token !== "string") {
+      throw asConnectFailure(graphFailure("Facebook", SECRETS, long, "Facebook refused to extend the token"), "Start the connection again.");
     }
-    const userToken = long.token;
+    const userToken = long.body.access_token as string;
     // 3. The person may have unticked permissions on the consent page: say which.
     const perms = await getJson(graph(env)("/me/permissions", { access_token: userToken }));
-    if (perms.status !== 200) throw new ConnectRefused(`Facebook did not list the granted permissions (${errorText(perms.body)}).`);
+    if (perms.status !== 200) throw asConnectFailure(graphFailure("Facebook", SECRETS, perms, "Facebook did not list the granted permissions"));
     const granted = new Set(
       ((perms.body.data ?? []) as Array<{ permission: string; status: string }>).filter((x) => x.status === "granted").map((x) => x.permission),
     );
@@ -131,10 +138,10 @@ export const metaProvider: OAuthProvider = {
     try {
       pages = await listPages(env, userToken);
     } catch (err) {
-      throw new ConnectRefused(`Facebook did not list your Pages (${(err as Error).message}).`);
+      if (err instanceof GraphRefusal) throw asConnectFailure(graphFailure("Facebook", SECRETS, err.reply, "Facebook did not list your Pages"));
+      throw err;
     }
-    const expiresAt = long.expiresIn ? p.now + long.expiresIn * 1000 : null;
-    const candidates = candidatesFrom(pages, p.platform, userToken, expiresAt);
+    const candidates = candidatesFrom(pages, p.platform, userToken);
     if (!candidates.length) {
       throw new ConnectRefused(
         p.platform === "facebook"
@@ -142,37 +149,38 @@ export const metaProvider: OAuthProvider = {
           : "None of the Facebook Pages you shared has a linked Instagram professional account.",
       );
     }
-    return { candidates, metaUserId };
+    return { candidates, metaUserId, insightsAccess: INSIGHTS[p.platform].every((s) => granted.has(s)) ? "granted" : "missing" };
   },
 
   /**
-   * Extends the long-lived user token (`fb_exchange_token`), then takes the
-   * Page's token afresh from `/me/accounts`: a Page token revoked by a role
-   * change comes back new, and a Page no longer shared means reconnecting.
+   * A Page token does not expire, so nothing is extended (re-exchanging a
+   * long-lived user token is not something Meta documents). Renewing means
+   * taking the Page's token afresh from `/me/accounts` with the stored user
+   * token: a Page token revoked by a role change comes back new, and a Page
+   * no longer shared means reconnecting.
    */
   async renew(env, p) {
     if (p.platform === "youtube") throw new ProviderRefused("Not a Meta account.");
-    const app = this.credentials(env);
-    if (!app) throw new ProviderRefused("META_APP_ID and META_APP_SECRET are not set, so the Facebook token cannot be renewed.");
     const userToken = p.credentials.userAccessToken;
-    if (!userToken) throw new ProviderRefused("This account was added with a pasted token; Facebook tokens can only be renewed for connected accounts.");
-    let long;
-    try {
-      long = await exchangeForLongLived(env, app.clientId, app.clientSecret, userToken);
-    } catch (err) {
-      if (err instanceof GraphError) throw new ProviderRefused(`Facebook refused to renew the token (${err.message}).`);
-      throw err;
-    }
+    if (!userToken) throw new ProviderRefused("This account was added with a pasted token; Facebook tokens can only be renewed for connected accounts");
     let pages: Page[];
     try {
-      pages = await listPages(env, long.token);
+      pages = await listPages(env, userToken);
     } catch (err) {
-      if (err instanceof GraphError) throw new ProviderRefused(`Facebook refused to list the Pages (${err.message}).`);
+      if (err instanceof GraphRefusal) throw graphFailure("Facebook", SECRETS, err.reply, "Facebook refused to list the Pages");
       throw err;
     }
-    const expiresAt = long.expiresIn ? p.now + long.expiresIn * 1000 : null;
-    const found = candidatesFrom(pages, p.platform, long.token, expiresAt).find((c) => c.externalId === p.externalId);
-    if (!found) throw new ProviderRefused("The Page is no longer shared with Brandcast by the person who connected it.");
-    return { credentials: found.credentials, expiresAt };
+    const found = candidatesFrom(pages, p.platform, userToken).find((c) => c.externalId === p.externalId);
+    if (!found) throw new ProviderRefused("The Page is no longer shared with Brandcast by the person who connected it");
+    return { credentials: found.credentials, expiresAt: null };
+  },
+
+  /** The Page (or its Instagram account) read with its own token: the cheapest call that proves the token works. */
+  async probe(env, p) {
+    const reply = await getJson(graph(env)(`/${encodeURIComponent(p.externalId)}`, { fields: "id", access_token: p.credentials.accessToken }));
+    if (reply.status === 200) return true;
+    const failure = graphFailure("Facebook", SECRETS, reply, "Facebook refused the token");
+    if (failure instanceof ProviderRefused) return false;
+    throw failure;
   },
 };

@@ -24,6 +24,8 @@ export interface Candidate {
 
 export interface Grant {
   candidates: Candidate[];
+  /** Whether the grant covers the platform's insights permissions (platform_accounts.insights_access). */
+  insightsAccess: "granted" | "missing";
   /** Facebook Login: the app-scoped user id Meta's deauthorisation callbacks name. */
   metaUserId?: string;
 }
@@ -61,11 +63,20 @@ export interface OAuthProvider {
   /** The Worker secrets holding the app id and secret, by name (for the 409 that names them). */
   readonly secretNames: readonly [string, string];
   credentials(env: Env): { clientId: string; clientSecret: string } | null;
+  /** The permissions the grant needs for insights (PLATFORMS.md §8), asked for at connect; without them publishing still works. */
+  readonly insightsScopes: (platform: "instagram" | "facebook" | "youtube") => readonly string[];
   authorizeUrl(env: Env, p: AuthorizeParams): string;
   /** Code → tokens → the accounts the grant covers. Throws ConnectRefused with words for the person. */
   finish(env: Env, p: FinishParams): Promise<Grant>;
   /** A fresh token. Throws ProviderRefused when the grant is dead, ProviderUnavailable when it may work later. */
   renew(env: Env, p: RenewParams): Promise<Renewed>;
+  /**
+   * Whether the stored access token still answers a cheap read (the account's
+   * own object): a renewal the provider refused disconnects nothing while it
+   * does (a Page token outlives the user token it came from). Throws
+   * ProviderUnavailable when the provider cannot say.
+   */
+  probe(env: Env, p: RenewParams): Promise<boolean>;
   /** Revokes the grant where the platform allows it (best effort). */
   revoke?(env: Env, credentials: StoredCredentials): Promise<void>;
 }
@@ -80,7 +91,22 @@ export class ProviderRefused extends Error {
   override name = "ProviderRefused";
 }
 
-/** A timeout, a 5xx, a body that is not JSON: try again later, never mark the account. */
+/** A timeout, a 5xx, a rate limit, a body that is not JSON: try again later, never mark the account. */
 export class ProviderUnavailable extends Error {
   override name = "ProviderUnavailable";
+}
+
+/**
+ * The provider refused this server's app credentials (`invalid_client`, Meta's
+ * "Error validating client secret"): the operator must fix `secret`; no
+ * person can fix it by reconnecting, so the account is left as it is.
+ */
+export class ProviderMisconfigured extends Error {
+  override name = "ProviderMisconfigured";
+  constructor(
+    readonly secret: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

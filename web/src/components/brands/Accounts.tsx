@@ -79,6 +79,11 @@ function AccountRow({ app, brand, platform, account: a, canEdit }: { app: AppSta
       </div>
       {meta.length > 0 && <p class="account-meta">{meta.join(" · ")}</p>}
       {a?.statusReason && <p class="inline-error">{a.statusReason}</p>}
+      {a?.status === "connected" && a.analytics === "missing" && (
+        <p class="account-note">
+          Publishing works. Reconnect to see analytics: the {label} sign-in did not allow Brandcast to read this account's insights.
+        </p>
+      )}
       {a?.status === "pending_selection" && <CandidatePicker app={app} brandId={brand.id} platform={platform} canEdit={canEdit} />}
       {canEdit && (
         <div class="account-actions">

@@ -43,9 +43,25 @@ export function CandidatePicker({ app, brandId, platform, canEdit }: { app: AppS
           <Spinner />
         ) : (
           candidates?.map((c) => (
-            <label key={c.externalId}>
-              <input type="radio" name={`cand-${platform}`} value={c.externalId} checked={choice === c.externalId} onChange={() => setChoice(c.externalId)} />
-              {c.name ?? c.externalId} <span class="muted">{c.externalId}</span>
+            // Another brand has it (one social account, one brand): shown with why, not choosable.
+            <label key={c.externalId} class={c.unavailable ? "unavailable" : undefined}>
+              <input
+                type="radio"
+                name={`cand-${platform}`}
+                value={c.externalId}
+                checked={choice === c.externalId}
+                disabled={!!c.unavailable}
+                aria-describedby={c.unavailable ? `why-${platform}-${c.externalId}` : undefined}
+                onChange={() => setChoice(c.externalId)}
+              />
+              <span>
+                {c.name ?? c.externalId} <span class="muted">{c.externalId}</span>
+                {c.unavailable && (
+                  <span class="why" id={`why-${platform}-${c.externalId}`}>
+                    {c.unavailable}
+                  </span>
+                )}
+              </span>
             </label>
           ))
         )}

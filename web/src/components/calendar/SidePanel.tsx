@@ -125,6 +125,12 @@ export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Sc
                     {d.error}
                   </p>
                 )}
+                {d.warning && (
+                  <p class="delivery-note delivery-warning" role="note">
+                    <strong>Published with a warning: </strong>
+                    {d.warning}
+                  </p>
+                )}
                 {d.log && d.log.length > 0 && <AttemptLog log={d.log} />}
               </li>
             ))}
