@@ -126,9 +126,10 @@ export async function deliverEvents(bodies: EventsMessage[], e: Env, opts: Deliv
 // ---- webhooks -----------------------------------------------------------------
 
 /** The API with a given env (WEBHOOK_ALLOW_LOOPBACK for the local receiver, an EMAIL binding…). */
-export async function callWith(e: Env, path: string, opts: { cookie?: string; method?: string; body?: unknown } = {}): Promise<Response> {
+export async function callWith(e: Env, path: string, opts: { cookie?: string; workspace?: string; method?: string; body?: unknown } = {}): Promise<Response> {
   const headers: Record<string, string> = { origin: "http://app.test" };
   if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.workspace) headers["x-workspace"] = opts.workspace;
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   if (body) headers["content-type"] = "application/json";
   const { createApp } = await import("../../worker/app");

@@ -38,7 +38,7 @@ export async function listNotifications(d1: D1Database, q: FeedQuery): Promise<{
                     (SELECT read_at FROM notification_cursors c WHERE c.user_id = ?2 AND c.workspace_id = ?1 AND e.created_at <= c.read_through)) AS read_at
          FROM events e
          WHERE e.workspace_id = ?1 AND ${FEED} ${q.unread ? `AND ${UNREAD}` : ""}
-         ORDER BY e.created_at DESC, e.id DESC LIMIT ?3`,
+         ORDER BY e.created_at DESC, e.rowid DESC LIMIT ?3`,
       )
       .bind(q.workspaceId, q.userId, q.limit),
     d1.prepare(`SELECT count(*) AS n FROM events e WHERE e.workspace_id = ?1 AND ${FEED} AND ${UNREAD}`).bind(q.workspaceId, q.userId),
