@@ -2,6 +2,7 @@
 // network banner; the routed page.
 import type { ComponentChildren } from "preact";
 import { useEffect, useErrorBoundary, useState } from "preact/hooks";
+import { NotificationBell } from "./components/NotificationBell";
 import { ReconnectBanner } from "./components/ReconnectBanner";
 import { Alert, Spinner } from "./components/ui";
 import type { AppState } from "./state/app";
@@ -14,6 +15,7 @@ import { CalendarPage } from "./pages/CalendarPage";
 import { JobDetailPage } from "./pages/JobDetailPage";
 import { JobsPage } from "./pages/JobsPage";
 import { SignInPage } from "./pages/SignInPage";
+import { WebhooksPage } from "./pages/WebhooksPage";
 
 const NAV = [
   { href: "/calendar", label: "Calendar", match: ["calendar"] },
@@ -21,6 +23,7 @@ const NAV = [
   { href: "/brands", label: "Brands", match: ["brands"] },
   { href: "/automation", label: "Automation", match: ["automation"] },
   { href: "/attention", label: "Needs attention", match: ["attention"] },
+  { href: "/webhooks", label: "Webhooks", match: ["webhooks"] },
 ];
 
 export function App({ app }: { app: AppState }) {
@@ -43,12 +46,17 @@ export function App({ app }: { app: AppState }) {
     if (me && route.name === "signin") router.navigate("/calendar", { replace: true });
   }, [me, route.name]);
 
-  // The navigation's "Needs attention" count: loaded on sign-in and kept fresh while the tab is visible.
+  // The navigation's "Needs attention" count and the bell's: loaded on sign-in and kept fresh while the tab is visible.
   const workspaceId = me ? me.currentWorkspaceId : null;
   useEffect(() => {
     if (!workspaceId) return;
     void app.attention.load();
-    const t = setInterval(() => document.visibilityState === "visible" && void app.attention.load(), 60_000);
+    void app.notifications.load();
+    const t = setInterval(() => {
+      if (document.visibilityState !== "visible") return;
+      void app.attention.load();
+      void app.notifications.load();
+    }, 60_000);
     return () => clearInterval(t);
   }, [workspaceId]);
 
@@ -60,7 +68,7 @@ export function App({ app }: { app: AppState }) {
   } else {
     const page =
       route.name === "calendar" || route.name === "signin" ? (
-        <CalendarPage app={app} />
+        <CalendarPage app={app} item={new URLSearchParams(router.search.value).get("item")} />
       ) : route.name === "jobs" ? (
         <JobsPage app={app} />
       ) : route.name === "job" ? (
@@ -71,6 +79,8 @@ export function App({ app }: { app: AppState }) {
         <AutomationPage app={app} />
       ) : route.name === "attention" ? (
         <AttentionPage app={app} />
+      ) : route.name === "webhooks" ? (
+        <WebhooksPage app={app} />
       ) : (
         <div class="page">
           <h1>Page not found</h1>
@@ -100,6 +110,7 @@ export function App({ app }: { app: AppState }) {
               </a>
             ))}
           </nav>
+          <NotificationBell app={app} />
           <div class="account">
             <label class="sr-only" for="ws-switch">
               Workspace

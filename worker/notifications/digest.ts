@@ -8,7 +8,7 @@
 import type { Env } from "../env";
 import { DAY, HOUR } from "../lib/time";
 import { logError } from "../lib/log";
-import { EMAIL_TYPES, eventBody, sqlList, type EventRow } from "./events";
+import { EMAIL_TYPES, eventBody, sqlNames, type EventRow } from "./events";
 import { eventWords, type EventWords } from "./words";
 
 export const DIGEST_EVERY_MS = HOUR;
@@ -65,7 +65,7 @@ export async function sendDigestIfDue(env: Env, workspaceId: string, now = Date.
     db
       .prepare(
         `SELECT id, workspace_id, type, data, webhook_id, created_at FROM events
-         WHERE workspace_id = ? AND created_at > ? AND type IN (${sqlList(EMAIL_TYPES)}) ORDER BY created_at LIMIT ?`,
+         WHERE workspace_id = ? AND created_at > ? AND type IN ${sqlNames(EMAIL_TYPES)} ORDER BY created_at LIMIT ?`,
       )
       .bind(workspaceId, since, DIGEST_MAX_ITEMS + 200),
     db.prepare("SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ? AND m.role = 'owner'").bind(workspaceId),
@@ -77,7 +77,7 @@ export async function sendDigestIfDue(env: Env, workspaceId: string, now = Date.
   const settle = db
     .prepare(
       `UPDATE email_digests SET sent_through = ?1,
-         pending = EXISTS (SELECT 1 FROM events WHERE workspace_id = ?2 AND created_at > ?1 AND type IN (${sqlList(EMAIL_TYPES)}))
+         pending = EXISTS (SELECT 1 FROM events WHERE workspace_id = ?2 AND created_at > ?1 AND type IN ${sqlNames(EMAIL_TYPES)})
        WHERE workspace_id = ?2`,
     )
     .bind(through, workspaceId);

@@ -37,8 +37,8 @@ export const EMAIL_TYPES: readonly StoredEventType[] = [
   "webhook.disabled",
 ];
 
-/** `'a', 'b'` for an IN (…) list of constant names (never user input). */
-export const sqlList = (names: readonly string[]) => names.map((n) => `'${n}'`).join(", ");
+/** `('a', 'b')`: a constant list of names for `IN`, written into the SQL (never user input, no parameters). */
+export const sqlNames = (names: readonly string[]) => `(${names.map((n) => `'${n}'`).join(", ")})`;
 
 /** One event to fan out (its channels), or one event to one endpoint (an attempt). */
 export type EventsMessage = { kind: "event"; eventId: string } | { kind: "webhook"; eventId: string; webhookId: string };

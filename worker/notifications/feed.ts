@@ -6,10 +6,10 @@
 import type { Notification } from "../contract/schemas";
 import { notFound } from "../errors";
 import { iso, isoOrNull } from "../lib/time";
-import { FEED_EXCLUDED, sqlList, type StoredEventType } from "./events";
+import { FEED_EXCLUDED, sqlNames, type StoredEventType } from "./events";
 import { eventWords } from "./words";
 
-const FEED = `e.type NOT IN (${sqlList(FEED_EXCLUDED)})`;
+const FEED = `e.type NOT IN ${sqlNames(FEED_EXCLUDED)}`;
 /** The caller's watermark: everything of the workspace up to it is read. */
 const WATERMARK = "(SELECT read_through FROM notification_cursors WHERE user_id = ?2 AND workspace_id = ?1)";
 const UNREAD = `e.created_at > coalesce(${WATERMARK}, 0) AND NOT EXISTS (SELECT 1 FROM notification_reads r WHERE r.user_id = ?2 AND r.event_id = e.id)`;

@@ -21,24 +21,24 @@ export const webhookRoutes = new Hono<AppEnv>()
     const input = await readJson(c, webhookCreateInput);
     return c.json(await createWebhook(c.env, c.get("actor").workspaceId, input), 201);
   })
-  .patch("/:id", owner, async (c) => {
+  .patch("/:webhookId", owner, async (c) => {
     const input = await readJson(c, webhookUpdateInput);
     const actor = c.get("actor");
-    return c.json(await updateWebhook(c.env, actor.workspaceId, c.req.param("id"), input, actor.userName));
+    return c.json(await updateWebhook(c.env, actor.workspaceId, c.req.param("webhookId"), input, actor.userName));
   })
-  .delete("/:id", owner, async (c) => {
-    await deleteWebhook(c.env, c.get("actor").workspaceId, c.req.param("id"));
+  .delete("/:webhookId", owner, async (c) => {
+    await deleteWebhook(c.env, c.get("actor").workspaceId, c.req.param("webhookId"));
     return c.body(null, 204);
   })
-  .post("/:id/rotate-secret", owner, async (c) => {
+  .post("/:webhookId/rotate-secret", owner, async (c) => {
     await readJson(c, emptyBody);
-    return c.json(await rotateSecret(c.env, c.get("actor").workspaceId, c.req.param("id")));
+    return c.json(await rotateSecret(c.env, c.get("actor").workspaceId, c.req.param("webhookId")));
   })
-  .post("/:id/test", owner, async (c) => {
+  .post("/:webhookId/test", owner, async (c) => {
     await readJson(c, emptyBody);
-    return c.json(await sendTest(c.env, c.get("actor").workspaceId, c.req.param("id")), 202);
+    return c.json(await sendTest(c.env, c.get("actor").workspaceId, c.req.param("webhookId")), 202);
   })
-  .get("/:id/attempts", async (c) => {
+  .get("/:webhookId/attempts", async (c) => {
     const { limit } = readQuery(c, webhookAttemptsQuery);
-    return c.json({ attempts: await listAttempts(c.env, c.get("actor").workspaceId, c.req.param("id"), limit) });
+    return c.json({ attempts: await listAttempts(c.env, c.get("actor").workspaceId, c.req.param("webhookId"), limit) });
   });

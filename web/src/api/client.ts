@@ -23,6 +23,7 @@ import type {
   JobListQuery,
   LoginInput,
   Me,
+  NotificationList,
   Output,
   OutputUpdateInput,
   Platform,
@@ -33,6 +34,12 @@ import type {
   Schedule,
   ScheduleListQuery,
   SignupInput,
+  Webhook,
+  WebhookAttempt,
+  WebhookCreated,
+  WebhookCreateInput,
+  WebhookList,
+  WebhookUpdateInput,
 } from "./types";
 
 export class ApiError extends Error {
@@ -192,6 +199,17 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
     listProposals: (query: { status?: ProposalStatus; brand?: string } = {}) => get<{ proposals: Proposal[] }>("/api/proposals", query as Query),
     acceptProposal: (id: string) => post<{ proposal: Proposal; job: Job }>(`/api/proposals/${e(id)}/accept`),
     rejectProposal: (id: string, reason?: string) => post<{ proposal: Proposal }>(`/api/proposals/${e(id)}/reject`, reason ? { reason } : {}),
+
+    listNotifications: (query: { unread?: boolean; limit?: number } = {}) =>
+      get<NotificationList>("/api/notifications", { unread: query.unread ? "true" : undefined, limit: query.limit }),
+    markNotificationsRead: (body: { ids: string[] } | { all: true }) => post<void>("/api/notifications/read", body),
+    listWebhooks: () => get<WebhookList>("/api/webhooks"),
+    createWebhook: (input: WebhookCreateInput) => post<WebhookCreated>("/api/webhooks", input),
+    updateWebhook: (id: string, input: WebhookUpdateInput) => patch<Webhook>(`/api/webhooks/${e(id)}`, input),
+    deleteWebhook: (id: string) => del(`/api/webhooks/${e(id)}`),
+    rotateWebhookSecret: (id: string) => post<{ secret: string }>(`/api/webhooks/${e(id)}/rotate-secret`),
+    testWebhook: (id: string) => post<{ eventId: string }>(`/api/webhooks/${e(id)}/test`),
+    webhookAttempts: (id: string, limit = 20) => get<{ attempts: WebhookAttempt[] }>(`/api/webhooks/${e(id)}/attempts`, { limit }),
   };
 }
 

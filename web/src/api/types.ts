@@ -43,6 +43,13 @@ export type AuthResult = z.infer<typeof c.authResult>;
 export type GridSlotRow = z.infer<typeof c.gridSlotRow>;
 export type AutomationState = z.infer<typeof c.automationState>;
 export type JobList = z.infer<typeof c.jobList>;
+export type { Notification, NotificationList, Webhook, WebhookAttempt } from "../../../worker/contract/schemas";
+export type EventType = z.infer<typeof c.eventType>;
+export type WebhookFormat = z.infer<typeof c.webhookFormat>;
+export type WebhookList = z.infer<typeof c.webhookList>;
+export type WebhookCreated = z.infer<typeof c.webhookCreated>;
+export type WebhookCreateInput = z.input<typeof c.webhookCreateInput>;
+export type WebhookUpdateInput = z.input<typeof c.webhookUpdateInput>;
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };

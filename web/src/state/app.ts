@@ -9,8 +9,10 @@ import { createCalendar } from "./calendar";
 import { createJobDetail } from "./job-detail";
 import { createJobs } from "./jobs";
 import { createNetwork } from "./network";
+import { createNotifications } from "./notifications";
 import { createRouter } from "./router";
 import { createSession } from "./session";
+import { createWebhooks } from "./webhooks";
 
 export function createAppState(opts: { api?: Api; fetch?: typeof fetch; win?: Window; now?: () => number } = {}) {
   const win = opts.win ?? window;
@@ -32,6 +34,8 @@ export function createAppState(opts: { api?: Api; fetch?: typeof fetch; win?: Wi
   const brands = createBrands(api);
   const automation = createAutomation(api);
   const attention = createAttention(api);
+  const notifications = createNotifications(api, opts.now);
+  const webhooks = createWebhooks(api);
   // Switching workspace drops every page's data: nothing of one workspace is shown in another.
   const resetAll = () => {
     calendar.reset();
@@ -39,10 +43,12 @@ export function createAppState(opts: { api?: Api; fetch?: typeof fetch; win?: Wi
     brands.reset();
     automation.state.value = null;
     attention.reset();
+    notifications.reset();
+    webhooks.reset();
   };
   session = createSession(api, safeStorage(win), resetAll);
   const router = createRouter(win);
-  return { api, network, session, router, calendar, jobs, jobDetail, brands, automation, attention };
+  return { api, network, session, router, calendar, jobs, jobDetail, brands, automation, attention, notifications, webhooks };
 }
 
 function safeStorage(win: Window) {

@@ -240,6 +240,17 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
     if (item && !("deliveries" in item)) void loadDetail(item.scheduleId);
   }
 
+  /** Opens an item's panel by id alone (a notification's link, `/calendar?item=…`), wherever its date is. */
+  function open(scheduleId: string) {
+    if (selectedId.peek() === scheduleId) return;
+    batch(() => {
+      selectedId.value = scheduleId;
+      detail.value = null;
+      itemError.value = null;
+    });
+    void loadDetail(scheduleId);
+  }
+
   function replaceItem(updated: CalendarEntry) {
     const d = data.peek();
     if (d) {
@@ -342,7 +353,7 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
   return {
     view, anchor, type, brand, status, today, window, data, loadError, itemError, selectedId, selected, drag, dropSlots, busy,
     windowItems, items, byDay,
-    load, setView, go, showDay, select, move, unschedule, retry, publishNow, dragStart, dragMove, dragEnd, reset,
+    load, setView, go, showDay, select, open, move, unschedule, retry, publishNow, dragStart, dragMove, dragEnd, reset,
   };
 }
 

@@ -10,6 +10,7 @@ export type Route =
   | { name: "brands"; brandId?: string }
   | { name: "automation" }
   | { name: "attention" }
+  | { name: "webhooks" }
   | { name: "signin" }
   | { name: "notfound" };
 
@@ -21,14 +22,18 @@ export function matchRoute(path: string): Route {
   if (a === "brands") return b ? { name: "brands", brandId: b } : { name: "brands" };
   if (a === "automation") return { name: "automation" };
   if (a === "attention") return { name: "attention" };
+  if (a === "webhooks") return { name: "webhooks" };
   if (a === "signin") return { name: "signin" };
   return { name: "notfound" };
 }
 
 export function createRouter(win: Window = window) {
   const path = signal(win.location.pathname);
+  /** The query string (`?item=…` opens a calendar item from a notification's link). */
+  const search = signal(win.location.search);
   win.addEventListener("popstate", () => {
     path.value = win.location.pathname;
+    search.value = win.location.search;
   });
 
   function navigate(to: string, opts: { replace?: boolean } = {}) {
@@ -36,6 +41,7 @@ export function createRouter(win: Window = window) {
     if (opts.replace) win.history.replaceState(null, "", to);
     else win.history.pushState(null, "", to);
     path.value = win.location.pathname;
+    search.value = win.location.search;
     win.scrollTo?.(0, 0);
   }
 
@@ -50,7 +56,7 @@ export function createRouter(win: Window = window) {
     navigate(url.pathname + url.search);
   }
 
-  return { path, navigate, onLinkClick };
+  return { path, search, navigate, onLinkClick };
 }
 
 export type Router = ReturnType<typeof createRouter>;
