@@ -44,7 +44,10 @@ export interface Env {
   LLM_BASE_URL?: string;
   LLM_MODEL?: string;
 
-  /** Cloudflare Email Service (`[[send_email]]`): owners get an hourly digest of what needs attention when it and EMAIL_FROM are set. */
+  /**
+   * Cloudflare Email Service (`[[send_email]]`), with EMAIL_FROM: invitations are also emailed, and owners
+   * get an hourly digest of what needs attention (worker/lib/email.ts). Optional: without it nothing is emailed.
+   */
   EMAIL?: SendEmail;
   /** The sender address of Brandcast's emails, e.g. `notifications@example.com` (on the onboarded sending domain). */
   EMAIL_FROM?: string;

@@ -7,6 +7,7 @@
 // marked and nothing is sent.
 import type { Env } from "../env";
 import { DAY, HOUR } from "../lib/time";
+import { emailConfigured, escapeHtml, sendEmail } from "../lib/email";
 import { logError } from "../lib/log";
 import { EMAIL_TYPES, eventBody, sqlNames, type EventRow } from "./events";
 import { eventWords, type EventWords } from "./words";
@@ -16,13 +17,11 @@ export const DIGEST_EVERY_MS = HOUR;
 const DIGEST_LOOKBACK_MS = DAY;
 const DIGEST_MAX_ITEMS = 30;
 
-export const emailEnabled = (env: Pick<Env, "EMAIL" | "EMAIL_FROM">) => !!(env.EMAIL && env.EMAIL_FROM);
+export const emailEnabled = emailConfigured;
 
 /** The fan-out's statement for an event owners should hear about. */
 export const markDigestPending = (db: D1Database, workspaceId: string) =>
   db.prepare("INSERT INTO email_digests (workspace_id, pending) VALUES (?, 1) ON CONFLICT (workspace_id) DO UPDATE SET pending = 1").bind(workspaceId);
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** Subject and bodies of one digest: each event's title, its words and a link. */
 export function composeDigest(workspaceName: string, items: EventWords[], more: number, base: string | null) {
@@ -92,7 +91,7 @@ export async function sendDigestIfDue(env: Env, workspaceId: string, now = Date.
   const name = (wsRes!.results[0] as { name: string } | undefined)?.name ?? "Your workspace";
   const mail = composeDigest(name, shown, events.length - shown.length, env.PUBLIC_BASE_URL?.replace(/\/+$/, "") || null);
   try {
-    for (const to of owners) await env.EMAIL!.send({ from: { name: "Brandcast", email: env.EMAIL_FROM! }, to, ...mail });
+    for (const to of owners) await sendEmail(env, { to, ...mail });
   } catch (err) {
     // Still pending: the relay pass tries again once the hour is up.
     logError("notification digest not sent", { workspaceId, error: String(err) });

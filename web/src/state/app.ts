@@ -7,7 +7,9 @@ import { createAutomation } from "./automation";
 import { createBrands } from "./brands";
 import { createCalendar } from "./calendar";
 import { createJobDetail } from "./job-detail";
+import { createInvitationLookup } from "./invitation";
 import { createJobs } from "./jobs";
+import { createMembers } from "./members";
 import { createNetwork } from "./network";
 import { createNotifications } from "./notifications";
 import { createRouter } from "./router";
@@ -34,6 +36,8 @@ export function createAppState(opts: { api?: Api; fetch?: typeof fetch; win?: Wi
   const brands = createBrands(api);
   const automation = createAutomation(api);
   const attention = createAttention(api);
+  const members = createMembers(api);
+  const invitation = createInvitationLookup(api);
   const notifications = createNotifications(api, opts.now);
   const webhooks = createWebhooks(api);
   // Switching workspace drops every page's data: nothing of one workspace is shown in another.
@@ -43,12 +47,13 @@ export function createAppState(opts: { api?: Api; fetch?: typeof fetch; win?: Wi
     brands.reset();
     automation.state.value = null;
     attention.reset();
+    members.reset();
     notifications.reset();
     webhooks.reset();
   };
   session = createSession(api, safeStorage(win), resetAll);
   const router = createRouter(win);
-  return { api, network, session, router, calendar, jobs, jobDetail, brands, automation, attention, notifications, webhooks };
+  return { api, network, session, router, calendar, jobs, jobDetail, brands, automation, attention, members, invitation, notifications, webhooks };
 }
 
 function safeStorage(win: Window) {
