@@ -66,8 +66,11 @@ export function createFake() {
         verified: secrets ? problem === null : null,
         problem,
       });
-      if (problem) console.log(`[webhooks] ${name}: REFUSED ${req.headers["webhook-id"] ?? ""} (${problem})`);
-      else console.log(`[webhooks] ${name}: ${json?.type ?? "message"} ${req.headers["webhook-id"] ?? ""}${secrets ? " (signature ok)" : ""}`);
+      // `npm run fakes` turns this on, so a person sees each delivery arrive.
+      if (req.fake.verbose) {
+        const what = `${json?.type ?? "message"} ${req.headers["webhook-id"] ?? ""}`;
+        console.log(`[webhooks] ${name}: ${problem ? `REFUSED ${what} (${problem})` : `${what}${secrets ? " (signature ok)" : ""}`}`);
+      }
       return problem ? { status: 401, body: { error: problem } } : { status: 200, body: { received: true } };
     },
     {

@@ -23,7 +23,7 @@ export const EVENT_CHOICES: Array<{ type: EventType; label: string }> = [
 export const DEFAULT_EVENTS: EventType[] = ["delivery.failed", "delivery.unconfirmed", "delivery.missed", "account.needs_reconnect", "account.expiring", "burst.empty"];
 
 /** A test's answer comes back through the queue: look again after these delays. */
-const TEST_RECHECK_MS = [1500, 5000];
+const TEST_RECHECK_MS = [1500, 4000, 8000, 15_000, 30_000];
 
 export function createWebhooks(api: Api, schedule: (fn: () => void, ms: number) => void = (fn, ms) => void setTimeout(fn, ms)) {
   const list = signal<Webhook[] | null>(null);
