@@ -9,7 +9,6 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-// @ts-expect-error plain ESM module without types (see test/fakes/fake-server.mjs)
 import { createFake } from "../fakes/webhooks.mjs";
 import { axeViolations, buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
 
@@ -42,7 +41,7 @@ describe("notifications and webhooks in the browser", () => {
     ensureChromium();
     mkdirSync(SHOTS, { recursive: true });
     buildWeb();
-    receiver = createFake();
+    receiver = createFake() as unknown as typeof receiver;
     await receiver.listen(0);
     server = await startDevServer();
     browser = await launchBrowser({ baseURL: server.baseUrl, viewport: WIDE });
