@@ -1,13 +1,14 @@
 // Fixtures for the outbox, the feed and webhooks: the events a change wrote,
 // a D1 whose batches fail on demand, queues that record what was sent, and
 // events-queue batches delivered by hand.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Env } from "../../worker/env";
 import { handleEventsBatch } from "../../worker/notifications/consumer";
 import type { EventsMessage } from "../../worker/notifications/events";
 import type { DeliverOptions } from "../../worker/webhooks/deliver";
+import { deliverBatch, type BatchOutcome } from "../support/queue-batch";
 
 export interface StoredEvent {
   id: string;
@@ -86,41 +87,11 @@ export function envWith(over: Partial<Env> = {}): Env & { sent: EventsMessage[] 
   return Object.assign({}, env, { EVENTS_QUEUE: recordingQueue(sent) }, over, { sent }) as Env & { sent: EventsMessage[] };
 }
 
-let seq = 0;
-export interface EventsOutcome {
-  acked: EventsMessage[];
-  retried: Array<{ body: EventsMessage; delaySeconds: number }>;
-}
+export type EventsOutcome = BatchOutcome<EventsMessage>;
 
 /** One batch of events-queue messages through the consumer; what it acked and retried. */
-export async function deliverEvents(bodies: EventsMessage[], e: Env, opts: DeliverOptions = {}): Promise<EventsOutcome> {
-  const messages = bodies.map((body) => ({ id: `e${seq++}`, timestamp: new Date(), attempts: 1, body }));
-  const batch = createMessageBatch<EventsMessage>("brandcast-events", messages);
-  const ctx = createExecutionContext();
-  const delays = new Map<string, number>();
-  const observed = {
-    queue: batch.queue,
-    messages: batch.messages.map((m) => ({
-      ...m,
-      body: m.body,
-      id: m.id,
-      attempts: m.attempts,
-      ack: () => m.ack(),
-      retry: (o?: QueueRetryOptions) => {
-        if (!delays.has(m.id)) delays.set(m.id, o?.delaySeconds ?? 0);
-        m.retry(o);
-      },
-    })),
-    ackAll: () => batch.ackAll(),
-    retryAll: (o?: QueueRetryOptions) => batch.retryAll(o),
-  } as unknown as MessageBatch<EventsMessage>;
-  await handleEventsBatch(observed, e, opts);
-  const result = (await getQueueResult(batch, ctx)) as { explicitAcks: string[]; retryMessages: Array<{ msgId: string }> };
-  const byId = new Map(messages.map((m) => [m.id, m.body]));
-  return {
-    acked: result.explicitAcks.map((id) => byId.get(id)!),
-    retried: result.retryMessages.map((r) => ({ body: byId.get(r.msgId)!, delaySeconds: delays.get(r.msgId) ?? -1 })),
-  };
+export function deliverEvents(bodies: EventsMessage[], e: Env, opts: DeliverOptions = {}): Promise<EventsOutcome> {
+  return deliverBatch("brandcast-events", bodies, (batch) => handleEventsBatch(batch, e, opts));
 }
 
 // ---- webhooks -----------------------------------------------------------------

@@ -168,3 +168,23 @@ describe("webhooks API", () => {
     expect(JSON.stringify(await json("/api/webhooks", s, 200))).not.toMatch(/whsec_/);
   });
 });
+
+describe("key rotation", () => {
+  it("the refresh pass re-seals webhooks under the new key, after which the new key alone reads them", async () => {
+    const s = await signup();
+    const hook = await create(s, { url: "https://hooks.example.com/rotating-key" });
+    // 32 random bytes as base64: the next TOKEN_ENCRYPTION_KEY.
+    const next = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+    const rotating = envWith({ TOKEN_ENCRYPTION_KEY: next, TOKEN_ENCRYPTION_KEY_PREVIOUS: env.TOKEN_ENCRYPTION_KEY });
+    const onlyNew = envWith({ TOKEN_ENCRYPTION_KEY: next });
+    // Before the pass the new key alone cannot open it: the list still answers, with the host only.
+    const before = (await (await callWith(onlyNew, "/api/webhooks", { cookie: s.cookie })).json()) as { webhooks: Array<{ url: string }> };
+    expect(before.webhooks.map((w) => w.url)).toEqual(["https://hooks.example.com/…"]);
+    const { runRefresh, workspacesToRefresh } = await import("../../worker/accounts/refresh");
+    expect(await workspacesToRefresh(rotating)).toContain(s.workspaceId);
+    expect((await runRefresh(rotating, s.workspaceId)).failed).toBe(0);
+    expect(await workspacesToRefresh(rotating)).not.toContain(s.workspaceId);
+    const list = (await (await callWith(onlyNew, "/api/webhooks", { cookie: s.cookie })).json()) as { webhooks: Array<{ id: string; url: string }> };
+    expect(list.webhooks).toEqual([expect.objectContaining({ id: hook.id, url: "https://hooks.example.com/rotating-key" })]);
+  });
+});

@@ -14,13 +14,14 @@ import { markNeedsReconnect, NoCredentials, readStoredCredentials, reconnectReas
 import { providerFor } from "./providers";
 import { ProviderMisconfigured, ProviderRefused } from "./providers/types";
 import { warnExpiring } from "../notifications/expiring";
+import { rekeyWebhooks } from "../webhooks/store";
 import { keyRing, open, seal, sealedKid, type KeyRing } from "./sealing";
 
 export const REFRESH_WINDOW_MS = 7 * DAY;
 /** Accounts per run: each costs two or three provider calls, well inside Workers' subrequest limit. */
 const BATCH = 100;
 
-/** Re-seals every value of the workspace not under the current key (accounts and pending candidates). */
+/** Re-seals every value of the workspace not under the current key (accounts, pending candidates, webhooks). */
 export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: string): Promise<{ rekeyed: number; failed: number }> {
   const prefix = `v1.${ring.current.kid}.%`;
   const accounts = await env.DB.prepare("SELECT id, credentials FROM platform_accounts WHERE workspace_id = ? AND credentials != '' AND credentials NOT LIKE ?")
@@ -57,7 +58,9 @@ export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: strin
       logError("rekey failed", { accountId: c.account_id, kid: sealedKid(c.credentials), error: err });
     }
   }
-  return { rekeyed, failed };
+  // Webhook URLs and signing secrets are sealed with the same key.
+  const hooks = await rekeyWebhooks(env, ring, workspaceId);
+  return { rekeyed: rekeyed + hooks.rekeyed, failed: failed + hooks.failed };
 }
 
 export async function runRefresh(env: Env, workspaceId: string, now = Date.now()): Promise<RunCounts> {
@@ -108,9 +111,10 @@ export async function runRefresh(env: Env, workspaceId: string, now = Date.now()
 export async function workspacesToRefresh(env: Env, now = Date.now()): Promise<string[]> {
   const ring = await keyRing(env);
   const rows = await env.DB.prepare(
-    `SELECT DISTINCT workspace_id AS id FROM platform_accounts
-     WHERE (status = 'connected' AND platform != 'sandbox' AND expires_at IS NOT NULL AND expires_at < ?)
-        OR (credentials != '' AND credentials NOT LIKE ?)
+    `SELECT workspace_id AS id FROM platform_accounts
+     WHERE (status = 'connected' AND platform != 'sandbox' AND expires_at IS NOT NULL AND expires_at < ?1)
+        OR (credentials != '' AND credentials NOT LIKE ?2)
+     UNION SELECT workspace_id FROM webhooks WHERE sealed NOT LIKE ?2
      LIMIT 200`,
   )
     .bind(now + REFRESH_WINDOW_MS, `v1.${ring.current.kid}.%`)

@@ -3,12 +3,13 @@
 // secrets are sealed at rest like platform credentials (a Slack or Discord
 // URL is itself a credential); only the host is stored in the clear.
 import { keyRingOrConflict } from "../accounts/connect";
-import { open, seal, type KeyRing } from "../accounts/sealing";
+import { open, seal, SealBroken, sealedKid, type KeyRing } from "../accounts/sealing";
 import type { Webhook, WebhookAttempt, WebhookCreateInput, WebhookUpdateInput } from "../contract/schemas";
 import type { Env } from "../env";
 import { ApiError, conflict, notFound } from "../errors";
 import { newId } from "../lib/ids";
 import { DAY, iso, isoOrNull } from "../lib/time";
+import { logError } from "../lib/log";
 import { claimEvents, eventInsert, newEventId, relayClaimed } from "../notifications/outbox";
 import { newSecret } from "./signing";
 import { checkWebhookUrl } from "./url-policy";
@@ -44,6 +45,30 @@ export const openWebhook = async (ring: KeyRing, row: Pick<WebhookRow, "id" | "s
   JSON.parse(await open(ring, row.id, row.sealed)) as WebhookSecrets;
 const sealWebhook = (ring: KeyRing, id: string, value: WebhookSecrets) => seal(ring, id, JSON.stringify(value));
 
+/**
+ * Re-seals the workspace's endpoints still under a previous key (the refresh
+ * pass's key rotation, README "Connected accounts"), each only if unchanged
+ * meanwhile: an edit or a rotation made at that moment wins.
+ */
+export async function rekeyWebhooks(env: Env, ring: KeyRing, workspaceId: string): Promise<{ rekeyed: number; failed: number }> {
+  const rows = await env.DB.prepare("SELECT id, sealed FROM webhooks WHERE workspace_id = ? AND sealed NOT LIKE ?")
+    .bind(workspaceId, `v1.${ring.current.kid}.%`)
+    .all<{ id: string; sealed: string }>();
+  let rekeyed = 0;
+  let failed = 0;
+  for (const r of rows.results) {
+    try {
+      const resealed = await seal(ring, r.id, await open(ring, r.id, r.sealed));
+      await env.DB.prepare("UPDATE webhooks SET sealed = ? WHERE id = ? AND sealed = ?").bind(resealed, r.id, r.sealed).run();
+      rekeyed++;
+    } catch (err) {
+      failed++;
+      logError("webhook rekey failed", { webhookId: r.id, kid: sealedKid(r.sealed), error: err });
+    }
+  }
+  return { rekeyed, failed };
+}
+
 /** The secrets that sign an attempt made at `now`: the current one, and the previous one for a day after a rotation. */
 export const signingSecrets = (s: WebhookSecrets, now: number) => s.secrets.filter((x) => x.until === null || x.until > now).map((x) => x.secret);
 
@@ -72,9 +97,30 @@ function toDto(row: WebhookRow, url: string): Webhook {
 /** Owners see each URL; other members see only where it goes (a Slack URL is a credential). */
 export async function listWebhooks(env: Env, workspaceId: string, showUrls: boolean): Promise<Webhook[]> {
   const rows = await env.DB.prepare("SELECT * FROM webhooks WHERE workspace_id = ? ORDER BY created_at, id").bind(workspaceId).all<WebhookRow>();
-  if (!showUrls) return rows.results.map((r) => toDto(r, `https://${r.host}/…`));
+  const hostOnly = (r: WebhookRow) => `https://${r.host}/…`;
+  if (!showUrls) return rows.results.map((r) => toDto(r, hostOnly(r)));
   const ring = await keyRingOrConflict(env);
-  return Promise.all(rows.results.map(async (r) => toDto(r, (await openWebhook(ring, r)).url)));
+  return Promise.all(
+    rows.results.map(async (r) => {
+      try {
+        return toDto(r, (await openWebhook(ring, r)).url);
+      } catch (err) {
+        // Sealed under a key no longer configured: the list still answers; sending says why it cannot.
+        if (!(err instanceof SealBroken)) throw err;
+        return toDto(r, hostOnly(r));
+      }
+    }),
+  );
+}
+
+/** The row's URL and secrets for an edit, or 409 when no configured key opens them (a rotation gone wrong). */
+async function openForEdit(ring: KeyRing, row: WebhookRow): Promise<WebhookSecrets> {
+  try {
+    return await openWebhook(ring, row);
+  } catch (err) {
+    if (!(err instanceof SealBroken)) throw err;
+    throw new ApiError(409, "encryption_key_mismatch", "This webhook was sealed with a key this deployment no longer has (TOKEN_ENCRYPTION_KEY_PREVIOUS). Set that key again, or delete the webhook and add it anew.");
+  }
 }
 
 async function getRow(env: Env, workspaceId: string, id: string): Promise<WebhookRow> {
@@ -110,7 +156,7 @@ async function writeSealed(env: Env, row: WebhookRow, sets: string[], binds: unk
 export async function updateWebhook(env: Env, workspaceId: string, id: string, input: WebhookUpdateInput, by: string, now = Date.now()): Promise<Webhook> {
   const row = await getRow(env, workspaceId, id);
   const ring = await keyRingOrConflict(env);
-  const current = await openWebhook(ring, row);
+  const current = await openForEdit(ring, row);
   const sets = ["updated_at = ?"];
   const binds: unknown[] = [now];
   let url = current.url;
@@ -141,7 +187,7 @@ export async function deleteWebhook(env: Env, workspaceId: string, id: string): 
 export async function rotateSecret(env: Env, workspaceId: string, id: string, now = Date.now()): Promise<{ secret: string }> {
   const row = await getRow(env, workspaceId, id);
   const ring = await keyRingOrConflict(env);
-  const current = await openWebhook(ring, row);
+  const current = await openForEdit(ring, row);
   const secret = newSecret();
   const previous = current.secrets.find((s) => s.until === null);
   const secrets = [{ secret, until: null }, ...(previous ? [{ secret: previous.secret, until: now + ROTATION_OVERLAP_MS }] : [])];
