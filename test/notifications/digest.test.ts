@@ -29,7 +29,7 @@ function mailer(fail = false) {
 async function happen(e: Env, s: Session, type: "delivery.failed" | "delivery.published" | "account.needs_reconnect", data: Record<string, unknown>, now = Date.now()) {
   const id = `evt_${crypto.randomUUID().replace(/-/g, "").slice(0, 24)}`;
   await env.DB.batch([eventInsert(env.DB, { workspaceId: s.workspaceId, type, data: { json: data } }, id)]);
-  await fanOut(e, id, now);
+  await fanOut(e, [id], now);
   return id;
 }
 

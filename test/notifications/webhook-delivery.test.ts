@@ -146,7 +146,7 @@ describe("Standard Webhooks signatures", () => {
 
     const capture = capturingFetch();
     const eventId = await publishedEvent();
-    await fanOut(e, eventId);
+    await fanOut(e, [eventId]);
     await deliverToWebhook(e, eventId, hook.id, { fetch: capture.fetch });
     const now = Date.now();
     const req = capture.requests[0]!;
@@ -156,7 +156,7 @@ describe("Standard Webhooks signatures", () => {
 
     const later = now + ROTATION_OVERLAP_MS + 60_000;
     const second = await publishedEvent();
-    await fanOut(e, second, later);
+    await fanOut(e, [second], later);
     await deliverToWebhook(e, second, hook.id, { fetch: capture.fetch, now: () => later });
     const req2 = capture.requests[1]!;
     expect(req2.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
@@ -170,7 +170,7 @@ describe("retries", () => {
     const hook = await createHook({ url: "https://example.com/flaky", events: ["delivery.published"] });
     const e = local();
     const eventId = await publishedEvent();
-    await fanOut(e, eventId);
+    await fanOut(e, [eventId]);
     const answers = [new Response("boom", { status: 500, statusText: "Internal Server Error" }), new Response("busy", { status: 503 }), new Response(null, { status: 204 })];
     const capture = capturingFetch((_r, n) => answers[n - 1]!);
     let now = Date.now();
@@ -212,7 +212,7 @@ describe("retries", () => {
     const hook = await createHook({ url: "https://example.com/down", events: ["delivery.published"] });
     const e = local();
     const eventId = await publishedEvent();
-    await fanOut(e, eventId);
+    await fanOut(e, [eventId]);
     const capture = capturingFetch(() => new Response("down", { status: 502 }));
     let now = Date.now();
     let retried = 0;
@@ -233,7 +233,7 @@ describe("retries", () => {
     const now = Date.now();
     await env.DB.prepare("UPDATE webhooks SET failing_since = ? WHERE id = ?").bind(now - DISABLE_AFTER_MS - 60_000, hook.id).run();
     const eventId = await publishedEvent();
-    await fanOut(e, eventId);
+    await fanOut(e, [eventId]);
     const capture = capturingFetch(() => new Response("gone", { status: 410 }));
     const out = await deliverEvents([{ kind: "webhook", eventId, webhookId: hook.id }], e, { fetch: capture.fetch, now: () => now });
     expect(out.acked).toHaveLength(1);
@@ -250,7 +250,7 @@ describe("retries", () => {
     // Switched off: the next event is not sent to it.
     const next = await publishedEvent();
     const fan = envWith({ WEBHOOK_ALLOW_LOOPBACK: "true" });
-    await fanOut(fan, next);
+    await fanOut(fan, [next]);
     expect(fan.sent).toEqual([]);
     // Enabled again by the owner: its streak starts over.
     const res = await callWith(e, `/api/webhooks/${hook.id}`, { cookie: s.cookie, method: "PATCH", body: { enabled: true } });
@@ -264,7 +264,7 @@ describe("one endpoint never holds up another", () => {
     const fast = await createHook({ url: "https://fast.example.com/hook", events: ["delivery.published"] });
     const e = local();
     const eventId = await publishedEvent();
-    await fanOut(e, eventId);
+    await fanOut(e, [eventId]);
     // Each endpoint has its own message.
     expect(e.sent.filter((m) => m.kind === "webhook").map((m) => m.kind === "webhook" && m.webhookId).sort()).toEqual(expect.arrayContaining([slow.id, fast.id]));
     const answeredAt = new Map<string, number>();
@@ -301,7 +301,7 @@ describe("no redirects", () => {
     await receiver().fault({ match: { path: `^/hooks/${name}$` }, action: { status: 302, headers: { location: `${receiver().url}/hooks/${name}-elsewhere` }, body: null } });
     const e = local();
     const eventId = await publishedEvent();
-    await fanOut(e, eventId);
+    await fanOut(e, [eventId]);
     const out = await deliverEvents([{ kind: "webhook", eventId, webhookId: hook.id }], e);
     expect(out.retried).toHaveLength(1);
     const [attempt] = await attemptsOf(hook.id, e);
@@ -325,11 +325,24 @@ describe("duplicates and crashes", () => {
     expect((await received(hook.name)).map((r) => r.id)).toEqual([eventId]);
   });
 
+  it("a batch's events fan out together: one message per event and endpoint, none for an event already handled", async () => {
+    const a = await receiverHook();
+    const b = await receiverHook(["delivery.published", "ping"]);
+    const e = local();
+    const ids = [await publishedEvent(), await publishedEvent(), await publishedEvent()];
+    await fanOut(e, [ids[0]!]);
+    const before = e.sent.length;
+    const out = await deliverEvents(ids.map((eventId) => ({ kind: "event" as const, eventId })), e);
+    expect(out.acked).toHaveLength(3);
+    const sent = e.sent.slice(before).map((m) => (m.kind === "webhook" ? `${m.eventId}>${m.webhookId}` : m.kind));
+    expect(sent.sort()).toEqual([`${ids[1]}>${a.id}`, `${ids[1]}>${b.id}`, `${ids[2]}>${a.id}`, `${ids[2]}>${b.id}`].sort());
+  });
+
   it("a fan-out whose endpoint messages were lost: the relay pass sends them again, once, under the same event id", async () => {
     const hook = await receiverHook();
     const broken = envWith({ WEBHOOK_ALLOW_LOOPBACK: "true", EVENTS_QUEUE: { sendBatch: () => Promise.reject(new Error("queue down")) } as unknown as Queue });
     const eventId = await publishedEvent();
-    await expect(fanOut(broken, eventId)).rejects.toThrow("queue down");
+    await expect(fanOut(broken, [eventId])).rejects.toThrow("queue down");
     // The fan-out committed (the event is handled), the message never left.
     expect((await env.DB.prepare("SELECT relay_after FROM events WHERE id = ?").bind(eventId).first())!.relay_after).toBeNull();
     const e = local();
@@ -352,7 +365,7 @@ describe("Slack and Discord", () => {
     const d = await seedDelivery({ platform: "instagram", status: "publishing" });
     await env.DB.prepare("UPDATE deliveries SET status = 'failed', error_class = 'permanent', last_error = ? WHERE id = ?").bind("The caption is longer than 2,200 characters.", d.deliveryId).run();
     const eventId = (await eventsAbout("deliveryId", d.deliveryId))[0]!.id;
-    await fanOut(e, eventId);
+    await fanOut(e, [eventId]);
     const capture = capturingFetch();
     await deliverToWebhook(e, eventId, hook.id, { fetch: capture.fetch });
     expect(capture.requests).toHaveLength(1);
@@ -415,7 +428,7 @@ describe("send-time checks", () => {
     const hook = await receiverHook();
     const strict = envWith({ WEBHOOK_ALLOW_LOOPBACK: "false" });
     const eventId = await publishedEvent();
-    await fanOut(strict, eventId);
+    await fanOut(strict, [eventId]);
     await deliverEvents([{ kind: "webhook", eventId, webhookId: hook.id }], strict);
     expect(await received(hook.name)).toEqual([]);
     const [attempt] = await attemptsOf(hook.id, strict);

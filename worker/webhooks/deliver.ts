@@ -43,21 +43,21 @@ export interface Answer {
 export async function deliverToWebhook(env: Env, eventId: string, webhookId: string, opts: DeliverOptions = {}): Promise<WebhookAction> {
   const now = opts.now ?? Date.now;
   const at = now();
-  const leased = await env.DB.prepare(
-    `UPDATE webhook_deliveries SET status = 'sending', attempts = attempts + 1, lease_until = ?1, updated_at = ?2
-     WHERE event_id = ?3 AND webhook_id = ?4
-       AND ((status = 'pending' AND next_attempt_at <= ?2 + 1000) OR (status = 'sending' AND coalesce(lease_until, 0) <= ?2))
-     RETURNING attempts`,
-  )
-    .bind(at + WEBHOOK_LEASE_MS, at, eventId, webhookId)
-    .first<{ attempts: number }>();
-  if (!leased) return unleased(env, eventId, webhookId, at);
-  const attempt = leased.attempts;
-
-  const [hookRes, eventRes] = await env.DB.batch([
+  // The lease, and what the attempt needs (the endpoint, the event, the pair as it is then): one round trip.
+  const pair = "event_id = ?1 AND webhook_id = ?2";
+  const [leaseRes, hookRes, eventRes, pairRes] = await env.DB.batch<unknown>([
+    env.DB.prepare(
+      `UPDATE webhook_deliveries SET status = 'sending', attempts = attempts + 1, lease_until = ?3, updated_at = ?4
+       WHERE ${pair} AND ((status = 'pending' AND next_attempt_at <= ?4 + 1000) OR (status = 'sending' AND coalesce(lease_until, 0) <= ?4))
+       RETURNING attempts`,
+    ).bind(eventId, webhookId, at + WEBHOOK_LEASE_MS, at),
     env.DB.prepare("SELECT * FROM webhooks WHERE id = ?").bind(webhookId),
     env.DB.prepare("SELECT id, workspace_id, type, data, webhook_id, created_at FROM events WHERE id = ?").bind(eventId),
+    env.DB.prepare(`SELECT status, next_attempt_at, lease_until FROM webhook_deliveries WHERE ${pair}`).bind(eventId, webhookId),
   ]);
+  const leased = leaseRes!.results[0] as { attempts: number } | undefined;
+  if (!leased) return unleased(pairRes!.results[0] as PairRow | undefined, at);
+  const attempt = leased.attempts;
   const hook = hookRes!.results[0] as WebhookRow | undefined;
   const event = eventRes!.results[0] as EventRow | undefined;
   if (!hook || !event) return { kind: "ack", reason: "endpoint or event no longer exists" };
@@ -80,11 +80,14 @@ export async function deliverToWebhook(env: Env, eventId: string, webhookId: str
   return decision.kind === "retry" ? { kind: "retry", delaySeconds: decision.delaySeconds } : { kind: "ack", reason: decision.kind };
 }
 
+interface PairRow {
+  status: string;
+  next_attempt_at: number;
+  lease_until: number | null;
+}
+
 /** A duplicate or early message: done pairs ack; a pair still waiting or held comes back when it is due. */
-async function unleased(env: Env, eventId: string, webhookId: string, at: number): Promise<WebhookAction> {
-  const row = await env.DB.prepare("SELECT status, next_attempt_at, lease_until FROM webhook_deliveries WHERE event_id = ? AND webhook_id = ?")
-    .bind(eventId, webhookId)
-    .first<{ status: string; next_attempt_at: number; lease_until: number | null }>();
+function unleased(row: PairRow | undefined, at: number): WebhookAction {
   if (!row || row.status === "delivered" || row.status === "failed") return { kind: "ack", reason: `pair ${row?.status ?? "gone"}` };
   const until = row.status === "sending" ? (row.lease_until ?? at) : row.next_attempt_at;
   // Queues hold a message 12 h at most; a later attempt re-arms on arrival.
