@@ -12,8 +12,8 @@
 //                            the commit of its state change). Target ≤ 5 s locally.
 //   webhook_bad_signatures, webhook_duplicates, webhook_missing   all 0
 //
-// Local queues are wrangler dev's simulation (batches of 10, 1 s timeout, one
-// consumer at a time); Cloudflare runs consumers concurrently. Prints
+// Local queues are wrangler dev's simulation (batches of 6, 1 s timeout, one
+// batch at a time); Cloudflare runs consumers concurrently. Prints
 // `BENCH {json}` (scripts/bench.mjs protocol); stops what it started.
 import { freePort, startWorkers } from "../../scripts/dev-servers.mjs";
 import { applyMigrations, ensureDevVars } from "../../scripts/local-env.mjs";
