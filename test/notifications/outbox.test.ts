@@ -15,7 +15,8 @@ import { DEAD_LETTER_REASON, handlePublishBatch, handlePublishDeadLetters } from
 import { LEASE_MS } from "../../worker/publishing/delivery-machine";
 import { PublishError } from "../../worker/publishing/types";
 import { claimSchedules } from "../../worker/scheduling/dispatch";
-import { createMessageBatch } from "cloudflare:test";
+import { createMessageBatch, createScheduledController } from "cloudflare:test";
+import { handleScheduled, MINUTE_CRON } from "../../worker/automation/cron";
 import { countRows, createBrand, json, signup } from "../support/fixtures";
 import { book, connect as connectAccount, readyJob, travel, HOUR } from "../support/dispatch";
 import { connect, ScriptedPlatform, seedDelivery, withClient, workspace } from "../publishing/support";
@@ -234,6 +235,12 @@ describe("the relay", () => {
     await relayOutbox(e, 200, Date.now() + RELAY_LEASE_MS + 1000);
     expect(e.sent).toContainEqual({ kind: "event", eventId: event.id });
     expect((await eventsAbout("deliveryId", d.deliveryId)).map((x) => x.id)).toEqual([event.id]);
+
+    // The minute's cron is that relay pass.
+    await env.DB.prepare("UPDATE events SET relay_after = ? WHERE id = ?").bind(Date.now() - 1000, event.id).run();
+    const cron = envWith();
+    await handleScheduled(createScheduledController({ scheduledTime: Date.now(), cron: MINUTE_CRON }), cron);
+    expect(cron.sent).toContainEqual({ kind: "event", eventId: event.id });
 
     // Once the consumer has fanned it out, no relay sends it again.
     await env.DB.prepare("UPDATE events SET relay_after = NULL, handled_at = ? WHERE id = ?").bind(Date.now(), event.id).run();

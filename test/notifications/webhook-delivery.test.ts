@@ -5,7 +5,7 @@
 // never holding up another, no redirects, Slack and Discord messages.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { fanOut } from "../../worker/notifications/consumer";
+import { fanOut, handleEventsDeadLetters } from "../../worker/notifications/consumer";
 import { resendLostPairs, LOST_PAIR_AFTER_MS } from "../../worker/notifications/relay";
 import { deliverToWebhook } from "../../worker/webhooks/deliver";
 import { DISABLE_AFTER_MS, MAX_ATTEMPTS, RETRY_DELAYS_S } from "../../worker/webhooks/retry";
@@ -14,6 +14,7 @@ import { ROTATION_OVERLAP_MS } from "../../worker/webhooks/store";
 import { fakeAdmin } from "../fakes/admin";
 import { unique } from "../support/fixtures";
 import { seedDelivery, workspace } from "../publishing/support";
+import { deliverBatch } from "../support/queue-batch";
 import { callWith, capturingFetch, deliverEvents, envWith, eventsAbout, type Captured } from "./support";
 
 const DAY = 86_400_000;
@@ -355,6 +356,31 @@ describe("duplicates and crashes", () => {
     expect(mine).toEqual([{ kind: "webhook", eventId, webhookId: hook.id }]);
     await deliverEvents(mine, e);
     expect((await received(hook.name)).map((r) => [r.id, r.verified])).toEqual([[eventId, true]]);
+  });
+});
+
+describe("the dead-letter queue", () => {
+  it("an event message that always crashed is marked handled; an endpoint's is failed, with an attempt that says so", async () => {
+    const hook = await createHook({ url: "https://example.com/dlq", events: ["delivery.published"] });
+    const e = local();
+    const eventId = await publishedEvent();
+    await fanOut(e, [eventId]);
+    const other = await publishedEvent();
+    const out = await deliverBatch(
+      "brandcast-events-dlq",
+      [
+        { kind: "event" as const, eventId: other },
+        { kind: "webhook" as const, eventId, webhookId: hook.id },
+      ],
+      (batch) => handleEventsDeadLetters(batch, e),
+    );
+    expect(out.acked).toHaveLength(2);
+    const ev = await env.DB.prepare("SELECT relay_after, handled_at FROM events WHERE id = ?").bind(other).first<{ relay_after: number | null; handled_at: number | null }>();
+    expect(ev!.relay_after).toBeNull();
+    expect(ev!.handled_at).not.toBeNull();
+    expect(await env.DB.prepare("SELECT status FROM webhook_deliveries WHERE event_id = ? AND webhook_id = ?").bind(eventId, hook.id).first()).toEqual({ status: "failed" });
+    const [attempt] = await attemptsOf(hook.id, e);
+    expect(attempt).toMatchObject({ eventId, type: "delivery.published", responseStatus: null, error: expect.stringMatching(/repeated crashes/) });
   });
 });
 
