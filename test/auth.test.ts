@@ -366,10 +366,11 @@ describe("roles", () => {
     await env.DB.prepare("INSERT INTO proposals (id, workspace_id, brand_id, title, angle, variant) VALUES (?, ?, ?, 'A topic', 'quick win', 'light')")
       .bind(proposalId, owner.workspaceId, brand.id)
       .run();
+    const webhook = await json<{ id: string }>("/api/webhooks", { ...owner, body: { url: "https://hooks.example.com/in", events: ["ping"] } }, 201);
     const user = await signup();
     await addMember(owner.workspaceId, user.userId, role);
     const member: Session = { ...user, workspace: owner.workspaceId };
-    const params = { brandId: brand.id, jobId: job.jobId, scheduleId: schedule.scheduleId, id: proposalId, platform: "instagram" };
+    const params = { brandId: brand.id, jobId: job.jobId, scheduleId: schedule.scheduleId, id: proposalId, platform: "instagram", webhookId: webhook.id };
     return { owner, member, params };
   }
 
@@ -390,8 +391,9 @@ describe("roles", () => {
 
   it("a viewer gets 403 on every write route (read from the router) and nothing is written", async () => {
     const { owner, member, params } = await workspaceWithMember("viewer");
-    // Personal routes: signing out and one's own API tokens (which carry the viewer role, checked below).
-    const personal = (path: string) => path.startsWith("/api/auth/") || path.startsWith("/api/tokens");
+    // Personal routes: signing out, one's own API tokens (which carry the viewer role, checked below), and
+    // marking one's own notifications read (read state is each person's).
+    const personal = (path: string) => path.startsWith("/api/auth/") || path.startsWith("/api/tokens") || path === "/api/notifications/read";
     const writes = registeredApiRoutes().filter((r) => r.method !== "GET" && !personal(r.path));
     expect(writes.length).toBeGreaterThanOrEqual(20);
     await expectNothingWritten(owner.workspaceId, async () => {

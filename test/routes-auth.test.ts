@@ -110,6 +110,7 @@ describe("every route that takes an id is scoped to the caller's workspace", () 
     "PATCH /api/jobs/:jobId/outputs/:brandId": { caption: "Stolen" },
     "PATCH /api/schedules/:scheduleId": { scheduledAt: new Date(Date.now() + 9 * 86_400_000).toISOString() },
     "PATCH /api/members/:userId": { role: "viewer" },
+    "PATCH /api/webhooks/:webhookId": { enabled: false },
   };
   const QUERIES: Record<string, string> = {
     "GET /api/brands/:brandId/slots": `?from=${new Date().toISOString()}&to=${new Date(Date.now() + 7 * 86_400_000).toISOString()}`,
@@ -131,7 +132,8 @@ describe("every route that takes an id is scoped to the caller's workspace", () 
       .run();
     const token = await json<{ id: string }>("/api/tokens", { ...a, body: { name: "a's" } }, 201);
     const invitation = await invite(a);
-    const params = { brandId: brand.id, jobId: ready.jobId, scheduleId: schedule.scheduleId, id: proposalId, platform: "instagram", userId: a.userId };
+    const webhook = await json<{ id: string }>("/api/webhooks", { ...a, body: { url: "https://hooks.example.com/a", events: ["ping"] } }, 201);
+    const params = { brandId: brand.id, jobId: ready.jobId, scheduleId: schedule.scheduleId, id: proposalId, platform: "instagram", userId: a.userId, webhookId: webhook.id };
 
     const b = await signup();
     const ids = (r: RouteRef) =>

@@ -1,4 +1,5 @@
 import type MediaRenderer from "./media-worker";
+import type { EventsMessage } from "./notifications/events";
 import type { BrandScheduler } from "./scheduling/brand-scheduler";
 
 /** Messages on the `generate` queue: one output to (re)generate. */
@@ -26,6 +27,8 @@ export interface Env {
   GENERATE_QUEUE: Queue<GenerateMessage>;
   PUBLISH_QUEUE: Queue<PublishMessage>;
   METRICS_QUEUE: Queue<MetricsMessage>;
+  /** Events from the outbox to their channels, and each event to each webhook endpoint (worker/notifications). */
+  EVENTS_QUEUE: Queue<EventsMessage>;
   MEDIA: R2Bucket;
   ASSETS: Fetcher;
   /** The media Worker (wrangler.media.toml), which renders; the API Worker holds no renderer, so without it media steps fail with that reason. */
@@ -48,10 +51,15 @@ export interface Env {
   LLM_BASE_URL?: string;
   LLM_MODEL?: string;
 
-  /** Cloudflare Email Service (`[[send_email]]`): invitations are also emailed when it and EMAIL_FROM are set. */
+  /**
+   * Cloudflare Email Service (`[[send_email]]`), with EMAIL_FROM: invitations are also emailed, and owners
+   * get an hourly digest of what needs attention (worker/lib/email.ts). Optional: without it nothing is emailed.
+   */
   EMAIL?: SendEmail;
-  /** The sender address of invitation emails, e.g. `invites@example.com` (on the onboarded sending domain). */
+  /** The sender address of Brandcast's emails, e.g. `notifications@example.com` (on the onboarded sending domain). */
   EMAIL_FROM?: string;
+  /** `true` only locally (npm start): webhooks may also go to loopback hosts, over http: too. */
+  WEBHOOK_ALLOW_LOOPBACK?: string;
 
   APP_VERSION: string;
   SIGNUP_ENABLED: string;

@@ -8,6 +8,8 @@ import { handleGenerateBatch, handleGenerateDeadLetters } from "./generation/gen
 import { createMediaStep } from "./media/media-step";
 import { renderMedia } from "./media/renderer";
 import { handlePublishBatch, handlePublishDeadLetters } from "./publishing/consumer";
+import { handleEventsBatch, handleEventsDeadLetters } from "./notifications/consumer";
+import type { EventsMessage } from "./notifications/events";
 
 export { BrandScheduler } from "./scheduling/brand-scheduler";
 
@@ -17,7 +19,16 @@ const mediaStep = createMediaStep(renderMedia);
 
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<GenerateMessage | PublishMessage | MetricsMessage>, env: Env) {
+  async queue(batch: MessageBatch<GenerateMessage | PublishMessage | MetricsMessage | EventsMessage>, env: Env) {
+    // Dead-letter queues first: "brandcast-x-dlq" also starts with "brandcast-x".
+    if (batch.queue.startsWith("brandcast-events-dlq")) {
+      await handleEventsDeadLetters(batch as MessageBatch<EventsMessage>, env);
+      return;
+    }
+    if (batch.queue.startsWith("brandcast-events")) {
+      await handleEventsBatch(batch as MessageBatch<EventsMessage>, env);
+      return;
+    }
     if (batch.queue.startsWith("brandcast-metrics-dlq")) {
       handleMetricsDeadLetters(batch as MessageBatch<MetricsMessage>);
       return;
@@ -26,7 +37,6 @@ export default {
       await handleMetricsBatch(batch as MessageBatch<MetricsMessage>, env);
       return;
     }
-    // Dead-letter queues first: "brandcast-generate-dlq" also starts with "brandcast-generate".
     if (batch.queue.startsWith("brandcast-generate-dlq")) {
       await handleGenerateDeadLetters(batch as MessageBatch<GenerateMessage>, env);
       return;
@@ -44,4 +54,4 @@ export default {
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     ctx.waitUntil(handleScheduled(controller, env));
   },
-} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage | MetricsMessage>;
+} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage | MetricsMessage | EventsMessage>;

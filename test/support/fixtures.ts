@@ -181,6 +181,8 @@ const WORKSPACE_TABLES: Array<[table: string, column: string]> = [
   ["schedules", "workspace_id"],
   ["deliveries", "workspace_id"],
   ["automation_runs", "workspace_id"],
+  ["events", "workspace_id"],
+  ["webhooks", "workspace_id"],
 ];
 
 /** Every row of the workspace, table by table, plus the global tables (users, sessions, login throttling); one D1 round trip. */

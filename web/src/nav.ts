@@ -38,6 +38,7 @@ export const NAV: NavEntry[] = [
   },
   { href: "/analytics", label: "Analytics", routes: ["analytics"], inline: "desktop" },
   { href: "/members", label: "Members", routes: ["members"], inline: "desktop" },
+  { href: "/webhooks", label: "Webhooks", routes: ["webhooks"], inline: "wide" },
 ];
 
 // Checked with every page to come in the bar (Analytics: "desktop", Webhooks:

@@ -10,6 +10,8 @@ import { workspacesToRefresh } from "../accounts/refresh";
 import { fanOutDueMetrics } from "../analytics/fanout";
 import { logError } from "../lib/log";
 import { pruneAuthRowsSafely } from "../auth/prune";
+import { relayOutbox } from "../notifications/outbox";
+import { runRelayPass } from "../notifications/relay";
 
 /** Catch-up, healing, the burst check, and pruning expired sign-in counters and sessions (auth/prune.ts). */
 export const TEN_MINUTE_CRON = "*/10 * * * *";
@@ -38,11 +40,19 @@ async function workspacesNeeding(env: Env, kind: "catchup" | "healing"): Promise
 }
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  await runCron(controller, env);
+  // What the passes changed (a burst done, an account to reconnect) goes out now, not at the next minute's relay.
+  if (controller.cron !== MINUTE_CRON) await relayOutbox(env);
+}
+
+async function runCron(controller: ScheduledController, env: Env): Promise<void> {
   if (controller.cron === REFRESH_CRON) return refreshAll(env, controller.scheduledTime);
   if (controller.cron === MINUTE_CRON) {
     // Every minute, for every workspace at once: not recorded in automation_runs
     // (1,440 rows a day per workspace would bury the log); a manual run is.
     await runDispatch(env, {});
+    // Events still unsent, webhook messages that look lost, email digests whose hour is up (worker/notifications).
+    await runRelayPass(env, controller.scheduledTime);
     return;
   }
   if (controller.cron !== TEN_MINUTE_CRON) return;

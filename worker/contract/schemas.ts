@@ -5,6 +5,7 @@ import { z } from "zod";
 import { BRIEF_LANGUAGES, briefLanguage } from "./languages";
 import { isValidTimeZone } from "../scheduling/zoned-time";
 import { PLATFORMS, VARIANTS } from "../scheduling/variants";
+import { EVENT_TYPES, PEOPLE_ONLY_TYPES } from "../notifications/events";
 
 export const hhmm = z.string().regex(/^([01]\d|2[0-3]):([0-5]\d)$/, "Use 24-hour HH:MM, e.g. 08:00.");
 export const timeZone = z
@@ -597,3 +598,91 @@ export const invitationPreview = z.object({
 export const acceptResult = z.object({ user, workspace: z.object({ id: z.string(), name: z.string() }), role });
 export type Member = z.infer<typeof member>;
 export type Invitation = z.infer<typeof invitation>;
+// ---- notifications and webhooks (API.md "Notifications and webhooks") -------
+const queryLimit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+export const eventType = z.enum(EVENT_TYPES);
+/** What the feed shows: API.md's events, and `webhook.disabled` (for people only). */
+export const feedEventType = z.enum([...EVENT_TYPES, ...PEOPLE_ONLY_TYPES]);
+export const notificationsQuery = z.strictObject({
+  unread: z.enum(["true", "false"]).optional().transform((v) => v === "true"),
+  limit: queryLimit(100, 50),
+});
+export const notification = z.object({
+  id: z.string(),
+  type: feedEventType,
+  title: z.string(),
+  body: z.string(),
+  /** A path of the web app: the item, delivery, account or page the event is about. */
+  link: z.string(),
+  createdAt: z.string(),
+  /** When the caller read it (read state is each person's own); null while unread. */
+  readAt: z.string().nullable(),
+});
+export const notificationList = z.object({ notifications: z.array(notification), unread: z.number().int() });
+export const notificationsReadInput = z
+  .strictObject({
+    ids: z.array(z.string().min(1).max(64)).min(1).max(100).optional(),
+    all: z.literal(true).optional(),
+  })
+  .refine((v) => (v.ids === undefined) !== (v.all === undefined), "Send either ids (a list) or all: true.");
+
+export const webhookFormat = z.enum(["standard", "slack", "discord"]);
+const webhookEvents = z
+  .array(eventType)
+  .min(1, "Pick at least one event.")
+  .max(EVENT_TYPES.length)
+  .transform((events) => [...new Set(events)]);
+const webhookUrl = z.string().trim().min(1).max(2048);
+const webhookDescription = z.string().trim().max(200);
+export const webhookCreateInput = z.strictObject({
+  url: webhookUrl,
+  events: webhookEvents,
+  format: webhookFormat.default("standard"),
+  description: webhookDescription.default(""),
+});
+export const webhookUpdateInput = z
+  .strictObject({ url: webhookUrl.optional(), events: webhookEvents.optional(), enabled: z.boolean().optional(), description: webhookDescription.optional() })
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of url, events, enabled, description.");
+export const webhook = z.object({
+  id: z.string(),
+  /** The full URL for owners; `https://<host>/…` for other members (a Slack or Discord URL is a credential). */
+  url: z.string(),
+  events: z.array(eventType),
+  format: webhookFormat,
+  description: z.string(),
+  enabled: z.boolean(),
+  createdAt: z.string(),
+  lastSuccessAt: z.string().nullable(),
+  lastFailureAt: z.string().nullable(),
+  disabledReason: z.string().nullable(),
+});
+/** `whsec_<base64>`, shown once. */
+export const webhookSecret = z.object({ secret: z.string() });
+export const webhookCreated = webhook.extend(webhookSecret.shape);
+export const webhookList = z.object({
+  webhooks: z.array(webhook),
+  /** Whether owners get the hourly email digest (a `send_email` binding and EMAIL_FROM are configured). */
+  email: z.object({ enabled: z.boolean() }),
+});
+export const webhookTestResult = z.object({ eventId: z.string() });
+export const webhookAttemptsQuery = z.strictObject({ limit: queryLimit(200, 50) });
+export const webhookAttempt = z.object({
+  eventId: z.string(),
+  type: z.string(),
+  attempt: z.number().int(),
+  at: z.string(),
+  responseStatus: z.number().int().nullable(),
+  durationMs: z.number().int(),
+  /** What went wrong, in words (absent on success). */
+  error: z.string().optional(),
+  /** The start of the endpoint's answer. */
+  response: z.string().optional(),
+});
+export const webhookAttemptList = z.object({ attempts: z.array(webhookAttempt) });
+
+export type Notification = z.infer<typeof notification>;
+export type NotificationList = z.infer<typeof notificationList>;
+export type Webhook = z.infer<typeof webhook>;
+export type WebhookCreateInput = z.output<typeof webhookCreateInput>;
+export type WebhookUpdateInput = z.output<typeof webhookUpdateInput>;
+export type WebhookAttempt = z.infer<typeof webhookAttempt>;

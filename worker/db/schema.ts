@@ -165,6 +165,8 @@ export const platformAccounts = sqliteTable(
      * NULL when unknown (a pasted token: the sampler finds out and records it).
      */
     insightsAccess: text("insights_access", { enum: ["granted", "missing"] }),
+    /** The expiry an `account.expiring` event was written for (worker/notifications): one warning per expiry. */
+    expiryWarnedFor: integer("expiry_warned_for"),
   },
   (t) => [
     uniqueIndex("platform_accounts_brand_platform").on(t.brandId, t.platform),
@@ -619,3 +621,136 @@ export const metricBrands = sqliteTable(
   },
   (t) => [index("metric_brands_due").on(t.nextAt), index("metric_brands_workspace").on(t.workspaceId, t.nextAt)],
 );
+
+/**
+ * The outbox (DESIGN.md §11): one row per event of API.md "Notifications and
+ * webhooks", written in the same D1 transaction as the state change it
+ * reports: by the triggers at the end of the migration that adds this table
+ * (a delivery's or an account's status, a burst's part or run finishing), or
+ * by a conditional statement in the same batch (worker/notifications). The
+ * in-app feed reads these rows; the relay hands each to the events queue until
+ * the consumer has fanned it out (`relay_after` NULL). Never updated otherwise.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    /** `evt_…`, fixed when written: the `webhook-id` of every attempt to every endpoint. */
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    /** API.md's event `data` (JSON): ids and what they were when it happened. */
+    data: text("data").notNull(),
+    /** `ping`: the one endpoint it is for. */
+    webhookId: text("webhook_id"),
+    createdAt: integer("created_at").notNull(),
+    /** When the relay may (re)send its queue message; NULL once fanned out. */
+    relayAfter: integer("relay_after"),
+    relays: integer("relays").notNull().default(0),
+    handledAt: integer("handled_at"),
+  },
+  (t) => [
+    index("events_feed").on(t.workspaceId, t.createdAt),
+    index("events_relay").on(t.relayAfter).where(sql`relay_after IS NOT NULL`),
+  ],
+);
+
+/** A person's "read" marks on feed items (read state is per user; the feed is the workspace's). */
+export const notificationReads = sqliteTable(
+  "notification_reads",
+  {
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull().references(() => events.id, { onDelete: "cascade" }),
+    readAt: integer("read_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.eventId] })],
+);
+
+/** "Mark all read": everything of the workspace up to `read_through` is read for this person. */
+export const notificationCursors = sqliteTable(
+  "notification_cursors",
+  {
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    readThrough: integer("read_through").notNull(),
+    readAt: integer("read_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.workspaceId] })],
+);
+
+/** Webhook endpoints (API.md `Webhook`). */
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    /**
+     * Sealed `{url, secrets: [{secret, until}]}` (worker/accounts/sealing.ts, this row's id as
+     * additional data): signing secrets, and Slack's and Discord's URLs, are credentials.
+     */
+    sealed: text("sealed").notNull(),
+    /** The URL's host, shown where the URL itself is not. */
+    host: text("host").notNull(),
+    /** Subscribed event types (configuration, JSON string[]). */
+    events: text("events").notNull(),
+    format: text("format", { enum: ["standard", "slack", "discord"] }).notNull().default("standard"),
+    description: text("description").notNull().default(""),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    disabledReason: text("disabled_reason"),
+    lastSuccessAt: integer("last_success_at"),
+    lastFailureAt: integer("last_failure_at"),
+    /** The first failure since the last success: three days of failing disables the endpoint. */
+    failingSince: integer("failing_since"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("webhooks_workspace").on(t.workspaceId)],
+);
+
+/** One event to one endpoint: its state across attempts (a message per row on the events queue). */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    eventId: text("event_id").notNull().references(() => events.id, { onDelete: "cascade" }),
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "sending", "delivered", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** When the next attempt is due (its queue message is delayed until then). */
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    /** A consumer holds it until then (a duplicate message meanwhile waits). */
+    leaseUntil: integer("lease_until"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.webhookId] }), index("webhook_deliveries_due").on(t.status, t.nextAttemptAt)],
+);
+
+/** Every attempt to deliver an event to an endpoint, with the endpoint's answer (GET /api/webhooks/:id/attempts). */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(),
+    type: text("type").notNull(),
+    attempt: integer("attempt").notNull(),
+    at: integer("at").notNull(),
+    responseStatus: integer("response_status"),
+    durationMs: integer("duration_ms").notNull(),
+    /** What went wrong, in words; NULL on success. */
+    error: text("error"),
+    /** The start of the endpoint's answer (text, at most 500 characters). */
+    response: text("response"),
+  },
+  (t) => [index("webhook_attempts_webhook").on(t.webhookId, t.at)],
+);
+
+/** The owners' email digest of needs-attention events: at most one an hour per workspace. */
+export const emailDigests = sqliteTable("email_digests", {
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  /** Events after this instant (created_at) are not in a digest yet. */
+  sentThrough: integer("sent_through").notNull().default(0),
+  lastSentAt: integer("last_sent_at"),
+  /** An event waits for the next digest. */
+  pending: integer("pending", { mode: "boolean" }).notNull().default(false),
+});

@@ -30,6 +30,7 @@ import { platformConfig, PublishError, type PlatformClient, type PublishPlatform
 import { retryDelaySeconds } from "./backoff";
 import { logError, logEvent } from "../lib/log";
 import { registerPublishedPost } from "../analytics/targets";
+import { claimEvents, relayClaimed } from "../notifications/outbox";
 
 export interface ConsumerOptions {
   /** The consumer's clock (tests move it instead of sleeping). */
@@ -71,12 +72,15 @@ export async function handlePublishDeadLetters(batch: MessageBatch<PublishMessag
     const id = msg.body?.deliveryId;
     try {
       if (typeof id === "string") {
-        await env.DB.prepare(
-          `UPDATE deliveries SET status = 'failed', error_class = 'unknown_outcome', last_error = ?, lease_until = NULL, next_attempt_at = NULL, updated_at = ?
-           WHERE id = ? AND status IN ('pending', 'queued', 'publishing')`,
-        )
-          .bind(DEAD_LETTER_REASON, now, id)
-          .run();
+        // The delivery.unconfirmed event rides in the same batch (the migration's trigger), then goes out.
+        const [, claim] = await env.DB.batch([
+          env.DB.prepare(
+            `UPDATE deliveries SET status = 'failed', error_class = 'unknown_outcome', last_error = ?, lease_until = NULL, next_attempt_at = NULL, updated_at = ?
+             WHERE id = ? AND status IN ('pending', 'queued', 'publishing')`,
+          ).bind(DEAD_LETTER_REASON, now, id),
+          claimEvents(env.DB),
+        ]);
+        await relayClaimed(env, claim);
         logError("publish message dead-lettered", { deliveryId: id, attempts: msg.attempts });
       }
       msg.ack();
@@ -236,13 +240,15 @@ function failureOf(err: unknown, row: DeliveryRow, scrub: (text: string) => stri
 
 async function endBeforePublishing(env: Env, row: DeliveryRow, attemptRowId: string, check: Exclude<AccountCheck, { kind: "ok" }>, now: number): Promise<MessageAction> {
   const errorClass = check.kind === "failed" ? "reconnect" : null;
-  await env.DB.batch([
+  const [, , claim] = await env.DB.batch([
     env.DB.prepare(
       `UPDATE deliveries SET status = ?, error_class = ?, last_error = ?, lease_until = NULL, next_attempt_at = NULL, updated_at = ?
        WHERE id = ? AND status = 'publishing' AND attempts = ?`,
     ).bind(check.kind, errorClass, check.reason, now, row.id, row.attempts),
     env.DB.prepare("UPDATE publish_attempts SET ended_at = ?, error_class = ?, raw_message = ? WHERE id = ?").bind(now, errorClass, check.reason, attemptRowId),
+    claimEvents(env.DB),
   ]);
+  await relayClaimed(env, claim);
   return { kind: "ack", reason: check.kind };
 }
 
@@ -307,11 +313,15 @@ async function settle(
       action = { kind: "ack", reason: "failed" };
       break;
   }
-  const [written] = await db.batch([
+  // The delivery's event (published, failed, unconfirmed) is written by the migration's trigger inside
+  // `update`, so it exists exactly when this batch commits and the fence held; the claim hands it on.
+  const [written, , claim] = await db.batch([
     update,
     db.prepare("UPDATE publish_attempts SET ended_at = ?, error_class = ?, raw_message = ? WHERE id = ?").bind(now, attemptErrorClass, rawMessage, attemptRowId),
+    claimEvents(db),
     ...follow,
   ]);
+  await relayClaimed(env, claim);
   if (!written!.meta.changes) return { kind: "ack", reason: "another consumer holds the delivery" };
   return action;
 }

@@ -10,8 +10,10 @@ import { brandRoutes } from "./brands";
 import { deliveryRoutes } from "./deliveries";
 import { jobRoutes } from "./jobs";
 import { memberRoutes } from "./members";
+import { notificationRoutes } from "./notifications";
 import { proposalRoutes } from "./proposals";
 import { calendarWindowRoute, scheduleRoutes } from "./schedules";
+import { webhookRoutes } from "./webhooks";
 
 export const apiRoutes = new Hono<AppEnv>();
 // Ahead of authenticate: it admits its caller from the window's own batch (routes/schedules.ts).
@@ -26,3 +28,5 @@ apiRoutes.route("/automation", automationRoutes);
 apiRoutes.route("/proposals", proposalRoutes);
 apiRoutes.route("/analytics", analyticsRoutes);
 apiRoutes.route("/members", memberRoutes);
+apiRoutes.route("/notifications", notificationRoutes);
+apiRoutes.route("/webhooks", webhookRoutes);

@@ -8,6 +8,7 @@ import { automationSettingsInput, emptyBody, runInput } from "../contract/schema
 import { conflict } from "../errors";
 import { newId } from "../lib/ids";
 import { readJson } from "../lib/validate";
+import { relayOutbox } from "../notifications/outbox";
 
 const automationView = (d1: D1Database, workspaceId: string) => automationOverview(d1, workspaceId);
 
@@ -41,5 +42,7 @@ export const automationRoutes = new Hono<AppEnv>()
     if (!PASSES[pass]) throw conflict("wrong_state", `The ${pass} pass is not available in this deployment yet.`);
     const ws = c.get("actor").workspaceId;
     const result = await runPass(c.env, ws, pass, "manual", `manual:${newId("m")}`);
+    // Events the pass wrote (a burst done, an account to reconnect) go out now.
+    await relayOutbox(c.env);
     return c.json(await getRun(c.env.DB, ws, result!.runId));
   });

@@ -10,6 +10,7 @@ import { HOUR, numberVar } from "../lib/time";
 import { missedReason, planDeliveries, type BrandAccount } from "./delivery-plan";
 import type { Platform } from "./variants";
 import { logError } from "../lib/log";
+import { claimEvents, relayClaimed } from "../notifications/outbox";
 
 /** Items claimed per call: one D1 batch stays well inside its limits; the alarm or the cron comes back for the rest. */
 export const CLAIM_LIMIT = 50;
@@ -98,7 +99,9 @@ export async function claimSchedules(env: Env, req: ClaimRequest): Promise<Claim
       );
     }
   }
-  const results = await d1.batch<{ id: string; schedule_id: string; status: string }>(statements);
+  // A `missed` delivery's event is written by the migration's trigger on its insert; the claim at the end hands it on.
+  const results = await d1.batch<{ id: string; schedule_id: string; status: string }>([...statements, claimEvents(d1)]);
+  const eventClaim = results.pop();
   const claimed = new Set<string>();
   for (const r of results) {
     for (const d of r.results) {
@@ -110,6 +113,7 @@ export async function claimSchedules(env: Env, req: ClaimRequest): Promise<Claim
   }
   result.claimed = [...claimed];
   await sendPublishMessages(env, result.queued);
+  await relayClaimed(env, eventClaim);
   return result;
 }
 

@@ -33,6 +33,7 @@ import type {
   LoginInput,
   Me,
   MemberList,
+  NotificationList,
   Output,
   OutputUpdateInput,
   Platform,
@@ -45,6 +46,12 @@ import type {
   ScheduleListQuery,
   Role,
   SignupInput,
+  Webhook,
+  WebhookAttempt,
+  WebhookCreated,
+  WebhookCreateInput,
+  WebhookList,
+  WebhookUpdateInput,
 } from "./types";
 
 export class ApiError extends Error {
@@ -246,6 +253,16 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
     postsCsv: (query: AnalyticsPostsQuery) => file("/api/analytics/posts.csv", query as Query, "brandcast-posts.csv"),
     brandAnalytics: (brandId: string, query: BrandAnalyticsQuery) => get<BrandAnalytics>(`/api/analytics/brands/${e(brandId)}`, query as Query),
     bestTimes: (brandId: string) => get<BestTimes>(`/api/analytics/brands/${e(brandId)}/best-times`),
+    listNotifications: (query: { unread?: boolean; limit?: number } = {}) =>
+      get<NotificationList>("/api/notifications", { unread: query.unread ? "true" : undefined, limit: query.limit }),
+    markNotificationsRead: (body: { ids: string[] } | { all: true }) => post<void>("/api/notifications/read", body),
+    listWebhooks: () => get<WebhookList>("/api/webhooks"),
+    createWebhook: (input: WebhookCreateInput) => post<WebhookCreated>("/api/webhooks", input),
+    updateWebhook: (id: string, input: WebhookUpdateInput) => patch<Webhook>(`/api/webhooks/${e(id)}`, input),
+    deleteWebhook: (id: string) => del(`/api/webhooks/${e(id)}`),
+    rotateWebhookSecret: (id: string) => post<{ secret: string }>(`/api/webhooks/${e(id)}/rotate-secret`),
+    testWebhook: (id: string) => post<{ eventId: string }>(`/api/webhooks/${e(id)}/test`),
+    webhookAttempts: (id: string, limit = 20) => get<{ attempts: WebhookAttempt[] }>(`/api/webhooks/${e(id)}/attempts`, { limit }),
   };
 }
 

@@ -50,6 +50,13 @@ export type MemberList = z.infer<typeof c.memberList>;
 export type InvitationCreated = z.infer<typeof c.invitationCreated>;
 export type InvitationPreview = z.infer<typeof c.invitationPreview>;
 export type AcceptResult = z.infer<typeof c.acceptResult>;
+export type { Notification, NotificationList, Webhook, WebhookAttempt } from "../../../worker/contract/schemas";
+export type EventType = z.infer<typeof c.eventType>;
+export type WebhookFormat = z.infer<typeof c.webhookFormat>;
+export type WebhookList = z.infer<typeof c.webhookList>;
+export type WebhookCreated = z.infer<typeof c.webhookCreated>;
+export type WebhookCreateInput = z.input<typeof c.webhookCreateInput>;
+export type WebhookUpdateInput = z.input<typeof c.webhookUpdateInput>;
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };

@@ -50,7 +50,7 @@ function title(cal: CalendarModel): string {
   return `${f.format(w.days[0]!)} – ${f.format(w.days[6]!)} ${new Date(w.days[6]!).getFullYear()}`;
 }
 
-export function CalendarPage({ app, live = true }: { app: Pick<AppState, "calendar" | "brands" | "session" | "network">; live?: boolean }) {
+export function CalendarPage({ app, live = true, item }: { app: Pick<AppState, "calendar" | "brands" | "session" | "network">; live?: boolean; item?: string | null }) {
   const { calendar: cal, brands, session, network } = app;
   const bodyRef = useRef<HTMLDivElement>(null);
   // A link to one item (/calendar?item=<scheduleId>&at=<ISO>, from Analytics) opens it before the first load.
@@ -63,6 +63,10 @@ export function CalendarPage({ app, live = true }: { app: Pick<AppState, "calend
   }, []);
   useLiveCalendar(cal, network.onReconnect, live);
   useCalendarDrag(cal, bodyRef);
+  // `?item=sch_…` (a notification's link): that item's panel opens.
+  useEffect(() => {
+    if (item) cal.open(item);
+  }, [item]);
   useEffect(() => {
     if (live && !brands.list.peek()) void brands.load();
   }, []);

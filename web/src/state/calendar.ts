@@ -240,10 +240,15 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
     if (item && !("deliveries" in item)) void loadDetail(item.scheduleId);
   }
 
-  /** Opens an item by id, as a link from elsewhere does (Analytics' top posts): the days around `at`, with its panel. */
+  /**
+   * Opens an item's panel by id, as a link from elsewhere does (Analytics' top
+   * posts, a notification's `/calendar?item=…`): with `at`, the days around it too.
+   */
   function open(id: string, at?: number) {
+    const moveTo = at !== undefined && Number.isFinite(at) ? startOfDay(at) : null;
+    if (selectedId.peek() === id && moveTo === null) return;
     batch(() => {
-      if (at !== undefined && Number.isFinite(at)) anchor.value = startOfDay(at);
+      if (moveTo !== null) anchor.value = moveTo;
       selectedId.value = id;
       detail.value = null;
       itemError.value = null;
