@@ -15,6 +15,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "unprocessable"
   | "rate_limited"
+  | "quota_exceeded"
   | "signup_disabled"
   | "internal";
 
