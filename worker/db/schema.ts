@@ -271,6 +271,8 @@ export const generationJobs = sqliteTable(
     index("generation_jobs_workspace_created").on(t.workspaceId, t.id),
     // The jobs-a-day quota counts today's jobs of a workspace: an index range, not every job it ever made.
     index("generation_jobs_workspace_day").on(t.workspaceId, t.createdAt),
+    // A proposal's job (the burst's outputs, the inbox, accepting): a lookup, where it was a scan of every job (cost bench).
+    index("generation_jobs_proposal").on(t.proposalId),
   ],
 );
 
