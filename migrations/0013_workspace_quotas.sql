@@ -17,4 +17,5 @@ CREATE TABLE `workspace_usage` (
 --> statement-breakpoint
 ALTER TABLE `burst_progress` ADD `note` text;--> statement-breakpoint
 CREATE INDEX `generation_jobs_workspace_day` ON `generation_jobs` (`workspace_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `generation_jobs_proposal` ON `generation_jobs` (`proposal_id`);--> statement-breakpoint
 CREATE INDEX `job_outputs_workspace_enqueued` ON `job_outputs` (`workspace_id`,`enqueued_at`);
