@@ -13,12 +13,15 @@ export interface Tally {
   r2ClassA: number;
   r2ClassB: number;
   subrequests: number;
+  /** The database's size (meta.size_after) when first and last seen: what the run added, in bytes. */
+  d1SizeFirst: number;
+  d1SizeLast: number;
   /** Every distinct SQL text seen, with how often it ran and the rows it read (for EXPLAIN QUERY PLAN and the top readers). */
   statements: Map<string, { runs: number; rowsRead: number; rowsWritten: number }>;
 }
 
 export function newTally(): Tally {
-  return { d1Queries: 0, d1RowsRead: 0, d1RowsWritten: 0, doRequests: 0, queueMessages: 0, r2ClassA: 0, r2ClassB: 0, subrequests: 0, statements: new Map() };
+  return { d1Queries: 0, d1RowsRead: 0, d1RowsWritten: 0, doRequests: 0, queueMessages: 0, r2ClassA: 0, r2ClassB: 0, subrequests: 0, d1SizeFirst: 0, d1SizeLast: 0, statements: new Map() };
 }
 
 export function tallyFigures(t: Tally) {
@@ -26,10 +29,14 @@ export function tallyFigures(t: Tally) {
   return figures;
 }
 
-type Meta = { rows_read?: number; rows_written?: number } | undefined;
+type Meta = { rows_read?: number; rows_written?: number; size_after?: number } | undefined;
 
 function record(t: Tally, sql: string, meta: Meta) {
   t.d1Queries++;
+  if (meta?.size_after) {
+    t.d1SizeFirst ||= meta.size_after;
+    t.d1SizeLast = meta.size_after;
+  }
   t.d1RowsRead += meta?.rows_read ?? 0;
   t.d1RowsWritten += meta?.rows_written ?? 0;
   const s = t.statements.get(sql) ?? { runs: 0, rowsRead: 0, rowsWritten: 0 };

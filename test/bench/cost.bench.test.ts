@@ -56,7 +56,8 @@ function batchOf<M>(queue: string, body: M): MessageBatch<M> {
 
 type Figures = ReturnType<typeof tallyFigures>;
 const minus = (a: Figures, b: Figures) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - b[k as keyof Figures]])) as Figures;
-const perItem = (f: Figures, items: number) => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, round(v / items, 2)]));
+const perItem = (f: Figures, items: number) =>
+  Object.fromEntries(Object.entries(f).filter(([k]) => !k.startsWith("d1Size")).map(([k, v]) => [k, round(v / items, 2)]));
 
 describe("cost bench", () => {
   it("cost per item: proposal, job, render, booking, dispatch, publish to each platform", async () => {
@@ -144,6 +145,8 @@ describe("cost bench", () => {
         subrequests_per_item: per.subrequests,
         r2_class_a_per_item: per.r2ClassA,
         r2_class_b_per_item: per.r2ClassB,
+        // What the item's rows (and their indexes) add to the database, in bytes (page-granular; before metrics).
+        d1_bytes_per_item: Math.round((t.d1SizeLast - t.d1SizeFirst) / items),
         deliveries_per_item: round(ids.length / items, 2),
         cost_per_item_by_phase: Object.fromEntries(Object.entries(phases).map(([k, f]) => [k, perItem(f, items)])),
         cost_scanning_statements: scans.length,
