@@ -147,6 +147,19 @@ describe("accepting a proposal", () => {
     const accepted = pending[tries.findIndex((r) => r.status === 200)]!;
     await expectClientError(await call(`/api/proposals/${accepted.id}/accept`, { ...s, body: {} }), 409, "wrong_state");
   });
+
+  it("two accepts of one proposal with room for one job: 200 and 409 (it is accepted), never a quota", async () => {
+    const s = await signup();
+    await json("/api/automation", { ...s, method: "PATCH", body: { review: "manual" } }, 200);
+    await createBrand(s, { brief: { reelsPerDay: 1, postsPerDay: 0 } });
+    await runBurst(env, s.workspaceId, "2026-06-02", { now: Date.parse("2026-06-02T12:30:00Z"), llm: null });
+    const [p] = (await json<{ proposals: Proposal[] }>("/api/proposals?status=pending", s, 200)).proposals;
+    await limit(s.workspaceId, { jobs_per_day: 1 });
+    const both = await Promise.all([0, 1].map(() => call(`/api/proposals/${p!.id}/accept`, { ...s, body: {} })));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    await expectClientError(both.find((r) => r.status === 409)!, 409, "wrong_state");
+    expect(await countRows("generation_jobs", "proposal_id = ?", p!.id)).toBe(1);
+  });
 });
 
 describe("the burst past a quota", () => {

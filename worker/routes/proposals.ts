@@ -84,12 +84,14 @@ export const proposalRoutes = new Hono<AppEnv>()
     // The claim and the job are one batch (services/jobs.ts): only one request moves the proposal to
     // accepted, and only while the workspace's quotas have room; the job is written only if it did.
     // Pending (waiting for review) or rejected (a person may overrule the gate) can be accepted.
-    const made = await createJob(c.env, actor, { variant: p.variant, brands: [p.brand_id], title: p.title, topic: p.title, proposalId: p.id }, (quota) =>
-      c.env.DB.prepare(
-        `UPDATE proposals SET status = 'accepted', reason = ?, decided_by_user_id = ?, updated_at = ?
-         WHERE id = ? AND workspace_id = ? AND status IN ('pending','rejected') AND ${quota.sql}`,
-      ).bind(`Accepted by ${actor.userName}.`, actor.userId, Date.now(), p.id, actor.workspaceId, ...quota.binds),
-    );
+    const made = await createJob(c.env, actor, { variant: p.variant, brands: [p.brand_id], title: p.title, topic: p.title, proposalId: p.id }, {
+      statement: (quota) =>
+        c.env.DB.prepare(
+          `UPDATE proposals SET status = 'accepted', reason = ?, decided_by_user_id = ?, updated_at = ?
+           WHERE id = ? AND workspace_id = ? AND status IN ('pending','rejected') AND ${quota.sql}`,
+        ).bind(`Accepted by ${actor.userName}.`, actor.userId, Date.now(), p.id, actor.workspaceId, ...quota.binds),
+      open: async () => ["pending", "rejected"].includes((await load(c.env.DB, actor.workspaceId, p.id)).status),
+    });
     if (!made) throw conflict("wrong_state", "This proposal is already accepted.");
     const jobId = made.jobId;
     const origin = new URL(c.req.url).origin;

@@ -29,8 +29,16 @@ export interface CreateJobInput {
   proposalId?: string;
 }
 
-/** A statement that must change exactly one row before the job is written (accepting a proposal); it gets the quota gate for its WHERE. */
-export type JobClaim = (gate: { sql: string; binds: unknown[] }) => D1PreparedStatement;
+/**
+ * What must change exactly one row before the job is written (accepting a
+ * proposal): `statement` gets the quota gate for its WHERE; `open` says, after
+ * a batch that wrote nothing, whether the claim was still there to take (if
+ * not, another request took it, whatever the quotas say).
+ */
+export interface JobClaim {
+  statement(gate: { sql: string; binds: unknown[] }): D1PreparedStatement;
+  open(): Promise<boolean>;
+}
 
 /**
  * Creates the job and one pending output per brand, then queues generation.
@@ -39,7 +47,7 @@ export type JobClaim = (gate: { sql: string; binds: unknown[] }) => D1PreparedSt
  * and the job follows only if it changed its row), the outputs follow only if
  * the job was written, so a job never lacks an output and no request passes a
  * quota another one filled at the same moment (worker/services/quotas.ts).
- * Returns null when `claim` changed nothing and no quota is the reason.
+ * Returns null when `claim` was no longer there to take.
  */
 export async function createJob(env: Env, actor: Actor, input: CreateJobInput, claim?: JobClaim): Promise<{ jobId: number; outputIds: string[] } | null> {
   const brandIds = [...new Set(input.brands)];
@@ -58,7 +66,7 @@ export async function createJob(env: Env, actor: Actor, input: CreateJobInput, c
   const quota = gate(q, need);
   const now = Date.now();
   const outputIds = brandIds.map(() => newId("out"));
-  const stmts = claim ? [claim(quota)] : [];
+  const stmts = claim ? [claim.statement(quota)] : [];
   const jobGuard = claim ? { sql: "changes() = 1", binds: [] } : quota;
   stmts.push(
     env.DB.prepare(
@@ -90,10 +98,10 @@ export async function createJob(env: Env, actor: Actor, input: CreateJobInput, c
   const results = await env.DB.batch<{ id: number }>(stmts);
   const jobId = results[claim ? 1 : 0]!.results[0]?.id;
   if (jobId === undefined) {
+    if (claim && !(await claim.open())) return null;
     const usage = await readUsage(env.DB, q);
     const over = exceeded(q, usage, need);
     if (over) throw quotaError(q, over, usage);
-    if (claim) return null;
     throw new Error("The job was not written, and no quota says why.");
   }
   // Written: a lost send is what healing exists for (the outputs wait `pending` with their enqueued_at).
