@@ -294,15 +294,14 @@ export async function runBurst(env: Env, workspaceId: string, runKey: string, op
     quota: await quotaDay(env, workspaceId, now),
     llmPerItem: llmCallsPerOutput(env),
   };
-  const result: BurstResult = { processed: 0, succeeded: 0, failed: 0, remaining: 0, brandsDone: 0 };
   // No room left today at all: every brand not done says why, and no brand is claimed only to be stopped.
   const first = await roomToday(env.DB, ws, false, 1);
   if (first.take === 0) {
-    result.error = `The burst stopped: ${first.why}`;
     await stopBrands(env.DB, workspaceId, runKey, now, `Stopped: ${first.why}`);
-    result.remaining = await brandsLeft(env.DB, workspaceId, runKey);
-    return result;
+    const remaining = await brandsLeft(env.DB, workspaceId, runKey);
+    return { processed: 0, succeeded: 0, failed: 0, remaining, brandsDone: 0, error: `The burst stopped: ${first.why}` };
   }
+  const result: BurstResult = { processed: 0, succeeded: 0, failed: 0, remaining: 0, brandsDone: 0 };
   const todo = await brandsToDo(env, workspaceId, runKey, now, opts.maxBrands ?? BURST_BRANDS_PER_TICK);
   // A pool of lanes, each taking the next brand as soon as its last one is done; after a failure no lane starts another.
   let next = 0;

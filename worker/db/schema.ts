@@ -339,11 +339,11 @@ export const jobOutputs = sqliteTable(
     index("job_outputs_queue").on(t.status, t.enqueuedAt),
     uniqueIndex("job_outputs_job_brand").on(t.jobId, t.brandId),
     index("job_outputs_ready").on(t.workspaceId, t.status, t.hold),
+    // The renders-a-day quota counts outputs sent to render today (created or retried): an index range.
+    index("job_outputs_workspace_enqueued").on(t.workspaceId, t.enqueuedAt),
     index("job_outputs_brand").on(t.brandId),
     // The calendar window reads each item's title by output id: from this index alone, not 4,800 wide rows (captions, media keys).
     index("job_outputs_title").on(t.id, t.title),
-    // The renders-a-day quota counts outputs sent to render today (created or retried): an index range.
-    index("job_outputs_workspace_enqueued").on(t.workspaceId, t.enqueuedAt),
   ],
 );
 
