@@ -265,7 +265,7 @@ describe("web app", () => {
     withLogs();
     await nav(page, "Automation");
     await page.getByRole("heading", { name: /Automation is/ }).waitFor();
-    await page.getByRole("button", { name: "Run Catch-up now" }).click();
+    await page.getByRole("button", { name: "Run now: Catch-up" }).click();
     await page.locator(".alert-success", { hasText: "Catch-up:" }).waitFor();
     await page.locator("table.runs").getByText("Catch-up").first().waitFor();
     // The workspace's quotas against today's usage (issue 17 item 3): this test's jobs count, and nothing is reached.

@@ -118,7 +118,7 @@ export function AutomationPage({ app }: { app: AppState }) {
                 <p class="muted">{p.help}</p>
                 <InlineError message={m.errors.value[`run:${p.id}`]} />
               </div>
-              <button type="button" class="btn" disabled={!owner || m.busy.value !== null || (s.available !== undefined && !s.available.includes(p.id))} onClick={() => m.run(p.id)} aria-label={`Run ${p.label} now`}>
+              <button type="button" class="btn" disabled={!owner || m.busy.value !== null || (s.available !== undefined && !s.available.includes(p.id))} onClick={() => m.run(p.id)} aria-label={`${m.busy.value === `run:${p.id}` ? "Running…" : "Run now"}: ${p.label}`}>
                 {m.busy.value === `run:${p.id}` ? "Running…" : "Run now"}
               </button>
             </li>
