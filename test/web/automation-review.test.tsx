@@ -140,9 +140,9 @@ describe("WorkspaceUsage", () => {
     await mount(<WorkspaceUsage usage={usage} />);
     const el = root!;
     const rows = [...el.querySelectorAll("li")].map((li) => li.textContent);
-    expect(rows).toEqual(["Brands3 of 50", "Jobs today400 of 400 · reached", "Renders today12 of 500", "LLM calls today0 of 1000"]);
+    expect(rows).toEqual(["Brands3 of 50", "Jobs today400 of 400 · reached", "Renders today12 of 500", "LLM calls today0 of 1,000"]);
     const meters = [...el.querySelectorAll("meter")];
-    expect(meters.map((m) => m.getAttribute("aria-label"))).toEqual(["Brands: 3 of 50", "Jobs today: 400 of 400", "Renders today: 12 of 500", "LLM calls today: 0 of 1000"]);
+    expect(meters.map((m) => m.getAttribute("aria-label"))).toEqual(["Brands: 3 of 50", "Jobs today: 400 of 400", "Renders today: 12 of 500", "LLM calls today: 0 of 1,000"]);
     expect(el.textContent).toMatch(/local day \(2026-12-03\) and reset at/);
   });
 });

@@ -11,6 +11,8 @@ const ROWS: Array<[keyof Omit<Usage, "day" | "resetsAt">, string]> = [
   ["llmCallsPerDay", "LLM calls today"],
 ];
 
+const count = new Intl.NumberFormat("en-GB");
+
 export function WorkspaceUsage({ usage }: { usage: Usage }) {
   return (
     <section class="card" aria-labelledby="usage-h">
@@ -22,9 +24,9 @@ export function WorkspaceUsage({ usage }: { usage: Usage }) {
           return (
             <li key={key} class={full ? "usage-full" : undefined}>
               <span>{label}</span>
-              <meter min={0} max={limit} value={Math.min(used, limit)} high={limit * 0.8} optimum={0} aria-label={`${label}: ${used} of ${limit}`} />
+              <meter min={0} max={limit} value={Math.min(used, limit)} high={limit * 0.8} optimum={0} aria-label={`${label}: ${count.format(used)} of ${count.format(limit)}`} />
               <span>
-                {used} of {limit}
+                {count.format(used)} of {count.format(limit)}
                 {full && <strong> · reached</strong>}
               </span>
             </li>
