@@ -9,6 +9,7 @@ import { createApp } from "../worker/app";
 import { brands, sessions, users } from "../worker/db/schema";
 import { getDb } from "../worker/db/client";
 import { isUniqueViolation } from "../worker/errors";
+import { quotaDay } from "../worker/services/quotas";
 import { createBrand } from "../worker/services/brands";
 import { countRows, expectClientError, ORIGIN, signup, unique } from "./support/fixtures";
 
@@ -53,7 +54,8 @@ describe("a UNIQUE violation behind drizzle is a 409", () => {
     app.post("/test/slug-race", async (c) => {
       const db = getDb(c.env.DB);
       const input = { slug, name: "Twin" };
-      await Promise.all([createBrand(db, s.workspaceId, input, "Europe/Lisbon"), createBrand(db, s.workspaceId, input, "Europe/Lisbon")]);
+      const q = await quotaDay(c.env, s.workspaceId);
+      await Promise.all([createBrand(db, c.env.DB, q, input), createBrand(db, c.env.DB, q, input)]);
       return c.body(null, 201);
     });
     const spy = vi.spyOn(console, "error").mockImplementation(() => {});

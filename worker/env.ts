@@ -67,6 +67,11 @@ export interface Env {
   SLOT_HORIZON_DAYS: string;
   MISSED_AFTER_HOURS: string;
   CATCHUP_BATCH: string;
+  /** Per-workspace quotas (worker/services/quotas.ts); a `workspace_quotas` row overrides them for one workspace. */
+  QUOTA_BRANDS?: string;
+  QUOTA_JOBS_PER_DAY?: string;
+  QUOTA_RENDERS_PER_DAY?: string;
+  QUOTA_LLM_CALLS_PER_DAY?: string;
 
   /**
    * The public origin platforms fetch media from and OAuth redirects return to

@@ -16,6 +16,7 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "unprocessable"
   | "rate_limited"
+  | "quota_exceeded"
   | "signup_disabled"
   | "internal";
 

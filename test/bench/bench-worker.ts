@@ -146,11 +146,37 @@ async function naive(env: Env, c: Caller, outputs: SeededOutput[]) {
  */
 async function timeRequests(env: Env, ctx: ExecutionContext, url: string, cookie: string, runs: number) {
   const times: number[] = [];
+  // Probe: the part of each request spent in D1 batches (SQLite, the binding's transfer and its JSON decoding),
+  // so a slow request can be told apart as slow in D1 or slow in the Worker (Hono, building and encoding the body, GC).
+  const d1Times: number[] = [];
+  let d1Ms = 0;
+  const probed = {
+    ...env,
+    DB: new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch") {
+          return async (stmts: D1PreparedStatement[]) => {
+            const t0 = performance.now();
+            try {
+              return await target.batch(stmts);
+            } finally {
+              d1Ms += performance.now() - t0;
+            }
+          };
+        }
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    }),
+  } as Env;
+  // Control: a fixed CPU loop between requests, timed the same way: the machine's own jitter at this moment.
+  const controlTimes: number[] = [];
   let bytes = 0;
   let items = 0;
   for (let i = 0; i < runs + 1; i++) {
+    d1Ms = 0;
     const t0 = performance.now();
-    const res = await worker.fetch(new Request(url, { headers: { cookie, "sec-fetch-site": "same-origin" } }), env, ctx);
+    const res = await worker.fetch(new Request(url, { headers: { cookie, "sec-fetch-site": "same-origin" } }), probed, ctx);
     const body = await res.arrayBuffer();
     const dt = performance.now() - t0;
     if (res.status !== 200) throw new Error(`GET ${url} → ${res.status}: ${new TextDecoder().decode(body).slice(0, 300)}`);
@@ -158,9 +184,16 @@ async function timeRequests(env: Env, ctx: ExecutionContext, url: string, cookie
       bytes = body.byteLength;
       const parsed = JSON.parse(new TextDecoder().decode(body)) as { schedules?: unknown[]; rows?: unknown[] };
       items = (parsed.rows ?? parsed.schedules ?? []).length;
-    } else times.push(dt);
+    } else {
+      times.push(dt);
+      d1Times.push(d1Ms);
+      const c0 = performance.now();
+      let x = 0;
+      for (let k = 0; k < 2_000_000; k++) x = (x + k * 31) % 1_000_003;
+      controlTimes.push(performance.now() - c0 + (x === -1 ? 1 : 0));
+    }
   }
-  return { items, bytes, times };
+  return { items, bytes, times, d1Times, controlTimes };
 }
 
 async function bench(req: Request, env: Env, ctx: ExecutionContext): Promise<Response> {

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
+import { axeViolations, buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
 
 const SHOTS = join(import.meta.dirname, "screenshots");
 const ZONE = "Europe/Lisbon";
@@ -265,10 +265,18 @@ describe("web app", () => {
     withLogs();
     await nav(page, "Automation");
     await page.getByRole("heading", { name: /Automation is/ }).waitFor();
-    await page.getByRole("button", { name: "Run Catch-up now" }).click();
+    await page.getByRole("button", { name: "Run now: Catch-up" }).click();
     await page.locator(".alert-success", { hasText: "Catch-up:" }).waitFor();
     await page.locator("table.runs").getByText("Catch-up").first().waitFor();
+    // The workspace's quotas against today's usage (issue 17 item 3): this test's jobs count, and nothing is reached.
+    const usage = page.getByRole("region", { name: "Usage and quotas" });
+    expect(await usage.getByRole("meter", { name: /^Jobs today: [1-9]\d* of 400$/ }).count()).toBe(1);
+    expect(await usage.getByText("reached").count()).toBe(0);
+    expect(await axeViolations(page), "Automation page").toEqual([]);
     await shot(page, "automation-desktop");
+    await page.setViewportSize(PHONE);
+    await shot(page, "automation-phone");
+    await page.setViewportSize(DESKTOP);
     const s3 = await scheduleOf(page, jobs["E2E post three"]!);
     expect(s3).not.toBeNull();
     // Unschedule sticks: the held reel one is not put back.

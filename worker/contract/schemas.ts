@@ -479,6 +479,19 @@ export const brandQuota = z.object({
   /** Proposals written for it by today's burst, and whether its part is done. */
   proposedToday: z.number(),
   doneToday: z.boolean(),
+  /** Why today's part stopped short (a workspace quota), or null. */
+  note: z.string().nullable().optional(),
+});
+/** One quota: what the workspace used (today, for daily ones) against its limit. */
+export const quotaUse = z.object({ used: z.number(), limit: z.number() });
+export const workspaceUsage = z.object({
+  /** The workspace's local date the daily quotas count, and when they reset (its next local midnight). */
+  day: z.string(),
+  resetsAt: z.string(),
+  brands: quotaUse,
+  jobsPerDay: quotaUse,
+  rendersPerDay: quotaUse,
+  llmCallsPerDay: quotaUse,
 });
 
 export type Brand = z.infer<typeof brand>;
@@ -487,6 +500,7 @@ export type BriefInput = z.infer<typeof briefInput>;
 export type Proposal = z.infer<typeof proposal>;
 export type ProposalStatus = z.infer<typeof proposalStatus>;
 export type BrandQuota = z.infer<typeof brandQuota>;
+export type WorkspaceUsage = z.infer<typeof workspaceUsage>;
 export type Account = z.infer<typeof account>;
 export type Candidate = z.infer<typeof candidate>;
 export type BrandColors = z.infer<typeof brandColors>;
@@ -545,6 +559,8 @@ export const automationState = z.object({
   pendingProposals: z.number(),
   /** Each brand's quota for today and how far today's burst got. */
   quotas: z.array(brandQuota),
+  /** The workspace's quotas (brands, jobs, renders and LLM calls a day) and today's usage. */
+  usage: workspaceUsage,
 });
 export const jobList = z.object({
   jobs: z.array(job),

@@ -264,13 +264,16 @@ export const burstProgress = sqliteTable(
     workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
     runKey: text("run_key").notNull(),
     brandId: text("brand_id").notNull().references(() => brands.id, { onDelete: "cascade" }),
-    status: text("status", { enum: ["running", "done"] }).notNull().default("running"),
+    /** `stopped`: a workspace quota had no room (`note` says which); a later check takes it up again. */
+    status: text("status", { enum: ["running", "done", "stopped"] }).notNull().default("running"),
     /** Token of the invocation working on it; its writes count only while it still holds it. */
     claim: text("claim").notNull(),
     claimedAt: integer("claimed_at").notNull(),
     proposals: integer("proposals").notNull().default(0),
     jobs: integer("jobs").notNull().default(0),
     doneAt: integer("done_at"),
+    /** Why the part stopped short (a workspace quota, worker/services/quotas.ts), for people; NULL when it did all it meant to. */
+    note: text("note"),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.runKey, t.brandId] })],
 );
@@ -299,7 +302,13 @@ export const generationJobs = sqliteTable(
     proposalId: text("proposal_id").references(() => proposals.id, { onDelete: "set null" }),
     createdAt: integer("created_at").notNull().default(now),
   },
-  (t) => [index("generation_jobs_workspace_created").on(t.workspaceId, t.id)],
+  (t) => [
+    index("generation_jobs_workspace_created").on(t.workspaceId, t.id),
+    // The jobs-a-day quota counts today's jobs of a workspace: an index range, not every job it ever made.
+    index("generation_jobs_workspace_day").on(t.workspaceId, t.createdAt),
+    // A proposal's job (the burst's outputs, the inbox, accepting): a lookup, where it was a scan of every job (cost bench).
+    index("generation_jobs_proposal").on(t.proposalId),
+  ],
 );
 
 export const jobOutputs = sqliteTable(
@@ -334,7 +343,7 @@ export const jobOutputs = sqliteTable(
     claim: text("claim"),
     /** Healing's re-sends of a lost `generate` message; past the limit the output fails. */
     requeues: integer("requeues").notNull().default(0),
-    /** When its message was last sent (NULL: at creation, see updated_at). */
+    /** When its message was last sent: at creation, a retry, a healing re-send (what the renders-a-day quota counts). */
     enqueuedAt: integer("enqueued_at"),
     updatedAt: integer("updated_at").notNull().default(now),
   },
@@ -342,6 +351,8 @@ export const jobOutputs = sqliteTable(
     index("job_outputs_queue").on(t.status, t.enqueuedAt),
     uniqueIndex("job_outputs_job_brand").on(t.jobId, t.brandId),
     index("job_outputs_ready").on(t.workspaceId, t.status, t.hold),
+    // The renders-a-day quota counts outputs sent to render today (created or retried): an index range.
+    index("job_outputs_workspace_enqueued").on(t.workspaceId, t.enqueuedAt),
     index("job_outputs_brand").on(t.brandId),
     // The calendar window reads each item's title by output id: from this index alone, not 4,800 wide rows (captions, media keys).
     index("job_outputs_title").on(t.id, t.title),
@@ -754,3 +765,35 @@ export const emailDigests = sqliteTable("email_digests", {
   /** An event waits for the next digest. */
   pending: integer("pending", { mode: "boolean" }).notNull().default(false),
 });
+
+/**
+ * Per-workspace overrides of the quotas in wrangler.toml `[vars]` (QUOTA_*):
+ * set by an operator (`wrangler d1 execute`), never by owners. A NULL column
+ * keeps the deployment's default (worker/services/quotas.ts).
+ */
+export const workspaceQuotas = sqliteTable("workspace_quotas", {
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  brands: integer("brands"),
+  jobsPerDay: integer("jobs_per_day"),
+  rendersPerDay: integer("renders_per_day"),
+  llmCallsPerDay: integer("llm_calls_per_day"),
+});
+
+/**
+ * What cannot be counted from rows: LLM calls, per workspace and local day
+ * (YYYY-MM-DD in the workspace's zone), written in the same D1 batch as what
+ * the calls are for (a burst's proposals, a job's outputs).
+ */
+export const workspaceUsage = sqliteTable(
+  "workspace_usage",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    llmCalls: integer("llm_calls").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
+);

@@ -113,10 +113,11 @@ async function processMessage(deliveryId: unknown, env: Env, clients: Record<Pub
 async function lease(env: Env, id: string, now: number): Promise<DeliveryRow | null> {
   const [, taken] = await env.DB.batch([
     env.DB.prepare(
-      `UPDATE publish_attempts SET ended_at = ?, error_class = 'unknown_outcome', raw_message = 'The attempt stopped without finishing (the consumer was interrupted).'
-       WHERE delivery_id = ? AND ended_at IS NULL
-         AND EXISTS (SELECT 1 FROM deliveries WHERE id = ? AND status = 'publishing' AND coalesce(lease_until, 0) <= ?)`,
-    ).bind(now, id, id, now),
+      `UPDATE publish_attempts SET ended_at = ?1, error_class = 'unknown_outcome', raw_message = 'The attempt stopped without finishing (the consumer was interrupted).',
+         step = coalesce((SELECT step FROM deliveries WHERE id = ?2), step)
+       WHERE delivery_id = ?2 AND ended_at IS NULL
+         AND EXISTS (SELECT 1 FROM deliveries WHERE id = ?2 AND status = 'publishing' AND coalesce(lease_until, 0) <= ?1)`,
+    ).bind(now, id),
     env.DB.prepare(
       `UPDATE deliveries SET status = 'publishing', attempts = attempts + 1, lease_until = ?, updated_at = ?
        WHERE id = ?
@@ -317,7 +318,14 @@ async function settle(
   // `update`, so it exists exactly when this batch commits and the fence held; the claim hands it on.
   const [written, , claim] = await db.batch([
     update,
-    db.prepare("UPDATE publish_attempts SET ended_at = ?, error_class = ?, raw_message = ? WHERE id = ?").bind(now, attemptErrorClass, rawMessage, attemptRowId),
+    // The step the attempt reached is the delivery's last checkpoint: written once, here, rather than at every checkpoint (cost bench).
+    db.prepare("UPDATE publish_attempts SET ended_at = ?, error_class = ?, raw_message = ?, step = coalesce((SELECT step FROM deliveries WHERE id = ?), step) WHERE id = ?").bind(
+      now,
+      attemptErrorClass,
+      rawMessage,
+      row.id,
+      attemptRowId,
+    ),
     claimEvents(db),
     ...follow,
   ]);

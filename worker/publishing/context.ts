@@ -116,11 +116,12 @@ export function createPublishContext(input: ContextInput): PublishContext {
     // Every checkpoint renews the lease: only a consumer that stopped making progress loses it.
     sets.push("lease_until = ?", "updated_at = ?");
     binds.push(at + LEASE_MS, at);
-    const [written] = await db.batch([
-      db.prepare(`UPDATE deliveries SET ${sets.join(", ")} WHERE id = ? AND status = 'publishing' AND attempts = ?`).bind(...binds, delivery.id, delivery.attempt),
-      db.prepare("UPDATE publish_attempts SET step = coalesce(?, step) WHERE id = ?").bind(patch.step ?? null, input.attemptRowId),
-    ]);
-    if (!written!.meta.changes) throw new LeaseLost(`delivery ${delivery.id} was taken over during attempt ${delivery.attempt}`);
+    // One statement: the attempt's log row takes the step it reached when it ends (consumer.ts), not at every checkpoint.
+    const written = await db
+      .prepare(`UPDATE deliveries SET ${sets.join(", ")} WHERE id = ? AND status = 'publishing' AND attempts = ?`)
+      .bind(...binds, delivery.id, delivery.attempt)
+      .run();
+    if (!written.meta.changes) throw new LeaseLost(`delivery ${delivery.id} was taken over during attempt ${delivery.attempt}`);
     // The client may run again in this attempt (after a token refresh): it must see what it saved.
     for (const [field] of COLUMNS) if (patch[field] !== undefined) (delivery as unknown as Record<string, unknown>)[field] = patch[field];
     if (merged) delivery.checkpoint = merged;

@@ -43,6 +43,7 @@ interface DueRow {
   scheduled_at: number;
   platforms: string;
   platforms_explicit: number;
+  kind: "reel" | "post";
 }
 
 export async function claimSchedules(env: Env, req: ClaimRequest): Promise<ClaimResult> {
@@ -51,14 +52,14 @@ export async function claimSchedules(env: Env, req: ClaimRequest): Promise<Claim
   const due = req.only
     ? d1
         .prepare(
-          `SELECT s.id, s.workspace_id, s.scheduled_at, j.platforms, j.platforms_explicit
+          `SELECT s.id, s.workspace_id, s.scheduled_at, s.kind, j.platforms, j.platforms_explicit
            FROM schedules s JOIN generation_jobs j ON j.id = s.job_id
            WHERE s.id = ? AND s.brand_id = ? AND s.workspace_id = ? AND s.dispatched_at IS NULL`,
         )
         .bind(req.only.scheduleId, req.brandId, req.only.workspaceId)
     : d1
         .prepare(
-          `SELECT s.id, s.workspace_id, s.scheduled_at, j.platforms, j.platforms_explicit
+          `SELECT s.id, s.workspace_id, s.scheduled_at, s.kind, j.platforms, j.platforms_explicit
            FROM schedules s JOIN generation_jobs j ON j.id = s.job_id
            WHERE s.brand_id = ? AND s.dispatched_at IS NULL AND s.scheduled_at <= ?
            ORDER BY s.scheduled_at LIMIT ?`,
@@ -82,6 +83,7 @@ export async function claimSchedules(env: Env, req: ClaimRequest): Promise<Claim
       { explicit: row.platforms_explicit === 1, platforms: JSON.parse(row.platforms) as Platform[] },
       accounts,
       "dispatch",
+      row.kind,
     );
     for (const p of plan) {
       const status = p.status === "skipped" ? "skipped" : late ? "missed" : "queued";

@@ -262,7 +262,7 @@ function deliveryDto(d: DeliveryRow): Delivery {
  */
 function plannedDeliveries(row: ScheduleJoinRow, accounts: BrandAccount[]): Delivery[] {
   const targets = { explicit: row.platforms_explicit === 1, platforms: JSON.parse(row.job_platforms) as Platform[] };
-  return planDeliveries(targets, accounts, "planned").map((p) => ({
+  return planDeliveries(targets, accounts, "planned", row.kind).map((p) => ({
     platform: p.platform,
     status: p.status,
     attempts: 0,

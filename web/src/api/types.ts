@@ -6,7 +6,7 @@ import type * as c from "../../../worker/contract/schemas";
 import type { Schedule } from "../../../worker/contract/schemas";
 
 export type { Account, Brand, Candidate, BrandColors, Creator, DeliveryStatus, Job, JobCategory, Media, Output, Run, Schedule, ScheduleStatus } from "../../../worker/contract/schemas";
-export type { BrandQuota, Brief, BriefInput, Proposal, ProposalStatus } from "../../../worker/contract/schemas";
+export type { BrandQuota, WorkspaceUsage, Brief, BriefInput, Proposal, ProposalStatus } from "../../../worker/contract/schemas";
 export type { Invitation, Member } from "../../../worker/contract/schemas";
 
 export type Variant = z.infer<typeof c.variant>;
