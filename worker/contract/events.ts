@@ -2,26 +2,16 @@
 // document lists them under `webhooks`: each POSTed as `{id, type, createdAt,
 // workspaceId, data}`, `data` naming what the event is about.
 //
-// Interim, until the notifications branch's outbox lands on main: the names
-// are API.md's and each `data` is what its outbox writes. Once it lands,
-// EVENT_NAMES becomes its EVENT_TYPES (worker/notifications/events.ts), and
-// `satisfies Record<EventType, …>` below keeps one description per event.
+// The names are the outbox's (notifications/events.ts); each `data` is what the
+// outbox writes for it (the migration's triggers, notifications/expiring.ts,
+// webhooks/store.ts), and test/openapi.test.ts validates real rows against it.
 import { z } from "zod";
+import { EVENT_TYPES, type EventType } from "../notifications/events";
 import { deliveryStatus, errorClass, platform } from "./schemas";
 
-export const EVENT_NAMES = [
-  "delivery.published",
-  "delivery.failed",
-  "delivery.missed",
-  "delivery.unconfirmed",
-  "account.needs_reconnect",
-  "account.expiring",
-  "proposal.pending",
-  "burst.completed",
-  "burst.empty",
-  "ping",
-] as const;
-export type EventName = (typeof EVENT_NAMES)[number];
+/** The events a webhook can pick, in API.md's order. */
+export const EVENT_NAMES = EVENT_TYPES;
+export type EventName = EventType;
 
 const deliveryData = z.object({
   deliveryId: z.string(),
@@ -91,7 +81,7 @@ export const EVENTS = {
 } satisfies Record<EventName, { summary: string; data: z.ZodType }>;
 
 /** The body of one event as POSTed to a `standard` endpoint. */
-export function eventBody<N extends EventName>(name: N) {
+export function eventBodySchema<N extends EventName>(name: N) {
   return z.object({
     /** `evt_…`; also the `webhook-id` header, the same on every retry. */
     id: z.string().regex(/^evt_/),

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { SESSION_COOKIE } from "../auth/credential";
 import { ENDPOINTS, PATH_PARAMS, TAGS, type Endpoint, type ErrorStatus, type JsonSchema, type RawContent, type Reply } from "./endpoints";
-import { EVENT_DATA, EVENTS, EVENT_NAMES, eventBody } from "../contract/events";
+import { EVENT_DATA, EVENTS, EVENT_NAMES, eventBodySchema } from "../contract/events";
 import * as s from "../contract/schemas";
 
 /** Schemas with a name of their own in `components/schemas`, the same as a request and as an answer. */
@@ -249,7 +249,7 @@ export function buildOpenApi(version: string) {
   const input = z.registry<{ id: string }>();
   register(output, { ...SHARED, ...RESPONSES, ...EVENT_DATA });
   register(input, { ...SHARED, ...REQUESTS });
-  const events = EVENT_NAMES.map((name) => ({ name, component: `${pascal(name)}Event`, schema: eventBody(name) }));
+  const events = EVENT_NAMES.map((name) => ({ name, component: `${pascal(name)}Event`, schema: eventBodySchema(name) }));
   for (const ev of events) output.add(ev.schema, { id: ev.component });
   // Anything an operation sends or answers that has no name yet is named after the operation.
   for (const e of ENDPOINTS) {
