@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../worker/app";
 import { SESSION_COOKIE } from "../worker/auth/credential";
 import { EVENT_NAMES } from "../worker/contract/events";
+import { eventBody, type EventRow } from "../worker/notifications/events";
 import { openApiDocument, type OpenApiDocument } from "../worker/openapi/document";
 import { addMember, call, createBrand, createReadyJob, fillPath, invite, json, signup, unique, type CallOptions, type Caller, type Session } from "./support/fixtures";
 
@@ -241,6 +242,21 @@ describe("real answers match the document", () => {
     return body;
   }
 
+  /** The workspace's outbox rows of `types`, as webhooks receive them, each valid against its event in `webhooks`. */
+  async function expectEventsConform(workspaceId: string, types: string[]) {
+    const { results } = await env.DB.prepare(`SELECT * FROM events WHERE workspace_id = ? AND type IN (${types.map(() => "?").join(", ")}) ORDER BY created_at`)
+      .bind(workspaceId, ...types)
+      .all<EventRow>();
+    expect(results.map((r) => r.type).sort()).toEqual([...types].sort());
+    for (const row of results) {
+      const body = eventBody(row);
+      const item = (doc.webhooks as Record<string, { post: { requestBody: { content: Record<string, { schema: { $ref: string } }> } } }>)[row.type];
+      expect(item, `${row.type} is in the document's webhooks`).toBeDefined();
+      const result = validatorFor(item!.post.requestBody.content["application/json"]!.schema.$ref).validate(body);
+      expect(result.valid, `${row.type}: ${JSON.stringify(result.errors.slice(-3))} in ${JSON.stringify(body)}`).toBe(true);
+    }
+  }
+
   const go = async <T = any>(method: string, path: string, url: string, opts: CallOptions = {}) => conforms<T>(method, path, await call(url, { method, ...opts }));
 
   it("health, the caller, tokens, members and invitations", async () => {
@@ -306,6 +322,37 @@ describe("real answers match the document", () => {
     await go("POST", "/api/schedules/{scheduleId}/retry", `/api/schedules/${schedule.scheduleId}/retry`, s); // 409
     await go("GET", "/api/deliveries", "/api/deliveries?status=failed", s);
 
+    // A delivery that fails, then is published on a retry: the outbox's triggers write their events, and the bodies
+    // webhooks receive (notifications/events.ts eventBody) are what the document's `webhooks` say.
+    const account = await env.DB.prepare("SELECT id FROM platform_accounts WHERE brand_id = ? AND platform = 'sandbox'").bind(brand.id).first<{ id: string }>();
+    const now = Date.now();
+    const deliveryId = unique("dlv_");
+    await env.DB.prepare(
+      "INSERT INTO deliveries (id, schedule_id, workspace_id, platform, account_id, status, attempts, step, queued_at, updated_at) VALUES (?, ?, ?, 'sandbox', ?, 'publishing', 0, 'queued', ?, ?)",
+    )
+      .bind(deliveryId, schedule.scheduleId, s.workspaceId, account!.id, now, now)
+      .run();
+    for (const end of [
+      "status = 'failed', last_error = 'The platform refused the caption.', error_class = 'permanent', attempts = 1",
+      `status = 'published', permalink = 'https://app.test/sandbox/x', published_at = ${now - 1000}, last_error = NULL, error_class = NULL, attempts = 2`,
+    ]) {
+      await env.DB.prepare(`UPDATE deliveries SET ${end} WHERE id = ?`).bind(deliveryId).run();
+    }
+    await expectEventsConform(s.workspaceId, ["delivery.failed", "delivery.published"]);
+    await env.DB.prepare("UPDATE platform_accounts SET status = 'needs_reconnect', status_reason = 'Sign-in expired.' WHERE id = ?").bind(account!.id).run();
+    await expectEventsConform(s.workspaceId, ["account.needs_reconnect"]);
+
+    // Analytics over the published one.
+    const window = `from=${new Date(now - 86_400_000).toISOString()}&to=${new Date(now + 86_400_000).toISOString()}`;
+    const posts = await go<{ posts: unknown[] }>("GET", "/api/analytics/posts", `/api/analytics/posts?${window}`, s);
+    expect(posts.posts.length).toBe(1);
+    expect(await go<string>("GET", "/api/analytics/posts.csv", `/api/analytics/posts.csv?${window}`, s)).toMatch(/^published_at,brand,/);
+    await go("GET", "/api/analytics/posts", `/api/analytics/posts?${window}&brand=nope`, s); // 404
+    await go("GET", "/api/analytics/posts", "/api/analytics/posts?from=yesterday", s); // 400
+    await go("GET", "/api/analytics/brands/{brandId}", `/api/analytics/brands/${brand.id}?${window}`, s);
+    await go("GET", "/api/analytics/brands/{brandId}/best-times", `/api/analytics/brands/${brand.id}/best-times`, s);
+    await go("POST", "/api/analytics/demo-history", "/api/analytics/demo-history", { ...s, body: {} }); // 404 outside demos
+
     const mediaUrl = new URL(full.media.slideUrls?.[0] ?? full.media.coverUrl!, "http://app.test");
     await go("GET", "/media/{key}", mediaUrl.pathname + mediaUrl.search);
     await conforms("GET", "/media/{key}", await call(mediaUrl.pathname + mediaUrl.search, { headers: { range: "bytes=0-9" } }));
@@ -332,5 +379,28 @@ describe("real answers match the document", () => {
     await go("POST", "/api/proposals/{id}/accept", `/api/proposals/${ids[0]}/accept`, s);
     await go("POST", "/api/proposals/{id}/accept", `/api/proposals/${ids[0]}/accept`, s); // 409
     await go("POST", "/api/proposals/{id}/reject", `/api/proposals/${ids[1]}/reject`, { ...s, body: { reason: "Off brand" } });
+  });
+
+  it("notifications and webhooks", async () => {
+    const s = await signup();
+    await go("GET", "/api/notifications", "/api/notifications?unread=true&limit=5", s);
+    await go("POST", "/api/notifications/read", "/api/notifications/read", { ...s, body: { all: true } });
+    await go("POST", "/api/notifications/read", "/api/notifications/read", { ...s, body: {} }); // 400: neither ids nor all
+    const hook = await go<{ id: string; secret: string }>("POST", "/api/webhooks", "/api/webhooks", {
+      ...s,
+      body: { url: "https://hooks.example.com/docs", events: ["delivery.failed", "ping"] },
+    });
+    expect(hook.secret).toMatch(/^whsec_/);
+    await go("POST", "/api/webhooks", "/api/webhooks", { ...s, body: { url: "https://127.0.0.1/x", events: ["ping"] } }); // 400 invalid_webhook_url
+    await go("POST", "/api/webhooks", "/api/webhooks", { ...s, body: { url: "https://hooks.example.com/x", events: ["no.such.event"] } }); // 400
+    await go("GET", "/api/webhooks", "/api/webhooks", s);
+    await go("PATCH", "/api/webhooks/{webhookId}", `/api/webhooks/${hook.id}`, { ...s, body: { description: "Docs", enabled: false } });
+    await go("POST", "/api/webhooks/{webhookId}/rotate-secret", `/api/webhooks/${hook.id}/rotate-secret`, s);
+    const ping = await go<{ eventId: string }>("POST", "/api/webhooks/{webhookId}/test", `/api/webhooks/${hook.id}/test`, s);
+    await expectEventsConform(s.workspaceId, ["ping"]);
+    expect(ping.eventId).toMatch(/^evt_/);
+    await go("GET", "/api/webhooks/{webhookId}/attempts", `/api/webhooks/${hook.id}/attempts?limit=10`, s);
+    await go("DELETE", "/api/webhooks/{webhookId}", `/api/webhooks/${hook.id}`, s);
+    await go("GET", "/api/webhooks/{webhookId}/attempts", `/api/webhooks/${hook.id}/attempts`, s); // 404
   });
 });

@@ -467,6 +467,8 @@ export const bestTimeSuggestion = z.object({
   /** 0–1: how likely posts at `to` do better than at `from`, from the posts so far. */
   confidence: z.number(),
 });
+/** `POST /api/analytics/demo-history` (local demos): what the backfill wrote. */
+export const demoHistoryResult = z.object({ brands: z.number().int(), posts: z.number().int() });
 export const bestTimes = z.object({ brandId: z.string(), timezone: z.string(), cells: z.array(bestTimeCell), suggestions: z.array(bestTimeSuggestion) });
 
 export const proposalRejectInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });

@@ -64,6 +64,21 @@ const RESPONSES: Record<string, z.ZodType> = {
   ProposalList: s.proposalList,
   ProposalAccepted: s.proposalAccepted,
   ProposalRejected: s.proposalRejected,
+  WorkspaceUsage: s.workspaceUsage,
+  Metrics: s.metrics,
+  PostMetrics: s.postMetrics,
+  PostMetricsList: s.postMetricsList,
+  Totals: s.totals,
+  BrandAnalytics: s.brandAnalytics,
+  BestTimes: s.bestTimes,
+  Notification: s.notification,
+  NotificationList: s.notificationList,
+  Webhook: s.webhook,
+  WebhookCreated: s.webhookCreated,
+  WebhookList: s.webhookList,
+  WebhookSecret: s.webhookSecret,
+  WebhookAttempt: s.webhookAttempt,
+  WebhookAttemptList: s.webhookAttemptList,
 };
 /** Request bodies named apart from their operation (parts of several). */
 const REQUESTS: Record<string, z.ZodType> = { BriefInput: s.briefInput };
@@ -131,6 +146,7 @@ const COMMON_ERRORS = {
   OwnersOnly: { status: 403, description: `The caller is not an owner (\`forbidden\`), or ${NOT_MEMBER}.` },
   NotFound: { status: 404, description: "Not found, or in another workspace (`not_found`): existence is never revealed." },
   PayloadTooLarge: { status: 413, description: "The body is too large (`payload_too_large`)." },
+  UnsupportedMediaType: { status: 415, description: "A body not sent as `Content-Type: application/json` (`unsupported_media_type`); an empty body needs no type." },
 } as const;
 type CommonError = keyof typeof COMMON_ERRORS;
 const envelope = (description: string) => ({ description, content: { "application/json": { schema: ref("Error") } } });
@@ -148,6 +164,7 @@ function impliedErrors(e: Endpoint): Partial<Record<ErrorStatus, CommonError>> {
   }
   if (params.length) out[404] = "NotFound";
   if (e.body) out[413] = "PayloadTooLarge";
+  if (isZod(e.body)) out[415] = "UnsupportedMediaType";
   return out;
 }
 

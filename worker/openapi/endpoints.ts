@@ -15,8 +15,8 @@ export type Method = "get" | "head" | "post" | "put" | "patch" | "delete";
  * a role is the least one the caller needs in the workspace (viewer: every member).
  */
 export type Access = "public" | "optional" | Role;
-/** The 4xx statuses API.md defines (and 416 for media ranges). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 416 | 422 | 429;
+/** The 4xx statuses API.md defines (and 415 for a body that is not JSON, 416 for media ranges). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 416 | 422 | 429;
 export type SuccessStatus = 200 | 201 | 202 | 204 | 206 | 302 | 304;
 
 /** A JSON Schema written by hand: only for what is not JSON (files, HTML, CSV) and query strings no zod schema reads. */
@@ -75,6 +75,7 @@ export const PATH_PARAMS: Record<string, z.ZodType> = {
   jobId: z.string().describe("A job's id, e.g. `GEN-000123`."),
   scheduleId: z.string().describe("A scheduled item's id (`Schedule.scheduleId`)."),
   id: z.string().describe("The id the list or the create call returned."),
+  webhookId: z.string().describe("A webhook endpoint's id (`Webhook.id`)."),
   userId: z.string().describe("A member's user id (`userId` in `GET /api/members`)."),
   provider: z.enum(Object.keys(PROVIDER_NAMES) as [Provider, ...Provider[]]).describe("`meta` (Facebook Pages and Instagram through Facebook), `instagram` (Instagram Login) or `google` (YouTube)."),
   key: z.string().describe("The media object's key, as in the signed URL the API returned (it contains slashes)."),
@@ -83,6 +84,10 @@ export const PATH_PARAMS: Record<string, z.ZodType> = {
 
 const emptyAction = s.emptyBody;
 const conflictWhenStarted = "The item has started publishing or has finished (`wrong_state`).";
+const dailyQuota =
+  "A daily quota of the workspace (jobs, renders or LLM calls) is used up (`quota_exceeded`, `details: {quota, limit, used, resetsAt}`); it resets at the workspace's local midnight.";
+const webhookUrlRule =
+  "The input is not valid (`invalid_input`), or the URL is not allowed (`invalid_webhook_url`): it must be `https:`, carry no credentials and not name a private, link-local or loopback address.";
 const bookingConflict = "The slot is taken (`slot_taken`), the output is already scheduled (`already_scheduled`) or held (`wrong_state`), or the brand's horizon has no free slot (`horizon_full`).";
 
 export const ENDPOINTS: Endpoint[] = [
@@ -247,7 +252,7 @@ export const ENDPOINTS: Endpoint[] = [
     summary: "Create a brand",
     body: s.brandCreateInput,
     responses: { 201: s.brand },
-    errors: { 409: "A brand with this slug exists." },
+    errors: { 409: "A brand with this slug exists, or the workspace has all the brands its quota allows (`quota_exceeded`, `details: {quota, limit, used}`)." },
   },
   { method: "get", path: "/api/brands/{brandId}", operationId: "getBrand", tag: "Brands and accounts", access: "viewer", summary: "A brand", responses: { 200: s.brand } },
   {
@@ -368,7 +373,7 @@ export const ENDPOINTS: Endpoint[] = [
     summary: "Create a job (generation is queued)",
     body: s.jobCreateInput,
     responses: { 201: s.job },
-    errors: { 404: "A brand of `brands` is not in this workspace." },
+    errors: { 404: "A brand of `brands` is not in this workspace.", 429: dailyQuota },
   },
   { method: "get", path: "/api/jobs", operationId: "listJobs", tag: "Jobs", access: "viewer", summary: "Jobs, newest first, a page at a time", query: s.jobListQuery, responses: { 200: s.jobList } },
   { method: "get", path: "/api/jobs/{jobId}", operationId: "getJob", tag: "Jobs", access: "viewer", summary: "A job", responses: { 200: s.job } },
@@ -413,7 +418,7 @@ export const ENDPOINTS: Endpoint[] = [
     summary: "Generate the failed outputs again",
     body: emptyAction,
     responses: { 200: s.job },
-    errors: { 409: "No failed outputs to retry." },
+    errors: { 409: "No failed outputs to retry.", 429: dailyQuota },
   },
 
   // ---- Schedules -------------------------------------------------------------------------------------
@@ -518,7 +523,7 @@ export const ENDPOINTS: Endpoint[] = [
     summary: "Accept a proposal: creates its job as the caller",
     body: emptyAction,
     responses: { 200: s.proposalAccepted },
-    errors: { 409: "Already accepted (even by a request at the same moment), or never written (`wrong_state`); nothing is created." },
+    errors: { 409: "Already accepted (even by a request at the same moment), or never written (`wrong_state`); nothing is created.", 429: dailyQuota },
   },
   {
     method: "post",
@@ -530,6 +535,156 @@ export const ENDPOINTS: Endpoint[] = [
     body: s.proposalRejectInput,
     responses: { 200: s.proposalRejected },
     errors: { 409: "The proposal is not pending (`wrong_state`)." },
+  },
+
+  // ---- Analytics ---------------------------------------------------------------------------------------
+  {
+    method: "get",
+    path: "/api/analytics/posts",
+    operationId: "listPostMetrics",
+    tag: "Analytics",
+    access: "viewer",
+    summary: "Published posts in a window (at most 366 days) with their latest metrics",
+    description: "`null` metrics are ones the platform does not report for the post (never 0 for unknown); `sandbox` posts have simulated metrics (`simulated: true`).",
+    query: s.analyticsPostsQuery,
+    responses: { 200: s.postMetricsList },
+    errors: { 404: "`brand` is not a brand of this workspace." },
+  },
+  {
+    method: "get",
+    path: "/api/analytics/posts.csv",
+    operationId: "exportPostMetrics",
+    tag: "Analytics",
+    access: "viewer",
+    summary: "The same posts as CSV (RFC 4180; an empty cell for null)",
+    query: s.analyticsPostsQuery,
+    responses: {
+      200: {
+        description: `A header row \`${s.POSTS_CSV_COLUMNS.join(",")}\` and one row per post.`,
+        content: { "text/csv": { type: "string" } },
+        headers: { "Content-Disposition": { description: "`attachment`, with a file name that names the window." } },
+      },
+    },
+    errors: { 404: "`brand` is not a brand of this workspace." },
+  },
+  {
+    method: "get",
+    path: "/api/analytics/brands/{brandId}",
+    operationId: "getBrandAnalytics",
+    tag: "Analytics",
+    access: "viewer",
+    summary: "A brand's followers, totals, per-platform totals and daily figures in a window",
+    description: "`platform` and `type` narrow it as they narrow the posts list (`platform` its followers too). `daily` has every local date of the window in the brand's zone.",
+    query: s.brandAnalyticsQuery,
+    responses: { 200: s.brandAnalytics },
+  },
+  {
+    method: "get",
+    path: "/api/analytics/brands/{brandId}/best-times",
+    operationId: "getBrandBestTimes",
+    tag: "Analytics",
+    access: "viewer",
+    summary: "How each weekday and hour performed for the brand, and slot times worth moving",
+    responses: { 200: s.bestTimes },
+  },
+  {
+    method: "post",
+    path: "/api/analytics/demo-history",
+    operationId: "seedDemoHistory",
+    tag: "Analytics",
+    access: "owner",
+    summary: "Local demos only: a month of simulated history for the workspace's sandbox brands",
+    description: "What `npm start` seeds. Served only where the deployment sets `DEMO_HISTORY=true`; everywhere else it is a 404.",
+    body: s.emptyBody,
+    responses: { 200: s.demoHistoryResult },
+    errors: { 404: "This deployment has no demo history (`DEMO_HISTORY` is not `true`)." },
+  },
+
+  // ---- Notifications and webhooks ---------------------------------------------------------------------
+  {
+    method: "get",
+    path: "/api/notifications",
+    operationId: "listNotifications",
+    tag: "Notifications and webhooks",
+    access: "viewer",
+    summary: "The in-app feed, newest first, with the caller's unread count",
+    description: "Every event for people (all but `ping` and `burst.completed`), and `webhook.disabled`. Read state is each person's own.",
+    query: s.notificationsQuery,
+    responses: { 200: s.notificationList },
+  },
+  {
+    method: "post",
+    path: "/api/notifications/read",
+    operationId: "markNotificationsRead",
+    tag: "Notifications and webhooks",
+    access: "viewer",
+    summary: "Mark notifications read: some by id, or all",
+    description: "Viewers may call it: it changes only the caller's own read state.",
+    body: s.notificationsReadInput,
+    responses: { 204: null },
+  },
+  {
+    method: "get",
+    path: "/api/webhooks",
+    operationId: "listWebhooks",
+    tag: "Notifications and webhooks",
+    access: "viewer",
+    summary: "The workspace's webhook endpoints, and whether email is on",
+    description: "Owners see each full URL; other members only its scheme and host (a Slack or Discord URL is a credential).",
+    responses: { 200: s.webhookList },
+  },
+  {
+    method: "post",
+    path: "/api/webhooks",
+    operationId: "createWebhook",
+    tag: "Notifications and webhooks",
+    access: "owner",
+    summary: "Add a webhook endpoint (its secret is shown once)",
+    body: s.webhookCreateInput,
+    responses: { 201: s.webhookCreated },
+    errors: { 400: webhookUrlRule },
+  },
+  {
+    method: "patch",
+    path: "/api/webhooks/{webhookId}",
+    operationId: "updateWebhook",
+    tag: "Notifications and webhooks",
+    access: "owner",
+    summary: "Change an endpoint's URL, events or description, or switch it on or off",
+    body: s.webhookUpdateInput,
+    responses: { 200: s.webhook },
+    errors: { 400: webhookUrlRule },
+  },
+  { method: "delete", path: "/api/webhooks/{webhookId}", operationId: "deleteWebhook", tag: "Notifications and webhooks", access: "owner", summary: "Delete an endpoint", responses: { 204: null } },
+  {
+    method: "post",
+    path: "/api/webhooks/{webhookId}/rotate-secret",
+    operationId: "rotateWebhookSecret",
+    tag: "Notifications and webhooks",
+    access: "owner",
+    summary: "A new secret (shown once); the old one keeps signing alongside it for 24 h",
+    body: s.emptyBody,
+    responses: { 200: s.webhookSecret },
+  },
+  {
+    method: "post",
+    path: "/api/webhooks/{webhookId}/test",
+    operationId: "testWebhook",
+    tag: "Notifications and webhooks",
+    access: "owner",
+    summary: "Send a `ping` event to this endpoint alone (enabled or not)",
+    body: s.emptyBody,
+    responses: { 202: s.webhookTestResult },
+  },
+  {
+    method: "get",
+    path: "/api/webhooks/{webhookId}/attempts",
+    operationId: "listWebhookAttempts",
+    tag: "Notifications and webhooks",
+    access: "viewer",
+    summary: "Recent delivery attempts to an endpoint, newest first: status, duration, the error in words",
+    query: s.webhookAttemptsQuery,
+    responses: { 200: s.webhookAttemptList },
   },
 
   // ---- Media --------------------------------------------------------------------------------------------
