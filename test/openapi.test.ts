@@ -257,7 +257,27 @@ describe("real answers match the document", () => {
     }
   }
 
-  const go = async <T = any>(method: string, path: string, url: string, opts: CallOptions = {}) => conforms<T>(method, path, await call(url, { method, ...opts }));
+  /**
+   * The call's JSON body held to the document's request schema, by what the route did with it: a body the route
+   * accepted (2xx) must be valid there, and one it refused as `invalid_input` (a route that reads no query) must not.
+   */
+  async function bodyConforms(method: string, path: string, body: unknown, res: Response) {
+    const op = (doc.paths as Record<string, Record<string, Operation & { requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>>)[path]![method.toLowerCase()]!;
+    const schema = op.requestBody?.content["application/json"]?.schema;
+    expect(schema, `${method} ${path} documents a JSON body`).toBeDefined();
+    const valid = validatorFor(schema!.$ref).validate(body).valid;
+    if (res.ok) expect(valid, `${method} ${path}: the route took ${JSON.stringify(body)}; the document refuses it`).toBe(true);
+    const code = res.status === 400 ? ((await res.clone().json()) as { error: { code: string } }).error.code : null;
+    if (code === "invalid_input" && !op.parameters?.some((p) => p.in === "query")) {
+      expect(valid, `${method} ${path}: the route refused ${JSON.stringify(body)}; the document allows it`).toBe(false);
+    }
+  }
+
+  const go = async <T = any>(method: string, path: string, url: string, opts: CallOptions = {}) => {
+    const res = await call(url, { method, ...opts });
+    if (opts.body !== undefined) await bodyConforms(method, path, opts.body, res);
+    return conforms<T>(method, path, res);
+  };
 
   it("health, the caller, tokens, members and invitations", async () => {
     await go("GET", "/api/health", "/api/health");
@@ -366,6 +386,8 @@ describe("real answers match the document", () => {
     const brand = await createBrand(s);
     await go("GET", "/api/automation", "/api/automation", s);
     await go("PATCH", "/api/automation", "/api/automation", { ...s, body: { review: "manual" } });
+    await go("PATCH", "/api/automation", "/api/automation", { ...s, body: {} }); // 400: no setting
+    await go("POST", "/api/members/invitations", "/api/members/invitations", { ...s, body: { email: `${unique("someone")}@example.com`, role: "viewer" } }); // an email: `format` and the pattern
     await go("POST", "/api/automation/pause", "/api/automation/pause", s);
     await go("POST", "/api/automation/resume", "/api/automation/resume", s);
     await go("POST", "/api/automation/run", "/api/automation/run", { ...s, body: { pass: "catchup" } });
@@ -395,6 +417,8 @@ describe("real answers match the document", () => {
     await go("POST", "/api/webhooks", "/api/webhooks", { ...s, body: { url: "https://hooks.example.com/x", events: ["no.such.event"] } }); // 400
     await go("GET", "/api/webhooks", "/api/webhooks", s);
     await go("PATCH", "/api/webhooks/{webhookId}", `/api/webhooks/${hook.id}`, { ...s, body: { description: "Docs", enabled: false } });
+    await go("PATCH", "/api/webhooks/{webhookId}", `/api/webhooks/${hook.id}`, { ...s, body: {} }); // 400: nothing to change
+    await go("POST", "/api/notifications/read", "/api/notifications/read", { ...s, body: { ids: ["evt_x"], all: true } }); // 400: both
     await go("POST", "/api/webhooks/{webhookId}/rotate-secret", `/api/webhooks/${hook.id}/rotate-secret`, s);
     const ping = await go<{ eventId: string }>("POST", "/api/webhooks/{webhookId}/test", `/api/webhooks/${hook.id}/test`, s);
     await expectEventsConform(s.workspaceId, ["ping"]);

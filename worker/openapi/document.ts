@@ -96,11 +96,42 @@ const isRaw = (v: unknown): v is RawContent => typeof v === "object" && v !== nu
  */
 function overrideFor(io: "input" | "output") {
   return ({ zodSchema, jsonSchema }: { zodSchema: z.core.$ZodType; jsonSchema: JsonSchema }) => {
-    const def = zodSchema._zod.def as { type: string; catchall?: unknown };
+    const def = zodSchema._zod.def as { type: string; catchall?: unknown; in?: z.core.$ZodType };
     if (io === "output" && def.type === "object" && !def.catchall) delete jsonSchema.additionalProperties;
+    if (io === "input" && isStringPipe(zodSchema)) Object.assign(jsonSchema, stringPipeChecks(zodSchema));
+    const refinement = REFINEMENTS.get(zodSchema as z.ZodType);
+    if (io === "input" && refinement) Object.assign(jsonSchema, refinement);
     const description = z.globalRegistry.get(zodSchema as z.ZodType)?.description;
     if (description && jsonSchema.description === undefined) jsonSchema.description = description;
   };
+}
+
+/**
+ * Request refinements zod cannot put into JSON Schema (its `.refine` callbacks), said in JSON Schema.
+ * test/openapi.test.ts holds them to the routes: a body a route refuses as `invalid_input` must be invalid here.
+ */
+const REFINEMENTS = new Map<z.ZodType, JsonSchema>([
+  [s.notificationsReadInput, { oneOf: [{ required: ["ids"] }, { required: ["all"] }] }],
+  [s.webhookUpdateInput, { minProperties: 1 }],
+  [s.outputUpdateInput, { minProperties: 1 }],
+  [s.automationSettingsInput, { minProperties: 1 }],
+]);
+
+/**
+ * zod's input schema of a pipe is its first stage; a string piped into checks (`email`: trimmed, then `z.email()`,
+ * then at most 254 characters) must satisfy the later stages too, so a client is told all of them. (The route
+ * forgives surrounding spaces, which JSON Schema cannot say: the document asks for the clean value.)
+ */
+function isStringPipe(schema: z.core.$ZodType): boolean {
+  const def = schema._zod.def as { type: string; in?: z.core.$ZodType };
+  return def.type === "pipe" && (def.in!._zod.def.type === "string" || isStringPipe(def.in!));
+}
+
+function stringPipeChecks(schema: z.core.$ZodType): JsonSchema {
+  const def = schema._zod.def as { type: string; in?: z.core.$ZodType; out?: z.core.$ZodType };
+  if (def.type !== "pipe") return clean(z.toJSONSchema(schema as z.ZodType, { target: TARGET, io: "input" }) as JsonSchema);
+  if (def.out!._zod.def.type === "transform") return {};
+  return { ...stringPipeChecks(def.in!), ...stringPipeChecks(def.out!) };
 }
 
 function clean(schema: JsonSchema): JsonSchema {
