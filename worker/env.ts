@@ -13,12 +13,26 @@ export interface PublishMessage {
   deliveryId: string;
 }
 
+/**
+ * Messages on the `passes` queue (fleet work, DESIGN.md §9): one workspace's
+ * share of a pass, or the next page of a cron's fan-out (automation/pass-queue.ts).
+ */
+export type PassMessage =
+  /** The workspace's daily burst; `lease` is the workspaces.next_burst_at value the sender set. */
+  | { kind: "burst"; workspaceId: string; runKey: string; lease: number }
+  /** A bounded share of a per-workspace pass; part n > 0 continues part n - 1 from its cursor `after`. */
+  | { kind: "catchup" | "healing" | "refresh"; workspaceId: string; runKey: string; part: number; after?: string }
+  /** The rest of a cron firing's fan-out, from where its pages stopped. */
+  | { kind: "fanout"; pass: "burst" }
+  | { kind: "fanout"; pass: "catchup" | "healing" | "refresh"; runKey: string; since?: number; after: string };
+
 /** Bindings and variables (wrangler.toml). Names are part of DESIGN.md §2's contract. */
 export interface Env {
   DB: D1Database;
   BRAND_SCHEDULER: DurableObjectNamespace<BrandScheduler>;
   GENERATE_QUEUE: Queue<GenerateMessage>;
   PUBLISH_QUEUE: Queue<PublishMessage>;
+  PASSES_QUEUE: Queue<PassMessage>;
   MEDIA: R2Bucket;
   ASSETS: Fetcher;
   /** The media Worker (wrangler.media.toml), which renders; the API Worker holds no renderer, so without it media steps fail with that reason. */

@@ -2,7 +2,8 @@
 // runtime classes re-exported from their own files.
 import { createApp } from "./app";
 import { handleScheduled } from "./automation/cron";
-import type { Env, GenerateMessage, PublishMessage } from "./env";
+import { handlePassBatch, handlePassDeadLetters } from "./automation/pass-queue";
+import type { Env, GenerateMessage, PassMessage, PublishMessage } from "./env";
 import { handleGenerateBatch } from "./generation/generate-consumer";
 import { createMediaStep } from "./media/media-step";
 import { renderMedia } from "./media/renderer";
@@ -16,7 +17,16 @@ const mediaStep = createMediaStep(renderMedia);
 
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<GenerateMessage | PublishMessage>, env: Env) {
+  async queue(batch: MessageBatch<GenerateMessage | PublishMessage | PassMessage>, env: Env) {
+    // Dead-letter queues first: each one's name starts with its queue's.
+    if (batch.queue.startsWith("brandcast-passes-dlq")) {
+      handlePassDeadLetters(batch as MessageBatch<PassMessage>);
+      return;
+    }
+    if (batch.queue.startsWith("brandcast-passes")) {
+      await handlePassBatch(batch as MessageBatch<PassMessage>, env);
+      return;
+    }
     if (batch.queue.startsWith("brandcast-generate")) {
       await handleGenerateBatch(batch as MessageBatch<GenerateMessage>, env, mediaStep);
       return;
@@ -30,4 +40,4 @@ export default {
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     ctx.waitUntil(handleScheduled(controller, env));
   },
-} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage>;
+} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage | PassMessage>;
