@@ -33,6 +33,8 @@ function workerdRuntime() {
         bindings: {
           TEST_MIGRATIONS: migrations,
           SESSION_SECRET: "test-session-secret",
+          // Tests sign people up freely (wrangler.toml closes sign-up; test/signup-defaults.test.ts checks that default).
+          SIGNUP_ENABLED: "true",
           // base64url of exactly 32 bytes ("test-token-encryption-key-32-byt"): the sealing module refuses anything else.
           TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
           ...fakeBindings(fakes),

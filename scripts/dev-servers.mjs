@@ -94,10 +94,7 @@ export async function startWorkers(opts) {
   const mediaUrl = `http://${host}:${mediaPort}`;
   const baseUrl = `http://${host}:${opts.port}`;
   const timeout = opts.healthTimeoutMs ?? 120_000;
-  // Queue consumers have no request to take an origin from: sandbox permalinks and signed media URLs
-  // use PUBLIC_BASE_URL, which locally is this server unless .dev.vars or the caller says otherwise.
-  const vars = { ...opts.vars };
-  if (!vars.PUBLIC_BASE_URL && !devVarsHave("PUBLIC_BASE_URL")) vars.PUBLIC_BASE_URL = baseUrl;
+  const vars = localVars(baseUrl, opts.vars, devVarsHave);
   const apiArgs = [...(opts.script ? [opts.script] : []), "--port", String(opts.port), "--test-scheduled", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
   const healthy = (child, url) =>
     Promise.race([waitUntilAnswers(url, timeout), child.exitedPromise.then((why) => Promise.reject(new Error(`${why}:\n${output}`)))]);
@@ -124,6 +121,27 @@ export async function startWorkers(opts) {
     exited: Promise.race(children.map((c) => c.exitedPromise)),
     stop,
   };
+}
+
+/**
+ * The API Worker's variables on this machine: the caller's, then what
+ * .dev.vars sets (wrangler dev reads it; a --var would override it), then
+ * these local defaults.
+ * - Queue consumers have no request to take an origin from: sandbox
+ *   permalinks and signed media URLs use PUBLIC_BASE_URL, this server.
+ * - Sign-up is open: wrangler.toml closes it for deployments (people join by
+ *   invitation), but a local run is one person's own machine, and the e2e
+ *   tests sign people up.
+ *
+ * @param {string} baseUrl
+ * @param {Record<string,string>} [given]
+ * @param {(name: string) => boolean} [devVarsSet]
+ */
+export function localVars(baseUrl, given = {}, devVarsSet = () => false) {
+  const vars = { ...given };
+  const defaults = { PUBLIC_BASE_URL: baseUrl, SIGNUP_ENABLED: "true" };
+  for (const [name, value] of Object.entries(defaults)) if (!vars[name] && !devVarsSet(name)) vars[name] = value;
+  return vars;
 }
 
 /**

@@ -66,6 +66,7 @@ console.log(`
   Brandcast is running at ${url}
 
   Sign in with  ${DEMO.email}  /  ${DEMO.password}
+  (sign-up is open on this machine; a deployment's is closed: people join by invitation)
 
   Run a cron pass:  curl "${url}/__scheduled?cron=*/10+*+*+*+*"
   Stop with Ctrl-C.

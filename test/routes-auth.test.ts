@@ -12,6 +12,7 @@ import {
   expectClientError,
   expectNothingWritten,
   fillPath,
+  invite,
   json,
   registeredApiRoutes,
   scheduleOne,
@@ -21,7 +22,15 @@ import {
 } from "./support/fixtures";
 
 /** The only routes API.md lets anyone call. */
-const PUBLIC_ROUTES = ["GET /api/health", "POST /api/auth/signup", "POST /api/auth/login", "POST /api/auth/logout"];
+const PUBLIC_ROUTES = [
+  "GET /api/health",
+  "POST /api/auth/signup",
+  "POST /api/auth/login",
+  "POST /api/auth/logout",
+  // The invitee may have no account yet: the link's token is the credential.
+  "POST /api/auth/invitation",
+  "POST /api/auth/accept-invitation",
+];
 
 const routes = registeredApiRoutes();
 const key = (r: RouteRef) => `${r.method} ${r.path}`;
@@ -48,6 +57,11 @@ describe("the route table", () => {
       "POST /api/schedules/:scheduleId/publish-now",
       "POST /api/automation/run",
       "POST /api/proposals/:id/accept",
+      "GET /api/members",
+      "POST /api/members/invitations",
+      "DELETE /api/members/invitations/:id",
+      "PATCH /api/members/:userId",
+      "DELETE /api/members/:userId",
     ]) {
       expect(paths, r).toContain(r);
     }
@@ -74,6 +88,8 @@ describe("every /api route except health and sign-up/in/out needs credentials", 
     expect((await call("/api/auth/logout", { method: "POST" })).status).toBe(204);
     await expectClientError(await call("/api/auth/login", { body: {} }), 400, "invalid_input", "login");
     await expectClientError(await call("/api/auth/signup", { body: {} }), 400, "invalid_input", "signup");
+    await expectClientError(await call("/api/auth/invitation", { body: {} }), 400, "invalid_input", "invitation look-up");
+    await expectClientError(await call("/api/auth/accept-invitation", { body: {} }), 400, "invalid_input", "accept-invitation");
   });
 
   it("an unknown /api path also needs credentials, and is a 404 in the error shape once signed in", async () => {
@@ -93,6 +109,7 @@ describe("every route that takes an id is scoped to the caller's workspace", () 
     "POST /api/brands/:brandId/accounts/:platform/select": { externalId: "1" },
     "PATCH /api/jobs/:jobId/outputs/:brandId": { caption: "Stolen" },
     "PATCH /api/schedules/:scheduleId": { scheduledAt: new Date(Date.now() + 9 * 86_400_000).toISOString() },
+    "PATCH /api/members/:userId": { role: "viewer" },
   };
   const QUERIES: Record<string, string> = {
     "GET /api/brands/:brandId/slots": `?from=${new Date().toISOString()}&to=${new Date(Date.now() + 7 * 86_400_000).toISOString()}`,
@@ -112,10 +129,12 @@ describe("every route that takes an id is scoped to the caller's workspace", () 
       .bind(proposalId, a.workspaceId, brand.id)
       .run();
     const token = await json<{ id: string }>("/api/tokens", { ...a, body: { name: "a's" } }, 201);
-    const params = { brandId: brand.id, jobId: ready.jobId, scheduleId: schedule.scheduleId, id: proposalId, platform: "instagram" };
+    const invitation = await invite(a);
+    const params = { brandId: brand.id, jobId: ready.jobId, scheduleId: schedule.scheduleId, id: proposalId, platform: "instagram", userId: a.userId };
 
     const b = await signup();
-    const ids = (r: RouteRef) => (r.path.startsWith("/api/tokens/") ? { id: token.id } : params);
+    const ids = (r: RouteRef) =>
+      r.path.startsWith("/api/tokens/") ? { id: token.id } : r.path.startsWith("/api/members/invitations/") ? { id: invitation.id } : params;
     await expectNothingWritten(a.workspaceId, async () => {
       for (const r of withIds) {
         const body = BODIES[key(r)] ?? (["POST", "PUT", "PATCH"].includes(r.method) ? {} : undefined);

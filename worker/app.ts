@@ -8,6 +8,7 @@ import { ApiError, errorBody } from "./errors";
 import { logError } from "./lib/log";
 import { authRoutes } from "./routes/auth";
 import { apiRoutes } from "./routes/api";
+import { invitationAuthRoutes } from "./routes/members";
 import { mediaRoutes } from "./routes/media";
 import { oauthRoutes } from "./routes/oauth";
 import { sandboxRoutes } from "./routes/sandbox";
@@ -43,6 +44,7 @@ export function createApp() {
 
   app.get("/api/health", (c) => c.json({ ok: true, version: c.env.APP_VERSION }));
   app.route("/api/auth", authRoutes);
+  app.route("/api/auth", invitationAuthRoutes);
   app.route("/api", apiRoutes);
   app.route("/media", mediaRoutes);
   // OAuth redirects and Meta's callbacks: outside /api (browser navigations and server-to-server form posts).

@@ -55,6 +55,11 @@ export interface Env {
   LLM_BASE_URL?: string;
   LLM_MODEL?: string;
 
+  /** Cloudflare Email Service (`[[send_email]]`): invitations are also emailed when it and EMAIL_FROM are set. */
+  EMAIL?: SendEmail;
+  /** The sender address of invitation emails, e.g. `invites@example.com` (on the onboarded sending domain). */
+  EMAIL_FROM?: string;
+
   APP_VERSION: string;
   SIGNUP_ENABLED: string;
   SLOT_LEAD_MINUTES: string;

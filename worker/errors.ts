@@ -20,7 +20,7 @@ export type ErrorCode =
 
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500,
     readonly code: ErrorCode | (string & {}),
     message: string,
     readonly details?: unknown,

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { startFakes } from "../fakes/index.mjs";
 import { oauthBindings } from "../fakes/oauth-common.mjs";
-import { buildWeb, ensureChromium, freePort, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
+import { buildWeb, ensureChromium, freePort, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
 
 const SHOTS = join(import.meta.dirname, "screenshots");
 let server: DevServer;
@@ -54,16 +54,9 @@ describe("connecting accounts in the browser", () => {
     withLogs();
     // A token 3 days from expiry, so the daily refresh pass will look at it; the person unticks the insights permission.
     await seedInstagram({ longLivedSeconds: 3 * 86_400, declined: ["instagram_business_manage_insights"] });
-    await page.goto("/");
-    await page.getByRole("button", { name: "Create an account" }).click();
-    await page.getByLabel("Your name").fill("Ana Operator");
-    await page.getByLabel("Email").fill("ana@example.com");
-    await page.getByLabel("Password").fill("correct-horse-battery");
-    await page.getByLabel("Workspace name").fill("Alpha");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.locator(".calendar-page").waitFor();
+    await signUp(page, { name: "Ana Operator", email: "ana@example.com", workspace: "Alpha" });
 
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Brands" }).click();
+    await goTo(page, "Brands");
     await page.getByLabel("Name").fill("Daily Habits");
     await page.getByRole("button", { name: "Create brand" }).click();
     await page.waitForURL(/\/brands\/brd_/);
@@ -102,7 +95,7 @@ describe("connecting accounts in the browser", () => {
       if (Date.now() > until) throw new Error(`account still ${brands.brands[0]!.accounts[0]!.status}`);
       await new Promise((r) => setTimeout(r, 300));
     }
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calendar" }).click();
+    await goTo(page, "Calendar");
     await page.reload();
     const banner = page.locator(".reconnect-banner");
     await banner.waitFor();

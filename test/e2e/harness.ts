@@ -5,10 +5,11 @@
 // `stop()` ends them and removes the dir. Also: the Chromium launcher every
 // browser test uses.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { freePort as findFreePort, startWorkers } from "../../scripts/dev-servers.mjs";
 import { applyMigrations, ensureDevVars, ROOT } from "../../scripts/local-env.mjs";
 
@@ -101,4 +102,39 @@ export async function launchBrowser(opts: { viewport?: { width: number; height: 
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs up through the sign-in page's "Create an account" form and waits for the calendar. */
+export async function signUp(p: Page, who: { name: string; email: string; workspace: string; password?: string }) {
+  await p.goto("/");
+  await p.getByRole("button", { name: "Create an account" }).click();
+  await p.getByLabel("Your name").fill(who.name);
+  await p.getByLabel("Email").fill(who.email);
+  await p.getByLabel("Password").fill(who.password ?? "correct-horse-battery");
+  await p.getByLabel("Workspace name").fill(who.workspace);
+  await p.getByRole("button", { name: "Create account" }).click();
+  await p.locator(".calendar-page").waitFor();
+}
+
+/**
+ * Opens a page from the main navigation, whatever the width: narrower than
+ * the page's breakpoint (web/src/nav.ts), its link is under "More".
+ */
+export async function goTo(p: Page, label: string) {
+  const nav = p.getByRole("navigation", { name: "Main" });
+  const link = nav.getByRole("link", { name: label });
+  if (!(await link.first().isVisible())) await nav.getByRole("button", { name: "More" }).click();
+  await link.first().click();
+}
+
+const axeSource = () => readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's WCAG 2.x A and AA rules on the page as it is now: each violation as "rule: selectors". */
+export async function axeViolations(p: Page): Promise<string[]> {
+  if (!(await p.evaluate(() => "axe" in window))) await p.addScriptTag({ content: axeSource() });
+  return p.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
+  });
 }

@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { buildWeb, ensureChromium, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
+import { buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
 
 const SHOTS = join(import.meta.dirname, "screenshots");
 const ZONE = "Europe/Lisbon";
@@ -57,14 +57,7 @@ describe("publishing", () => {
       console.error(server.logs().slice(-4000));
       await page?.screenshot({ path: join(SHOTS, "failed-publishing.png"), fullPage: true }).catch(() => {});
     });
-    await page.goto("/");
-    await page.getByRole("button", { name: "Create an account" }).click();
-    await page.getByLabel("Your name").fill("Pia Publisher");
-    await page.getByLabel("Email").fill("pia@example.com");
-    await page.getByLabel("Password").fill("correct-horse-battery");
-    await page.getByLabel("Workspace name").fill("Publishing");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.locator(".calendar-page").waitFor();
+    await signUp(page, { name: "Pia Publisher", email: "pia@example.com", workspace: "Publishing" });
 
     const brand = await call<{ id: string }>("POST", "/api/brands", { slug: "pia-daily", name: "Pia Daily", timezone: ZONE });
     await call("PUT", `/api/brands/${brand.id}/accounts/sandbox`, { externalId: "pia-sandbox", accessToken: "sandbox-token" });
@@ -75,7 +68,7 @@ describe("publishing", () => {
       return j.outputs[0]?.schedule ?? null;
     });
 
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calendar" }).click();
+    await goTo(page, "Calendar");
     await page.getByRole("button", { name: "Month", exact: true }).click();
     await page.getByRole("button", { name: "Today", exact: true }).click();
     for (let i = monthIndex(Date.now()); i < monthIndex(Date.parse(schedule.scheduledAt)); i++) await page.getByRole("button", { name: "Next month" }).click();

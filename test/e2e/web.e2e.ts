@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { buildWeb, ensureChromium, launchBrowser, startDevServer, type Browser, type DevServer } from "./harness";
+import { buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
 
 const SHOTS = join(import.meta.dirname, "screenshots");
 const ZONE = "Europe/Lisbon";
@@ -31,20 +31,7 @@ async function api<T>(p: Page, path: string): Promise<{ status: number; body: T 
   return { status: res.status(), body: (await res.json().catch(() => null)) as T };
 }
 
-async function signUp(p: Page, name: string, email: string, workspace: string) {
-  await p.goto("/");
-  await p.getByRole("button", { name: "Create an account" }).click();
-  await p.getByLabel("Your name").fill(name);
-  await p.getByLabel("Email").fill(email);
-  await p.getByLabel("Password").fill("correct-horse-battery");
-  await p.getByLabel("Workspace name").fill(workspace);
-  await p.getByRole("button", { name: "Create account" }).click();
-  await p.locator(".calendar-page").waitFor();
-}
-
-async function nav(p: Page, label: string) {
-  await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
-}
+const nav = goTo;
 
 async function createJob(p: Page, variant: "light" | "dark" | "post", title: string) {
   await nav(p, "Jobs");
@@ -134,7 +121,7 @@ describe("web app", () => {
     await page.goto("/");
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     await shot(page, "signin-desktop");
-    await signUp(page, "Ana Operator", "ana@example.com", "Alpha");
+    await signUp(page, { name: "Ana Operator", email: "ana@example.com", workspace: "Alpha" });
     await page.getByText("Nothing scheduled in this period.").waitFor();
     await expect(page.locator(".cell.today").count()).resolves.toBe(1);
   });
@@ -255,7 +242,7 @@ describe("web app", () => {
       await p.getByRole("heading", { name: "Sign in" }).waitFor();
       await shot(p, "signin-phone");
       await p.setViewportSize(DESKTOP);
-      await signUp(p, "Bob Other", "bob@example.com", "Beta");
+      await signUp(p, { name: "Bob Other", email: "bob@example.com", workspace: "Beta" });
       const s2 = (await scheduleOf(page, jobs["E2E reel two"]!))!;
       await openCalendarAt(p, s2.scheduledAt);
       await p.getByText("Nothing scheduled in this period.").waitFor();

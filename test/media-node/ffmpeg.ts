@@ -20,6 +20,12 @@ export function ffprobe(file: string): Probe {
   return JSON.parse(out) as Probe;
 }
 
+/** The byte size of every video packet (sample) in a file, in decoding order. */
+export function packetSizes(file: string): number[] {
+  const out = execFileSync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=size", "-of", "csv=p=0", file], { encoding: "utf8" });
+  return out.trim().split("\n").map(Number);
+}
+
 /** Everything ffmpeg says while decoding the whole file at -v error (nothing, for a clean file). */
 export function decodeErrors(file: string): string {
   const r = spawnSync("ffmpeg", ["-v", "error", "-nostdin", "-i", file, "-f", "null", "-"], { encoding: "utf8" });

@@ -3,7 +3,7 @@
 // test/media-node/reel-ffmpeg.test.ts.
 import { describe, expect, it } from "vitest";
 import { BitWriter, lengthPrefixed, nalUnit } from "../../worker/media/h264/bit-writer";
-import { intraPicture, repeatPicture } from "../../worker/media/h264/intra-picture";
+import { IntraPictureCoder, repeatPicture } from "../../worker/media/h264/intra-picture";
 import { avcDecoderConfig, codecString, pictureParameterSet, sequenceParameterSet } from "../../worker/media/h264/parameter-sets";
 import { rgbaToYuv420 } from "../../worker/media/h264/yuv";
 
@@ -52,6 +52,16 @@ describe("Exp-Golomb codes (§9.1, Table 9-2)", () => {
     [-2, "00101"],
     [0, "1"],
   ])("se(%i) is %s (Table 9-3)", (v, code) => expect(bits(new BitWriter().se(v))).toBe(code));
+
+  it("appends another writer bit for bit, aligned or not, and patches flushed bits", () => {
+    const other = new BitWriter().u(5, 0b10110).u(16, 0xbeef);
+    expect(bits(new BitWriter().append(other))).toBe("10110" + "1011111011101111");
+    expect(bits(new BitWriter().u(3, 0b011).append(other))).toBe("011" + "10110" + "1011111011101111");
+    const w = new BitWriter().u(6, 0).u(3, 0b010).u(16, 0xffff).patch(6, 3, 0b111);
+    expect(w.bitLength).toBe(25);
+    expect(bits(w)).toBe("000000" + "111" + "1".repeat(16));
+    expect(() => new BitWriter().u(3, 0).patch(0, 3, 1)).toThrow();
+  });
 
   it("writes 32-bit fields", () => {
     const out = new BitWriter().u(32, 0x89abcdef).finish();
@@ -107,21 +117,27 @@ function solid(width: number, height: number, [r, g, b]: [number, number, number
 }
 
 describe("intra picture", () => {
-  it("predicts every macroblock of a flat picture (a few bits each)", () => {
+  it("codes a flat picture as Intra_16x16 with a few bits a macroblock", () => {
     const yuv = rgbaToYuv420(solid(64, 48, [30, 90, 200]), 64, 48, 64, 48);
-    const { nal, stats } = intraPicture(yuv, 0);
-    expect(stats).toEqual({ pcmMacroblocks: 1, predictedMacroblocks: 11 });
-    // The first macroblock has no neighbours (DC predicts 128), so it is I_PCM; the rest are a few bits.
-    expect(nal.length).toBeLessThan(384 + 60);
+    const { nal, stats } = new IntraPictureCoder(64, 48).encode(yuv, 0);
+    // The first macroblock has no neighbours (DC predicts 128): a DC residual corrects it; the rest predict exactly.
+    expect(stats).toEqual({ qp: 26, pcmMacroblocks: 0, intra16x16Macroblocks: 12, intra4x4Macroblocks: 0 });
+    expect(nal.length).toBeLessThan(40);
   });
 
-  it("codes detail as I_PCM, samples verbatim", () => {
+  it("codes noise at a fine quantiser as I_PCM: its residual would cost more than the samples verbatim", () => {
     const rgba = solid(32, 32, [0, 0, 0]);
-    for (let i = 0; i < rgba.length; i += 4) rgba.set([(i * 7) & 255, (i * 13) & 255, (i * 29) & 255], i);
+    let seed = 7;
+    for (let i = 0; i < rgba.length; i += 4) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      rgba.set([seed >>> 24, (seed >>> 16) & 255, (seed >>> 8) & 255], i);
+    }
     const yuv = rgbaToYuv420(rgba, 32, 32, 32, 32);
-    const { nal, stats } = intraPicture(yuv, 1);
-    expect(stats).toEqual({ pcmMacroblocks: 4, predictedMacroblocks: 0 });
+    const coder = new IntraPictureCoder(32, 32, { qp: 12 });
+    const { nal, stats } = coder.encode(yuv, 1);
+    expect(stats.pcmMacroblocks).toBe(4);
     expect(nal.length).toBeGreaterThanOrEqual(4 * 384);
+    expect(coder.decoded().y).toEqual(yuv.y);
     // Limited-range samples are 16–235: PCM bytes never form a start code.
     expect(Math.min(...yuv.y)).toBeGreaterThanOrEqual(16);
     expect(Math.max(...yuv.y)).toBeLessThanOrEqual(235);

@@ -66,6 +66,23 @@ export async function signup(name = unique("ws")): Promise<Session> {
   return { cookie, workspaceId: body.workspace.id, userId: body.user.id, email };
 }
 
+export interface SentInvitation {
+  id: string;
+  email: string;
+  role: Role;
+  expiresAt: string;
+  url: string;
+  emailed: boolean;
+  /** The link's secret, from `url`. */
+  token: string;
+}
+
+/** An owner's invitation through the API, with its link's token. */
+export async function invite(owner: Caller, email = `${unique("invitee")}@example.test`, role: Role = "editor"): Promise<SentInvitation> {
+  const created = await json<Omit<SentInvitation, "token">>("/api/members/invitations", { ...owner, body: { email, role } }, 201);
+  return { ...created, token: created.url.slice(created.url.lastIndexOf("/") + 1) };
+}
+
 export async function createBrand(s: Caller, input: Record<string, unknown> = {}): Promise<Brand> {
   return json<Brand>("/api/brands", { ...s, body: { slug: unique("b"), name: "Brand", timezone: "Europe/Lisbon", ...input } }, 201);
 }
@@ -154,6 +171,7 @@ const WORKSPACE_TABLES: Array<[table: string, column: string]> = [
   ["memberships", "workspace_id"],
   ["sessions", "workspace_id"],
   ["api_tokens", "workspace_id"],
+  ["invitations", "workspace_id"],
   ["brands", "workspace_id"],
   ["platform_accounts", "workspace_id"],
   ["proposals", "workspace_id"],
@@ -220,7 +238,7 @@ export function fillPath(path: string, params: Record<string, string> = {}): str
 
 // ---- rows the API cannot make directly -----------------------------------------
 
-/** Makes `userId` a member of `workspaceId` with `role` (there is no invite route yet). */
+/** Makes `userId` a member of `workspaceId` with `role` directly (the API's way is an invitation: `invite`). */
 export async function addMember(workspaceId: string, userId: string, role: Role) {
   await env.DB.prepare("INSERT INTO memberships (user_id, workspace_id, role) VALUES (?, ?, ?)").bind(userId, workspaceId, role).run();
 }

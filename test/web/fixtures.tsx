@@ -1,5 +1,10 @@
 // Shared fixtures for the web tests: API rows shaped by the contract types,
-// and a fake client that answers from memory.
+// a fake client that answers from memory, a fake fetch that answers by route,
+// and the whole app mounted at a path.
+import { render } from "preact";
+import { act } from "preact/test-utils";
+import { App } from "../../web/src/App";
+import { createAppState } from "../../web/src/state/app";
 import type { Api } from "../../web/src/api/client";
 import type { CalendarWindowResponse, Job, Schedule } from "../../web/src/api/types";
 import { CALENDAR_COLUMNS } from "../../worker/contract/schemas";
@@ -82,4 +87,58 @@ export function windowOf(schedules: Schedule[]): CalendarWindowResponse {
       s.createdBy.kind === "automation" ? null : s.createdBy.name,
     ]),
   };
+}
+
+/** A JSON response as the API sends it. */
+export const jsonResponse = (status: number, body: unknown) =>
+  new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+/**
+ * A `fetch` that answers "METHOD /path" (query ignored) from a table; anything
+ * else is a 404 in the API's shape. Records every call.
+ */
+export function routedFetch(routes: Record<string, (body: unknown, url: URL) => Response | Promise<Response>>) {
+  const calls: Array<{ method: string; path: string; body: unknown }> = [];
+  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(String(input), "http://app.test");
+    const method = init?.method ?? "GET";
+    const body = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
+    calls.push({ method, path: url.pathname, body });
+    const route = routes[`${method} ${url.pathname}`];
+    return route ? route(body, url) : jsonResponse(404, { error: { code: "not_found", message: "No such route." } });
+  }) as typeof globalThis.fetch;
+  return { fetch, calls };
+}
+
+/** Lets effects, fetches and re-renders run to the end. */
+export async function settle(rounds = 6) {
+  for (let i = 0; i < rounds; i++) await act(async () => void (await flush()));
+}
+
+let mounted: HTMLElement | undefined;
+
+/** The element `mountApp` rendered into. */
+export const appRoot = () => mounted!;
+
+/** The whole app, as main.tsx renders it, opened at `path` with this fetch; `unmountApp()` in afterEach. */
+export async function mountApp(fetch: typeof globalThis.fetch, path = "/") {
+  unmountApp();
+  window.history.replaceState(null, "", path);
+  const root = document.createElement("div");
+  document.body.appendChild(root);
+  mounted = root;
+  const app = createAppState({ fetch });
+  await act(() => {
+    render(<App app={app} />, root);
+  });
+  await settle();
+  return app;
+}
+
+export function unmountApp() {
+  if (!mounted) return;
+  render(null, mounted);
+  mounted.remove();
+  mounted = undefined;
+  window.history.replaceState(null, "", "/");
 }

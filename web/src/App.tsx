@@ -1,5 +1,6 @@
-// The shell: header with navigation, workspace switcher and sign-out; the
-// network banner; the routed page.
+// The shell: the header (components/Topbar.tsx: navigation, workspace
+// switcher, sign-out), the network banner, the routed page. An invitation
+// link (/invite/<token>) opens its accept page whether or not anyone is signed in.
 import type { ComponentChildren } from "preact";
 import { useEffect, useErrorBoundary, useState } from "preact/hooks";
 import { ReconnectBanner } from "./components/ReconnectBanner";
@@ -13,15 +14,10 @@ import { BrandsPage } from "./pages/BrandsPage";
 import { CalendarPage } from "./pages/CalendarPage";
 import { JobDetailPage } from "./pages/JobDetailPage";
 import { JobsPage } from "./pages/JobsPage";
+import { AcceptInvitePage } from "./pages/AcceptInvitePage";
+import { MembersPage } from "./pages/MembersPage";
 import { SignInPage } from "./pages/SignInPage";
-
-const NAV = [
-  { href: "/calendar", label: "Calendar", match: ["calendar"] },
-  { href: "/jobs", label: "Jobs", match: ["jobs", "job"] },
-  { href: "/brands", label: "Brands", match: ["brands"] },
-  { href: "/automation", label: "Automation", match: ["automation"] },
-  { href: "/attention", label: "Needs attention", match: ["attention"] },
-];
+import { Topbar } from "./components/Topbar";
 
 export function App({ app }: { app: AppState }) {
   const { session, router, network } = app;
@@ -55,6 +51,8 @@ export function App({ app }: { app: AppState }) {
   let body;
   if (me === undefined) {
     body = network.offline.value ? null : bootError ? <Alert>{bootError}</Alert> : <Spinner />;
+  } else if (route.name === "invite") {
+    body = <AcceptInvitePage app={app} token={route.token} />;
   } else if (me === null) {
     body = <SignInPage session={session} />;
   } else {
@@ -71,6 +69,8 @@ export function App({ app }: { app: AppState }) {
         <AutomationPage app={app} />
       ) : route.name === "attention" ? (
         <AttentionPage app={app} />
+      ) : route.name === "members" ? (
+        <MembersPage app={app} />
       ) : (
         <div class="page">
           <h1>Page not found</h1>
@@ -81,44 +81,7 @@ export function App({ app }: { app: AppState }) {
       );
     body = (
       <>
-        <header class="topbar">
-          <a class="skip" href="#main">
-            Skip to content
-          </a>
-          <a href="/calendar" class="logo">
-            Brandcast
-          </a>
-          <nav aria-label="Main">
-            {NAV.map((n) => (
-              <a key={n.href} href={n.href} aria-current={n.match.includes(route.name) ? "page" : undefined}>
-                {n.label}
-                {n.href === "/attention" && app.attention.count.value > 0 && (
-                  <span class="nav-count" aria-label={`${app.attention.count.value} need attention`}>
-                    {app.attention.count.value}
-                  </span>
-                )}
-              </a>
-            ))}
-          </nav>
-          <div class="account">
-            <label class="sr-only" for="ws-switch">
-              Workspace
-            </label>
-            <select id="ws-switch" value={me.currentWorkspaceId} onChange={(e) => session.switchWorkspace(e.currentTarget.value)}>
-              {me.workspaces.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.name} ({w.role})
-                </option>
-              ))}
-            </select>
-            <span class="user" title={me.user.email}>
-              {me.user.name ?? me.user.email}
-            </span>
-            <button type="button" class="btn btn-small" onClick={() => session.signOut()}>
-              Sign out
-            </button>
-          </div>
-        </header>
+        <Topbar app={app} route={route} />
         <main id="main" key={me.currentWorkspaceId}>
           <ReconnectBanner app={app} />
           <PageBoundary key={router.path.value}>{page}</PageBoundary>

@@ -11,26 +11,51 @@ import { hashPassword, PBKDF2_ITERATIONS, randomToken, sha256, toBase64Url, veri
 
 export const SESSION_TTL_MS = 30 * DAY;
 
-export async function createUserWithWorkspace(
-  db: Db,
-  input: { email: string; password: string; name?: string; workspaceName: string },
-) {
+/** A new user's row: the password as a salted PBKDF2 hash, never the password. */
+export async function newUserRow(input: { email: string; password: string; name?: string }) {
   const salt = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
-  const passwordHash = await hashPassword(input.password, salt);
-  const user = {
+  return {
     id: newId("usr"),
     email: input.email,
     name: input.name ?? input.email.split("@")[0]!,
-    passwordHash,
+    passwordHash: await hashPassword(input.password, salt),
     passwordSalt: salt,
     passwordIterations: PBKDF2_ITERATIONS,
   };
+}
+
+/** Whether the deployment has no user at all (its first sign-up is always allowed). */
+export async function hasNoUsers(d1: D1Database): Promise<boolean> {
+  return !(await d1.prepare("SELECT 1 FROM users LIMIT 1").first());
+}
+
+/**
+ * A user and the workspace they own. With sign-up closed (`open` false) only
+ * the first user of an empty deployment gets in: the condition is part of the
+ * insert, in the batch's one transaction, so two racing first sign-ups make
+ * one user, not two. Null when refused.
+ */
+export async function createUserWithWorkspace(
+  db: Db,
+  input: { email: string; password: string; name?: string; workspaceName: string },
+  open = true,
+) {
+  const user = await newUserRow(input);
   const workspace = { id: newId("wsp"), name: input.workspaceName };
-  await db.batch([
-    db.insert(users).values(user),
-    db.insert(workspaces).values(workspace),
-    db.insert(memberships).values({ userId: user.id, workspaceId: workspace.id, role: "owner" }),
+  const d1 = db.$client;
+  const [inserted] = await d1.batch([
+    d1
+      .prepare(
+        `INSERT INTO users (id, email, name, password_hash, password_salt, password_iterations)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE ?7 OR NOT EXISTS (SELECT 1 FROM users)`,
+      )
+      .bind(user.id, user.email, user.name, user.passwordHash, user.passwordSalt, user.passwordIterations, open ? 1 : 0),
+    d1.prepare("INSERT INTO workspaces (id, name) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?3)").bind(workspace.id, workspace.name, user.id),
+    d1
+      .prepare("INSERT INTO memberships (user_id, workspace_id, role) SELECT ?1, ?2, 'owner' WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)")
+      .bind(user.id, workspace.id),
   ]);
+  if (!inserted!.meta.changes) return null;
   return { user: { id: user.id, email: user.email, name: user.name }, workspace: { id: workspace.id, name: workspace.name } };
 }
 

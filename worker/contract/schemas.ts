@@ -21,9 +21,11 @@ export const role = z.enum(["owner", "editor", "viewer"]);
 
 // ---- auth ----------------------------------------------------------------
 export const email = z.string().trim().toLowerCase().pipe(z.email("Not an email address.")).pipe(z.string().max(254));
+/** A password someone chooses (sign-up, accepting an invitation as a new user). */
+export const newPassword = z.string().min(10, "Use at least 10 characters.").max(256);
 export const signupInput = z.strictObject({
   email,
-  password: z.string().min(10, "Use at least 10 characters.").max(256),
+  password: newPassword,
   workspaceName: z.string().trim().min(1).max(80),
   name: z.string().trim().min(1).max(80).optional(),
 });
@@ -435,3 +437,50 @@ export const jobList = z.object({
   nextCursor: z.string().nullable(),
   counts: z.record(jobCategory, z.number()),
 });
+
+// ---- members and invitations (API.md "Members") ------------------------------
+/** Invitation links carry 32 random bytes as base64url (43 characters). */
+const invitationToken = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, "Not an invitation link's token.");
+export const invitationInput = z.strictObject({ email, role });
+export const memberRoleInput = z.strictObject({ role });
+export const acceptInvitationInput = z.strictObject({
+  token: invitationToken,
+  /** A new email's password (at least 10 characters), or an existing account's when not signed in as it. */
+  password: z.string().min(1).max(256).optional(),
+  name: z.string().trim().min(1).max(80).optional(),
+});
+export const invitationLookupInput = z.strictObject({ token: invitationToken });
+
+export const member = z.object({ userId: z.string(), email: z.string(), name: z.string(), role, joinedAt: z.string() });
+export const invitation = z.object({
+  id: z.string(),
+  email: z.string(),
+  role,
+  expiresAt: z.string(),
+  /** The owner who sent it (null once their account is gone). */
+  createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+});
+export const memberList = z.object({ members: z.array(member), invitations: z.array(invitation) });
+export const invitationCreated = z.object({
+  id: z.string(),
+  email: z.string(),
+  role,
+  expiresAt: z.string(),
+  /** `<app origin>/invite/<token>`: shown once, never stored. */
+  url: z.string(),
+  /** Whether it was also sent by email (only with an email binding configured). */
+  emailed: z.boolean(),
+});
+/** What the accept page shows before anyone types a password. */
+export const invitationPreview = z.object({
+  email: z.string(),
+  role,
+  workspace: z.object({ name: z.string() }),
+  invitedBy: z.string().nullable(),
+  expiresAt: z.string(),
+  /** Whether the email already has a Brandcast account (sign in) or not (choose a password). */
+  hasAccount: z.boolean(),
+});
+export const acceptResult = z.object({ user, workspace: z.object({ id: z.string(), name: z.string() }), role });
+export type Member = z.infer<typeof member>;
+export type Invitation = z.infer<typeof invitation>;

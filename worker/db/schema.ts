@@ -87,6 +87,29 @@ export const apiTokens = sqliteTable(
   (t) => [index("api_tokens_workspace").on(t.workspaceId)],
 );
 
+/**
+ * An owner's invitation to join a workspace with a role (API.md "Members"): a
+ * single-use link, valid 7 days. Only the token's SHA-256 is stored (the link
+ * is shown once); accepting sets `accepted_at`, so a used link answers 410.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Lower-cased, as users' emails are. */
+    email: text("email").notNull(),
+    role: text("role", { enum: ["owner", "editor", "viewer"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull().default(now),
+    expiresAt: integer("expires_at").notNull(),
+    acceptedAt: integer("accepted_at"),
+    acceptedBy: text("accepted_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [index("invitations_workspace_email").on(t.workspaceId, t.email)],
+);
+
 /** Fixed-window counters for login throttling, keyed `email:<addr>` / `ip:<addr>`. */
 export const rateLimits = sqliteTable("rate_limits", {
   key: text("key").primaryKey(),

@@ -8,6 +8,7 @@ import { automationRoutes } from "./automation";
 import { brandRoutes } from "./brands";
 import { deliveryRoutes } from "./deliveries";
 import { jobRoutes } from "./jobs";
+import { memberRoutes } from "./members";
 import { proposalRoutes } from "./proposals";
 import { calendarWindowRoute, scheduleRoutes } from "./schedules";
 
@@ -22,3 +23,4 @@ apiRoutes.route("/schedules", scheduleRoutes);
 apiRoutes.route("/deliveries", deliveryRoutes);
 apiRoutes.route("/automation", automationRoutes);
 apiRoutes.route("/proposals", proposalRoutes);
+apiRoutes.route("/members", memberRoutes);

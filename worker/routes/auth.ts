@@ -15,6 +15,7 @@ import {
   deleteApiToken,
   deleteSession,
   findUserByEmail,
+  hasNoUsers,
   listApiTokens,
   listMemberships,
   SESSION_TTL_MS,
@@ -26,7 +27,7 @@ import { ApiError, conflict, forbidden, notFound, unauthenticated } from "../err
 import { iso } from "../lib/time";
 import { readJson, readQuery } from "../lib/validate";
 
-function setSessionCookie(c: Context<AppEnv>, token: string) {
+export function setSessionCookie(c: Context<AppEnv>, token: string) {
   const url = new URL(c.req.url);
   const local = url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
   setCookie(c, SESSION_COOKIE, token, {
@@ -52,6 +53,8 @@ function signupThrottleKey(c: Context<AppEnv>): string | null {
   return `signup-ip:${ip}`;
 }
 
+const signupClosed = () => new ApiError(403, "signup_disabled", "Sign-up is closed here: ask a workspace owner for an invitation.");
+
 /** Tokens are for scripts acting as a user; minting or revoking credentials needs the person (a session). */
 function requireSession(c: Context<AppEnv>) {
   if (c.get("actor").via !== "session") throw forbidden("API tokens cannot manage API tokens; sign in to do that.");
@@ -62,7 +65,9 @@ const tokenListQuery = z.object({ all: z.enum(["0", "1", "true", "false"]).optio
 export const authRoutes = new Hono<AppEnv>()
   .post("/signup", async (c) => {
     requireSameOrigin(c);
-    if (c.env.SIGNUP_ENABLED === "false") throw new ApiError(403, "signup_disabled", "Sign-up is disabled here.");
+    // Closed unless configured open (wrangler.toml; `npm start` opens it), except for an empty deployment's first user.
+    const open = c.env.SIGNUP_ENABLED === "true";
+    if (!open && !(await hasNoUsers(c.env.DB))) throw signupClosed();
     const input = await readJson(c, signupInput);
     const db = c.get("db");
     const key = signupThrottleKey(c);
@@ -70,7 +75,9 @@ export const authRoutes = new Hono<AppEnv>()
       throw new ApiError(429, "rate_limited", "Too many sign-ups from this network. Try again in an hour.");
     }
     if (await findUserByEmail(db, input.email)) throw conflict("conflict", "An account with this email already exists.");
-    const { user, workspace } = await createUserWithWorkspace(db, input);
+    const created = await createUserWithWorkspace(db, input, open);
+    if (!created) throw signupClosed();
+    const { user, workspace } = created;
     setSessionCookie(c, await createSession(db, user.id, workspace.id));
     return c.json({ user, workspace }, 201);
   })

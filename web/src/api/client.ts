@@ -3,6 +3,8 @@
 // the server's code and words; `NetworkError` means the request never got an
 // answer, which the shell turns into a retry banner.
 import type {
+  AcceptInvitationInput,
+  AcceptResult,
   Account,
   AccountInput,
   ApiErrorBody,
@@ -17,12 +19,16 @@ import type {
   CalendarWindowResponse,
   DeliveryListItem,
   GridSlotRow,
+  InvitationCreated,
+  InvitationInput,
+  InvitationPreview,
   Job,
   JobList,
   JobCreateInput,
   JobListQuery,
   LoginInput,
   Me,
+  MemberList,
   Output,
   OutputUpdateInput,
   Platform,
@@ -32,6 +38,7 @@ import type {
   RunKind,
   Schedule,
   ScheduleListQuery,
+  Role,
   SignupInput,
 } from "./types";
 
@@ -146,6 +153,14 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
     login: (input: LoginInput) => post<AuthResult>("/api/auth/login", input),
     logout: () => post<void>("/api/auth/logout"),
     me: () => get<Me>("/api/me"),
+    previewInvitation: (token: string) => post<InvitationPreview>("/api/auth/invitation", { token }),
+    acceptInvitation: (input: AcceptInvitationInput) => post<AcceptResult>("/api/auth/accept-invitation", input),
+
+    listMembers: () => get<MemberList>("/api/members"),
+    invite: (input: InvitationInput) => post<InvitationCreated>("/api/members/invitations", input),
+    revokeInvitation: (id: string) => del(`/api/members/invitations/${e(id)}`),
+    changeRole: (userId: string, role: Role) => patch<void>(`/api/members/${e(userId)}`, { role }),
+    removeMember: (userId: string) => del(`/api/members/${e(userId)}`),
 
     listBrands: () => get<{ brands: Brand[] }>("/api/brands"),
     createBrand: (input: BrandCreateInput) => post<Brand>("/api/brands", input),

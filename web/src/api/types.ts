@@ -7,6 +7,7 @@ import type { Schedule } from "../../../worker/contract/schemas";
 
 export type { Account, Brand, Candidate, BrandColors, Creator, DeliveryStatus, Job, JobCategory, Media, Output, Run, Schedule, ScheduleStatus } from "../../../worker/contract/schemas";
 export type { BrandQuota, Brief, BriefInput, Proposal, ProposalStatus } from "../../../worker/contract/schemas";
+export type { Invitation, Member } from "../../../worker/contract/schemas";
 
 export type Variant = z.infer<typeof c.variant>;
 export type Platform = z.infer<typeof c.platform>;
@@ -34,6 +35,8 @@ export type JobListQuery = z.input<typeof c.jobListQuery>;
 export type OutputUpdateInput = z.input<typeof c.outputUpdateInput>;
 export type ScheduleListQuery = z.input<typeof c.scheduleListQuery>;
 export type AutomationSettingsInput = z.input<typeof c.automationSettingsInput>;
+export type InvitationInput = z.input<typeof c.invitationInput>;
+export type AcceptInvitationInput = z.input<typeof c.acceptInvitationInput>;
 
 // Responses described by the contract's schemas.
 export type User = z.infer<typeof c.user>;
@@ -43,6 +46,10 @@ export type AuthResult = z.infer<typeof c.authResult>;
 export type GridSlotRow = z.infer<typeof c.gridSlotRow>;
 export type AutomationState = z.infer<typeof c.automationState>;
 export type JobList = z.infer<typeof c.jobList>;
+export type MemberList = z.infer<typeof c.memberList>;
+export type InvitationCreated = z.infer<typeof c.invitationCreated>;
+export type InvitationPreview = z.infer<typeof c.invitationPreview>;
+export type AcceptResult = z.infer<typeof c.acceptResult>;
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };

@@ -7,7 +7,9 @@ import { createAutomation } from "./automation";
 import { createBrands } from "./brands";
 import { createCalendar } from "./calendar";
 import { createJobDetail } from "./job-detail";
+import { createInvitationLookup } from "./invitation";
 import { createJobs } from "./jobs";
+import { createMembers } from "./members";
 import { createNetwork } from "./network";
 import { createRouter } from "./router";
 import { createSession } from "./session";
@@ -32,6 +34,8 @@ export function createAppState(opts: { api?: Api; fetch?: typeof fetch; win?: Wi
   const brands = createBrands(api);
   const automation = createAutomation(api);
   const attention = createAttention(api);
+  const members = createMembers(api);
+  const invitation = createInvitationLookup(api);
   // Switching workspace drops every page's data: nothing of one workspace is shown in another.
   const resetAll = () => {
     calendar.reset();
@@ -39,10 +43,11 @@ export function createAppState(opts: { api?: Api; fetch?: typeof fetch; win?: Wi
     brands.reset();
     automation.state.value = null;
     attention.reset();
+    members.reset();
   };
   session = createSession(api, safeStorage(win), resetAll);
   const router = createRouter(win);
-  return { api, network, session, router, calendar, jobs, jobDetail, brands, automation, attention };
+  return { api, network, session, router, calendar, jobs, jobDetail, brands, automation, attention, members, invitation };
 }
 
 function safeStorage(win: Window) {

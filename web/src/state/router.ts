@@ -10,6 +10,8 @@ export type Route =
   | { name: "brands"; brandId?: string }
   | { name: "automation" }
   | { name: "attention" }
+  | { name: "members" }
+  | { name: "invite"; token: string }
   | { name: "signin" }
   | { name: "notfound" };
 
@@ -21,6 +23,8 @@ export function matchRoute(path: string): Route {
   if (a === "brands") return b ? { name: "brands", brandId: b } : { name: "brands" };
   if (a === "automation") return { name: "automation" };
   if (a === "attention") return { name: "attention" };
+  if (a === "members") return { name: "members" };
+  if (a === "invite" && b && parts.length === 2) return { name: "invite", token: b };
   if (a === "signin") return { name: "signin" };
   return { name: "notfound" };
 }

@@ -2,7 +2,7 @@
 // X-Workspace on every request (API.md) and remembered per browser.
 import { batch, computed, signal } from "@preact/signals";
 import { ApiError, type Api } from "../api/client";
-import type { LoginInput, Me, SignupInput } from "../api/types";
+import type { AcceptInvitationInput, LoginInput, Me, SignupInput } from "../api/types";
 import { messageOf } from "./calendar";
 
 const KEY = "brandcast.workspace";
@@ -63,6 +63,8 @@ export function createSession(api: Api, storage: Pick<Storage, "getItem" | "setI
 
   const signIn = (input: LoginInput) => submit(() => api.login(input));
   const signUp = (input: SignupInput) => submit(() => api.signup(input));
+  /** Joins through an invitation link: the new session is in the workspace joined, which becomes the current one. */
+  const acceptInvitation = (input: AcceptInvitationInput) => submit(() => api.acceptInvitation(input));
 
   async function signOut() {
     try {
@@ -86,7 +88,7 @@ export function createSession(api: Api, storage: Pick<Storage, "getItem" | "setI
     if (me.peek()) me.value = null;
   }
 
-  return { me, error, fieldErrors, pending, workspace, role, canEdit, isOwner, refresh, signIn, signUp, signOut, switchWorkspace, expired };
+  return { me, error, fieldErrors, pending, workspace, role, canEdit, isOwner, refresh, signIn, signUp, acceptInvitation, signOut, switchWorkspace, expired };
 }
 
 export type Session = ReturnType<typeof createSession>;

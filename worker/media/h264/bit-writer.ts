@@ -53,6 +53,51 @@ export class BitWriter {
     return this.ue(value > 0 ? 2 * value - 1 : -2 * value);
   }
 
+  /** Bits written so far. */
+  get bitLength(): number {
+    return this.length * 8 + this.accBits;
+  }
+
+  /** Empties the writer, keeping its buffer (scratch writers are reused per macroblock). */
+  reset(): this {
+    this.length = 0;
+    this.acc = 0;
+    this.accBits = 0;
+    return this;
+  }
+
+  /** Appends everything another writer holds, bit for bit. */
+  append(other: BitWriter): this {
+    if (this.accBits === 0) {
+      this.reserve(other.length);
+      this.buf.set(other.buf.subarray(0, other.length), this.length);
+      this.length += other.length;
+    } else {
+      const b = other.buf;
+      let i = 0;
+      for (; i + 3 <= other.length; i += 3) this.u(24, (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!);
+      for (; i < other.length; i++) this.u(8, b[i]!);
+    }
+    if (other.accBits) this.u(other.accBits, other.acc);
+    return this;
+  }
+
+  /**
+   * Overwrites `bits` bits at bit position `at` (already written and flushed
+   * to whole bytes) with `value`, for a header field decided after the data
+   * that follows it, when every choice has the same length.
+   */
+  patch(at: number, bits: number, value: number): this {
+    if (at + bits > this.length * 8) throw new Error("BitWriter.patch reaches past the flushed bytes.");
+    for (let i = 0; i < bits; i++) {
+      const bit = (value >>> (bits - 1 - i)) & 1;
+      const pos = at + i;
+      const mask = 0x80 >> (pos & 7);
+      this.buf[pos >> 3] = bit ? this.buf[pos >> 3]! | mask : this.buf[pos >> 3]! & ~mask;
+    }
+    return this;
+  }
+
   get byteAligned(): boolean {
     return this.accBits === 0;
   }

@@ -8,6 +8,20 @@ export const PROFILE_BASELINE = 66;
 export const CONSTRAINT_FLAGS = 0xc0;
 /** Level 4.2 (Table A-1): 8704 macroblocks per frame, 522,240 per second (1080×1920 at 30 fps is 8160 and 244,800), and a coded picture buffer big enough for an I_PCM frame. */
 export const LEVEL_IDC = 42;
+/** MinCR of level 4.2 (Table A-1). */
+const MIN_CR = 2;
+
+/**
+ * The most bytes a coded picture may have at this level when it is the first
+ * of the stream (A.3.1: 384 · Max(PicSizeInMbs, fR · MaxMBPS) ÷ MinCR, and
+ * PicSizeInMbs is the larger at these sizes); later pictures may have more.
+ */
+export function maxPictureBytes(g: StreamGeometry): number {
+  const { mbWidth, mbHeight } = codedSize(g);
+  return (384 * mbWidth * mbHeight) / MIN_CR;
+}
+/** pic_init_qp_minus26 + 26: slices state their QP relative to it. */
+export const PIC_INIT_QP = 26;
 /** frame_num has 16 bits, so a slide can last 65,535 frames before its IDR. */
 export const LOG2_MAX_FRAME_NUM = 16;
 
@@ -74,8 +88,8 @@ export function pictureParameterSet(): Uint8Array {
   w.ue(0); // num_slice_groups_minus1
   w.ue(0).ue(0); // num_ref_idx_l0/l1_default_active_minus1
   w.flag(false).u(2, 0); // weighted_pred_flag, weighted_bipred_idc
-  w.se(0).se(0).se(0); // pic_init_qp_minus26, pic_init_qs_minus26, chroma_qp_index_offset
-  w.flag(true); // deblocking_filter_control_present_flag: slices turn the filter off
+  w.se(PIC_INIT_QP - 26).se(0).se(0); // pic_init_qp_minus26, pic_init_qs_minus26, chroma_qp_index_offset
+  w.flag(true); // deblocking_filter_control_present_flag: slices say whether to filter
   w.flag(false); // constrained_intra_pred_flag
   w.flag(false); // redundant_pic_cnt_present_flag
   return nalUnit(3, NAL.PPS, w.trailingBits().finish());
