@@ -46,6 +46,8 @@ export async function fireCron(q: PassQueue, at: number, cron = TEN_MINUTE_CRON)
 let seq = 0;
 
 export interface DrainOptions extends PassOptions {
+  /** Through the Worker's queue() export even with options (then only these drain options apply). */
+  viaWorker?: boolean;
   /** Messages per batch (wrangler.toml max_batch_size). */
   batchSize?: number;
   /** Deliver this message a second time right after (Queues deliver at least once). */
@@ -56,22 +58,23 @@ export interface DrainOptions extends PassOptions {
 
 /**
  * Delivers what `q` holds, oldest first, in batches, until nothing is left
- * (continuations included: they join the back). Without options, through the
- * Worker's queue() export; with them, straight to the consumer. Retried
+ * (continuations included: they join the back). Without options (or with
+ * `viaWorker`), through the Worker's queue() export; with them, straight to
+ * the consumer. Retried
  * messages go to the back. Returns the number of batches delivered.
  */
 export async function drainPasses(q: PassQueue, opts?: DrainOptions, maxBatches = 10_000): Promise<number> {
   let batches = 0;
   while (q.waiting.length) {
     if (++batches > maxBatches) throw new Error(`the passes queue did not drain in ${maxBatches} batches`);
-    const bodies = q.waiting.splice(0, opts?.batchSize ?? 10);
+    const bodies = q.waiting.splice(0, opts?.batchSize ?? 5);
     const delivered = bodies.flatMap((b) => (opts?.duplicate?.(b) ? [b, b] : [b]));
     const batch = createMessageBatch<PassMessage>(
       "brandcast-passes",
       delivered.map((body) => ({ id: `pass-${++seq}`, timestamp: new Date(), attempts: 1, body })),
     );
     const ctx = createExecutionContext();
-    if (opts) await handlePassBatch(batch, q.env, opts);
+    if (opts && !opts.viaWorker) await handlePassBatch(batch, q.env, opts);
     else await worker.queue(batch as MessageBatch<never>, q.env);
     const result = await getQueueResult(batch, ctx);
     for (const r of result.retryMessages) q.waiting.push(delivered[batch.messages.findIndex((m) => m.id === r.msgId)]!);

@@ -121,7 +121,8 @@ export async function runBurstShare(env: Env, msg: BurstMessage, opts: BurstOpti
   if (!run) throw new Error("the burst run could not be opened");
   if (run.status !== "succeeded") {
     const result = await runBurst(env, msg.workspaceId, runKey, { ...opts, now, maxBrands: opts.maxBrands ?? BURST_BRANDS_PER_SHARE });
-    await addToRun(env.DB, run.id, result, now);
+    // The run ends when its last share does (on a virtual clock, at that clock's time).
+    await addToRun(env.DB, run.id, result, opts.now ?? Date.now());
     if (result.remaining > 0) {
       if (result.error || result.brandsDone === 0) return "stopped";
       await sendPassMessages(env, [{ kind: "burst", workspaceId: msg.workspaceId, runKey, lease }]);

@@ -41,7 +41,8 @@ export async function workspacesToCatchUp(d1: D1Database, page: { after: string;
           .all<{ id: string; due: number }>()
       : await d1
           .prepare(
-            `SELECT DISTINCT o.workspace_id AS id, 1 AS due FROM job_outputs o
+            // INDEXED BY: without statistics SQLite would take status = 'ready' from job_outputs_queue, every ready output ever made.
+            `SELECT DISTINCT o.workspace_id AS id, 1 AS due FROM job_outputs o INDEXED BY job_outputs_catchup
              WHERE o.updated_at >= ?1 AND ${UNBOOKED} AND o.workspace_id > ?2 ORDER BY o.workspace_id LIMIT ?3`,
           )
           .bind(page.since, page.after, page.limit)
