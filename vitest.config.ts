@@ -3,6 +3,9 @@ import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
 // @ts-expect-error plain ESM module without types (see test/fakes/fake-server.mjs)
 import { oauthBindings } from "./test/fakes/oauth-common.mjs";
+// @ts-expect-error plain ESM module without types
+import { mediaAssetFile } from "./scripts/media-assets.mjs";
+import { readFile } from "node:fs/promises";
 
 // Projects: `worker` runs inside workerd against real (local) D1, Durable
 // Objects, Queues and R2; `media-node` checks videos with ffmpeg; `web` tests
@@ -13,12 +16,14 @@ const migrations = await readD1Migrations("./migrations");
 // out: it only collects files when asked for by name or through `npm run bench`.
 const argv = process.argv.join(" ");
 const benchRequested = process.env.BRANDCAST_BENCH === "1" || /--project[= ]bench\b/.test(argv);
+const reviewRequested = /--project[= ]media-review\b/.test(argv);
 
 /**
  * The Workers runtime for tests and benches: workerd with the real (local) D1,
  * Durable Objects, Queues and R2 from wrangler.toml. Tests deliver queue
- * batches themselves (createMessageBatch), so no consumer renders media in the
- * background behind their backs.
+ * batches themselves (createMessageBatch): the test entry
+ * (test/support/test-worker.ts) drops what miniflare's consumers deliver, so
+ * nothing renders media in the background behind their backs.
  */
 function workerdRuntime() {
   return cloudflareTest(({ inject }) => {
@@ -29,7 +34,7 @@ function workerdRuntime() {
       // The API Worker plus the media Worker's entrypoint, bound as MEDIA_RENDERER.
       main: "./test/support/test-worker.ts",
       miniflare: {
-        serviceBindings: { MEDIA_RENDERER: { name: kCurrentWorker, entrypoint: "MediaRenderer" } },
+        serviceBindings: { MEDIA_RENDERER: { name: kCurrentWorker, entrypoint: "MediaRenderer" }, MEDIA_ASSETS: serveMediaAssets },
         bindings: {
           TEST_MIGRATIONS: migrations,
           SESSION_SECRET: "test-session-secret",
@@ -39,10 +44,18 @@ function workerdRuntime() {
           TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
           ...fakeBindings(fakes),
         },
-        queueConsumers: {},
       },
     };
   });
+}
+
+/** The media Worker's assets binding (wrangler.media.toml [assets]), served from the files `npm run build` copies. */
+async function serveMediaAssets(request: Request): Promise<Response> {
+  const file = mediaAssetFile(decodeURIComponent(new URL(request.url).pathname));
+  // Connection: close, because workerd reuses the loopback connection after Node's 5 s keep-alive
+  // timeout has closed it ("Network connection lost") when files are asked for seconds apart.
+  const headers = { connection: "close" };
+  return file ? new Response(await readFile(file), { headers }) : new Response("not found", { status: 404, headers });
 }
 
 /** Platform base URLs pointing at the fakes (names as in test/fakes/index.mjs). */
@@ -115,6 +128,16 @@ export default defineConfig({
             environment: "node",
             testTimeout: 120_000,
             hookTimeout: 120_000,
+          },
+        },
+        {
+          // `npx vitest run --project media-review`: renders the demo brands' media in every
+          // script for a person to look at (test/media-node/review.media.ts); asserts nothing.
+          test: {
+            name: "media-review",
+            include: reviewRequested ? ["test/media-node/review.media.ts"] : [],
+            environment: "node",
+            testTimeout: 900_000,
           },
         },
         {

@@ -12,11 +12,12 @@
 // for ours. Both processes persist to the same directory: the media Worker
 // writes the R2 objects the API Worker serves.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./local-env.mjs";
+import { buildMediaAssets, MEDIA_ASSETS_DIR } from "./media-assets.mjs";
 
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 
@@ -98,6 +99,8 @@ export async function startWorkers(opts) {
   const apiArgs = [...(opts.script ? [opts.script] : []), "--port", String(opts.port), "--test-scheduled", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
   const healthy = (child, url) =>
     Promise.race([waitUntilAnswers(url, timeout), child.exitedPromise.then((why) => Promise.reject(new Error(`${why}:\n${output}`)))]);
+  // The media Worker's static assets (emoji, CJK fonts) come from `npm run build`; a checkout built before them still starts.
+  if (opts.media !== false && !existsSync(MEDIA_ASSETS_DIR)) buildMediaAssets();
   try {
     if (opts.singleProcess) {
       await healthy(await run("both", ["-c", "wrangler.toml", "-c", "wrangler.media.toml", ...apiArgs]), `${baseUrl}/api/health`);
@@ -132,6 +135,9 @@ export async function startWorkers(opts) {
  * - Sign-up is open: wrangler.toml closes it for deployments (people join by
  *   invitation), but a local run is one person's own machine, and the e2e
  *   tests sign people up.
+ * - Webhooks may go to loopback (WEBHOOK_ALLOW_LOOPBACK), so a person can try
+ *   a receiver on this machine (`npm run fakes` starts one); a deployment
+ *   never allows it.
  *
  * @param {string} baseUrl
  * @param {Record<string,string>} [given]
@@ -139,7 +145,7 @@ export async function startWorkers(opts) {
  */
 export function localVars(baseUrl, given = {}, devVarsSet = () => false) {
   const vars = { ...given };
-  const defaults = { PUBLIC_BASE_URL: baseUrl, SIGNUP_ENABLED: "true" };
+  const defaults = { PUBLIC_BASE_URL: baseUrl, SIGNUP_ENABLED: "true", WEBHOOK_ALLOW_LOOPBACK: "true" };
   for (const [name, value] of Object.entries(defaults)) if (!vars[name] && !devVarsSet(name)) vars[name] = value;
   return vars;
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { EMPTY_BRIEF, mergeBrief } from "../worker/generation/brief";
 import { capHashtags, enforceBrief, findViolation, scrubText } from "../worker/generation/brief-rules";
-import { resolveNiche } from "../worker/generation/niche-banks";
+import { resolveNiche } from "../worker/generation/banks";
 import { TitleIndex, titleSimilarity } from "../worker/generation/similarity";
 import { draftTemplateProposals } from "../worker/generation/template-writer";
 

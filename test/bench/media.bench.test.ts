@@ -3,6 +3,7 @@
 // Timings are wall-clock around pure CPU work, taken inside the Worker: locally
 // timers advance during the run, so this is CPU time plus nothing (no I/O is
 // awaited in between). In production, workerd freezes timers except across I/O.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { encodeReel, type ReelSlide } from "../../worker/media/reel-video";
 import { renderLayout } from "../../worker/media/render-layout";
@@ -14,7 +15,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 describe("media bench", () => {
   it("renders and encodes a 15-second reel", async () => {
     let t = performance.now();
-    await ensureImageRuntime();
+    await ensureImageRuntime(env.MEDIA_ASSETS);
     await renderLayout(benchReelLayouts()[0]!); // first render parses the fonts
     const warmupMs = performance.now() - t;
 

@@ -23,7 +23,7 @@ function dryRun(config: string): { files: string[]; code: string } {
   return { files, code: readFileSync(join(out, entry), "utf8") };
 }
 
-const RENDERER_MARKERS = [/node_modules\/satori\//, /node_modules\/mediabunny\//, /node_modules\/@resvg\//, /node_modules\/jpeg-js\//, /worker\/media\/h264\//, /worker\/media\/render-output\.ts/];
+const RENDERER_MARKERS = [/node_modules\/satori\//, /node_modules\/mediabunny\//, /node_modules\/@resvg\//, /node_modules\/jpeg-js\//, /worker\/media\/h264\//, /worker\/media\/render-output\.ts/, /worker\/media\/fonts\/ondemand\.json/, /worker\/media\/additional-assets\.ts/];
 
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

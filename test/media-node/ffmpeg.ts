@@ -54,12 +54,12 @@ export function psnr(a: Uint8Array, b: Uint8Array): number {
   return se === 0 ? Infinity : 10 * Math.log10((255 * 255 * a.length) / se);
 }
 
-/** An AAC tone made by ffmpeg, as .m4a or ADTS. */
-export function aacTone(file: string, seconds: number, adts: boolean) {
+/** An AAC tone made by ffmpeg, as .m4a or ADTS (44.1 kHz stereo AAC-LC unless told). */
+export function aacTone(file: string, seconds: number, adts: boolean, opts: { rate?: number; channels?: number; codecArgs?: string[] } = {}) {
   execFileSync("ffmpeg", [
     "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", `sine=frequency=440:duration=${seconds}`,
-    "-ac", "2", "-ar", "44100", "-c:a", "aac", "-b:a", "96k", ...(adts ? ["-f", "adts"] : []), file,
+    "-ac", String(opts.channels ?? 2), "-ar", String(opts.rate ?? 44100), ...(opts.codecArgs ?? ["-c:a", "aac", "-b:a", "96k"]), ...(adts ? ["-f", "adts"] : []), file,
   ]);
 }
 
-export { topLevelBoxes } from "../media/mp4-boxes";
+export { boxPaths, topLevelBoxes } from "../media/mp4-boxes";

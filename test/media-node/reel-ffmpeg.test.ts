@@ -11,7 +11,7 @@ import { readAacTrack } from "../../worker/media/music";
 import { encodeReel, type ReelSlide } from "../../worker/media/reel-video";
 import { renderLayout } from "../../worker/media/render-layout";
 import { palette } from "../../worker/media/theme";
-import { aacTone, decodeErrors, ffprobe, frameAt, packetSizes, pngPixels, psnr, requireFfmpeg, topLevelBoxes } from "./ffmpeg";
+import { aacTone, boxPaths, decodeErrors, ffprobe, frameAt, packetSizes, pngPixels, psnr, requireFfmpeg, topLevelBoxes } from "./ffmpeg";
 import { ensureNodeImageRuntime } from "./node-runtime";
 
 const COLORS = { primary: "#7c3aed", accent: "#f59e0b", light: { bg: "#fffbeb", fg: "#1c1917" }, dark: { bg: "#0f172a", fg: "#f8fafc" } };
@@ -59,6 +59,9 @@ function expectStreamableH264(file: string, seconds: number) {
   expect(decodeErrors(file)).toBe("");
   const boxes = topLevelBoxes(readFileSync(file));
   expect(boxes.indexOf("moov"), `moov before mdat: ${boxes.join(",")}`).toBeLessThan(boxes.indexOf("mdat"));
+  // No edit list on any track: players and the platforms' transcoders start every track at zero.
+  expect(boxPaths(readFileSync(file)).filter((p) => p.endsWith("/edts"))).toEqual([]);
+  for (const stream of probe.streams) expect(Number(stream.start_time), `${stream.codec_type} start`).toBe(0);
   return probe;
 }
 
@@ -87,17 +90,22 @@ describe("reel without music", () => {
 });
 
 describe("reel with the brand's music", () => {
+  // Every form of music the upload rule accepts (AAC-LC, ≤ 48 kHz, ≤ 2 channels), in both containers.
   it.each([
-    ["m4a", false],
-    ["ADTS", true],
-  ])("AAC from %s is copied in, looped and cut to the video's length", async (name, adts) => {
-    const source = join(dir, `tone-${name}.${adts ? "aac" : "m4a"}`);
-    aacTone(source, 4, adts); // shorter than the reel: it loops
-    const { file } = await encodeToFile(`music-${name}.mp4`, readFileSync(source));
+    ["m4a, 44.1 kHz stereo", false, 44100, 2],
+    ["ADTS, 44.1 kHz stereo", true, 44100, 2],
+    ["m4a, 48 kHz mono", false, 48000, 1],
+    ["ADTS, 22.05 kHz stereo", true, 22050, 2],
+  ])("AAC from %s is copied in, looped and cut to the video's length", async (name, adts, rate, channels) => {
+    const source = join(dir, `tone-${name.replace(/\W+/g, "-")}.${adts ? "aac" : "m4a"}`);
+    aacTone(source, 4, adts, { rate, channels }); // shorter than the reel: it loops
+    const { file } = await encodeToFile(`music-${name.replace(/\W+/g, "-")}.mp4`, readFileSync(source));
     const probe = expectStreamableH264(file, 9);
     const audio = probe.streams.find((s) => s.codec_type === "audio");
     expect(audio?.codec_name).toBe("aac");
-    expect(audio?.sample_rate).toBe("44100");
+    expect(audio?.profile).toBe("LC");
+    expect(audio?.sample_rate).toBe(String(rate));
+    expect(audio?.channels).toBe(channels);
     expect(Math.abs(Number(audio?.duration) - 9)).toBeLessThanOrEqual(0.1);
   });
 });

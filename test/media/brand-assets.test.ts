@@ -6,7 +6,7 @@ import { h } from "../../worker/media/element";
 import { renderImage } from "../../worker/media/image-runtime";
 import { ensureImageRuntime } from "../../worker/media/runtime-workerd";
 import { createBrand, expectClientError, ORIGIN, signup, type Session } from "../support/fixtures";
-import { TONE_ADTS, TONE_M4A, TONE_MP3 } from "./fixtures/audio";
+import { ALAC_M4A, HI_RATE_M4A, LIMIT_ADTS, MAIN_ADTS, SURROUND_M4A, TONE_ADTS, TONE_M4A, TONE_MP3 } from "./fixtures/audio";
 import { TINY_JPEG } from "./fixtures/images";
 import { appFetch } from "./helpers";
 
@@ -15,7 +15,7 @@ let png: Uint8Array;
 
 beforeAll(async () => {
   owner = await signup();
-  await ensureImageRuntime();
+  await ensureImageRuntime(env.MEDIA_ASSETS);
   png = (await renderImage(h("div", { width: 64, height: 64, display: "flex", backgroundColor: "#0ea5e9" }), 64, 64)).png;
 });
 
@@ -93,6 +93,20 @@ describe("music", () => {
     expect(del.status).toBe(204);
     expect((await brandKeys(brand.id)).music_key).toBeNull();
     expect(await env.MEDIA.head(adts.key)).toBeNull();
+  });
+
+  it.each([
+    ["AAC-LC at 96 kHz", HI_RATE_M4A, "96 kHz"],
+    ["AAC-LC 5.1", SURROUND_M4A, "6 channels"],
+    ["AAC Main profile", MAIN_ADTS, "AAC Main"],
+    ["Apple Lossless", ALAC_M4A, "Apple Lossless"],
+  ])("%s is 400, says what it is and what to upload, and changes nothing", async (_name, bytes, what) => {
+    const brand = await createBrand(owner);
+    const kept = (await (await upload(owner, brand.id, "music", LIMIT_ADTS)).json()) as { key: string };
+    const error = await expectClientError(await upload(owner, brand.id, "music", bytes), 400, "invalid_input");
+    expect(error.message).toContain(what);
+    expect(error.message).toContain("Upload AAC-LC audio at 48 kHz or less, mono or stereo");
+    expect((await brandKeys(brand.id)).music_key).toBe(kept.key);
   });
 
   it("over 15 MB is 413", async () => {

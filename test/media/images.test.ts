@@ -1,6 +1,7 @@
 // The images of DESIGN.md §6, rendered in workerd: the right sizes, brand
 // themes that differ between light and dark, text that always stays inside
 // its box, and glyphs for accents and emoji.
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { carouselSlide, postCover, reelSlide, reelTitle, youtubeThumbnail, type SlideBrand } from "../../worker/media/layouts";
 import { renderLayout } from "../../worker/media/render-layout";
@@ -15,7 +16,7 @@ const TOO_LONG = "Cinco hábitos simples para começar o dia com energia ☕ e f
 const ONE_LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis".repeat(12);
 
 beforeAll(async () => {
-  await ensureImageRuntime();
+  await ensureImageRuntime(env.MEDIA_ASSETS);
 });
 
 describe("image sizes", () => {

@@ -1,5 +1,6 @@
 // JPEG variants for Instagram (PLATFORMS.md §1.6): what encodeJpeg makes of a
 // rendered slide, checked by decoding it again.
+import { env } from "cloudflare:workers";
 import { decode } from "jpeg-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { h } from "../../worker/media/element";
@@ -25,7 +26,7 @@ function psnr(a: Uint8Array, b: Uint8Array): number {
 let slide: RenderedImage;
 
 beforeAll(async () => {
-  await ensureImageRuntime();
+  await ensureImageRuntime(env.MEDIA_ASSETS);
   slide = await renderImage(
     h("div", { width: 1080, height: 1350, display: "flex", flexDirection: "column", justifyContent: "center", padding: 80, backgroundColor: "#f7f4ee", color: "#151515" },
       h("div", { fontSize: 96, fontWeight: 800 }, "Five habits that stick"),

@@ -21,7 +21,7 @@ import { topLevelBoxes } from "./mp4-boxes";
 let logoPng: Uint8Array;
 
 beforeAll(async () => {
-  await ensureImageRuntime();
+  await ensureImageRuntime(env.MEDIA_ASSETS);
   logoPng = (await renderImage(h("div", { width: 300, height: 200, display: "flex", backgroundColor: "#e11d48" }), 300, 200)).png;
 });
 

@@ -10,8 +10,12 @@ import { fanOutDueBursts } from "./burst-fanout";
 import { CATCHUP_LOOKBACK_MS } from "./catchup";
 import { runDispatchNet } from "./dispatch";
 import { fanOutWorkspaces } from "./workspace-fanout";
+import { fanOutDueMetrics } from "../analytics/fanout";
+import { pruneAuthRowsSafely } from "../auth/prune";
+import { relayOutbox } from "../notifications/outbox";
+import { runRelayPass } from "../notifications/relay";
 
-/** Bursts due, catch-up and healing. */
+/** Bursts due, catch-up, healing, metrics due, and pruning expired sign-in counters and sessions (auth/prune.ts). */
 export const TEN_MINUTE_CRON = "*/10 * * * *";
 /** Daily: token refresh (worker/accounts/refresh.ts) and catch-up's sweep over every workspace. */
 export const REFRESH_CRON = "17 3 * * *";
@@ -33,6 +37,12 @@ async function handOut(what: string, work: () => Promise<unknown>): Promise<void
 }
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  await runCron(controller, env);
+  // What the passes changed (a burst done, an account to reconnect) goes out now, not at the next minute's relay.
+  if (controller.cron !== MINUTE_CRON) await handOut("events", () => relayOutbox(env));
+}
+
+async function runCron(controller: ScheduledController, env: Env): Promise<void> {
   const now = controller.scheduledTime;
   if (controller.cron === REFRESH_CRON) {
     const day = new Date(now).toISOString().slice(0, 10);
@@ -43,10 +53,15 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   if (controller.cron === MINUTE_CRON) {
     // Not recorded in automation_runs (1,440 rows a day per workspace would bury the log); a manual run is.
     await handOut("dispatch", () => runDispatchNet(env, now));
+    // Events still unsent, webhook messages that look lost, email digests whose hour is up (worker/notifications).
+    await handOut("events", () => runRelayPass(env, now));
     return;
   }
   if (controller.cron !== TEN_MINUTE_CRON) return;
   const key = windowKey(now);
+  // Metrics first (one message per due brand, DESIGN.md §10), whatever the hand-outs below take.
+  await handOut("metrics", () => fanOutDueMetrics(env, now));
+  await handOut("pruning", () => pruneAuthRowsSafely(env.DB, now));
   await handOut("bursts", () => fanOutDueBursts(env, now));
   // Deliveries whose consumer died mid-step go back to the consumer, whose checkpoint recovery asks the platform first.
   await handOut("stale publishing", () => healStalePublishing(env, now));

@@ -24,6 +24,7 @@ export interface Violation {
 
 /** The first thing the brief forbids that `text` contains, or null. */
 export function findViolation(text: string, brief: Pick<Brief, "bannedWords" | "avoid">): Violation | null {
+  if (!brief.bannedWords.length && !brief.avoid.length) return null;
   const folded = fold(text);
   for (const term of brief.bannedWords) if (termPattern(term).test(folded)) return { kind: "banned_word", term };
   for (const term of brief.avoid) if (termPattern(term).test(folded)) return { kind: "avoided_topic", term };

@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { Brief } from "../contract/schemas";
 import type { Variant } from "../scheduling/variants";
 import { chatJson, parseJsonReply, WriterError, type LlmConfig } from "./llm-client";
-import type { ProposalDraft, ProposalRequest, WriterInput, WrittenContent } from "./template-writer";
+import type { ArmChoice } from "./arm-choice";
+import { planArms, type ProposalDraft, type ProposalRequest, type WriterInput, type WrittenContent } from "./template-writer";
 
 export { WriterError, type LlmConfig } from "./llm-client";
 
@@ -52,51 +53,61 @@ export function briefLines(brief: Brief | undefined): string[] {
 
 const SYSTEM = "You write concise, accurate social-media copy for a brand. Reply with one JSON object only.";
 
-function describeVariants(variants: Variant[]): string {
-  const reels = variants.filter((v) => v !== "post").length;
-  const posts = variants.length - reels;
-  return [reels && `${reels} short vertical reel${reels > 1 ? "s" : ""}`, posts && `${posts} carousel post${posts > 1 ? "s" : ""}`].filter(Boolean).join(" and ");
+const kindOf = (variant: Variant) => (variant === "post" ? "a carousel post" : "a short vertical reel");
+
+/** One line of the request per proposal: its kind and, where the loop chose one, its topic and a title in its hook's style. */
+function describeItem(variant: Variant, arm: ArmChoice | undefined, i: number): string {
+  if (!arm) return `${i + 1}. ${kindOf(variant)} on a topic of your choice within the brief.`;
+  return `${i + 1}. ${kindOf(variant)} on the topic "${arm.topic}", titled in the style of "${arm.title}".`;
 }
 
 /**
- * One request per brand for all its proposals today. After the last failed
- * attempt every requested proposal comes back with `failure` set (recorded
- * `failed` with that reason), and the burst moves on to the next brand.
+ * One request per brand for all its proposals today. Each item's topic and
+ * hook are chosen by the learning loop (planArms, the same sampling as the
+ * template writer) and given to the model; the draft records that arm. After
+ * the last failed attempt every requested proposal comes back with `failure`
+ * set (recorded `failed` with that reason), and the burst moves on.
  */
 export async function writeProposalsWithLlm(req: ProposalRequest & { recentTitles: string[] }, config: LlmConfig): Promise<ProposalDraft[]> {
+  const plan = planArms(req);
+  const arms = req.variants.map((_, i) => plan[i]);
   const prompt = [
-    `Propose ${req.variants.length} pieces of content (${describeVariants(req.variants)}) for the brand "${req.brand.name}" (${req.brand.handle ?? "@" + req.brand.slug}), in this order.`,
+    `Propose ${req.variants.length} pieces of content for the brand "${req.brand.name}" (${req.brand.handle ?? "@" + req.brand.slug}), in this order:`,
+    ...req.variants.map((variant, i) => describeItem(variant, arms[i], i)),
+    "Keep each title's promise: if it names a number of tips or steps, the caption lists exactly that many.",
     ...briefLines(req.brief),
     req.recentTitles.length ? `Do not repeat or closely rephrase these recent titles:\n${req.recentTitles.slice(0, 60).map((t) => `- ${t}`).join("\n")}` : "",
     'Answer with only {"proposals": [{"title": string (≤100 characters, a hook), "angle": string, "caption": string (≤2200 characters), "hashtags": string[] (≤30)}]}.',
   ]
     .filter(Boolean)
     .join("\n");
+  const armOf = (i: number) => (arms[i] ? { topic: arms[i]!.topic, hook: arms[i]!.hook } : null);
   try {
     const reply = await chatJson(config, [{ role: "system", content: SYSTEM }, { role: "user", content: prompt }], validate(llmProposals), req.seed);
     return req.variants.map((variant, i): ProposalDraft => {
       const p = reply.proposals[i];
-      if (!p) return failed(variant, "The model wrote fewer proposals than asked.");
-      return { title: p.title, angle: p.angle, variant, caption: p.caption, hashtags: p.hashtags.map((h) => (h.startsWith("#") ? h : `#${h}`)), writer: "llm" };
+      if (!p) return failed(variant, "The model wrote fewer proposals than asked.", armOf(i));
+      return { title: p.title, angle: p.angle, variant, caption: p.caption, hashtags: p.hashtags.map((h) => (h.startsWith("#") ? h : `#${h}`)), writer: "llm", arm: armOf(i) };
     });
   } catch (err) {
     const reason = err instanceof WriterError ? err.message : "The LLM writer failed.";
-    return req.variants.map((v) => failed(v, reason));
+    return req.variants.map((v, i) => failed(v, reason, armOf(i)));
   }
 }
 
-function failed(variant: Variant, reason: string): ProposalDraft {
-  return { title: "(not written)", angle: "", variant, caption: null, hashtags: null, writer: "llm", failure: reason };
+function failed(variant: Variant, reason: string, arm: ProposalDraft["arm"]): ProposalDraft {
+  return { title: "(not written)", angle: "", variant, caption: null, hashtags: null, writer: "llm", arm, failure: reason };
 }
 
 function contentPrompt(input: WriterInput): string {
   const kind = input.variant === "post" ? "an Instagram carousel post (5 slides)" : "a short vertical reel (4 slides)";
+  const promise = "If the title names a number of tips or steps, write exactly that many slides, one tip each.";
   return [
     `Write ${kind} for the brand "${input.brand.name}" (${input.brand.handle ?? "@" + input.brand.slug}).`,
     ...briefLines(input.brief),
     input.topic ? `Topic: ${input.topic}.` : "Pick a practical everyday topic.",
     input.title ? `Use this title: ${input.title}.` : "",
-    input.slideTexts?.length ? `Use these slide texts in order: ${JSON.stringify(input.slideTexts)}.` : "",
+    input.slideTexts?.length ? `Use these slide texts in order: ${JSON.stringify(input.slideTexts)}.` : promise,
     'Answer with only a JSON object: {"title": string, "ytTitle": string (≤100 chars), "caption": string (≤2200 chars, a few hashtags), "slideTexts": string[]}.',
   ]
     .filter(Boolean)

@@ -19,8 +19,21 @@ const STOP_WORDS = new Set(
   ).split(" "),
 );
 
-/** The comparable tokens of a title. */
+/** Titles recur (a brand's recent ones, each day's candidates): their tokens are kept, up to a bound. */
+const TOKEN_CACHE = new Map<string, Set<string>>();
+const TOKEN_CACHE_SIZE = 5000;
+
+/** The comparable tokens of a title (the same Set for the same title while it is cached: do not mutate it). */
 export function titleTokens(title: string): Set<string> {
+  const known = TOKEN_CACHE.get(title);
+  if (known) return known;
+  const tokens = tokenize(title);
+  if (TOKEN_CACHE.size >= TOKEN_CACHE_SIZE) TOKEN_CACHE.clear();
+  TOKEN_CACHE.set(title, tokens);
+  return tokens;
+}
+
+function tokenize(title: string): Set<string> {
   const words = title
     .toLowerCase()
     .normalize("NFKD")
@@ -51,24 +64,39 @@ export function titleSimilarity(a: string | Set<string>, b: string | Set<string>
 /** At or above this, a title repeats a recent one. */
 export const NEAR_DUPLICATE = 0.7;
 
-/** A set of titles to compare against, tokenised once. */
+/** A set of titles to compare against, tokenised once and indexed by token (only titles sharing a token can be close). */
 export class TitleIndex {
   private readonly entries: Array<{ title: string; tokens: Set<string> }> = [];
+  private readonly byToken = new Map<string, number[]>();
+  private hasEmpty = false;
   constructor(titles: Iterable<string> = []) {
     for (const t of titles) this.add(t);
   }
   add(title: string) {
-    this.entries.push({ title, tokens: titleTokens(title) });
+    const tokens = titleTokens(title);
+    const i = this.entries.push({ title, tokens }) - 1;
+    if (!tokens.size) this.hasEmpty = true;
+    for (const t of tokens) {
+      const list = this.byToken.get(t);
+      if (list) list.push(i);
+      else this.byToken.set(t, [i]);
+    }
   }
   /** The most similar title held, with its similarity; null when empty. */
   closest(title: string): { title: string; similarity: number } | null {
+    if (!this.entries.length) return null;
     const tokens = titleTokens(title);
+    const candidates = new Set<number>();
+    for (const t of tokens) for (const i of this.byToken.get(t) ?? []) candidates.add(i);
+    // Two titles without tokens are the same title (similarity 1); a title sharing no token with any is 0 from all.
+    if (!tokens.size && this.hasEmpty) candidates.add(this.entries.findIndex((e) => !e.tokens.size));
     let best: { title: string; similarity: number } | null = null;
-    for (const e of this.entries) {
+    for (const i of [...candidates].sort((a, b) => a - b)) {
+      const e = this.entries[i]!;
       const s = titleSimilarity(tokens, e.tokens);
       if (!best || s > best.similarity) best = { title: e.title, similarity: s };
     }
-    return best;
+    return best ?? { title: this.entries[0]!.title, similarity: 0 };
   }
   isNearDuplicate(title: string): boolean {
     return (this.closest(title)?.similarity ?? 0) >= NEAR_DUPLICATE;

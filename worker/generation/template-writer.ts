@@ -1,14 +1,27 @@
 // The built-in content writer: offline, deterministic for a seed, brand- and
-// brief-aware (DESIGN.md §6, issue 9). It picks topics from its niche banks
-// (or the brief's own topics), writes hooks, slides and captions in the
-// brief's language, and never proposes a title close to one the brand used in
-// the last 60 days.
+// brief-aware (DESIGN.md §6, issue 9). Its banks (banks/) give every niche,
+// in English, Portuguese and Spanish, topics with their own tips; a post shows
+// its topic's tips, as many as its title promises (issue 15 item 9). Proposals
+// choose topic and hook by Thompson sampling over the brand's performance
+// (arm-choice.ts, issue 15 item 7) and never come close to a title the brand
+// used in the last 60 days.
 import type { Brief } from "../contract/schemas";
+import { hashText, rng } from "../lib/random";
+import type { Arm, ArmStats } from "../learning/arms";
+import { NO_EVIDENCE } from "../learning/arms";
+import { ArmSampler } from "../learning/thompson";
 import type { Variant } from "../scheduling/variants";
-import { EMPTY_BRIEF, writerLanguage, type WriterLanguage } from "./brief";
-import { findViolation } from "./brief-rules";
-import { ANGLES, CTAS, HOOKS, resolveNiche, TIPS } from "./niche-banks";
+import { candidateTopics, chooseArm, titleFor, type ArmChoice } from "./arm-choice";
+import { CTAS, HOOKS, resolveNiche } from "./banks";
+import { EMPTY_BRIEF, writerLanguage } from "./brief";
+import { findViolation, fold } from "./brief-rules";
 import { TitleIndex } from "./similarity";
+import { chooseTips, defaultTipCount } from "./tips";
+import { contentWords, parseTitle, promisedSteps } from "./titles";
+
+// Older callers import the PRNG and the hook filler from here.
+export { hashText, rng } from "../lib/random";
+export { fillHook } from "./titles";
 
 export interface WriterInput {
   seed: number;
@@ -27,69 +40,54 @@ export interface WrittenContent {
   slideTexts: string[];
 }
 
-/** mulberry32: a tiny, well-known 32-bit PRNG; good enough to pick phrases. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a, 32-bit: a stable seed from text. */
-export function hashText(text: string): number {
-  let h = 2166136261;
-  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return h >>> 0;
-}
-
 const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const tag = (s: string) => `#${s.normalize("NFKD").replace(/\p{M}+/gu, "").replace(/[^a-z0-9]+/gi, "").toLowerCase()}`;
-
-/** Fills a hook template: `{topic}` capitalised when it opens the title, `{n}` a small number fixed by the pair. */
-export function fillHook(hook: string, topic: string, n: number): string {
-  return hook
-    .replace("{n}", String(n))
-    .replace(/^\{topic\}/, capitalise(topic))
-    .replace("{topic}", topic);
-}
+/** A topic as one hashtag: its first three content words ("#sheetpanvegetables", "#massacincoingredientes"). */
+const TAG_SKIP = new Set(["for", "with", "your", "para", "sem", "sin", "tu", "tua", "teu", "su"]);
+const topicTag = (topic: string) =>
+  tag(
+    contentWords(topic)
+      .filter((w) => !TAG_SKIP.has(w))
+      .slice(0, 3)
+      .join(""),
+  ).slice(0, 25);
 
 /** The hashtags a template caption ends with: the brief's required ones first, then the brand's and the niche's. */
 function captionHashtags(input: WriterInput, brief: Brief, topic: string): string[] {
   const niche = resolveNiche(brief.niche, input.brand.name);
-  const tags = [...brief.hashtags, tag(input.brand.slug), ...niche.hashtags.slice(0, 2), tag(topic.split(" ").slice(0, 2).join("")), input.variant === "post" ? "#carousel" : "#reels"];
+  const tags = [...brief.hashtags, tag(input.brand.slug), ...niche.hashtags.slice(0, 2), topicTag(topic), input.variant === "post" ? "#carousel" : "#reels"];
   const seen = new Set<string>();
   return tags.filter((t) => t.length > 1 && !seen.has(t.toLowerCase()) && seen.add(t.toLowerCase()) && !findViolation(t, brief)).slice(0, 30);
 }
 
+/**
+ * One output's copy: the title (given, or made from a hook), one slide per
+ * tip, numbered, exactly as many as the title promises (else 4 for a reel, 5
+ * for a post), and a caption that lists them.
+ */
 export function writeContent(input: WriterInput): WrittenContent {
   const brief = input.brief ?? EMPTY_BRIEF;
   const lang = writerLanguage(brief);
   const r = rng(input.seed ^ hashText(`${input.brand.slug}:${input.variant}`));
   const niche = resolveNiche(brief.niche, input.brand.name);
-  const topic = input.topic?.trim() || pick(r, [...brief.topics, ...niche.topics[lang]]);
-  const title = input.title?.trim() || fillHook(pick(r, HOOKS[lang]), topic, 3 + Math.floor(r() * 5));
-  const count = input.variant === "post" ? 5 : 4;
-  const tips = shuffle(TIPS[lang], r).slice(0, count - 1);
-  const slideTexts = input.slideTexts?.length ? input.slideTexts : [capitalise(topic), ...tips.map((t, i) => `${i + 1}. ${t}`)];
+  const title = input.title?.trim() || null;
+  // Jobs written before arms were recorded carry their title as their topic: the title's own topic is the better one.
+  const given = input.topic?.trim() || null;
+  const topic =
+    (given && !(title && fold(given) === fold(title)) ? given : null) ??
+    (title && parseTitle(title, lang)?.topic) ??
+    given ??
+    pick(r, candidateTopics(brief, niche, lang).concat(niche.topics[lang][0]!.topic));
+  const finalTitle = title ?? titleFor(topic, pick(r, HOOKS), lang);
+  const count = promisedSteps(finalTitle, lang, topic) ?? defaultTipCount(input.variant);
+  const chosen = chooseTips({ topic, title: finalTitle, lang, niche, brief, count, random: r });
+  const slideTexts = input.slideTexts?.length ? input.slideTexts : chosen.tips.map((t, i) => `${i + 1}. ${t}`);
   const handle = input.brand.handle ?? `@${input.brand.slug}`;
-  const hashtags = captionHashtags(input, brief, topic);
-  const caption = [title, "", ...slideTexts.slice(1), "", `${pick(r, CTAS[lang])} ${handle}`, "", hashtags.join(" ")].join("\n").slice(0, 2200);
-  const ytTitle = `${capitalise(topic)} | ${input.brand.name}`.slice(0, 100);
-  return { title: title.slice(0, 200), ytTitle, caption, slideTexts };
-}
-
-function shuffle<T>(list: readonly T[], r: () => number): T[] {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
+  const hashtags = captionHashtags(input, brief, chosen.topic);
+  const caption = [finalTitle, "", ...slideTexts, "", `${pick(r, CTAS[lang])} ${handle}`, "", hashtags.join(" ")].join("\n").slice(0, 2200);
+  const ytTitle = `${capitalise(chosen.topic)} | ${input.brand.name}`.slice(0, 100);
+  return { title: finalTitle.slice(0, 200), ytTitle, caption, slideTexts };
 }
 
 export interface ProposalRequest {
@@ -100,6 +98,8 @@ export interface ProposalRequest {
   seed: number;
   /** The brand's titles of the last 60 days (read only). */
   recent: TitleIndex;
+  /** The brand's arm statistics (worker/learning); none: uniform exploration. */
+  arms?: ArmStats;
 }
 
 export interface ProposalDraft {
@@ -109,49 +109,54 @@ export interface ProposalDraft {
   caption: string | null;
   hashtags: string[] | null;
   writer: "template" | "llm";
+  /** The topic and hook the writer chose: recorded on the proposal, so its post's performance counts for them. */
+  arm: Arm | null;
   /** Set when the writer could not write this one: the proposal is recorded `failed` with it. */
   failure?: string;
 }
 
+/** The writers' arm sampler for one burst of one brand: seeded, so a burst is reproducible. */
+function samplerFor(req: Pick<ProposalRequest, "seed" | "arms">): ArmSampler {
+  return new ArmSampler(req.arms ?? NO_EVIDENCE, rng(req.seed ^ 0x9e3779b9));
+}
+
 /**
- * Proposals from the banks: every (topic, hook) pair visited in an order fixed
- * by the seed; pairs the brief forbids or that come close to a recent title
- * are skipped. Fewer drafts than asked means the banks ran out of fresh titles.
+ * A topic, hook and title for each requested variant (both writers use it):
+ * each sampled from the brand's arm statistics; pairs the brief forbids or
+ * that come close to a recent title (or one chosen earlier in this burst) are
+ * passed over. Shorter than `variants` when the banks ran out of fresh titles.
  */
-export function draftTemplateProposals(req: ProposalRequest): ProposalDraft[] {
-  const lang: WriterLanguage = writerLanguage(req.brief);
-  const niche = resolveNiche(req.brief.niche, req.brand.name);
-  const topics = [...new Set([...req.brief.topics, ...niche.topics[lang]])].filter((t) => !findViolation(t, req.brief));
-  const hooks = HOOKS[lang];
-  const total = topics.length * hooks.length;
-  const out: ProposalDraft[] = [];
-  if (!total) return out;
+export function planArms(req: ProposalRequest): ArmChoice[] {
+  const lang = writerLanguage(req.brief);
+  const topics = candidateTopics(req.brief, resolveNiche(req.brief.niche, req.brand.name), lang);
+  const sampler = samplerFor(req);
   const chosen = new TitleIndex();
-  // A stride coprime with `total` visits every pair once, starting where the seed says.
-  let stride = 1 + (req.seed % Math.max(1, total - 1));
-  while (gcd(stride, total) !== 1) stride++;
-  let index = req.seed % total;
-  for (let visited = 0; visited < total && out.length < req.variants.length; visited++, index = (index + stride) % total) {
-    const topic = topics[Math.floor(index / hooks.length)]!;
-    const hook = hooks[index % hooks.length]!;
-    const title = fillHook(hook, topic, 3 + (hashText(`${topic}|${hook}`) % 5));
-    if (findViolation(title, req.brief) || req.recent.isNearDuplicate(title) || chosen.isNearDuplicate(title)) continue;
-    chosen.add(title);
-    const variant = req.variants[out.length]!;
-    const content = writeContent({ seed: req.seed + out.length, brand: req.brand, variant, title, topic, brief: req.brief });
-    const caption = content.caption;
-    out.push({
-      title,
-      angle: ANGLES[lang][(req.seed + out.length) % ANGLES[lang].length]!,
-      variant,
-      caption,
-      hashtags: caption.match(/#[\p{L}\p{N}_]+/gu) ?? [],
-      writer: "template",
-    });
+  const used = new Set<string>();
+  const out: ArmChoice[] = [];
+  for (let i = 0; i < req.variants.length; i++) {
+    const arm = chooseArm(sampler, topics, lang, used, (title) => !findViolation(title, req.brief) && !req.recent.isNearDuplicate(title) && !chosen.isNearDuplicate(title));
+    if (!arm) break;
+    chosen.add(arm.title);
+    used.add(fold(arm.topic));
+    out.push(arm);
   }
   return out;
 }
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
+/** Proposals from the banks, one per planned arm. Fewer drafts than asked means the banks ran out of fresh titles. */
+export function draftTemplateProposals(req: ProposalRequest): ProposalDraft[] {
+  const lang = writerLanguage(req.brief);
+  return planArms(req).map((arm, i): ProposalDraft => {
+    const variant = req.variants[i]!;
+    const { caption } = writeContent({ seed: req.seed + i, brand: req.brand, variant, title: arm.title, topic: arm.topic, brief: req.brief });
+    return {
+      title: arm.title,
+      angle: arm.hookBank.angle[lang],
+      variant,
+      caption,
+      hashtags: caption.match(/#[\p{L}\p{N}_]+/gu) ?? [],
+      writer: "template",
+      arm: { topic: arm.topic, hook: arm.hook },
+    };
+  });
 }

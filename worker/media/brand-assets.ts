@@ -1,7 +1,8 @@
 // A brand's uploaded assets: its logo (PNG or JPEG, drawn on every image) and
-// its music (AAC, copied into reels). Checked by content, stored in R2 under a
+// its music (AAC-LC, at most 48 kHz and two channels, copied into reels). Checked by content, stored in R2 under a
 // content-addressed key, and the key saved on the brand row.
 import { invalid } from "../errors";
+import { inspectMusic } from "./aac-config";
 import type { Env } from "../env";
 import { probeImage } from "./image-probe";
 import { checkMusic } from "./renderer";
@@ -26,14 +27,13 @@ export async function identifyAsset(env: Env, kind: AssetKind, bytes: Uint8Array
     }
     return info.type === "png" ? "png" : "jpg";
   }
-  const isMp4 = bytes.length > 8 && String.fromCharCode(...bytes.subarray(4, 8)) === "ftyp";
-  // ADTS header: 12-bit syncword 0xFFF, layer 00 (ISO/IEC 14496-3 §1.A.2.2.1).
-  const isAdts = bytes.length > 7 && bytes[0] === 0xff && (bytes[1]! & 0xf6) === 0xf0;
-  if (!isMp4 && !isAdts) throw invalid("The music must be AAC audio in an .m4a/MP4 file or an ADTS (.aac) stream.");
-  // Demuxing needs mediabunny, which lives with the renderer (renderer.ts).
-  const problem = await checkMusic(env, bytes);
-  if (problem) throw invalid(problem);
-  return isMp4 ? "m4a" : "aac";
+  // The stream's own headers first (pure parsing, no renderer): AAC-LC, ≤ 48 kHz, ≤ 2 channels.
+  const music = inspectMusic(bytes);
+  if (!music.ok) throw invalid(music.problem);
+  // Then a full demux, which needs mediabunny, which lives with the renderer (renderer.ts).
+  const demuxProblem = await checkMusic(env, bytes);
+  if (demuxProblem) throw invalid(demuxProblem);
+  return music.config.container === "mp4" ? "m4a" : "aac";
 }
 
 /** Stores the asset and points the brand at it; the previous asset goes if nothing else uses it. */

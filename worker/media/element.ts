@@ -6,7 +6,7 @@ export type Style = Record<string, string | number>;
 export interface Element {
   type: string;
   key?: string;
-  props: { style?: Style; children?: Child | Child[]; src?: string; width?: number; height?: number };
+  props: { style?: Style; children?: Child | Child[]; src?: string; width?: number; height?: number; lang?: string };
 }
 
 export type Child = Element | string | null;

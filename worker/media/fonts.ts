@@ -1,12 +1,13 @@
-// The fonts bundled with the app (worker/media/fonts, SIL OFL 1.1: see the
-// OFL-*.txt files there). Inter for text (Latin and Latin Extended, so accented
-// letters render); Noto Emoji (monochrome) as the fallback for emoji.
+// The fonts bundled with the media Worker (worker/media/fonts, SIL OFL 1.1:
+// see the OFL-*.txt files there): Inter in the subsets that cover Latin (with
+// Latin Extended and Vietnamese), Cyrillic and Greek, at the two weights the
+// layouts use. CJK and symbol fonts are not bundled: they load on demand
+// (ondemand-fonts.ts), and emoji are Twemoji pictures (additional-assets.ts).
 // satori reads WOFF but not WOFF2. It keeps one font per family name (the
 // closest weight) and falls back family by family for glyphs the text's family
 // lacks, so every subset file gets a family name of its own.
 
 export const FONT_FAMILY = "Inter";
-const EMOJI_FAMILY = "Noto Emoji";
 
 export interface FontFile {
   file: string;
@@ -14,12 +15,9 @@ export interface FontFile {
   weight: 400 | 800;
 }
 
-const EMOJI_SUBSETS = ["emoji", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+/** @fontsource/inter 5.3.0 subsets; "latin" is the family the layouts name, the rest are its fallbacks. */
+export const INTER_SUBSETS = ["latin", "latin-ext", "vietnamese", "cyrillic", "cyrillic-ext", "greek", "greek-ext"] as const;
 
-export const FONT_FILES: readonly FontFile[] = [
-  { file: "inter-latin-800-normal.woff", name: FONT_FAMILY, weight: 800 },
-  { file: "inter-latin-ext-800-normal.woff", name: `${FONT_FAMILY} Ext`, weight: 800 },
-  { file: "inter-latin-400-normal.woff", name: FONT_FAMILY, weight: 400 },
-  { file: "inter-latin-ext-400-normal.woff", name: `${FONT_FAMILY} Ext`, weight: 400 },
-  ...EMOJI_SUBSETS.map((s) => ({ file: `noto-emoji-${s}-400-normal.woff`, name: `${EMOJI_FAMILY} ${s}`, weight: 400 as const })),
-];
+export const FONT_FILES: readonly FontFile[] = INTER_SUBSETS.flatMap((subset) =>
+  ([800, 400] as const).map((weight) => ({ file: `inter-${subset}-${weight}-normal.woff`, name: subset === "latin" ? FONT_FAMILY : `${FONT_FAMILY} ${subset}`, weight })),
+);

@@ -5,21 +5,16 @@
 import satori, { init as initSatori } from "satori/wasm";
 import initYoga from "yoga-wasm-web";
 import { initWasm as initResvg, Resvg } from "@resvg/resvg-wasm";
+import { additionalAssetLoader, fontSetFor, knownEmoji, type AssetSource, type SatoriFont } from "./additional-assets";
 import { FONT_FILES } from "./fonts";
 import type { Element } from "./element";
+import { hanFamilyFor, satoriLocale } from "./scripts";
 
 export interface ImageRuntimeSources {
   yogaWasm: WebAssembly.Module | BufferSource;
   resvgWasm: WebAssembly.Module | BufferSource;
   /** File name (FONT_FILES) → WOFF bytes. */
   fonts: Record<string, ArrayBuffer>;
-}
-
-interface SatoriFont {
-  name: string;
-  data: ArrayBuffer;
-  weight: 400 | 800;
-  style: "normal";
 }
 
 /** A rendered image: PNG for storage, straight RGBA (opaque) for the video encoder. */
@@ -31,6 +26,12 @@ export interface RenderedImage {
 }
 
 let ready: Promise<SatoriFont[]> | null = null;
+let assetSource: AssetSource | null = null;
+
+/** Where emoji pictures and on-demand font chunks are read from (the media Worker's assets; files in Node). */
+export function setAssetSource(source: AssetSource | null) {
+  assetSource = source;
+}
 
 export function initImageRuntime(sources: ImageRuntimeSources): Promise<void> {
   ready ??= (async () => {
@@ -58,10 +59,27 @@ export interface LaidOutNode {
   height: number;
 }
 
-/** Lays the element out as SVG; `onNode` sees every element's computed box. */
-export async function renderSvg(element: Element, width: number, height: number, onNode?: (node: LaidOutNode) => void): Promise<string> {
-  // The same fonts array every call: satori caches parsed fonts per array.
-  return satori(element as never, { width, height, fonts: await fonts(), ...(onNode ? { onNodeDetected: onNode } : {}) });
+export interface SvgOptions {
+  /** The brand's language (a brief language tag): picks the Han font and satori's line-breaking locale. */
+  language?: string | null;
+  /** Sees every element's computed box. */
+  onNode?: (node: LaidOutNode) => void;
+}
+
+/** Lays the element out as SVG; characters the bundled fonts lack are loaded on demand (additional-assets.ts). */
+export async function renderSvg(element: Element, width: number, height: number, opts: SvgOptions = {}): Promise<string> {
+  // The same array per Han font every call: satori caches parsed fonts per array and keeps what it loads into it.
+  const set = fontSetFor(hanFamilyFor(opts.language), await fonts());
+  const locale = satoriLocale(opts.language);
+  const root = locale ? { ...element, props: { ...element.props, lang: locale } } : element;
+  return satori(root as never, {
+    width,
+    height,
+    fonts: set.fonts,
+    graphemeImages: knownEmoji(),
+    loadAdditionalAsset: additionalAssetLoader({ source: assetSource, set }) as never,
+    ...(opts.onNode ? { onNodeDetected: opts.onNode } : {}),
+  });
 }
 
 export function rasterize(svg: string): RenderedImage {
@@ -80,6 +98,6 @@ export function rasterize(svg: string): RenderedImage {
   }
 }
 
-export async function renderImage(element: Element, width: number, height: number): Promise<RenderedImage> {
-  return rasterize(await renderSvg(element, width, height));
+export async function renderImage(element: Element, width: number, height: number, opts: SvgOptions = {}): Promise<RenderedImage> {
+  return rasterize(await renderSvg(element, width, height, opts));
 }

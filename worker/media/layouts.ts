@@ -1,13 +1,17 @@
 // Brand-themed layouts for every image an output needs. Flat colours only:
 // the video coder predicts flat areas for a few bits (h264/intra-picture.ts),
 // and a flat design reads best at phone size anyway.
+import { briefLanguage } from "../contract/languages";
 import { FONT_FAMILY } from "./fonts";
 import { h, img, keyed, type Element } from "./element";
 import type { Layout } from "./render-layout";
+import { boxFor } from "./text-fit";
 import type { Palette } from "./theme";
 
 /** Handles are stored with or without the leading "@"; show exactly one. */
 const atHandle = (handle: string) => `@${handle.replace(/^@+/, "")}`;
+const HANGUL = /\p{Script=Hangul}/u;
+const HAN_OR_KANA = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 export interface LogoImage {
   /** data: URL of the brand's PNG or JPEG logo. */
@@ -20,6 +24,19 @@ export interface SlideBrand {
   name: string;
   handle: string | null;
   logo: LogoImage | null;
+  /** The brief's language: the few words a layout writes itself ("Swipe") are in it. */
+  language?: string | null;
+}
+
+/** The cover's "swipe" hint in the brand's language; an arrow alone where no wording is known. */
+const SWIPE: Partial<Record<string, string>> = {
+  en: "Swipe", pt: "Deslize", es: "Desliza", fr: "Glissez", de: "Wischen", it: "Scorri", nl: "Swipe", pl: "Przesuń", ro: "Glisează",
+  cs: "Posuňte", sv: "Svep", da: "Swipe", nb: "Sveip", fi: "Pyyhkäise", tr: "Kaydır", id: "Geser", vi: "Vuốt", ru: "Листайте",
+  uk: "Гортайте", bg: "Плъзнете", el: "Σύρετε", "zh-Hans": "滑动查看", "zh-Hant": "滑動查看", ja: "スワイプ", ko: "넘겨 보세요",
+};
+export function swipeHint(language: string | null | undefined): string {
+  const words = SWIPE[briefLanguage(language ?? "en") ?? "en"];
+  return words ? `${words} ›` : "›";
 }
 
 export const SIZES = {
@@ -100,9 +117,19 @@ function fittedText(key: string, text: string, size: number, box: { width: numbe
     { display: "flex", flexDirection: "column", justifyContent: "center", width: box.width, height: box.height, overflow: "hidden", flexShrink: 0 },
     keyed(
       key,
-      h("div", { display: "flex", width: box.width, flexShrink: 0, fontSize: size, lineHeight: box.lineHeight, fontWeight: 800, wordBreak: "break-word", ...style }, text),
+      h("div", { display: "flex", width: box.width, flexShrink: 0, fontSize: size, lineHeight: box.lineHeight, fontWeight: 800, wordBreak: wordBreakFor(text), ...style }, text),
     ),
   );
+}
+
+/**
+ * Korean sets words apart with spaces and keeps them whole (keep-all: 활기차게 is not split).
+ * Chinese and Japanese break between any two characters, as their typesetting does, with
+ * UAX #14 keeping 、and 。 off the start of a line; everything else wraps at spaces and
+ * breaks a word only when it is longer than the line.
+ */
+function wordBreakFor(text: string): string {
+  return HANGUL.test(text) && !HAN_OR_KANA.test(text) ? "keep-all" : "break-word";
 }
 
 function accentBar(p: Palette, width: number, height: number): Element {
@@ -133,7 +160,7 @@ const REEL_PAD = 96;
 const REEL_TEXT_W = SIZES.reel.width - 2 * REEL_PAD;
 
 export function reelTitle(brand: SlideBrand, p: Palette, title: string): Layout {
-  const box = { width: REEL_TEXT_W, height: 860, lineHeight: 1.1, minSize: 56, maxSize: 136 };
+  const box = boxFor(title, { width: REEL_TEXT_W, height: 860, lineHeight: 1.1, minSize: 56, maxSize: 136 });
   return {
     ...SIZES.reel,
     texts: { title: { text: title, box } },
@@ -153,7 +180,7 @@ export function reelTitle(brand: SlideBrand, p: Palette, title: string): Layout 
 }
 
 export function reelSlide(brand: SlideBrand, p: Palette, text: string, index: number, count: number): Layout {
-  const box = { width: REEL_TEXT_W, height: 900, lineHeight: 1.2, minSize: 48, maxSize: 100 };
+  const box = boxFor(text, { width: REEL_TEXT_W, height: 900, lineHeight: 1.2, minSize: 48, maxSize: 100 });
   const counter = String(index + 1).padStart(2, "0");
   return {
     ...SIZES.reel,
@@ -182,7 +209,7 @@ const POST_PAD = 88;
 const POST_TEXT_W = SIZES.post.width - 2 * POST_PAD;
 
 export function postCover(brand: SlideBrand, p: Palette, title: string, slideCount: number): Layout {
-  const box = { width: POST_TEXT_W, height: 700, lineHeight: 1.1, minSize: 52, maxSize: 124 };
+  const box = boxFor(title, { width: POST_TEXT_W, height: 700, lineHeight: 1.1, minSize: 52, maxSize: 124 });
   return {
     ...SIZES.post,
     texts: { title: { text: title, box } },
@@ -198,14 +225,14 @@ export function postCover(brand: SlideBrand, p: Palette, title: string, slideCou
         fittedText("title", t.title!.text, t.title!.size, box, { letterSpacing: -1 }),
         h("div", { display: "flex", flexGrow: 1 }),
         slideCount > 1
-          ? h("div", { display: "flex", justifyContent: "flex-end", fontSize: 34, fontWeight: 800, color: p.accent }, "Swipe ›")
+          ? h("div", { display: "flex", justifyContent: "flex-end", fontSize: 34, fontWeight: 800, color: p.accent }, swipeHint(brand.language))
           : null,
       ),
   };
 }
 
 export function carouselSlide(brand: SlideBrand, p: Palette, text: string, index: number, count: number): Layout {
-  const box = { width: POST_TEXT_W, height: 820, lineHeight: 1.22, minSize: 40, maxSize: 88 };
+  const box = boxFor(text, { width: POST_TEXT_W, height: 820, lineHeight: 1.22, minSize: 40, maxSize: 88 });
   return {
     ...SIZES.post,
     texts: { body: { text, box } },
@@ -231,7 +258,7 @@ export function carouselSlide(brand: SlideBrand, p: Palette, text: string, index
 export function youtubeThumbnail(brand: SlideBrand, p: Palette, title: string): Layout {
   const panelW = 400;
   const pad = 64;
-  const box = { width: SIZES.youtube.width - panelW - 2 * pad, height: 470, lineHeight: 1.08, minSize: 44, maxSize: 112 };
+  const box = boxFor(title, { width: SIZES.youtube.width - panelW - 2 * pad, height: 470, lineHeight: 1.08, minSize: 44, maxSize: 112 });
   return {
     ...SIZES.youtube,
     texts: { title: { text: title, box } },

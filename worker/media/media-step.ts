@@ -23,6 +23,7 @@ export function renderInputOf(ctx: OutputContext, content: { title: string; capt
       colors: JSON.parse(ctx.brand.colors) as BrandColors,
       logoKey: ctx.brand.logoKey,
       musicKey: ctx.brand.musicKey,
+      language: ctx.brief.language,
     },
     title: content.title,
     slideTexts: content.slideTexts,

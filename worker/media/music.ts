@@ -1,5 +1,7 @@
-// A brand's music track: AAC in an MP4/M4A container or as raw ADTS, read
+// A brand's music track: AAC-LC (at most 48 kHz, two channels: aac-config.ts)
+// in an MP4/M4A container or as raw ADTS, read
 // packet by packet so the reel can copy it without re-encoding.
+import { inspectMusic } from "./aac-config";
 import { ALL_FORMATS, BufferSource, EncodedPacket, EncodedPacketSink, Input } from "./mediabunny";
 
 export class MusicError extends Error {
@@ -16,6 +18,9 @@ export interface AacTrack {
 
 /** Reads AAC packets up to `maxSeconds`; throws MusicError when the file is not AAC audio. */
 export async function readAacTrack(bytes: Uint8Array, maxSeconds = Infinity): Promise<AacTrack> {
+  // Packets are copied as they are, so the stream itself must be what the platforms take.
+  const inspected = inspectMusic(bytes);
+  if (!inspected.ok) throw new MusicError(inspected.problem);
   const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
   try {
     const format = await input.getFormat().catch(() => null);

@@ -22,15 +22,23 @@ export interface Layout {
 
 const MAX_PASSES = 4;
 
-export async function renderLayout(layout: Layout): Promise<RenderedImage> {
+export interface RenderLayoutOptions {
+  /** The brand's language (brief tag): which Han font CJK text is drawn in. */
+  language?: string | null;
+}
+
+export async function renderLayout(layout: Layout, opts: RenderLayoutOptions = {}): Promise<RenderedImage> {
   const fitted: Record<string, FittedText> = {};
   for (const [key, { text, box }] of Object.entries(layout.texts)) fitted[key] = fitText(text, box);
 
   let svg = "";
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const measured = new Map<string, number>();
-    svg = await renderSvg(layout.build(fitted), layout.width, layout.height, (node) => {
-      if (typeof node.key === "string" && node.key in fitted) measured.set(node.key, node.height);
+    svg = await renderSvg(layout.build(fitted), layout.width, layout.height, {
+      language: opts.language,
+      onNode: (node) => {
+        if (typeof node.key === "string" && node.key in fitted) measured.set(node.key, node.height);
+      },
     });
     let overflow = false;
     for (const [key, { box }] of Object.entries(layout.texts)) {

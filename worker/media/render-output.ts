@@ -17,6 +17,7 @@ import { encodeJpeg } from "./jpeg";
 import { carouselSlide, postCover, reelSlide, reelTitle, SIZES, youtubeThumbnail, type SlideBrand } from "./layouts";
 import { readAacTrack } from "./music";
 import { renderLayout } from "./render-layout";
+import { unsupportedScriptProblem } from "./scripts";
 import { encodeReel, type ReelSlide } from "./reel-video";
 import { ensureImageRuntime } from "./runtime-workerd";
 import { getMediaBytes, putMedia } from "./storage";
@@ -33,15 +34,16 @@ export interface RenderOutputInput {
   workspaceId: string;
   outputId: string;
   variant: "light" | "dark" | "post";
-  brand: { name: string; handle: string | null; colors: BrandColors; logoKey: string | null; musicKey: string | null };
+  brand: { name: string; handle: string | null; colors: BrandColors; logoKey: string | null; musicKey: string | null; language?: string | null };
   title: string;
   slideTexts: string[];
   caption?: string;
 }
 
-/** What rendering needs: the media bucket, nothing else. */
+/** What rendering needs: the media bucket, and the media Worker's assets (emoji pictures, CJK font chunks). */
 export interface MediaEnv {
   MEDIA: R2Bucket;
+  MEDIA_ASSETS?: Fetcher;
 }
 
 export interface RenderedOutputKeys {
@@ -61,16 +63,24 @@ export class MediaRenderError extends Error {
 }
 
 export async function renderOutputMedia(env: MediaEnv, input: RenderOutputInput): Promise<RenderedOutputKeys> {
+  // Text in a script slides cannot draw fails the output with a message, before any work.
+  const scriptProblem = unsupportedScriptProblem([
+    { what: "The title", text: input.title },
+    ...input.slideTexts.map((text, i) => ({ what: `Slide ${i + 1}`, text })),
+    { what: "The brand name", text: input.brand.name },
+    { what: "The brand handle", text: input.brand.handle },
+  ]);
+  if (scriptProblem) throw new MediaRenderError(scriptProblem);
   const step = { name: "starting the image renderer" };
   try {
-    await ensureImageRuntime();
+    await ensureImageRuntime(env.MEDIA_ASSETS);
     step.name = "loading the brand logo";
-    const brand: SlideBrand = { name: input.brand.name, handle: input.brand.handle, logo: await loadLogo(env, input.brand.logoKey) };
+    const brand: SlideBrand = { name: input.brand.name, handle: input.brand.handle, logo: await loadLogo(env, input.brand.logoKey), language: input.brand.language };
     const main = input.variant === "post" ? await renderPost(env, input, brand, step) : await renderReel(env, input, brand, input.variant, step);
 
     step.name = "rendering the YouTube thumbnail";
     const ytTheme = input.variant === "post" ? "dark" : input.variant;
-    const yt = await renderLayout(youtubeThumbnail(brand, palette(input.brand.colors, ytTheme), input.title));
+    const yt = await renderLayout(youtubeThumbnail(brand, palette(input.brand.colors, ytTheme), input.title), { language: input.brand.language });
     return { ...main, ytThumbnailKey: await putMedia(env.MEDIA, input.workspaceId, yt.png, "png") };
   } catch (err) {
     if (err instanceof MediaRenderError) throw err;
@@ -94,14 +104,15 @@ async function renderPost(env: MediaEnv, input: RenderOutputInput, brand: SlideB
   const texts = input.slideTexts.slice(0, MAX_CAROUSEL - 1);
   const count = texts.length + 1;
   step.name = "rendering the post cover";
-  const cover = await renderLayout(postCover(brand, p, input.title, count));
+  const opts = { language: input.brand.language };
+  const cover = await renderLayout(postCover(brand, p, input.title, count), opts);
   const coverKey = await putMedia(env.MEDIA, input.workspaceId, cover.png, "png");
   const publishCoverKey = await putMedia(env.MEDIA, input.workspaceId, encodeJpeg(cover), "jpg");
   const slideKeys = [coverKey];
   const publishSlideKeys = [publishCoverKey];
   for (const [i, text] of texts.entries()) {
     step.name = `rendering carousel slide ${i + 2} of ${count}`;
-    const slide = await renderLayout(carouselSlide(brand, p, text, i + 1, count));
+    const slide = await renderLayout(carouselSlide(brand, p, text, i + 1, count), opts);
     slideKeys.push(await putMedia(env.MEDIA, input.workspaceId, slide.png, "png"));
     publishSlideKeys.push(await putMedia(env.MEDIA, input.workspaceId, encodeJpeg(slide), "jpg"));
   }
@@ -123,7 +134,7 @@ async function renderReel(env: MediaEnv, input: RenderOutputInput, brand: SlideB
   async function* slides(): AsyncGenerator<ReelSlide> {
     for (const [i, layout] of layouts.entries()) {
       step.name = `rendering reel slide ${i + 1} of ${layouts.length}`;
-      const image = await renderLayout(layout);
+      const image = await renderLayout(layout, { language: input.brand.language });
       if (i === 0) {
         thumbnailKey = await putMedia(env.MEDIA, input.workspaceId, image.png, "png");
         publishCoverKey = await putMedia(env.MEDIA, input.workspaceId, encodeJpeg(image), "jpg");

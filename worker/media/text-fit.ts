@@ -16,24 +16,37 @@ export interface TextBox {
 // Advance widths in em for Inter ExtraBold, rounded up (glyph classes, not a metrics table).
 const NARROW = new Set("iIjl.,:;!'|`ft()[]{}r\"".split(""));
 const WIDE = new Set("mwMW@%&—".split(""));
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
+/** Han, kana, Hangul and the full-width forms: one em each. */
+const FULL_WIDTH = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}\u3000-\u303f\uff01-\uff60]/u;
+export const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** One user-perceived character (a grapheme: an emoji ZWJ sequence with its skin tones is one picture). */
 function charWidth(ch: string): number {
   if (ch === " ") return 0.26;
-  if (NARROW.has(ch)) return 0.36;
-  if (WIDE.has(ch)) return 0.98;
-  const cp = ch.codePointAt(0)!;
-  if (cp >= 0x1f000 || (cp >= 0x2600 && cp <= 0x27bf)) return 1.25; // emoji
-  if (cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0; // joiners and variation selectors
-  if (ch >= "0" && ch <= "9") return 0.66;
-  if (ch !== ch.toLowerCase()) return 0.76; // capitals
+  if (EMOJI.test(ch)) return 1.25; // a Twemoji picture, one em square plus its spacing
+  if (FULL_WIDTH.test(ch)) return 1.0;
+  const base = ch.normalize("NFD").replace(/\p{M}/gu, "");
+  if (!base) return 0;
+  if (NARROW.has(base)) return 0.36;
+  if (WIDE.has(base)) return 0.98;
+  if (base >= "0" && base <= "9") return 0.66;
+  if (base !== base.toLowerCase()) return 0.76; // capitals
   return 0.64;
 }
 
-/** Width in em; accents are dropped first (NFD) so é measures as e. */
+/** Width in em, grapheme by grapheme; accents count as their base letter (é measures as e). */
 export function textWidthEm(text: string): number {
   let w = 0;
-  for (const ch of text.normalize("NFD").replace(/\p{M}/gu, "")) w += charWidth(ch);
+  for (const { segment } of graphemes.segment(text)) w += charWidth(segment);
   return w;
+}
+
+/** The box for a text: CJK glyphs fill their em, so their lines get more room (0.15 em more leading). */
+export function boxFor(text: string, box: TextBox): TextBox {
+  return CJK.test(text) ? { ...box, lineHeight: Math.round((box.lineHeight + 0.15) * 100) / 100 } : box;
 }
 
 /** Greedy word wrap, breaking words longer than a line (as CSS word-break: break-word does). */
@@ -53,7 +66,7 @@ export function wrapLines(text: string, size: number, width: number): string[] {
       let rest = word;
       while (textWidthEm(rest) > maxEm) {
         let cut = 1;
-        const chars = Array.from(rest);
+        const chars = Array.from(graphemes.segment(rest), (g) => g.segment);
         while (cut < chars.length && textWidthEm(chars.slice(0, cut + 1).join("")) <= maxEm) cut++;
         lines.push(chars.slice(0, cut).join(""));
         rest = chars.slice(cut).join("");
@@ -90,8 +103,8 @@ export function truncateToFit(text: string, size: number, box: TextBox): string 
     else hi = mid - 1;
   }
   if (lo > 0) return `${words.slice(0, lo).join(" ")}…`;
-  // Not even one word fits: cut by characters.
-  const chars = Array.from(text);
+  // Not even one word fits: cut by characters (whole graphemes, so no emoji is split).
+  const chars = Array.from(graphemes.segment(text), (g) => g.segment);
   let n = chars.length;
   while (n > 1 && !fits(`${chars.slice(0, n).join("")}…`, size, box)) n = Math.floor(n * 0.8);
   return `${chars.slice(0, n).join("")}…`;

@@ -2,6 +2,7 @@
 // language, topics, topics to avoid, banned words, hashtags to always use, and
 // how many reels and posts the daily burst proposes. Both writers follow it.
 import { useEffect, useState } from "preact/hooks";
+import { BRIEF_LANGUAGES } from "../../../../worker/contract/languages";
 import type { Brand, BriefInput } from "../../api/types";
 import type { BrandsModel } from "../../state/brands";
 import { Field, InlineError } from "../ui";
@@ -93,9 +94,13 @@ export function BriefEditor({ brands, brand, canEdit }: { brands: BrandsModel; b
         <Field id={`br-language-${brand.id}`} label="Language" error={err("language")}>
           {(id) => (
             <select id={id} value={d.language} disabled={!canEdit} onChange={(x) => setD({ ...d, language: x.currentTarget.value })}>
-              <option value="en">English</option>
-              <option value="pt">Português</option>
-              <option value="es">Español</option>
+              {/* The languages slides render (Latin, Cyrillic, Greek, CJK scripts); a stored tag like pt-BR stays selectable. */}
+              {!(d.language in BRIEF_LANGUAGES) && <option value={d.language}>{d.language}</option>}
+              {Object.entries(BRIEF_LANGUAGES).map(([code, name]) => (
+                <option key={code} value={code}>
+                  {name}
+                </option>
+              ))}
             </select>
           )}
         </Field>

@@ -1,0 +1,2 @@
+ALTER TABLE `proposals` ADD `arm_topic` text;--> statement-breakpoint
+ALTER TABLE `proposals` ADD `arm_hook` text;
