@@ -183,6 +183,12 @@ export async function seedFleet(
         .bind(JSON.stringify(brands.slice(i, i + 500)), timezone, COLORS, SLOTS, JSON.stringify(opts.brief ?? { niche: "habits", reelsPerDay: 1, postsPerDay: 0 })),
     );
   }
+  // A fleet this size is an operator's: its quotas are overridden (worker/services/quotas.ts), as a 500-brand customer's would be.
+  statements.push(
+    db
+      .prepare("INSERT INTO workspace_quotas (workspace_id, brands, jobs_per_day, renders_per_day, llm_calls_per_day) SELECT value, 100000, 100000, 100000, 100000 FROM json_each(?1)")
+      .bind(JSON.stringify(ids)),
+  );
   await db.batch(statements);
   return ids;
 }
