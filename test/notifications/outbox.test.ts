@@ -71,7 +71,7 @@ describe("delivery events: exactly when the change commits", () => {
     const db = failingD1(env.DB, /SET status = 'published'/);
     const e = envWith({ DB: db });
     // The consumer settles the message itself: the failed batch is retried, never thrown.
-    const outcome = await deliverBatch<PublishMessage>("brandcast-publish", [{ deliveryId: d.deliveryId }], (b) => handlePublishBatch(b, e, withClient(platform)));
+    const outcome = await deliverBatch<PublishMessage>("brandcast-publish", [{ kind: "publish", deliveryId: d.deliveryId }], (b) => handlePublishBatch(b, e, withClient(platform)));
     expect(outcome.retried.map((r) => r.body.deliveryId)).toEqual([d.deliveryId]);
     expect(db.failures).toBe(1);
     expect((await env.DB.prepare("SELECT status FROM deliveries WHERE id = ?").bind(d.deliveryId).first())!.status).toBe("publishing");
