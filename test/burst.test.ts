@@ -5,13 +5,13 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { burstQuotas, splitQuota } from "../worker/automation/burst-quota";
 import { burstDue } from "../worker/automation/burst-clock";
-import { burstCheck } from "../worker/automation/cron";
 import { EMPTY_BRIEF } from "../worker/generation/brief";
 import { qualityGate } from "../worker/generation/quality-gate";
 import { TitleIndex, titleSimilarity } from "../worker/generation/similarity";
 import type { Job } from "../worker/contract/schemas";
 import type { Variant } from "../worker/scheduling/variants";
 import { call, countRows, createBrand, insertOutput, json, runPass, signup } from "./support/fixtures";
+import { checkBursts } from "./support/passes";
 
 const utc = (s: string) => Date.parse(s);
 const MINUTE = 60_000;
@@ -42,14 +42,14 @@ describe("burst pass", () => {
     await call("/api/automation/pause", { ...paused, body: {} });
 
     const day = "2026-07-15";
-    for (const t of ["10:50", "11:00", "11:10", "11:20", "23:50"]) await burstCheck(env, utc(`${day}T${t}:00Z`));
+    for (const t of ["10:50", "11:00", "11:10", "11:20", "23:50"]) await checkBursts(utc(`${day}T${t}:00Z`));
     expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst'", s.workspaceId)).toBe(1);
     expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst' AND run_key = ?", s.workspaceId, day)).toBe(1);
     expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst'", paused.workspaceId)).toBe(0);
     expect(await countRows("generation_jobs", "workspace_id = ? AND created_by_kind = 'automation'", s.workspaceId)).toBeGreaterThan(0);
     expect(await countRows("generation_jobs", "workspace_id = ?", paused.workspaceId)).toBe(0);
 
-    await burstCheck(env, utc("2026-07-16T11:05:00Z"));
+    await checkBursts(utc("2026-07-16T11:05:00Z"));
     expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst'", s.workspaceId)).toBe(2);
   });
 
@@ -148,7 +148,7 @@ describe("next burst (GET /api/automation)", () => {
     await json("/api/automation", { ...s, method: "PATCH", body: { burstTime: "00:00" } }, 200);
     const before = await json("/api/automation", s, 200);
     expect(Math.abs(Date.parse(before.nextBurst) - Date.now())).toBeLessThan(60_000); // due now
-    await burstCheck(env, Date.now());
+    await checkBursts(Date.now());
     const after = await json("/api/automation", s, 200);
     expect(Date.parse(after.nextBurst) - Date.now()).toBeGreaterThan(60_000); // tomorrow's
     expect(after.quotas[0]).toMatchObject({ reels: 1, posts: 0, proposedToday: 1, doneToday: true });
