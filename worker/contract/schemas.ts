@@ -359,6 +359,8 @@ export const proposal = z.object({
   score: z.number(),
   reason: z.string(),
   writer: z.enum(["template", "llm"]),
+  /** The topic and hook (a title template's id) the learning loop chose for it; null for proposals written before arms were recorded. */
+  arm: z.object({ topic: z.string(), hook: z.string() }).nullable(),
   createdAt: z.string(),
   jobId: z.string().optional(),
 });
