@@ -21,8 +21,9 @@ const reviewRequested = /--project[= ]media-review\b/.test(argv);
 /**
  * The Workers runtime for tests and benches: workerd with the real (local) D1,
  * Durable Objects, Queues and R2 from wrangler.toml. Tests deliver queue
- * batches themselves (createMessageBatch), so no consumer renders media in the
- * background behind their backs.
+ * batches themselves (createMessageBatch): the test entry
+ * (test/support/test-worker.ts) drops what miniflare's consumers deliver, so
+ * nothing renders media in the background behind their backs.
  */
 function workerdRuntime() {
   return cloudflareTest(({ inject }) => {
@@ -43,7 +44,6 @@ function workerdRuntime() {
           TOKEN_ENCRYPTION_KEY: "dGVzdC10b2tlbi1lbmNyeXB0aW9uLWtleS0zMi1ieXQ",
           ...fakeBindings(fakes),
         },
-        queueConsumers: {},
       },
     };
   });

@@ -135,6 +135,9 @@ export async function startWorkers(opts) {
  * - Sign-up is open: wrangler.toml closes it for deployments (people join by
  *   invitation), but a local run is one person's own machine, and the e2e
  *   tests sign people up.
+ * - Webhooks may go to loopback (WEBHOOK_ALLOW_LOOPBACK), so a person can try
+ *   a receiver on this machine (`npm run fakes` starts one); a deployment
+ *   never allows it.
  *
  * @param {string} baseUrl
  * @param {Record<string,string>} [given]
@@ -142,7 +145,7 @@ export async function startWorkers(opts) {
  */
 export function localVars(baseUrl, given = {}, devVarsSet = () => false) {
   const vars = { ...given };
-  const defaults = { PUBLIC_BASE_URL: baseUrl, SIGNUP_ENABLED: "true" };
+  const defaults = { PUBLIC_BASE_URL: baseUrl, SIGNUP_ENABLED: "true", WEBHOOK_ALLOW_LOOPBACK: "true" };
   for (const [name, value] of Object.entries(defaults)) if (!vars[name] && !devVarsSet(name)) vars[name] = value;
   return vars;
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // npm run fakes: starts every fake platform server (test/fakes/index.mjs) on
 // fixed loopback ports, seeds one demo account on each, and prints what points
-// `npm start` at them, so a person can watch the real clients publish.
+// `npm start` at them, so a person can watch the real clients publish, and a
+// webhook receiver that checks Standard Webhooks signatures.
 //
-//   npm run fakes                       facebook 9301, instagram 9302, youtube 9303
+//   npm run fakes                       facebook 9301, instagram 9302, youtube 9303, then llm, webhooks
 //   FAKES_BASE_PORT=9400 npm run fakes  9400, 9401, 9402 in the same order
 //   FAKE_PORT_YOUTUBE=9999 npm run fakes
 //   APP_URL=http://localhost:8788 npm run fakes   the app's address (PUBLIC_BASE_URL)
@@ -80,7 +81,22 @@ for (const [name, demo] of Object.entries(DEMO)) {
   lines.push(`   curl -X PUT ${appUrl}/api/brands/<brandId>/accounts/${name} -H 'authorization: Bearer <api token>' \\`);
   lines.push(`        -H 'content-type: application/json' -d '${JSON.stringify(demo.account)}'`);
 }
-lines.push("", "3. Schedule an item and press Publish now: the post appears in the fake's /__admin/state.", "", "Ctrl-C stops the fakes.");
+lines.push("", "3. Schedule an item and press Publish now: the post appears in the fake's /__admin/state.");
+if (urls.webhooks) {
+  // The receiver prints each delivery as it arrives, with its signature checked.
+  running.fakes.webhooks.verbose = true;
+  lines.push(
+    "",
+    `4. Webhooks: a receiver listens at ${urls.webhooks}/hooks/<any name> (npm start lets webhooks reach this machine).`,
+    `   Add it on the Webhooks page (or POST /api/webhooks {"url": "${urls.webhooks}/hooks/demo", "events": ["delivery.published", "ping"]}),`,
+    "   then give the receiver the secret shown once, so it checks every signature (a bad one is refused with 401):",
+    "",
+    `   curl -X POST ${urls.webhooks}/__admin/seed -d '{"secrets": {"demo": ["whsec_…"]}}'`,
+    "",
+    `   Press "Send test": each delivery prints here; all of them are at ${urls.webhooks}/__admin/state.`,
+  );
+}
+lines.push("", "Ctrl-C stops the fakes.");
 console.log(lines.join("\n"));
 
 const stop = async () => {

@@ -156,6 +156,7 @@ async function seedDemoContentOnce(base, log) {
     const brand = bySlug.get(b.slug);
     if (brand && !brand.brief?.niche) await api("PATCH", `/api/brands/${brand.id}`, { brief: DEMO_BRIEFS[b.slug] });
   }
+  await seedDemoHistory(base, auth, log);
   const ids = DEMO.brands.map((b) => bySlug.get(b.slug).id);
   let created = 0;
   for (const variant of ["light", "dark", "post"]) {
@@ -166,6 +167,20 @@ async function seedDemoContentOnce(base, log) {
   }
   if (created) log(`created ${created} demo jobs; each output goes on the calendar as soon as it is ready`);
   return { created };
+}
+
+/**
+ * A month of published sandbox posts with their metrics and followers, so the
+ * demo's analytics have history on the first start. Idempotent on the server
+ * (a brand with a past is left alone). The Worker offers the route only with
+ * DEMO_HISTORY=true, which npm start sets; elsewhere it is a 404 and skipped.
+ */
+async function seedDemoHistory(base, headers, log) {
+  const res = await fetchRetrying(`${base}/api/analytics/demo-history`, { method: "POST", headers, body: "{}" }, true);
+  if (res.status === 404) return;
+  if (!res.ok) throw new Error(`POST /api/analytics/demo-history: HTTP ${res.status} ${await res.text()}`);
+  const { posts } = await res.json();
+  if (posts) log(`wrote a month of demo history: ${posts} sandbox posts with their metrics`);
 }
 
 /**

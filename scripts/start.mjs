@@ -33,7 +33,8 @@ await seedDemo();
 step(`starting the media Worker, then the API Worker on ${url}`);
 let workers;
 try {
-  workers = await startWorkers({ port, onOutput: (text) => process.stderr.write(text) });
+  // DEMO_HISTORY: the demo seed may write a month of sandbox history (worker/analytics/demo-history.ts).
+  workers = await startWorkers({ port, vars: { DEMO_HISTORY: "true" }, onOutput: (text) => process.stderr.write(text) });
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);

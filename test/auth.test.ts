@@ -6,10 +6,11 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../worker/app";
 import type { AppEnv } from "../worker/auth/context";
-import { admit, identityStatement, workspaceScope, type Credential, type IdentityRow } from "../worker/auth/credential";
+import { admit, identityStatement, SESSION_COOKIE, workspaceScope, type Credential, type IdentityRow } from "../worker/auth/credential";
 import { sha256 } from "../worker/auth/crypto";
 import { named } from "../worker/db/named";
-import { hitRateLimits } from "../worker/auth/rate-limit";
+import { hitRateLimits, takeBackoffAttempt } from "../worker/auth/rate-limit";
+import { LOGIN_BACKOFF } from "../worker/routes/auth";
 import type { Schedule } from "../worker/contract/schemas";
 import {
   addMember,
@@ -53,7 +54,7 @@ describe("POST /api/auth/signup", () => {
     expect(body.user).toMatchObject({ email });
     expect(body.workspace).toMatchObject({ name: "Acme" });
     const cookie = sessionCookie(res);
-    expect(cookie.pair).toMatch(/^sid=.{20,}/);
+    expect(cookie.pair).toMatch(/^__Host-sid=.{20,}/);
     expect(cookie.attrs).toContain("httponly");
     expect(cookie.attrs).toContain("samesite=lax");
     expect(cookie.attrs).toContain("path=/");
@@ -62,15 +63,22 @@ describe("POST /api/auth/signup", () => {
     expect(me.workspaces).toEqual([{ id: body.workspace.id, name: "Acme", role: "owner" }]);
   });
 
-  it("marks the cookie Secure on https origins, and not on http://localhost (browsers drop Secure cookies there)", async () => {
-    const https = await call("/api/auth/signup", { base: "https://brandcast.example", body: signupBody() });
-    expect(https.status).toBe(201);
-    expect(sessionCookie(https).attrs).toContain("secure");
+  it("names the cookie __Host-sid: Secure, path /, no Domain, on https and on http://localhost alike (browsers treat localhost as secure)", async () => {
+    for (const base of ["https://brandcast.example", "http://localhost:8787", "http://127.0.0.1:8787"]) {
+      const res = await call("/api/auth/signup", { base, body: signupBody() });
+      expect(res.status, base).toBe(201);
+      const cookie = sessionCookie(res);
+      expect(cookie.pair, base).toMatch(/^__Host-sid=/);
+      expect(cookie.attrs, base).toEqual(expect.arrayContaining(["secure", "path=/", "httponly", "samesite=lax"]));
+      expect(cookie.attrs.some((a) => a.startsWith("domain=")), base).toBe(false);
+    }
+  });
 
-    const local = await call("/api/auth/signup", { base: "http://localhost:8787", body: signupBody() });
-    expect(local.status).toBe(201);
-    expect(sessionCookie(local).attrs).not.toContain("secure");
-    expect(sessionCookie(local).attrs).toContain("httponly");
+  it("a cookie without the prefix is no session: a sibling subdomain or an http page could have set it", async () => {
+    const s = await signup();
+    const value = s.cookie.slice(`${SESSION_COOKIE}=`.length);
+    await expectClientError(await call("/api/me", { cookie: `sid=${value}` }), 401, "unauthenticated");
+    expect((await call("/api/me", { cookie: `${SESSION_COOKIE}=${value}` })).status).toBe(200);
   });
 
   it("answers 409 for an email already registered, whatever its case, and creates nothing", async () => {
@@ -139,28 +147,72 @@ describe("POST /api/auth/login", () => {
     expect(a).toEqual(b); // nothing tells an attacker which emails exist
   });
 
-  it("limits attempts per email: the 11th in 15 minutes is 429 even with the right password and from another IP", async () => {
+  it("wrong passwords from one network for one account: 5 at once, then 429 with Retry-After, even for the right password", async () => {
     const s = await signup();
-    for (let i = 0; i < 10; i++) {
-      await expectClientError(await login(s.email, `wrong password ${i}`, `198.51.100.${i}`), 401, "unauthenticated", `attempt ${i + 1}`);
+    const ip = "198.51.100.7";
+    for (let i = 0; i < LOGIN_BACKOFF.free; i++) {
+      await expectClientError(await login(s.email, `wrong password ${i}`, ip), 401, "unauthenticated", `attempt ${i + 1}`);
     }
     const sessions = await countRows("sessions", "user_id = ?", s.userId);
-    const blocked = await login(s.email, PASSWORD, "198.51.100.200");
-    const err = await expectClientError(blocked, 429, "rate_limited", "11th attempt");
-    expect(err.message).toMatch(/15 minutes/);
+    const blocked = await login(s.email, PASSWORD, ip);
+    const err = await expectClientError(blocked, 429, "rate_limited", "6th attempt at once");
+    expect(err.message).toMatch(/Try again in \d+ seconds?\./);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(blocked.headers.get("set-cookie")).toBeNull();
     expect(await countRows("sessions", "user_id = ?", s.userId)).toBe(sessions);
-
-    // Another account is not affected.
-    const other = await signup();
-    expect((await login(other.email, PASSWORD, "198.51.100.201")).status).toBe(200);
   });
 
-  it("a successful sign-in resets the email's counter", async () => {
+  it("guessing from anywhere else never locks the owner out (issue 16 item 10)", async () => {
     const s = await signup();
-    for (let i = 0; i < 9; i++) expect((await login(s.email, "wrong password", "198.51.100.50")).status).toBe(401);
-    expect((await login(s.email, PASSWORD, "198.51.100.50")).status).toBe(200);
-    for (let i = 0; i < 10; i++) expect((await login(s.email, "wrong password", "198.51.100.51")).status).toBe(401);
+    // Fifty wrong passwords from ten other addresses, each of them now made to wait.
+    for (let n = 0; n < 10; n++) {
+      for (let i = 0; i < LOGIN_BACKOFF.free; i++) expect((await login(s.email, "wrong password", `198.51.100.${n}`)).status).toBe(401);
+      expect((await login(s.email, "wrong password", `198.51.100.${n}`)).status).toBe(429);
+    }
+    // The owner, from their own network, with the right password.
+    expect((await login(s.email, PASSWORD, "203.0.113.99")).status).toBe(200);
+    // Another account from a throttled address is not affected either.
+    const other = await signup();
+    expect((await login(other.email, PASSWORD, "198.51.100.0")).status).toBe(200);
+  });
+
+  it("a successful sign-in clears its (email, IP) backoff", async () => {
+    const s = await signup();
+    const ip = "198.51.100.50";
+    for (let i = 0; i < LOGIN_BACKOFF.free - 1; i++) expect((await login(s.email, "wrong password", ip)).status).toBe(401);
+    expect((await login(s.email, PASSWORD, ip)).status).toBe(200);
+    for (let i = 0; i < LOGIN_BACKOFF.free; i++) expect((await login(s.email, "wrong password", ip)).status).toBe(401);
+  });
+
+  it("the backoff doubles from 1 s to 15 minutes, never punishes waiting, and forgets a key left alone for an hour", async () => {
+    const key = unique("test-backoff:");
+    const b = LOGIN_BACKOFF;
+    let t = Date.parse("2026-01-15T12:00:00Z");
+    for (let i = 0; i < b.free; i++) expect(await takeBackoffAttempt(env.DB, key, b, t)).toBe(0);
+    const waits: number[] = [];
+    for (let i = 0; i < 14; i++) {
+      const wait = await takeBackoffAttempt(env.DB, key, b, t);
+      // Asking early again changes nothing: the same wait, less the time gone by.
+      expect(await takeBackoffAttempt(env.DB, key, b, t + 1)).toBe(wait - 1);
+      waits.push(wait);
+      t += wait;
+      expect(await takeBackoffAttempt(env.DB, key, b, t)).toBe(0);
+    }
+    expect(waits.slice(0, 5)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+    expect(Math.max(...waits)).toBe(15 * 60_000);
+    expect(waits.at(-1)).toBe(15 * 60_000);
+    // Left alone for the forget period: free attempts again.
+    t += b.forgetAfterMs;
+    for (let i = 0; i < b.free; i++) expect(await takeBackoffAttempt(env.DB, key, b, t)).toBe(0);
+    expect(await takeBackoffAttempt(env.DB, key, b, t)).toBe(1_000);
+  });
+
+  it("a burst of parallel attempts is counted one by one: only the free ones go through", async () => {
+    const key = unique("test-burst:");
+    const t = Date.parse("2026-01-15T12:00:00Z");
+    const waits = await Promise.all(Array.from({ length: 20 }, () => takeBackoffAttempt(env.DB, key, LOGIN_BACKOFF, t)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(LOGIN_BACKOFF.free);
+    expect(waits.filter((w) => w > 0).every((w) => w === 1_000)).toBe(true);
   });
 
   it("limits attempts per IP (cf-connecting-ip): the 101st in 15 minutes is 429, other IPs are unaffected", async () => {
@@ -195,10 +247,12 @@ describe("POST /api/auth/logout", () => {
     const s = await signup();
     const res = await call("/api/auth/logout", { cookie: s.cookie, method: "POST" });
     expect(res.status).toBe(204);
-    expect(res.headers.get("set-cookie")).toMatch(/^sid=;/);
+    expect(res.headers.get("set-cookie")).toMatch(/^__Host-sid=;/);
+    // Browsers drop a __Host- cookie (and so would ignore its deletion) without these.
+    expect(sessionCookie(res).attrs).toEqual(expect.arrayContaining(["secure", "path=/"]));
     // Replaying the old cookie does not work: the session row is gone.
     await expectClientError(await call("/api/me", s), 401, "unauthenticated");
-    expect(await countRows("sessions", "id_hash = ?", await sha256(s.cookie.slice("sid=".length)))).toBe(0);
+    expect(await countRows("sessions", "id_hash = ?", await sha256(s.cookie.slice(`${SESSION_COOKIE}=`.length)))).toBe(0);
   });
 
   it("ignores a logout posted from another site", async () => {
@@ -312,10 +366,11 @@ describe("roles", () => {
     await env.DB.prepare("INSERT INTO proposals (id, workspace_id, brand_id, title, angle, variant) VALUES (?, ?, ?, 'A topic', 'quick win', 'light')")
       .bind(proposalId, owner.workspaceId, brand.id)
       .run();
+    const webhook = await json<{ id: string }>("/api/webhooks", { ...owner, body: { url: "https://hooks.example.com/in", events: ["ping"] } }, 201);
     const user = await signup();
     await addMember(owner.workspaceId, user.userId, role);
     const member: Session = { ...user, workspace: owner.workspaceId };
-    const params = { brandId: brand.id, jobId: job.jobId, scheduleId: schedule.scheduleId, id: proposalId, platform: "instagram" };
+    const params = { brandId: brand.id, jobId: job.jobId, scheduleId: schedule.scheduleId, id: proposalId, platform: "instagram", webhookId: webhook.id };
     return { owner, member, params };
   }
 
@@ -326,6 +381,8 @@ describe("roles", () => {
       "/api/schedules": `?from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 40 * 86_400_000).toISOString()}`,
       "/api/brands/:brandId/slots": `?from=${new Date().toISOString()}&to=${new Date(Date.now() + 7 * 86_400_000).toISOString()}`,
     };
+    const lastMonth = `?from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}&to=${new Date().toISOString()}`;
+    for (const path of ["/api/analytics/posts", "/api/analytics/posts.csv", "/api/analytics/brands/:brandId"]) query[path] = lastMonth;
     for (const r of reads) {
       const res = await call(fillPath(r.path, params) + (query[r.path] ?? ""), member);
       expect(res.status, `GET ${r.path}: ${await res.clone().text()}`).toBe(200);
@@ -334,8 +391,9 @@ describe("roles", () => {
 
   it("a viewer gets 403 on every write route (read from the router) and nothing is written", async () => {
     const { owner, member, params } = await workspaceWithMember("viewer");
-    // Personal routes: signing out and one's own API tokens (which carry the viewer role, checked below).
-    const personal = (path: string) => path.startsWith("/api/auth/") || path.startsWith("/api/tokens");
+    // Personal routes: signing out, one's own API tokens (which carry the viewer role, checked below), and
+    // marking one's own notifications read (read state is each person's).
+    const personal = (path: string) => path.startsWith("/api/auth/") || path.startsWith("/api/tokens") || path === "/api/notifications/read";
     const writes = registeredApiRoutes().filter((r) => r.method !== "GET" && !personal(r.path));
     expect(writes.length).toBeGreaterThanOrEqual(20);
     await expectNothingWritten(owner.workspaceId, async () => {
@@ -384,7 +442,7 @@ describe("the calendar window admits its caller from its own D1 batch", () => {
     new URLSearchParams({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 40 * 86_400_000).toISOString(), view: "calendar" });
   const windowPath = () => `/api/schedules?${monthQuery()}`;
   const windowOf = async (opts: Parameters<typeof call>[1]) => json<{ rows: unknown[][]; brands: Record<string, unknown> }>(windowPath(), opts, 200);
-  const sessionHash = (s: Session) => sha256(s.cookie.slice("sid=".length));
+  const sessionHash = (s: Session) => sha256(s.cookie.slice(`${SESSION_COOKIE}=`.length));
 
   /** A workspace with one booked item, so a window that leaks shows a row. */
   async function workspaceWithItem() {
@@ -399,7 +457,7 @@ describe("the calendar window admits its caller from its own D1 batch", () => {
   it("answers the same 401s as every other route, before any 400", async () => {
     const { s } = await workspaceWithItem();
     await expectClientError(await call(windowPath()), 401, "unauthenticated", "none");
-    await expectClientError(await call(windowPath(), { cookie: "sid=forged-session-id" }), 401, "unauthenticated", "forged cookie");
+    await expectClientError(await call(windowPath(), { cookie: `${SESSION_COOKIE}=forged-session-id` }), 401, "unauthenticated", "forged cookie");
     await expectClientError(await call(windowPath(), { token: "bc_forged" }), 401, "unauthenticated", "forged token");
     await expectClientError(await call(windowPath(), { headers: { authorization: "Basic dXNlcjpwYXNz" } }), 401, "unauthenticated", "basic");
     await expectClientError(await call("/api/schedules?view=calendar&from=yesterday"), 401, "unauthenticated", "bad query, no credential");

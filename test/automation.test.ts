@@ -110,7 +110,7 @@ describe("generate queue consumer (worker queue() export)", () => {
 
     const job = await jobOf(s, out.jobId);
     const output = job.outputs[0]!;
-    // Booked the moment it turned ready (issue 10 item 5), as automation.
+    // Booked the moment it turned ready (issue 10 item 5), as its job's creator (issue 16 item 8).
     expect(output.status).toBe("scheduled");
     expect(output.caption).toMatch(/#calmkitchen/);
     expect(output.title).toEqual(expect.any(String));
@@ -119,7 +119,7 @@ describe("generate queue consumer (worker queue() export)", () => {
     expect(output.error).toBeNull();
     expect(job.status).toBe("completed");
     expect(job.category).toBe("scheduled");
-    expect((await calendar(s)).map((c) => [c.jobId, c.createdBy.kind])).toEqual([[out.jobId, "automation"]]);
+    expect((await calendar(s)).map((c) => [c.jobId, c.createdBy.kind])).toEqual([[out.jobId, "user"]]);
     expect((await outputRow(out.outputId))!.attempts).toBe(1);
   });
 
@@ -227,10 +227,11 @@ describe("default brand colours (what the media step paints with)", () => {
 // ---- the 10-minute cron -------------------------------------------------------
 
 describe("cron (worker scheduled() export)", () => {
-  it("schedules ready outputs as automation, visible to every member of the workspace", async () => {
+  it("schedules ready outputs, automation's as automation and a person's as theirs, visible to every member of the workspace", async () => {
     const s = await signup();
     const brand = await createBrand(s);
-    const job = await createReadyJob(s, [brand.id]);
+    const job = await insertOutput(s, brand.id, { status: "ready", createdBy: "automation" });
+    const mine = await insertOutput(s, brand.id, { status: "ready" });
     const viewer = await signup();
     await addMember(s.workspaceId, viewer.userId, "viewer");
 
@@ -238,14 +239,16 @@ describe("cron (worker scheduled() export)", () => {
 
     for (const who of [s, { cookie: viewer.cookie, workspace: s.workspaceId }]) {
       const cal = await calendar(who);
-      expect(cal).toHaveLength(1);
-      expect(cal[0]).toMatchObject({ jobId: job.jobId, brandId: brand.id, createdBy: { kind: "automation", name: "Automation" } });
-      expect((await json<Job>(`/api/jobs/${job.jobId}`, who, 200)).outputs[0]!.schedule?.scheduleId).toBe(cal[0]!.scheduleId);
+      expect(cal).toHaveLength(2);
+      const auto = cal.find((c) => c.jobId === job.jobId)!;
+      expect(auto).toMatchObject({ brandId: brand.id, createdBy: { kind: "automation", name: "Automation" } });
+      expect(cal.find((c) => c.jobId === mine.jobId)!.createdBy).toMatchObject({ kind: "user", id: s.userId });
+      expect((await json<Job>(`/api/jobs/${job.jobId}`, who, 200)).outputs[0]!.schedule?.scheduleId).toBe(auto.scheduleId);
     }
     expect(await countRows("schedules", "workspace_id = ? AND created_by_kind = 'automation' AND created_by_user_id IS NULL", s.workspaceId)).toBe(1);
     const runs = await json<{ recent: Run[] }>("/api/automation", s, 200);
     expect(runs.recent.filter((r) => r.kind === "catchup")).toEqual([
-      expect.objectContaining({ trigger: "cron", status: "succeeded", processed: 1, succeeded: 1, failed: 0 }),
+      expect.objectContaining({ trigger: "cron", status: "succeeded", processed: 2, succeeded: 2, failed: 0 }),
     ]);
   });
 
@@ -306,7 +309,8 @@ describe("catch-up pass", () => {
     const cal = await calendar(s);
     expect(cal).toHaveLength(12);
     expectNoDoubleBooking(cal);
-    expect(cal.every((x) => x.createdBy.kind === "automation")).toBe(true);
+    // Every job here is the person's, so every item is theirs, whichever invocation booked it.
+    expect(cal.every((x) => x.createdBy.kind === "user" && x.createdBy.id === s.userId)).toBe(true);
   });
 
   it("POST /api/automation/run {pass: catchup} returns the Run with its counts", async () => {
@@ -321,7 +325,7 @@ describe("catch-up pass", () => {
     expect(Date.parse(run.endedAt!)).toBeGreaterThanOrEqual(Date.parse(run.startedAt));
     expect((await jobOf(s, j2.jobId)).outputs[0]!.schedule).not.toBeNull();
     const cal = await calendar(s);
-    expect(cal.map((x) => x.createdBy.kind).sort()).toEqual(["automation", "user"]);
+    expect(cal.map((x) => x.createdBy.kind)).toEqual(["user", "user"]);
   });
 });
 

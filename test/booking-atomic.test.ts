@@ -5,12 +5,13 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { CalendarWindow } from "../worker/contract/schemas";
 import type { GenerateMessage, PublishMessage } from "../worker/env";
 import worker from "../worker/index";
 import { loadBrandMemory } from "../worker/scheduling/brand-memory";
 import { bookOutputs, WRITE_BATCH_STATEMENTS, type BookingResult } from "../worker/scheduling/booking";
 import { alarmOf } from "./support/dispatch";
-import { calendar, countRows, createBrand, expectNoDoubleBooking, insertOutput, outputRow, signup } from "./support/fixtures";
+import { calendar, countRows, createBrand, expectNoDoubleBooking, insertOutput, json, outputRow, signup } from "./support/fixtures";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -129,14 +130,36 @@ describe("book on ready (issue 10 item 5)", () => {
     return getQueueResult(batch, ctx);
   }
 
-  it("an output that turns ready is on the calendar at once, as automation, with the alarm armed", async () => {
+  it("an output that turns ready is on the calendar at once, with the alarm armed", async () => {
     const s = await signup();
     const brand = await createBrand(s);
     const out = await insertOutput(s, brand.id, { status: "pending" });
     await deliverGenerate([out.outputId]);
     const cal = await calendar(s);
-    expect(cal.map((c) => [c.jobId, c.createdBy.kind])).toEqual([[out.jobId, "automation"]]);
+    expect(cal.map((c) => c.jobId)).toEqual([out.jobId]);
     expect(await alarmOf(brand.id)).toBe(Date.parse(cal[0]!.scheduledAt));
+  });
+
+  it("is booked as its job's creator: a person's post is theirs on the calendar, automation's stays automation's (issue 16 item 8)", async () => {
+    const s = await signup();
+    const brand = await createBrand(s);
+    const mine = await insertOutput(s, brand.id, { status: "pending" });
+    const automatic = await insertOutput(s, brand.id, { status: "pending", createdBy: "automation" });
+    await deliverGenerate([mine.outputId, automatic.outputId]);
+    const cal = await calendar(s);
+    const me = (await json<{ user: { name: string } }>("/api/me", s, 200)).user.name;
+    expect(Object.fromEntries(cal.map((c) => [c.jobId, c.createdBy]))).toEqual({
+      [mine.jobId]: { kind: "user", id: s.userId, name: me },
+      [automatic.jobId]: { kind: "automation", name: "Automation" },
+    });
+    // The calendar window (the month view) says the same: the person's name, and null for automation.
+    const window = await json<CalendarWindow>(`/api/schedules?${new URLSearchParams({ from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 40 * 86_400_000).toISOString(), view: "calendar" })}`, s, 200);
+    const creator = window.columns.indexOf("createdBy");
+    expect(Object.fromEntries(window.rows.map((r) => [r[0], r[creator]]))).toEqual(
+      Object.fromEntries(cal.map((c) => [c.scheduleId, c.createdBy.kind === "user" ? me : null])),
+    );
+    expect(await countRows("schedules", "output_id = ? AND created_by_kind = 'user' AND created_by_user_id = ?", mine.outputId, s.userId)).toBe(1);
+    expect(await countRows("schedules", "output_id = ? AND created_by_kind = 'automation' AND created_by_user_id IS NULL", automatic.outputId)).toBe(1);
   });
 
   it("a held output stays off the calendar", async () => {

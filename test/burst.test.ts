@@ -3,16 +3,19 @@
 // and the quality gate rejects duplicate topics.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { splitQuota } from "../worker/automation/burst-quota";
+import { burstQuotas, splitQuota } from "../worker/automation/burst-quota";
 import { burstDue } from "../worker/automation/burst-clock";
 import { burstCheck } from "../worker/automation/cron";
 import { EMPTY_BRIEF } from "../worker/generation/brief";
 import { qualityGate } from "../worker/generation/quality-gate";
 import { TitleIndex, titleSimilarity } from "../worker/generation/similarity";
 import type { Job } from "../worker/contract/schemas";
-import { call, countRows, createBrand, json, runPass, signup } from "./support/fixtures";
+import type { Variant } from "../worker/scheduling/variants";
+import { call, countRows, createBrand, insertOutput, json, runPass, signup } from "./support/fixtures";
 
 const utc = (s: string) => Date.parse(s);
+const MINUTE = 60_000;
+const DAY = 86_400_000;
 
 describe("burstDue (12:00 Europe/Lisbon)", () => {
   it("is due from local noon: 12:00Z in winter, 11:00Z in summer", () => {
@@ -71,6 +74,49 @@ describe("burst pass", () => {
     expect(per("dark")).toBeLessThanOrEqual(6);
     expect(per("post")).toBeLessThanOrEqual(4);
     expect(all.jobs.length).toBeGreaterThan(first.succeeded - 1);
+  });
+});
+
+describe("burst quotas with slots already taken (REGRESSIONS #14)", () => {
+  it("count each free slot of the calendar's rows once: a booked output takes its slot and is not counted again as pipeline", async () => {
+    const s = await signup();
+    const brand = await createBrand(s);
+    const now = Date.now();
+    // What the calendar draws for the quota's window (lead time to two days).
+    const window = { from: new Date(now + 15 * MINUTE).toISOString(), to: new Date(now + 2 * DAY).toISOString() };
+    const freeOnCalendar = async () => {
+      const { slots } = await json<{ slots: Array<{ variant: Variant; taken: boolean }> }>(`/api/brands/${brand.id}/slots?${new URLSearchParams(window)}`, s, 200);
+      const free: Record<Variant, number> = { light: 0, dark: 0, post: 0 };
+      for (const x of slots) if (!x.taken) free[x.variant]++;
+      return free;
+    };
+    const quotaBrand = { id: brand.id, timezone: brand.timezone, slots: JSON.stringify(brand.slots), schedule_offset: brand.scheduleOffset };
+    const before = await freeOnCalendar();
+    expect(await burstQuotas(env, quotaBrand, now)).toEqual(before);
+
+    // Slots taken: two dark reels, a light one and a post, booked into the next free slots.
+    for (const variant of ["dark", "dark", "light", "post"] as const) {
+      const out = await insertOutput(s, brand.id, { variant, status: "ready" });
+      expect((await call(`/api/jobs/${out.jobId}/outputs/${brand.id}/schedule`, { ...s, body: {} })).status).toBe(201);
+    }
+    // In the pipeline, not booked: a ready light reel and a post being generated. A held output is a person's, not the burst's to fill.
+    await insertOutput(s, brand.id, { variant: "light", status: "ready" });
+    await insertOutput(s, brand.id, { variant: "post", status: "generating" });
+    const held = await insertOutput(s, brand.id, { variant: "dark", status: "ready" });
+    await env.DB.prepare("UPDATE job_outputs SET hold = 1 WHERE id = ?").bind(held.outputId).run();
+
+    const after = await freeOnCalendar();
+    expect(after).toEqual({ light: before.light - 1, dark: before.dark - 2, post: before.post - 1 });
+    const quota = await burstQuotas(env, quotaBrand, now);
+    expect(quota).toEqual({ light: after.light - 1, dark: after.dark, post: after.post - 1 });
+
+    // The burst writes exactly that: one proposal per free slot left, per variant.
+    await env.DB.prepare("UPDATE workspaces SET burst_per_brand = 50 WHERE id = ?").bind(s.workspaceId).run();
+    await runPass(s, "burst");
+    const { proposals } = await json<{ proposals: Array<{ variant: Variant }> }>("/api/proposals", s, 200);
+    const written: Record<Variant, number> = { light: 0, dark: 0, post: 0 };
+    for (const p of proposals) written[p.variant]++;
+    expect(written).toEqual(quota);
   });
 });
 

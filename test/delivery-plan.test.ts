@@ -25,6 +25,15 @@ describe("planDeliveries", () => {
     expect(planDeliveries({ explicit: true, platforms: ["youtube"] }, [], "planned")[0]!.reason).toMatch(/YouTube account for this brand yet/);
   });
 
+  it("a post never goes to YouTube (videos only): skipped with the reason, not queued to fail there", () => {
+    const all = [acct("youtube"), acct("instagram"), acct("facebook")];
+    const post = planDeliveries({ explicit: false, platforms: [] }, all, "dispatch", "post");
+    expect(post.map((p) => [p.platform, p.status])).toEqual([["facebook", "pending"], ["instagram", "pending"], ["youtube", "skipped"]]);
+    expect(post[2]!.reason).toMatch(/YouTube takes videos only/);
+    expect(planDeliveries({ explicit: true, platforms: ["youtube"] }, all, "planned", "post")[0]).toMatchObject({ status: "skipped", accountId: null });
+    expect(planDeliveries({ explicit: false, platforms: [] }, all, "dispatch", "reel").every((p) => p.status === "pending")).toBe(true);
+  });
+
   it("an automatic job with nothing connected says why nothing goes out", () => {
     const plan = planDeliveries({ explicit: false, platforms: [] }, [], "dispatch");
     expect(plan.map((p) => p.status)).toEqual(["skipped", "skipped", "skipped"]);

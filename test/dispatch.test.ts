@@ -378,6 +378,9 @@ describe("the Schedule's deliveries carry their outcome and attempt log (API.md)
         error: null,
         errorClass: null,
         publishedAt: "2026-11-20T10:01:01.000Z",
+        // Published, not yet read by the metrics sampler.
+        metrics: null,
+        metricsAt: null,
         log: [
           { attempt: 1, step: "publish", startedAt: "2026-11-20T10:00:00.000Z", endedAt: "2026-11-20T10:00:01.000Z", errorClass: "retryable", message: "HTTP 503" },
           { attempt: 2, step: "publish", startedAt: "2026-11-20T10:01:00.000Z", endedAt: "2026-11-20T10:01:01.000Z", errorClass: null, message: null },

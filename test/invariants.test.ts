@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Job, Schedule } from "../worker/contract/schemas";
+import { brandScheduler } from "../worker/scheduling/brand-scheduler";
 import {
   calendar,
   call,
@@ -10,7 +11,9 @@ import {
   createBrand,
   createReadyJob,
   expectNoDoubleBooking,
+  insertOutput,
   json,
+  outputRow,
   runPass,
   scheduleOne,
   signup,
@@ -72,7 +75,7 @@ describe("invariant 2: workspace scoping", () => {
   it("automation's schedules are visible to every member, tagged automation", async () => {
     const owner = await signup();
     const brand = await createBrand(owner);
-    const job = await createReadyJob(owner, [brand.id]);
+    const job = await insertOutput(owner, brand.id, { status: "ready", createdBy: "automation" });
     await runPass(owner, "catchup");
 
     // A second member (editor) of the same workspace sees the same rows.
@@ -259,5 +262,58 @@ describe("invariant 5: unschedule sticks", () => {
     await runPass(s, "catchup");
     expect(await calendar(s)).toEqual([]);
     for (const j of jobs) expect((await json<Job>(`/api/jobs/${j.jobId}`, s, 200)).outputs[0]!.hold).toBe(true);
+  });
+});
+
+describe("the BrandScheduler's own hold check (REGRESSIONS #5), alone", () => {
+  it("an automatic booking of a held output is skipped inside the scheduler, whatever the caller's own query let through; a person's books it", async () => {
+    const s = await signup();
+    const brand = await createBrand(s);
+    // Held, ready and unscheduled: the catch-up pass's own SQL would never pick it, so ask the scheduler directly.
+    const held = await insertOutput(s, brand.id, { status: "ready" });
+    await env.DB.prepare("UPDATE job_outputs SET hold = 1 WHERE id = ?").bind(held.outputId).run();
+    const scheduler = brandScheduler(env, brand.id);
+    const request = { workspaceId: s.workspaceId, brandId: brand.id, outputIds: [held.outputId] };
+    expect(await scheduler.book({ ...request, actor: { kind: "automation", userId: null } })).toEqual([{ ok: "skipped", outputId: held.outputId, reason: "held" }]);
+    expect(await countRows("schedules", "output_id = ?", held.outputId)).toBe(0);
+    expect(await outputRow(held.outputId)).toMatchObject({ status: "ready", hold: 1 });
+    // A person may: their click books it and lifts the hold.
+    const [booked] = await scheduler.book({ ...request, actor: { kind: "user", userId: s.userId } });
+    expect(booked).toMatchObject({ ok: true, outputId: held.outputId });
+    expect(await outputRow(held.outputId)).toMatchObject({ hold: 0 });
+  });
+});
+
+describe("every schedule references its job (REGRESSIONS #20), alone", () => {
+  it("schedules.job_id is a foreign key to generation_jobs: a schedule naming no job cannot be written", async () => {
+    const s = await signup();
+    const brand = await createBrand(s);
+    const fks = await env.DB.prepare("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list('schedules')").all<{ table: string; from: string; to: string }>();
+    expect(fks.results).toContainEqual({ table: "generation_jobs", from: "job_id", to: "id" });
+    const out = await insertOutput(s, brand.id, { status: "ready" });
+    await expect(
+      env.DB.prepare(
+        `INSERT INTO schedules (id, workspace_id, brand_id, output_id, job_id, scheduled_at, kind, variant, created_by_kind)
+         VALUES ('sch_orphan', ?, ?, ?, 987654321, ?, 'reel', 'light', 'user')`,
+      )
+        .bind(s.workspaceId, brand.id, out.outputId, Date.now() + 86_400_000)
+        .run(),
+    ).rejects.toThrow(/FOREIGN KEY constraint failed/);
+  });
+
+  it("a booked item's job is its output's job, and \"View job\" from the calendar opens it", async () => {
+    const s = await signup();
+    const brand = await createBrand(s);
+    const job = await createReadyJob(s, [brand.id]);
+    const res = await scheduleOne(s, job.jobId, brand.id);
+    const item = (await res.json()) as Schedule;
+    const row = (await env.DB.prepare("SELECT s.job_id, o.job_id AS output_job FROM schedules s JOIN job_outputs o ON o.id = s.output_id WHERE s.id = ?")
+      .bind(item.scheduleId)
+      .first<{ job_id: number; output_job: number }>())!;
+    expect(row.job_id).toBe(row.output_job);
+    const [fromCalendar] = await calendar(s);
+    expect(fromCalendar!.jobId).toBe(job.jobId);
+    const opened = await json<Job>(`/api/jobs/${fromCalendar!.jobId}`, s, 200);
+    expect(opened.outputs[0]!.schedule?.scheduleId).toBe(item.scheduleId);
   });
 });

@@ -78,7 +78,7 @@ describe("every /api route except health and sign-up/in/out needs credentials", 
   });
 
   it.each(guarded.map((r) => [key(r), r] as const))("%s answers 401 to a forged cookie or bearer token", async (label, r) => {
-    await expectClientError(await probe(r, { cookie: "sid=forged-session-id" }), 401, "unauthenticated", `${label} (cookie)`);
+    await expectClientError(await probe(r, { cookie: "__Host-sid=forged-session-id" }), 401, "unauthenticated", `${label} (cookie)`);
     await expectClientError(await probe(r, { authorization: "Bearer bc_forged" }), 401, "unauthenticated", `${label} (bearer)`);
     await expectClientError(await probe(r, { authorization: "Basic dXNlcjpwYXNz" }), 401, "unauthenticated", `${label} (basic)`);
   });
@@ -110,9 +110,11 @@ describe("every route that takes an id is scoped to the caller's workspace", () 
     "PATCH /api/jobs/:jobId/outputs/:brandId": { caption: "Stolen" },
     "PATCH /api/schedules/:scheduleId": { scheduledAt: new Date(Date.now() + 9 * 86_400_000).toISOString() },
     "PATCH /api/members/:userId": { role: "viewer" },
+    "PATCH /api/webhooks/:webhookId": { enabled: false },
   };
   const QUERIES: Record<string, string> = {
     "GET /api/brands/:brandId/slots": `?from=${new Date().toISOString()}&to=${new Date(Date.now() + 7 * 86_400_000).toISOString()}`,
+    "GET /api/analytics/brands/:brandId": `?from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}&to=${new Date().toISOString()}`,
   };
   const withIds = guarded.filter((r) => r.path.includes(":"));
 
@@ -130,7 +132,8 @@ describe("every route that takes an id is scoped to the caller's workspace", () 
       .run();
     const token = await json<{ id: string }>("/api/tokens", { ...a, body: { name: "a's" } }, 201);
     const invitation = await invite(a);
-    const params = { brandId: brand.id, jobId: ready.jobId, scheduleId: schedule.scheduleId, id: proposalId, platform: "instagram", userId: a.userId };
+    const webhook = await json<{ id: string }>("/api/webhooks", { ...a, body: { url: "https://hooks.example.com/a", events: ["ping"] } }, 201);
+    const params = { brandId: brand.id, jobId: ready.jobId, scheduleId: schedule.scheduleId, id: proposalId, platform: "instagram", userId: a.userId, webhookId: webhook.id };
 
     const b = await signup();
     const ids = (r: RouteRef) =>

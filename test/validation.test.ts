@@ -338,6 +338,34 @@ describe("every JSON body-taking route (read from the router)", () => {
     expect(issues.some((i) => i.code === "unrecognized_keys" && i.message.includes("zzUnknownField")), JSON.stringify(issues)).toBe(true);
   });
 
+  // Only a body declared JSON is read as JSON (issue 16 item 10): what an HTML form or a
+  // no-preflight fetch from another site sends is refused before anything is parsed.
+  const NOT_JSON = ["text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", ""];
+
+  it.each(bodyRoutes.map((r) => [label(r), r] as const))("%s answers 415 to a body not declared as JSON, and writes nothing", async (name, r) => {
+    await expectNothingWritten(
+      w.s.workspaceId,
+      async () => {
+        for (const type of NOT_JSON) {
+          const res = await call(fillPath(r.path, params()), { ...w.s, method: r.method, rawBody: "{}", headers: { "content-type": type } });
+          const err = await expectClientError(res, 415, "unsupported_media_type", `${name}: ${type || "(empty)"}`);
+          expect(err.message).toMatch(/Content-Type: application\/json/);
+        }
+      },
+      name,
+    );
+  });
+
+  it("reads JSON declared with parameters or in another case, and an empty body with no type at all", async () => {
+    for (const type of ["application/json; charset=utf-8", "Application/JSON"]) {
+      const res = await call(`/api/jobs/${w.readyJobId}/outputs/${w.brandId}`, { ...w.s, method: "PATCH", rawBody: '{"zz":1}', headers: { "content-type": type } });
+      await expectClientError(res, 400, "invalid_input", type);
+    }
+    // A POST without a body (curl -X POST) needs no Content-Type.
+    const res = await call(`/api/jobs/${w.pendingJobId}/schedule-all`, { ...w.s, method: "POST" });
+    expect(res.status).toBe(200);
+  });
+
   it.each(registeredApiRoutes().filter((r) => r.method !== "GET" && !FILE_BODY_PATHS.has(r.path)).map((r) => [label(r), r] as const))(
     "%s answers 413 to a body over 64 KB",
     async (name, r) => {

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./auth/context";
 import { withDb } from "./auth/middleware";
-import { ApiError, errorBody } from "./errors";
+import { ApiError, errorBody, isUniqueViolation } from "./errors";
 import { logError } from "./lib/log";
 import { authRoutes } from "./routes/auth";
 import { apiRoutes } from "./routes/api";
@@ -21,7 +21,7 @@ export function createApp() {
   app.onError((err, c) => {
     if (err instanceof ApiError) return c.json(errorBody(err), err.status);
     // Two requests racing past a "does it exist?" check: the UNIQUE constraint decides, and that is a conflict.
-    if (/UNIQUE constraint failed/.test(String((err as Error).message ?? err))) {
+    if (isUniqueViolation(err)) {
       return c.json(errorBody(new ApiError(409, "conflict", "That already exists (another request created it at the same moment).")), 409);
     }
     // Unknown errors are logged once, structured and redacted (a message may quote a signed URL or a token), and become a generic 500.

@@ -1,4 +1,5 @@
 import type MediaRenderer from "./media-worker";
+import type { EventsMessage } from "./notifications/events";
 import type { BrandScheduler } from "./scheduling/brand-scheduler";
 
 /** Messages on the `generate` queue: one output to (re)generate. */
@@ -13,12 +14,21 @@ export interface PublishMessage {
   deliveryId: string;
 }
 
+/** Messages on the `metrics` queue: sample one brand's due metrics (worker/analytics/fanout.ts). */
+export interface MetricsMessage {
+  kind: "metrics";
+  brandId: string;
+}
+
 /** Bindings and variables (wrangler.toml). Names are part of DESIGN.md §2's contract. */
 export interface Env {
   DB: D1Database;
   BRAND_SCHEDULER: DurableObjectNamespace<BrandScheduler>;
   GENERATE_QUEUE: Queue<GenerateMessage>;
   PUBLISH_QUEUE: Queue<PublishMessage>;
+  METRICS_QUEUE: Queue<MetricsMessage>;
+  /** Events from the outbox to their channels, and each event to each webhook endpoint (worker/notifications). */
+  EVENTS_QUEUE: Queue<EventsMessage>;
   MEDIA: R2Bucket;
   ASSETS: Fetcher;
   /** The media Worker (wrangler.media.toml), which renders; the API Worker holds no renderer, so without it media steps fail with that reason. */
@@ -41,10 +51,15 @@ export interface Env {
   LLM_BASE_URL?: string;
   LLM_MODEL?: string;
 
-  /** Cloudflare Email Service (`[[send_email]]`): invitations are also emailed when it and EMAIL_FROM are set. */
+  /**
+   * Cloudflare Email Service (`[[send_email]]`), with EMAIL_FROM: invitations are also emailed, and owners
+   * get an hourly digest of what needs attention (worker/lib/email.ts). Optional: without it nothing is emailed.
+   */
   EMAIL?: SendEmail;
-  /** The sender address of invitation emails, e.g. `invites@example.com` (on the onboarded sending domain). */
+  /** The sender address of Brandcast's emails, e.g. `notifications@example.com` (on the onboarded sending domain). */
   EMAIL_FROM?: string;
+  /** `true` only locally (npm start): webhooks may also go to loopback hosts, over http: too. */
+  WEBHOOK_ALLOW_LOOPBACK?: string;
 
   APP_VERSION: string;
   SIGNUP_ENABLED: string;
@@ -52,6 +67,11 @@ export interface Env {
   SLOT_HORIZON_DAYS: string;
   MISSED_AFTER_HOURS: string;
   CATCHUP_BATCH: string;
+  /** Per-workspace quotas (worker/services/quotas.ts); a `workspace_quotas` row overrides them for one workspace. */
+  QUOTA_BRANDS?: string;
+  QUOTA_JOBS_PER_DAY?: string;
+  QUOTA_RENDERS_PER_DAY?: string;
+  QUOTA_LLM_CALLS_PER_DAY?: string;
 
   /**
    * The public origin platforms fetch media from and OAuth redirects return to
@@ -72,6 +92,8 @@ export interface Env {
   INSTAGRAM_TOKEN_BASE?: string;
   GOOGLE_ACCOUNTS_BASE?: string;
   GRAPH_API_VERSION?: string;
+  /** `true` only under `npm start`: the demo seed may backfill a month of sandbox history (POST /api/analytics/demo-history). */
+  DEMO_HISTORY?: string;
   /** YouTube Data API units a Pacific day the metrics sampler may spend (default 1,000 of the project's 10,000; worker/analytics/insights/youtube-budget.ts). */
   YOUTUBE_METRICS_DAILY_UNITS?: string;
 }

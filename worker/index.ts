@@ -2,11 +2,14 @@
 // runtime classes re-exported from their own files.
 import { createApp } from "./app";
 import { handleScheduled } from "./automation/cron";
-import type { Env, GenerateMessage, PublishMessage } from "./env";
-import { handleGenerateBatch } from "./generation/generate-consumer";
+import { handleMetricsBatch, handleMetricsDeadLetters } from "./analytics/fanout";
+import type { Env, GenerateMessage, MetricsMessage, PublishMessage } from "./env";
+import { handleGenerateBatch, handleGenerateDeadLetters } from "./generation/generate-consumer";
 import { createMediaStep } from "./media/media-step";
 import { renderMedia } from "./media/renderer";
 import { handlePublishBatch, handlePublishDeadLetters } from "./publishing/consumer";
+import { handleEventsBatch, handleEventsDeadLetters } from "./notifications/consumer";
+import type { EventsMessage } from "./notifications/events";
 
 export { BrandScheduler } from "./scheduling/brand-scheduler";
 
@@ -16,7 +19,28 @@ const mediaStep = createMediaStep(renderMedia);
 
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<GenerateMessage | PublishMessage>, env: Env) {
+  async queue(batch: MessageBatch<GenerateMessage | PublishMessage | MetricsMessage | EventsMessage>, env: Env) {
+    // Dead-letter queues first: "brandcast-x-dlq" also starts with "brandcast-x".
+    if (batch.queue.startsWith("brandcast-events-dlq")) {
+      await handleEventsDeadLetters(batch as MessageBatch<EventsMessage>, env);
+      return;
+    }
+    if (batch.queue.startsWith("brandcast-events")) {
+      await handleEventsBatch(batch as MessageBatch<EventsMessage>, env);
+      return;
+    }
+    if (batch.queue.startsWith("brandcast-metrics-dlq")) {
+      handleMetricsDeadLetters(batch as MessageBatch<MetricsMessage>);
+      return;
+    }
+    if (batch.queue.startsWith("brandcast-metrics")) {
+      await handleMetricsBatch(batch as MessageBatch<MetricsMessage>, env);
+      return;
+    }
+    if (batch.queue.startsWith("brandcast-generate-dlq")) {
+      await handleGenerateDeadLetters(batch as MessageBatch<GenerateMessage>, env);
+      return;
+    }
     if (batch.queue.startsWith("brandcast-generate")) {
       await handleGenerateBatch(batch as MessageBatch<GenerateMessage>, env, mediaStep);
       return;
@@ -30,4 +54,4 @@ export default {
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     ctx.waitUntil(handleScheduled(controller, env));
   },
-} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage>;
+} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage | MetricsMessage | EventsMessage>;

@@ -31,6 +31,8 @@ describe("automation bench", () => {
       ),
     );
     for (let i = 0; i < stmts.length; i += 50) await env.DB.batch(stmts.slice(i, i + 50));
+    // 600 jobs in one day is past the default quotas (worker/services/quotas.ts): this workspace is an operator's large one.
+    await env.DB.prepare("INSERT INTO workspace_quotas (workspace_id, brands, jobs_per_day, renders_per_day) VALUES (?, 1000, 10000, 10000)").bind(s.workspaceId).run();
     const now = Date.parse("2026-06-01T12:30:00Z");
     const t0 = performance.now();
     const result = await runBurst(env, s.workspaceId, "2026-06-01", { now, llm: null, maxBrands: BRANDS });

@@ -17,6 +17,7 @@ import { nextFreeSlot } from "../../worker/scheduling/slot-grid";
 import type { BookingResult } from "../../worker/scheduling/booking";
 import { brandScheduler } from "../../worker/scheduling/brand-scheduler";
 import { brandGrid } from "../../worker/services/brands";
+import { claimEvents, relayClaimed } from "../../worker/notifications/outbox";
 import { perSecond, round } from "./figures";
 import { DAY, duplicateSlots, MINUTE, seedBrands, seedCalendar, seedReadyOutputs, type SeededOutput } from "./seed";
 
@@ -145,11 +146,37 @@ async function naive(env: Env, c: Caller, outputs: SeededOutput[]) {
  */
 async function timeRequests(env: Env, ctx: ExecutionContext, url: string, cookie: string, runs: number) {
   const times: number[] = [];
+  // Probe: the part of each request spent in D1 batches (SQLite, the binding's transfer and its JSON decoding),
+  // so a slow request can be told apart as slow in D1 or slow in the Worker (Hono, building and encoding the body, GC).
+  const d1Times: number[] = [];
+  let d1Ms = 0;
+  const probed = {
+    ...env,
+    DB: new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch") {
+          return async (stmts: D1PreparedStatement[]) => {
+            const t0 = performance.now();
+            try {
+              return await target.batch(stmts);
+            } finally {
+              d1Ms += performance.now() - t0;
+            }
+          };
+        }
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    }),
+  } as Env;
+  // Control: a fixed CPU loop between requests, timed the same way: the machine's own jitter at this moment.
+  const controlTimes: number[] = [];
   let bytes = 0;
   let items = 0;
   for (let i = 0; i < runs + 1; i++) {
+    d1Ms = 0;
     const t0 = performance.now();
-    const res = await worker.fetch(new Request(url, { headers: { cookie, "sec-fetch-site": "same-origin" } }), env, ctx);
+    const res = await worker.fetch(new Request(url, { headers: { cookie, "sec-fetch-site": "same-origin" } }), probed, ctx);
     const body = await res.arrayBuffer();
     const dt = performance.now() - t0;
     if (res.status !== 200) throw new Error(`GET ${url} → ${res.status}: ${new TextDecoder().decode(body).slice(0, 300)}`);
@@ -157,9 +184,16 @@ async function timeRequests(env: Env, ctx: ExecutionContext, url: string, cookie
       bytes = body.byteLength;
       const parsed = JSON.parse(new TextDecoder().decode(body)) as { schedules?: unknown[]; rows?: unknown[] };
       items = (parsed.rows ?? parsed.schedules ?? []).length;
-    } else times.push(dt);
+    } else {
+      times.push(dt);
+      d1Times.push(d1Ms);
+      const c0 = performance.now();
+      let x = 0;
+      for (let k = 0; k < 2_000_000; k++) x = (x + k * 31) % 1_000_003;
+      controlTimes.push(performance.now() - c0 + (x === -1 ? 1 : 0));
+    }
   }
-  return { items, bytes, times };
+  return { items, bytes, times, d1Times, controlTimes };
 }
 
 async function bench(req: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -187,7 +221,66 @@ async function bench(req: Request, env: Env, ctx: ExecutionContext): Promise<Res
     const q = body as unknown as { url: string; cookie: string; runs: number };
     return Response.json(await timeRequests(env, ctx, q.url, q.cookie, q.runs));
   }
+  if (path === "/api/__bench/webhook-events") {
+    const q = body as unknown as Caller & { count: number; ratePerS: number | null; prefix: string };
+    return Response.json(await publishedEvents(env, q));
+  }
   return Response.json({ error: "no such bench" }, { status: 404 });
+}
+
+/**
+ * `count` deliveries turn published, each as the publish consumer settles one:
+ * the status update (whose trigger writes the event) and the outbox claim in
+ * one batch, then the claimed events sent to the events queue. All at once
+ * (`ratePerS` null) or paced. The receiver times each event from its
+ * `createdAt` (the commit) to its arrival.
+ */
+async function publishedEvents(env: Env, q: Caller & { count: number; ratePerS: number | null; prefix: string }) {
+  const db = env.DB;
+  const brands = await seedBrands(db, q.workspaceId, q.prefix, 10, "UTC");
+  const outputs = await seedReadyOutputs(db, q.workspaceId, q.prefix, brands.length, q.count, 500_000 + Math.floor(Math.random() * 400_000), q.userId);
+  const at = Date.now() - DAY;
+  await db.batch(
+    outputs.flatMap((o, i) => [
+      db
+        .prepare(
+          `INSERT INTO schedules (id, workspace_id, brand_id, output_id, job_id, scheduled_at, kind, variant, created_by_kind, dispatched_at)
+           SELECT ?1, ?2, o.brand_id, o.id, o.job_id, ?3, 'reel', 'light', 'automation', ?4 FROM job_outputs o WHERE o.id = ?5`,
+        )
+        .bind(`${q.prefix}s${i}`, q.workspaceId, at + i * MINUTE, at + i * MINUTE, o.id),
+      db
+        .prepare("INSERT INTO deliveries (id, schedule_id, workspace_id, platform, account_id, status, attempts) VALUES (?, ?, ?, 'sandbox', NULL, 'publishing', 1)")
+        .bind(`${q.prefix}d${i}`, `${q.prefix}s${i}`, q.workspaceId),
+    ]),
+  );
+  const t0 = Date.now();
+  const settle = async (i: number) => {
+    const now = Date.now();
+    const [, claim] = await db.batch([
+      db
+        .prepare("UPDATE deliveries SET status = 'published', permalink = ?, published_at = ?, updated_at = ? WHERE id = ? AND status = 'publishing' AND attempts = 1")
+        .bind(`https://sandbox.test/${q.prefix}d${i}`, now, now, `${q.prefix}d${i}`),
+      claimEvents(db),
+    ]);
+    await relayClaimed(env, claim);
+  };
+  if (q.ratePerS) {
+    const gap = 1000 / q.ratePerS;
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < q.count; i++) {
+      const due = t0 + i * gap - Date.now();
+      if (due > 0) await new Promise((r) => setTimeout(r, due));
+      pending.push(settle(i));
+    }
+    await Promise.all(pending);
+  } else {
+    let next = 0;
+    const lane = async () => {
+      while (next < q.count) await settle(next++);
+    };
+    await Promise.all(Array.from({ length: 6 }, lane));
+  }
+  return { changed: q.count, change_ms: Date.now() - t0, first_change_at: t0 };
 }
 
 export default {

@@ -82,15 +82,31 @@ try {
     // Warm-up, not counted: one invocation of 10 (JIT, D1's statement cache, the isolate's first allocations).
     await request("POST", "/api/__bench/requests", { body: { url: `${base}/api/schedules?${query(extra)}`, cookie: cal.cookie, runs: 10 } });
     const times = [];
+    const d1 = [];
+    const rest = [];
+    const control = [];
     let shape = null;
     while (times.length < runs) {
       const body = { url: `${base}/api/schedules?${query(extra)}`, cookie: cal.cookie, runs: Math.min(10, runs - times.length) };
       const r = JSON.parse((await request("POST", "/api/__bench/requests", { body })).text);
       times.push(...r.times);
+      d1.push(...r.d1Times);
+      rest.push(...r.times.map((t, i) => t - r.d1Times[i]));
+      control.push(...r.controlTimes);
       shape ??= r;
     }
+    // The probes: where a slow request spent its time (in D1's batch, or in the Worker), against a fixed CPU loop's spread.
+    const spread = (xs) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return { p50: round(percentile(sorted, 0.5)), p99: round(percentile(sorted, 0.99)) };
+    };
+    const slowest = times
+      .map((t, i) => ({ t, d1: d1[i], rest: rest[i] }))
+      .sort((a, b) => b.t - a.t)
+      .slice(0, Math.max(2, Math.round(runs / 100)));
+    const probes = { d1: spread(d1), worker: spread(rest), control: spread(control), slowest: slowest.map((x) => ({ ms: round(x.t), d1: round(x.d1), worker: round(x.rest) })) };
     times.sort((a, b) => a - b);
-    return { items: shape.items, bytes: shape.bytes, p50: round(percentile(times, 0.5)), p90: round(percentile(times, 0.9)), p95: round(percentile(times, 0.95)), p99: round(percentile(times, 0.99)) };
+    return { items: shape.items, bytes: shape.bytes, p50: round(percentile(times, 0.5)), p90: round(percentile(times, 0.9)), p95: round(percentile(times, 0.95)), p99: round(percentile(times, 0.99)), probes };
   };
   /** Timed here, over HTTP through wrangler dev's local proxy: what a browser on this machine waits. */
   const overHttp = async (runs, extra) => {
@@ -104,6 +120,7 @@ try {
     return { p50: round(percentile(times, 0.5)), p99: round(percentile(times, 0.99)) };
   };
   const all = await inWorker(RUNS, { view: "calendar" });
+  log(`month: p50 ${all.p50} ms, p99 ${all.p99} ms; probes ${JSON.stringify(all.probes)}`);
   const oneBrand = await inWorker(RUNS, { view: "calendar", brand: "cab0" });
   // A window half in the past: half its items went out, so their deliveries are read too.
   const pastHalf = await inWorker(RUNS, { view: "calendar", from: new Date(from - 15 * DAY).toISOString(), to: new Date(to - 15 * DAY).toISOString() });
@@ -119,6 +136,12 @@ try {
     calendar_month_runs: RUNS,
     calendar_month_items: all.items,
     calendar_month_response_kb: round(all.bytes / 1024),
+    // Where the month's time went (in-Worker probes): D1's batch and the rest of the Worker, p50/p99 each, and a fixed CPU loop's p50/p99.
+    calendar_month_d1_ms_p50: all.probes.d1.p50,
+    calendar_month_d1_ms_p99: all.probes.d1.p99,
+    calendar_month_worker_ms_p50: all.probes.worker.p50,
+    calendar_month_worker_ms_p99: all.probes.worker.p99,
+    calendar_month_control_p99_over_p50: round(all.probes.control.p99 / all.probes.control.p50, 2),
     calendar_month_one_brand_ms_p50: oneBrand.p50,
     calendar_month_one_brand_ms_p99: oneBrand.p99,
     calendar_month_one_brand_items: oneBrand.items,

@@ -17,9 +17,8 @@
 // the last 60 days, loop on / loop off. The posts of both runs share their
 // luck (a post's seed is its brand and slot), so the ratio measures topics.
 //
-// The world is the sandbox simulator. The real one (worker/analytics/
-// simulator.ts) was not on main when this was written: SIMULATOR below is a
-// temporary stand-in with the same signature, to be swapped for the real one.
+// The world is the sandbox's own simulator (worker/analytics/simulator.ts);
+// the loop sees only the snapshot rows this harness writes from it.
 import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import { readBrief } from "../../worker/generation/brief";
@@ -35,9 +34,9 @@ import { signup } from "../support/fixtures";
 import { armedOutputStatements, publishedStatements, snapshotStatements, type ArmedOutput, type PublishedDelivery, type Snapshot } from "../support/published";
 import { round } from "./figures";
 import { COLORS } from "./seed";
-import * as SIMULATOR from "./simulator-stand-in";
+import * as SIMULATOR from "../../worker/analytics/simulator";
 
-const SIMULATOR_NAME = "test/bench/simulator-stand-in.ts (temporary)";
+const SIMULATOR_NAME = "worker/analytics/simulator.ts";
 const SEED = 20260101;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

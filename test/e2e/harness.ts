@@ -80,6 +80,8 @@ export const CHROMIUM_ARGS = [
 
 export interface Browser {
   context: BrowserContext;
+  /** Every Content-Security-Policy violation Chromium reported on any page of this browser. */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -95,8 +97,18 @@ export async function launchBrowser(opts: { viewport?: { width: number; height: 
     baseURL: opts.baseURL,
     locale: "en-GB",
   });
+  // Chromium reports each CSP violation as a console error ("Refused to … because it violates the
+  // following Content Security Policy directive"): the app must cause none.
+  const cspViolations: string[] = [];
+  const watch = (page: Page) =>
+    page.on("console", (msg) => {
+      if (msg.type() === "error" && /Content Security Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
+    });
+  context.pages().forEach(watch);
+  context.on("page", watch);
   return {
     context,
+    cspViolations,
     close: async () => {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });
@@ -129,12 +141,16 @@ export async function goTo(p: Page, label: string) {
 
 const axeSource = () => readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** axe-core's WCAG 2.x A and AA rules on the page as it is now: each violation as "rule: selectors". */
-export async function axeViolations(p: Page): Promise<string[]> {
-  if (!(await p.evaluate(() => "axe" in window))) await p.addScriptTag({ content: axeSource() });
-  return p.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+/**
+ * axe-core's WCAG 2.x A and AA rules on the page as it is now (or only inside
+ * `include`, a CSS selector): each violation as "rule: selectors".
+ */
+export async function axeViolations(p: Page, include?: string): Promise<string[]> {
+  // Evaluated over DevTools rather than added as a <script>: the app's CSP (script-src 'self') rightly refuses inline scripts.
+  if (!(await p.evaluate(() => "axe" in window))) await p.evaluate(axeSource());
+  return p.evaluate(async (include) => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(include ? { include: [include] } : document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
-  });
+  }, include);
 }

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
+import { axeViolations, buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
 
 const SHOTS = join(import.meta.dirname, "screenshots");
 const ZONE = "Europe/Lisbon";
@@ -261,14 +261,22 @@ describe("web app", () => {
     }
   });
 
-  it("the catch-up pass run from the Automation page puts items on the calendar tagged Automation", async () => {
+  it("the catch-up pass runs from the Automation page; a person's own post carries their name on the calendar, not Automation", async () => {
     withLogs();
     await nav(page, "Automation");
     await page.getByRole("heading", { name: /Automation is/ }).waitFor();
-    await page.getByRole("button", { name: "Run Catch-up now" }).click();
+    await page.getByRole("button", { name: "Run now: Catch-up" }).click();
     await page.locator(".alert-success", { hasText: "Catch-up:" }).waitFor();
     await page.locator("table.runs").getByText("Catch-up").first().waitFor();
+    // The workspace's quotas against today's usage (issue 17 item 3): this test's jobs count, and nothing is reached.
+    const usage = page.getByRole("region", { name: "Usage and quotas" });
+    expect(await usage.getByRole("meter", { name: /^Jobs today: [1-9]\d* of 400$/ }).count()).toBe(1);
+    expect(await usage.getByText("reached").count()).toBe(0);
+    expect(await axeViolations(page), "Automation page").toEqual([]);
     await shot(page, "automation-desktop");
+    await page.setViewportSize(PHONE);
+    await shot(page, "automation-phone");
+    await page.setViewportSize(DESKTOP);
     const s3 = await scheduleOf(page, jobs["E2E post three"]!);
     expect(s3).not.toBeNull();
     // Unschedule sticks: the held reel one is not put back.
@@ -277,7 +285,8 @@ describe("web app", () => {
     await page.getByRole("button", { name: "List", exact: true }).click();
     const row = page.locator(".row", { hasText: "E2E post three" });
     await row.waitFor();
-    expect(await row.locator(".creator").textContent()).toBe("Automation");
+    // Booked the moment it was ready, as its job's creator (issue 16 item 8).
+    expect(await row.locator(".creator").textContent()).toBe("Ana Operator");
   });
 
   it("filters Reels / Posts", async () => {
@@ -328,6 +337,23 @@ describe("web app", () => {
     await page.locator(".month").waitFor();
   });
 
+  it("serves the app with a CSP that forbids framing, over a __Host- session cookie, and nothing the app does violates it", async () => {
+    withLogs();
+    for (const path of ["/", "/calendar", "/jobs"]) {
+      const res = (await page.goto(path))!;
+      const csp = res.headers()["content-security-policy"] ?? "";
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain("script-src 'self'");
+      expect(res.headers()["x-frame-options"], path).toBe("DENY");
+    }
+    const asset = await page.request.get(server.baseUrl + "/_headers");
+    expect(await asset.text()).not.toContain("Content-Security-Policy");
+    const cookies = await alice.context.cookies(server.baseUrl);
+    expect(cookies.map((c) => [c.name, c.secure, c.httpOnly, c.path])).toEqual([["__Host-sid", true, true, "/"]]);
+    // Every page this browser has shown so far (sign-up, brands, jobs, drag and drop, automation…).
+    expect(alice.cspViolations).toEqual([]);
+  });
+
   it("saves screenshots of every page at desktop and phone width", async () => {
     withLogs();
     const s2 = (await scheduleOf(page, jobs["E2E reel two"]!))!;
@@ -367,5 +393,7 @@ describe("web app", () => {
       await shot(page, `calendar-panel-${size}`);
       await page.getByRole("button", { name: "Close panel" }).click();
     }
+    // Media previews, every view and the side panel: still no CSP violation.
+    expect(alice.cspViolations).toEqual([]);
   });
 });

@@ -18,6 +18,8 @@ export const FAKES = {
   facebook: { main: () => import("./facebook.mjs"), plugins: [() => import("./oauth-meta.mjs"), () => import("./insights-graph.mjs"), () => import("./instagram.mjs")] },
   // OpenAI-compatible chat completions for the `llm` writer; tests pass its URL explicitly (LLM_BASE_URL stays unset).
   llm: { main: () => import("./llm.mjs"), plugins: [] },
+  // A webhook receiver that records and verifies Standard Webhooks signatures (worker/webhooks).
+  webhooks: { main: () => import("./webhooks.mjs"), plugins: [] },
 };
 
 /** Starts every fake; returns `{name: url}` and a stop function. */

@@ -18,6 +18,7 @@ interface FakeApi {
   brands: { id: string; slug: string }[];
   accounts: Set<string>;
   jobs: { variant: string }[];
+  history(): number;
   close(): Promise<void>;
 }
 
@@ -25,7 +26,7 @@ type Fault = "close" | "503" | "500-after-write" | "close-after-write";
 
 /** Faults per "METHOD path-prefix", consumed in order, one per matching request. */
 async function startFakeApi(faults: Record<string, Fault[]>): Promise<FakeApi> {
-  const state = { brands: [] as { id: string; slug: string; brief?: unknown }[], accounts: new Set<string>(), jobs: [] as { variant: string }[] };
+  const state = { brands: [] as { id: string; slug: string; brief?: unknown }[], accounts: new Set<string>(), jobs: [] as { variant: string }[], historyRequests: 0 };
   const body = async (req: IncomingMessage) => {
     let text = "";
     for await (const chunk of req) text += chunk;
@@ -64,6 +65,11 @@ async function startFakeApi(faults: Record<string, Fault[]>): Promise<FakeApi> {
       state.accounts.add(account[1]!);
       return send(200, {});
     }
+    // The demo's month of history: idempotent on the server, so a retry is harmless.
+    if (req.method === "POST" && url.pathname === "/api/analytics/demo-history") {
+      state.historyRequests++;
+      return send(200, { brands: 0, posts: 0 });
+    }
     if (req.method === "GET" && url.pathname === "/api/jobs") {
       const variant = url.searchParams.get("variant");
       return send(200, { jobs: state.jobs.filter((j) => !variant || j.variant === variant) });
@@ -80,6 +86,7 @@ async function startFakeApi(faults: Record<string, Fault[]>): Promise<FakeApi> {
   return {
     base: `http://127.0.0.1:${port}`,
     ...state,
+    history: () => state.historyRequests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -94,6 +101,7 @@ function expectSeededOnce(fake: FakeApi) {
   expect(fake.brands.map((b) => b.slug).sort()).toEqual(DEMO.brands.map((b) => b.slug).sort());
   expect([...fake.accounts].sort()).toEqual(fake.brands.map((b) => b.id).sort());
   expect(fake.jobs.map((j) => j.variant).sort()).toEqual(["dark", "light", "post"]);
+  expect(fake.history()).toBeGreaterThanOrEqual(1);
 }
 
 describe("demo seeding through a busy server", () => {

@@ -20,17 +20,18 @@ function tomlVars(path: string): Record<string, string> {
 }
 
 describe("sign-up defaults", () => {
-  it('wrangler.toml (what a deployment gets) has SIGNUP_ENABLED = "false"', () => {
+  it('wrangler.toml (what a deployment gets) has SIGNUP_ENABLED = "false" and never lets webhooks reach loopback', () => {
     expect(tomlVars("../../wrangler.toml").SIGNUP_ENABLED).toBe("false");
+    expect(tomlVars("../../wrangler.toml").WEBHOOK_ALLOW_LOOPBACK).toBeUndefined();
   });
 
   it("local servers open sign-up and serve their own origin, unless .dev.vars or the caller sets them", () => {
     const base = "http://127.0.0.1:8787";
-    expect(devServers.localVars(base)).toEqual({ PUBLIC_BASE_URL: base, SIGNUP_ENABLED: "true" });
+    expect(devServers.localVars(base)).toEqual({ PUBLIC_BASE_URL: base, SIGNUP_ENABLED: "true", WEBHOOK_ALLOW_LOOPBACK: "true" });
     // A test that wants the deployed default passes it.
     expect(devServers.localVars(base, { SIGNUP_ENABLED: "false" }).SIGNUP_ENABLED).toBe("false");
     // Whoever closed it in .dev.vars keeps it closed: no --var overrides their file.
-    expect(devServers.localVars(base, {}, (name) => name === "SIGNUP_ENABLED")).toEqual({ PUBLIC_BASE_URL: base });
+    expect(devServers.localVars(base, {}, (name) => name === "SIGNUP_ENABLED")).toEqual({ PUBLIC_BASE_URL: base, WEBHOOK_ALLOW_LOOPBACK: "true" });
     expect(devServers.localVars(base, { EXTRA: "1" }, () => true)).toEqual({ EXTRA: "1" });
   });
 });

@@ -124,6 +124,8 @@ export interface ChaosOptions {
   /** Copies of each first message (Queues deliver at least once); 2 unless set. */
   initialCopies?: number;
   maxRounds?: number;
+  /** The env the consumer runs with (default chaosEnv()): the cost bench passes a counted one. */
+  env?: Env;
 }
 
 export interface ChaosStats {
@@ -182,7 +184,7 @@ export async function driveUntilQuiet(deliveryIds: string[], opts: ChaosOptions)
         },
       }),
   });
-  const workerEnv = chaosEnv();
+  const workerEnv = opts.env ?? chaosEnv();
   const clients = Object.fromEntries(Object.entries(CLIENTS).map(([p, c]) => [p, wrap(c)])) as Clients;
 
   // Queues deliver at least once: every message starts out twice.

@@ -19,8 +19,8 @@ export interface ChaosDelivery {
 
 const PLATFORMS: ChaosPlatform[] = ["instagram", "facebook", "youtube"];
 
-export async function seedChaos(opts: { deliveries: number; brands: number; seed: number; containerErrorRate?: number }): Promise<ChaosDelivery[]> {
-  const rng = prng(opts.seed ^ 0x5eed);
+/** Brands with an account on each chaos fake (seeded in the fake, connected through the API). */
+export async function seedBrandsOnFakes(count: number): Promise<Array<{ brandId: string; accounts: Record<ChaosPlatform, string> }>> {
   const run = unique("");
   const brands: Array<{ brandId: string; accounts: Record<ChaosPlatform, string> }> = [];
   const ig = chaosFake("instagram");
@@ -28,7 +28,7 @@ export async function seedChaos(opts: { deliveries: number; brands: number; seed
   const yt = chaosFake("youtube");
   // The chaos is about faults, not YouTube's daily quota (six uploads a day in the legacy model would stretch the run over weeks).
   await admin(() => yt.seed({ config: { dailyUnits: 10_000_000 } }));
-  for (let b = 0; b < opts.brands; b++) {
+  for (let b = 0; b < count; b++) {
     const brandId = await newBrand();
     const n = `${Date.now() % 1e7}${String(b).padStart(3, "0")}`;
     const igUser = `1784${n}`;
@@ -47,7 +47,15 @@ export async function seedChaos(opts: { deliveries: number; brands: number; seed
       },
     });
   }
+  return brands;
+}
 
+export async function seedChaos(opts: { deliveries: number; brands: number; seed: number; containerErrorRate?: number }): Promise<ChaosDelivery[]> {
+  const rng = prng(opts.seed ^ 0x5eed);
+  const run = unique("");
+  const ig = chaosFake("instagram");
+  const fb = chaosFake("facebook");
+  const brands = await seedBrandsOnFakes(opts.brands);
   const out: ChaosDelivery[] = [];
   const badMedia: Record<ChaosPlatform, Record<string, unknown>> = { instagram: {}, facebook: {}, youtube: {} };
   for (let i = 0; i < opts.deliveries; i++) {

@@ -73,6 +73,21 @@ describe("sandbox: publishing through the queue handler", () => {
     expect(await countRows("sandbox_posts", "delivery_id = ?", d.deliveryId)).toBe(1);
   });
 
+  it("a brand's sandbox pages go when the brand goes; another brand's stay (issue 16 item 10)", async () => {
+    const gone = await seedDelivery({ platform: "sandbox", kind: "post" });
+    const kept = await seedDelivery({ platform: "sandbox" });
+    await throughQueue([gone.deliveryId, kept.deliveryId]);
+    expect(await countRows("sandbox_posts", "delivery_id = ? AND brand_id = ?", gone.deliveryId, gone.brandId)).toBe(1);
+    expect((await call(`/sandbox/${gone.deliveryId}`)).status).toBe(200);
+
+    expect((await call(`/api/brands/${gone.brandId}`, { ...(await workspace()), method: "DELETE" })).status).toBe(204);
+    expect(await countRows("sandbox_posts", "delivery_id = ?", gone.deliveryId)).toBe(0);
+    const page = await call(`/sandbox/${gone.deliveryId}`);
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain("Post not found");
+    expect((await call(`/sandbox/${kept.deliveryId}`)).status).toBe(200);
+  });
+
   it("GET /sandbox/:id of an unknown post is a 404 page", async () => {
     for (const id of ["dlv_nothing", "bad%20id", "x".repeat(200)]) {
       const res = await call(`/sandbox/${id}`);

@@ -1,15 +1,14 @@
 // Fixtures for the publish consumer's tests: deliveries written straight to
 // D1 (dispatch lives elsewhere), media in the real local R2, queue batches
 // delivered by hand, and a scripted platform that counts what it "posted".
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { expect } from "vitest";
 import type { PublishMessage } from "../../worker/env";
 import { putMedia } from "../../worker/media/storage";
 import { CLIENTS } from "../../worker/publishing/clients";
 import { handlePublishBatch, type ConsumerOptions } from "../../worker/publishing/consumer";
 import type { PlatformClient, PublishContext, PublishOutcome, PublishPlatform } from "../../worker/publishing/types";
 import { createBrand, insertOutput, json, signup, unique, type Session } from "../support/fixtures";
+import { deliverBatch } from "../support/queue-batch";
 
 export type Clients = Record<PublishPlatform, PlatformClient>;
 
@@ -141,7 +140,6 @@ export async function attemptRows(id: string): Promise<AttemptRow[]> {
   return (await env.DB.prepare("SELECT * FROM publish_attempts WHERE delivery_id = ? ORDER BY attempt, started_at").bind(id).all<AttemptRow>()).results;
 }
 
-let messageSeq = 0;
 export interface Delivered {
   acked: string[];
   retried: Array<{ deliveryId: string; delaySeconds: number }>;
@@ -153,40 +151,11 @@ export interface Delivered {
  * delivery id.
  */
 export async function deliver(deliveryIds: string[], opts: ConsumerOptions & { clients?: Clients; attempts?: number } = {}): Promise<Delivered> {
-  const messages = deliveryIds.map((deliveryId) => ({
-    id: `m${messageSeq++}`,
-    timestamp: new Date(),
-    attempts: opts.attempts ?? 1,
-    body: { kind: "publish", deliveryId } as PublishMessage,
-  }));
-  const batch = createMessageBatch<PublishMessage>("brandcast-publish", messages);
-  const ctx = createExecutionContext();
-  // getQueueResult reports which messages were retried but not their delays: record those on the way through.
-  const delays = new Map<string, number>();
-  const observed = {
-    queue: batch.queue,
-    messages: batch.messages.map((m) => ({
-      id: m.id,
-      timestamp: m.timestamp,
-      attempts: m.attempts,
-      body: m.body,
-      ack: () => m.ack(),
-      retry: (o?: QueueRetryOptions) => {
-        if (!delays.has(m.id)) delays.set(m.id, o?.delaySeconds ?? 0);
-        m.retry(o);
-      },
-    })),
-    ackAll: () => batch.ackAll(),
-    retryAll: (o?: QueueRetryOptions) => batch.retryAll(o),
-  } as unknown as MessageBatch<PublishMessage>;
-  await handlePublishBatch(observed, env, opts.clients ?? CLIENTS, opts);
-  const result = (await getQueueResult(batch, ctx)) as { ackAll: boolean; retryBatch: { retry: boolean }; explicitAcks: string[]; retryMessages: Array<{ msgId: string }> };
-  const byMsg = new Map(messages.map((m) => [m.id, m.body.deliveryId]));
-  expect(result.ackAll, "the consumer acks message by message").toBe(false);
-  expect(result.retryBatch.retry, "the consumer never retries the whole batch").toBe(false);
+  const bodies = deliveryIds.map((deliveryId): PublishMessage => ({ kind: "publish", deliveryId }));
+  const out = await deliverBatch("brandcast-publish", bodies, (batch) => handlePublishBatch(batch, env, opts.clients ?? CLIENTS, opts), opts.attempts ?? 1);
   return {
-    acked: result.explicitAcks.map((m) => byMsg.get(m)!),
-    retried: result.retryMessages.map((r) => ({ deliveryId: byMsg.get(r.msgId)!, delaySeconds: delays.get(r.msgId) ?? -1 })),
+    acked: out.acked.map((b) => b.deliveryId),
+    retried: out.retried.map((r) => ({ deliveryId: r.body.deliveryId, delaySeconds: r.delaySeconds })),
   };
 }
 

@@ -36,7 +36,8 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
   let body: string | undefined;
   if (opts.rawBody !== undefined) body = opts.rawBody;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-  if (body !== undefined) headers["content-type"] = "application/json";
+  // JSON unless the test sends a type of its own (415 tests).
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
   return exports.default.fetch(new Request(`${base}${path}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body }));
 }
 
@@ -180,6 +181,8 @@ const WORKSPACE_TABLES: Array<[table: string, column: string]> = [
   ["schedules", "workspace_id"],
   ["deliveries", "workspace_id"],
   ["automation_runs", "workspace_id"],
+  ["events", "workspace_id"],
+  ["webhooks", "workspace_id"],
 ];
 
 /** Every row of the workspace, table by table, plus the global tables (users, sessions, login throttling); one D1 round trip. */
@@ -256,13 +259,23 @@ export interface InsertedOutput {
 export async function insertOutput(
   s: { workspaceId: string; userId?: string },
   brandId: string,
-  opts: { variant?: "light" | "dark" | "post"; status?: string; attempts?: number; updatedAt?: number; seed?: number; slideTexts?: string | null } = {},
+  opts: {
+    variant?: "light" | "dark" | "post";
+    status?: string;
+    attempts?: number;
+    updatedAt?: number;
+    seed?: number;
+    slideTexts?: string | null;
+    /** Who created the job: the session's user (default) or automation (as the burst does). */
+    createdBy?: "user" | "automation";
+  } = {},
 ): Promise<InsertedOutput> {
+  const byAutomation = opts.createdBy === "automation";
   const job = await env.DB.prepare(
     `INSERT INTO generation_jobs (workspace_id, variant, slide_texts, platforms, seed, created_by_kind, created_by_user_id)
-     VALUES (?, ?, ?, '["instagram","sandbox"]', ?, 'user', ?) RETURNING id`,
+     VALUES (?, ?, ?, '["instagram","sandbox"]', ?, ?, ?) RETURNING id`,
   )
-    .bind(s.workspaceId, opts.variant ?? "light", opts.slideTexts ?? null, opts.seed ?? 42, s.userId ?? null)
+    .bind(s.workspaceId, opts.variant ?? "light", opts.slideTexts ?? null, opts.seed ?? 42, byAutomation ? "automation" : "user", byAutomation ? null : (s.userId ?? null))
     .first<{ id: number }>();
   const outputId = unique("out_");
   await env.DB.prepare("INSERT INTO job_outputs (id, job_id, workspace_id, brand_id, status, attempts, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")

@@ -8,7 +8,7 @@ import type { Account, Brand } from "../../web/src/api/types";
 import { Accounts } from "../../web/src/components/brands/Accounts";
 import { ReconnectBanner } from "../../web/src/components/ReconnectBanner";
 import { createAppState } from "../../web/src/state/app";
-import { fakeApi, flush } from "./fixtures";
+import { fakeApi, flush, makeAccount, makeBrand } from "./fixtures";
 
 let root: HTMLElement | undefined;
 afterEach(() => {
@@ -16,31 +16,8 @@ afterEach(() => {
   root?.remove();
 });
 
-function brand(id: string, name: string, accounts: Account[]): Brand {
-  return {
-    id,
-    slug: id,
-    name,
-    timezone: "Europe/Lisbon",
-    colors: { primary: "#2563eb", accent: "#db2777", light: { bg: "#ffffff", fg: "#111827" }, dark: { bg: "#0b1020", fg: "#f9fafb" } },
-    slots: { reel: [], post: [] },
-    scheduleOffset: 0,
-    handle: null,
-    brief: { niche: "", audience: "", tone: "", language: "en", topics: [], avoid: [], bannedWords: [], hashtags: [], reelsPerDay: null, postsPerDay: null },
-    accounts,
-  };
-}
-
-const account = (over: Partial<Account>): Account => ({
-  platform: "instagram",
-  externalId: "1784",
-  name: "dailyhabits",
-  status: "connected",
-  statusReason: null,
-  expiresAt: "2027-01-20T10:00:00.000Z",
-  connectedAt: "2026-11-20T10:00:00.000Z",
-  ...over,
-});
+const brand = (id: string, name: string, accounts: Account[]): Brand => makeBrand({ id, name, accounts });
+const account = makeAccount;
 
 async function mount(node: preact.ComponentChild) {
   root = document.createElement("div");

@@ -1,9 +1,12 @@
-// The Automation page's proposals inbox and the Brands page's brief editor:
-// components read the model and call its actions, nothing more.
+// The Automation page's proposals inbox, its quotas (each against today's
+// usage, and why a brand's part of the burst stopped) and the Brands page's
+// brief editor: components read the model and call its actions, nothing more.
 import { render } from "preact";
 import { act } from "preact/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AutomationState, Brand, BrandUpdateInput, Proposal } from "../../web/src/api/types";
+import type { AutomationState, Brand, BrandQuota, BrandUpdateInput, Proposal, WorkspaceUsage as Usage } from "../../web/src/api/types";
+import { BrandQuotas } from "../../web/src/components/automation/BrandQuotas";
+import { WorkspaceUsage } from "../../web/src/components/automation/WorkspaceUsage";
 import { BriefEditor } from "../../web/src/components/brands/BriefEditor";
 import { ProposalsInbox } from "../../web/src/components/automation/ProposalsInbox";
 import { createAutomation } from "../../web/src/state/automation";
@@ -136,5 +139,39 @@ describe("brief editor", () => {
     });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.brief).toMatchObject({ niche: "food", bannedWords: ["sugar", "cheap", "diet"], hashtags: ["#qk"], reelsPerDay: 2, postsPerDay: null, language: "en" });
+  });
+});
+
+describe("WorkspaceUsage", () => {
+  it("shows every quota as used of its limit, marks a reached one, and says when the daily ones reset", async () => {
+    const usage: Usage = {
+      day: "2026-12-03",
+      resetsAt: "2026-12-04T00:00:00.000Z",
+      brands: { used: 3, limit: 50 },
+      jobsPerDay: { used: 400, limit: 400 },
+      rendersPerDay: { used: 12, limit: 500 },
+      llmCallsPerDay: { used: 0, limit: 1000 },
+    };
+    await mount(<WorkspaceUsage usage={usage} />);
+    const el = root!;
+    const rows = [...el.querySelectorAll("li")].map((li) => li.textContent);
+    expect(rows).toEqual(["Brands3 of 50", "Jobs today400 of 400 · reached", "Renders today12 of 500", "LLM calls today0 of 1,000"]);
+    const meters = [...el.querySelectorAll("meter")];
+    expect(meters.map((m) => m.getAttribute("aria-label"))).toEqual(["Brands: 3 of 50", "Jobs today: 400 of 400", "Renders today: 12 of 500", "LLM calls today: 0 of 1,000"]);
+    expect(el.textContent).toMatch(/local day \(2026-12-03\) and reset at/);
+  });
+});
+
+describe("BrandQuotas", () => {
+  it("says a brand's part stopped, and why", async () => {
+    const quotas: BrandQuota[] = [
+      { brandId: "a", brand: "Calm Kitchen", reels: 2, posts: 1, proposedToday: 3, doneToday: true, note: null },
+      { brandId: "b", brand: "Money Minute", reels: 2, posts: 1, proposedToday: 0, doneToday: false, note: "Stopped: This workspace has used 400 of its 400 jobs a day today." },
+      { brandId: "c", brand: "Zen Steps", reels: 2, posts: 1, proposedToday: 0, doneToday: false },
+    ];
+    await mount(<BrandQuotas quotas={quotas} />);
+    const el = root!;
+    const cells = [...el.querySelectorAll("tbody tr")].map((tr) => tr.lastElementChild!.textContent);
+    expect(cells).toEqual(["done", "stoppedStopped: This workspace has used 400 of its 400 jobs a day today.", "not yet"]);
   });
 });

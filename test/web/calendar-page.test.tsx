@@ -9,6 +9,7 @@ import { createBrands } from "../../web/src/state/brands";
 import { createCalendar } from "../../web/src/state/calendar";
 import { createNetwork } from "../../web/src/state/network";
 import { createSession } from "../../web/src/state/session";
+import { permalinkHref } from "../../web/src/components/calendar/permalink";
 import { CalendarPage } from "../../web/src/pages/CalendarPage";
 import { formatTime } from "../../web/src/state/time";
 import { fakeApi, flush, makeSchedule, windowOf } from "./fixtures";
@@ -43,6 +44,17 @@ async function mount(items: Schedule[]) {
   await act(() => render(<CalendarPage app={app} live={false} />, root));
   await flush();
   return app;
+}
+
+/** Mounts the page with one item and opens its side panel. */
+async function openPanel(item: Schedule): Promise<Element> {
+  await mount([item]);
+  await act(() => (root.querySelector(".chip") as HTMLButtonElement).click());
+  // The calendar draws slim items; the panel loads the full schedule by id.
+  await act(async () => {
+    await flush();
+  });
+  return root.querySelector(".panel")!;
 }
 
 describe("Calendar page", () => {
@@ -101,13 +113,7 @@ describe("Calendar page", () => {
         { platform: "youtube", status: "failed", attempts: 3, error: "The token expired. Reconnect YouTube." },
       ],
     });
-    await mount([item]);
-    await act(() => (root.querySelector(".chip") as HTMLButtonElement).click());
-    // The calendar draws slim items; the panel loads the full schedule by id.
-    await act(async () => {
-      await flush();
-    });
-    const panel = root.querySelector(".panel")!;
+    const panel = await openPanel(item);
     expect(panel.querySelector('a[href="https://instagram.com/p/1"]')).not.toBeNull();
     expect(panel.textContent).toContain("The token expired. Reconnect YouTube.");
     expect(panel.textContent).toContain("Retry failed platforms");
@@ -120,12 +126,46 @@ describe("Calendar page", () => {
       status: "published",
       deliveries: [{ platform: "youtube", status: "published", attempts: 1, permalink: "https://studio.youtube.com/video/abc/edit", warning }],
     });
-    await mount([item]);
-    await act(() => (root.querySelector(".chip") as HTMLButtonElement).click());
-    await act(async () => {
-      await flush();
-    });
-    const note = root.querySelector(".panel .delivery-warning")!;
+    const note = (await openPanel(item)).querySelector(".delivery-warning")!;
     expect(note.textContent).toBe(`Published with a warning: ${warning}`);
+  });
+
+  it("links a permalink only when it is https (or the sandbox's own page): javascript: and http: stay text (issue 16 item 10)", async () => {
+    const permalinks = {
+      instagram: "javascript:alert(document.cookie)",
+      facebook: "http://facebook.example/p/2",
+      youtube: "https://youtube.com/shorts/3",
+      sandbox: "/sandbox/dlv_4",
+    } as const;
+    const deliveries = Object.entries(permalinks).map(([platform, permalink]) => ({ platform: platform as keyof typeof permalinks, status: "published" as const, attempts: 1, permalink }));
+    const panel = await openPanel(makeSchedule({ scheduledAt: "2026-11-26T15:00:00.000Z", status: "published", deliveries }));
+    const hrefs = [...panel.querySelectorAll(".deliveries a")].map((a) => a.getAttribute("href"));
+    expect(hrefs).toEqual(["https://youtube.com/shorts/3", new URL("/sandbox/dlv_4", window.location.href).href]);
+    expect(panel.innerHTML).not.toContain("javascript:");
+    expect(panel.textContent?.match(/not https/g)).toHaveLength(2);
+  });
+});
+
+describe("permalinkHref", () => {
+  it("takes https, and the sandbox's pages on the app's own origin or on a local run", () => {
+    const app = "https://brandcast.example/calendar";
+    expect(permalinkHref("https://www.instagram.com/reel/x/", app)).toBe("https://www.instagram.com/reel/x/");
+    expect(permalinkHref("/sandbox/dlv_1", app)).toBe("https://brandcast.example/sandbox/dlv_1");
+    expect(permalinkHref("http://localhost:8787/sandbox/dlv_1", "http://127.0.0.1:8787/calendar")).toBe("http://localhost:8787/sandbox/dlv_1");
+    for (const bad of [
+      "javascript:alert(1)",
+      " JavaScript:alert(1)",
+      "data:text/html,<script>alert(1)</script>",
+      "http://facebook.example/p/1",
+      "http://localhost:8787/sandbox/dlv_1", // from a public deployment, a local address is no link
+      "http://brandcast.example/sandbox/dlv_1",
+      "vbscript:x",
+      "//evil.example/sandbox/x",
+      "not a url at all ::",
+    ]) {
+      expect(permalinkHref(bad, app), bad).toBeNull();
+    }
+    // Locally, an http page that is not the sandbox's is not linked either.
+    expect(permalinkHref("http://localhost:8787/api/me", "http://localhost:8787/calendar")).toBeNull();
   });
 });

@@ -5,6 +5,8 @@ import { ApiError } from "../../web/src/api/client";
 import type { Schedule } from "../../web/src/api/types";
 import { createCalendar, moveToDay, toEntries, windowFor } from "../../web/src/state/calendar";
 import { dayKey } from "../../web/src/state/time";
+import { DEFAULT_SLOTS, nextFreeSlot, slotsBetween } from "../../worker/scheduling/slot-grid";
+import { contentTypeOf, VARIANTS, type Variant } from "../../worker/scheduling/variants";
 import { deferred, fakeApi, flush, makeSchedule, windowOf } from "./fixtures";
 
 const NOW = Date.parse("2026-11-25T09:00:00Z");
@@ -148,6 +150,31 @@ describe("moving an item", () => {
     cal.dragStart(item, 0, 0);
     await cal.dragEnd(`day:${new Date(2026, 10, 28).getTime()}`);
     expect(moveSchedule).toHaveBeenCalledWith(item.scheduleId, "2026-11-28T15:00:00.000Z");
+  });
+});
+
+describe("drag hints follow the server's slot rule (REGRESSIONS #11, #12)", () => {
+  it("for every variant, the highlighted slots are exactly those the server's booking would put it in", async () => {
+    const grid = { timezone: "Europe/Lisbon", slots: DEFAULT_SLOTS, scheduleOffset: 1 };
+    const from = Date.parse("2026-11-23T00:00:00Z");
+    const to = from + 7 * 86_400_000;
+    const gridSlots = slotsBetween(grid, from, to);
+    // What GET /api/brands/:id/slots answers (the same grid, times as ISO strings).
+    const slots = gridSlots.map((g) => ({ at: new Date(g.at).toISOString(), kind: g.kind, variant: g.variant, local: g.local, taken: false }));
+    // The server's rule, asked through its own booking search: would the next free slot from this instant be this slot?
+    const serverTakes = (variant: Variant, at: number) => nextFreeSlot(grid, variant, new Set(), at, at + 1)?.at === at;
+    for (const variant of VARIANTS) {
+      const item = makeSchedule({ scheduledAt: "2026-11-26T15:00:00.000Z", variant, contentType: contentTypeOf(variant) });
+      const cal = createCalendar(fakeApi({ calendarWindow: async () => windowOf([item]), brandSlots: async () => ({ slots }) }), { now: () => NOW });
+      await cal.load();
+      cal.dragStart(item, 0, 0);
+      await flush();
+      const hinted = cal.dropSlots.value.map((x) => x.at);
+      const accepted = gridSlots.filter((g) => serverTakes(variant, g.at)).map((g) => new Date(g.at).toISOString());
+      expect(hinted, variant).toEqual(accepted);
+      expect(hinted.length, variant).toBeGreaterThan(0);
+      cal.dragEnd(null);
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { act } from "preact/test-utils";
 import { App } from "../../web/src/App";
 import { createAppState } from "../../web/src/state/app";
 import type { Api } from "../../web/src/api/client";
-import type { CalendarWindowResponse, Job, Schedule } from "../../web/src/api/types";
+import type { Account, Brand, CalendarWindowResponse, Job, Schedule } from "../../web/src/api/types";
 import { CALENDAR_COLUMNS } from "../../worker/contract/schemas";
 
 let n = 0;
@@ -46,6 +46,31 @@ export function makeJob(over: Partial<Job> = {}): Job {
     ...over,
   };
 }
+
+export function makeBrand(over: Partial<Brand> & { id: string; name: string }): Brand {
+  return {
+    slug: over.id,
+    timezone: "Europe/Lisbon",
+    colors: { primary: "#2563eb", accent: "#db2777", light: { bg: "#ffffff", fg: "#111827" }, dark: { bg: "#0b1020", fg: "#f9fafb" } },
+    slots: { reel: [], post: [] },
+    scheduleOffset: 0,
+    handle: null,
+    brief: { niche: "", audience: "", tone: "", language: "en", topics: [], avoid: [], bannedWords: [], hashtags: [], reelsPerDay: null, postsPerDay: null },
+    accounts: [],
+    ...over,
+  };
+}
+
+export const makeAccount = (over: Partial<Account> = {}): Account => ({
+  platform: "instagram",
+  externalId: "1784",
+  name: "dailyhabits",
+  status: "connected",
+  statusReason: null,
+  expiresAt: "2027-01-20T10:00:00.000Z",
+  connectedAt: "2026-11-20T10:00:00.000Z",
+  ...over,
+});
 
 /** A fake API: only the methods a test passes exist; calling any other fails the test loudly. */
 export function fakeApi(methods: Partial<Api>): Api {

@@ -3,6 +3,7 @@
 // link (/invite/<token>) opens its accept page whether or not anyone is signed in.
 import type { ComponentChildren } from "preact";
 import { useEffect, useErrorBoundary, useState } from "preact/hooks";
+import { lazyComponent } from "./components/lazy";
 import { ReconnectBanner } from "./components/ReconnectBanner";
 import { Alert, Spinner } from "./components/ui";
 import type { AppState } from "./state/app";
@@ -17,7 +18,11 @@ import { JobsPage } from "./pages/JobsPage";
 import { AcceptInvitePage } from "./pages/AcceptInvitePage";
 import { MembersPage } from "./pages/MembersPage";
 import { SignInPage } from "./pages/SignInPage";
+import { WebhooksPage } from "./pages/WebhooksPage";
 import { Topbar } from "./components/Topbar";
+
+/** Analytics draws charts: its code is a chunk of its own, fetched when first opened (web/chunk-budget.ts). */
+const AnalyticsPage = lazyComponent<{ app: AppState }>(() => import("./pages/AnalyticsPage").then((m) => m.AnalyticsPage), "the Analytics page");
 
 export function App({ app }: { app: AppState }) {
   const { session, router, network } = app;
@@ -39,12 +44,17 @@ export function App({ app }: { app: AppState }) {
     if (me && route.name === "signin") router.navigate("/calendar", { replace: true });
   }, [me, route.name]);
 
-  // The navigation's "Needs attention" count: loaded on sign-in and kept fresh while the tab is visible.
+  // The navigation's "Needs attention" count and the bell's: loaded on sign-in and kept fresh while the tab is visible.
   const workspaceId = me ? me.currentWorkspaceId : null;
   useEffect(() => {
     if (!workspaceId) return;
     void app.attention.load();
-    const t = setInterval(() => document.visibilityState === "visible" && void app.attention.load(), 60_000);
+    void app.notifications.load();
+    const t = setInterval(() => {
+      if (document.visibilityState !== "visible") return;
+      void app.attention.load();
+      void app.notifications.load();
+    }, 60_000);
     return () => clearInterval(t);
   }, [workspaceId]);
 
@@ -58,7 +68,7 @@ export function App({ app }: { app: AppState }) {
   } else {
     const page =
       route.name === "calendar" || route.name === "signin" ? (
-        <CalendarPage app={app} />
+        <CalendarPage app={app} item={new URLSearchParams(router.search.value).get("item")} />
       ) : route.name === "jobs" ? (
         <JobsPage app={app} />
       ) : route.name === "job" ? (
@@ -71,6 +81,10 @@ export function App({ app }: { app: AppState }) {
         <AttentionPage app={app} />
       ) : route.name === "members" ? (
         <MembersPage app={app} />
+      ) : route.name === "analytics" ? (
+        <AnalyticsPage app={app} />
+      ) : route.name === "webhooks" ? (
+        <WebhooksPage app={app} />
       ) : (
         <div class="page">
           <h1>Page not found</h1>

@@ -36,7 +36,9 @@ export const NAV: NavEntry[] = [
     count: (app) => app.attention.count.value,
     countLabel: (n) => `${n} need attention`,
   },
+  { href: "/analytics", label: "Analytics", routes: ["analytics"], inline: "desktop" },
   { href: "/members", label: "Members", routes: ["members"], inline: "desktop" },
+  { href: "/webhooks", label: "Webhooks", routes: ["webhooks"], inline: "wide" },
 ];
 
 // Checked with every page to come in the bar (Analytics: "desktop", Webhooks:

@@ -2,6 +2,7 @@
 // refreshes them (DESIGN.md §7.1). Publishing and the refresh pass go through
 // these functions; nothing else opens a sealed credential.
 import type { Env } from "../env";
+import { claimEvents, relayClaimed } from "../notifications/outbox";
 import { providerFor } from "./providers";
 import { ProviderRefused, type Renewed, type StoredCredentials } from "./providers/types";
 import { keyRing, open, seal, type KeyRing } from "./sealing";
@@ -155,10 +156,13 @@ export function reconnectReason(detail: string): string {
 export async function markNeedsReconnect(env: Env, accountId: string, reason: string): Promise<void> {
   const now = Date.now();
   const why = reason.slice(0, 500);
-  await env.DB.batch([
+  // account.needs_reconnect and each delivery.failed are written by the migration's triggers in this batch.
+  const [, , claim] = await env.DB.batch([
     env.DB.prepare("UPDATE platform_accounts SET status = 'needs_reconnect', status_reason = ?, updated_at = ? WHERE id = ?").bind(why, now, accountId),
     env.DB.prepare(
       "UPDATE deliveries SET status = 'failed', error_class = 'reconnect', last_error = ?, updated_at = ? WHERE account_id = ? AND status = 'queued'",
     ).bind(why, now, accountId),
+    claimEvents(env.DB),
   ]);
+  await relayClaimed(env, claim);
 }

@@ -12,14 +12,16 @@ import { DAY } from "../lib/time";
 import { logError, logEvent } from "../lib/log";
 import { markNeedsReconnect, NoCredentials, readStoredCredentials, reconnectReason, renewable, renewAndSave, TokenStillAnswers, type AccountRow } from "./credentials";
 import { providerFor } from "./providers";
-import { ProviderRefused } from "./providers/types";
+import { ProviderMisconfigured, ProviderRefused } from "./providers/types";
+import { warnExpiring } from "../notifications/expiring";
+import { rekeyWebhooks } from "../webhooks/store";
 import { keyRing, open, seal, sealedKid, type KeyRing } from "./sealing";
 
 export const REFRESH_WINDOW_MS = 7 * DAY;
 /** Accounts per run: each costs two or three provider calls, well inside Workers' subrequest limit. */
 const BATCH = 100;
 
-/** Re-seals every value of the workspace not under the current key (accounts and pending candidates). */
+/** Re-seals every value of the workspace not under the current key (accounts, pending candidates, webhooks). */
 export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: string): Promise<{ rekeyed: number; failed: number }> {
   const prefix = `v1.${ring.current.kid}.%`;
   const accounts = await env.DB.prepare("SELECT id, credentials FROM platform_accounts WHERE workspace_id = ? AND credentials != '' AND credentials NOT LIKE ?")
@@ -56,7 +58,9 @@ export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: strin
       logError("rekey failed", { accountId: c.account_id, kid: sealedKid(c.credentials), error: err });
     }
   }
-  return { rekeyed, failed };
+  // Webhook URLs and signing secrets are sealed with the same key.
+  const hooks = await rekeyWebhooks(env, ring, workspaceId);
+  return { rekeyed: rekeyed + hooks.rekeyed, failed: failed + hooks.failed };
 }
 
 export async function runRefresh(env: Env, workspaceId: string, now = Date.now()): Promise<RunCounts> {
@@ -72,8 +76,12 @@ export async function runRefresh(env: Env, workspaceId: string, now = Date.now()
   const counts: RunCounts = { processed: rk.rekeyed + rk.failed, succeeded: rk.rekeyed, failed: rk.failed, remaining: due.results.length - rows.length };
   for (const account of rows) {
     try {
-      // A pasted Facebook token has nothing to renew it with: it stays until it expires and publishing says so.
-      if (!renewable(env, account, await readStoredCredentials(env, account, ring))) continue;
+      // A pasted Facebook token has nothing to renew it with: it stays until it expires and publishing says so,
+      // and the owners hear about it before it runs out (account.expiring).
+      if (!renewable(env, account, await readStoredCredentials(env, account, ring))) {
+        await warnExpiring(env, account);
+        continue;
+      }
       counts.processed++;
       await renewAndSave(env, account, now);
       counts.succeeded++;
@@ -87,8 +95,10 @@ export async function runRefresh(env: Env, workspaceId: string, now = Date.now()
       counts.failed++;
       if (err instanceof ProviderRefused || err instanceof NoCredentials) {
         await markNeedsReconnect(env, account.id, reconnectReason(err.message));
-      } else if (err instanceof TokenStillAnswers) {
-        logEvent("token renewal refused; the token still answers", { accountId: account.id, platform: account.platform, reason: err.message }, "warn");
+      } else if (err instanceof TokenStillAnswers || err instanceof ProviderMisconfigured) {
+        // It works today but will not be renewed: the owners hear about it before it runs out (account.expiring).
+        logEvent("token not renewed", { accountId: account.id, platform: account.platform, why: err.name, reason: err.message }, "warn");
+        await warnExpiring(env, account, `Renewing it was refused: ${err.message}`);
       } else {
         logError("token refresh failed", { accountId: account.id, platform: account.platform, error: err });
       }
@@ -101,9 +111,10 @@ export async function runRefresh(env: Env, workspaceId: string, now = Date.now()
 export async function workspacesToRefresh(env: Env, now = Date.now()): Promise<string[]> {
   const ring = await keyRing(env);
   const rows = await env.DB.prepare(
-    `SELECT DISTINCT workspace_id AS id FROM platform_accounts
-     WHERE (status = 'connected' AND platform != 'sandbox' AND expires_at IS NOT NULL AND expires_at < ?)
-        OR (credentials != '' AND credentials NOT LIKE ?)
+    `SELECT workspace_id AS id FROM platform_accounts
+     WHERE (status = 'connected' AND platform != 'sandbox' AND expires_at IS NOT NULL AND expires_at < ?1)
+        OR (credentials != '' AND credentials NOT LIKE ?2)
+     UNION SELECT workspace_id FROM webhooks WHERE sealed NOT LIKE ?2
      LIMIT 200`,
   )
     .bind(now + REFRESH_WINDOW_MS, `v1.${ring.current.kid}.%`)

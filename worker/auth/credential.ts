@@ -14,7 +14,13 @@ import type { Actor, AppEnv, Role } from "./context";
 import { requireSameOrigin } from "./csrf";
 import { sha256 } from "./crypto";
 
-export const SESSION_COOKIE = "sid";
+/**
+ * `__Host-`: browsers accept it only Secure, for path /, and with no Domain, so
+ * neither a sibling subdomain nor a plain-http page can plant or overwrite it
+ * (RFC 6265bis §4.1.3.2). Chromium and Firefox treat http://localhost as
+ * secure, so local dev keeps the same cookie.
+ */
+export const SESSION_COOKIE = "__Host-sid";
 
 export type Credential =
   | { kind: "session"; hash: string; requested: string | null }

@@ -22,6 +22,7 @@ import { hashText } from "../lib/random";
 import { newId } from "../lib/ids";
 import { DAY, MINUTE } from "../lib/time";
 import { enqueueGeneration } from "../services/jobs";
+import { countLlmCalls, exceeded, gate, itemsLeft, llmCallsPerOutput, quotaDay, quotaSentence, readUsage, type QuotaDay } from "../services/quotas";
 import { burstQuotas, variantsToWrite } from "./burst-quota";
 import type { RunCounts } from "./runs";
 
@@ -66,7 +67,7 @@ async function brandsToDo(env: Env, workspaceId: string, runKey: string, now: nu
   const rows = await env.DB.prepare(
     `SELECT b.id, b.slug, b.name, b.handle, b.timezone, b.slots, b.schedule_offset, b.brief FROM brands b
      LEFT JOIN burst_progress p ON p.workspace_id = b.workspace_id AND p.run_key = ?1 AND p.brand_id = b.id
-     WHERE b.workspace_id = ?2 AND (p.brand_id IS NULL OR (p.status = 'running' AND p.claimed_at < ?3))
+     WHERE b.workspace_id = ?2 AND (p.brand_id IS NULL OR p.status = 'stopped' OR (p.status = 'running' AND p.claimed_at < ?3))
      ORDER BY b.name, b.id LIMIT ?4`,
   )
     .bind(runKey, workspaceId, now - BRAND_CLAIM_LEASE_MS, limit)
@@ -86,13 +87,13 @@ export async function brandsLeft(d1: D1Database, workspaceId: string, runKey: st
   return row?.n ?? 0;
 }
 
-/** Claims the brand's part; false when another invocation holds a live claim or finished it. */
+/** Claims the brand's part (new, stale, or stopped by a quota); false when another invocation holds a live claim or finished it. */
 async function claimBrand(d1: D1Database, workspaceId: string, runKey: string, brandId: string, claim: string, now: number): Promise<boolean> {
   const row = await d1
     .prepare(
       `INSERT INTO burst_progress (workspace_id, run_key, brand_id, status, claim, claimed_at) VALUES (?1, ?2, ?3, 'running', ?4, ?5)
-       ON CONFLICT (workspace_id, run_key, brand_id) DO UPDATE SET claim = excluded.claim, claimed_at = excluded.claimed_at
-         WHERE burst_progress.status = 'running' AND burst_progress.claimed_at < ?6
+       ON CONFLICT (workspace_id, run_key, brand_id) DO UPDATE SET status = 'running', claim = excluded.claim, claimed_at = excluded.claimed_at, note = NULL
+         WHERE (burst_progress.status = 'running' AND burst_progress.claimed_at < ?6) OR burst_progress.status = 'stopped'
        RETURNING claim`,
     )
     .bind(workspaceId, runKey, brandId, claim, now, now - BRAND_CLAIM_LEASE_MS)
@@ -128,21 +129,72 @@ function decide(drafts: ProposalDraft[], brief: Brief, recent: TitleIndex, revie
 }
 
 /** One brand's part: claim, write, gate, commit in one guarded batch, then queue generation. */
+interface BurstWorkspace {
+  id: string;
+  burstPerBrand: number;
+  review: "auto" | "manual";
+  /** Today's quotas (worker/services/quotas.ts) and the LLM calls one item's generation makes. */
+  quota: QuotaDay;
+  llmPerItem: number;
+}
+
+/**
+ * How many of `wanted` items the workspace's quotas leave room for today,
+ * and why not all. The burst's own LLM call comes first; in review mode the
+ * jobs (and their renders) are made when a person accepts, not now.
+ */
+async function roomToday(d1: D1Database, ws: BurstWorkspace, drafting: boolean, wanted: number): Promise<{ take: number; why: string | null }> {
+  const q = ws.quota;
+  const usage = await readUsage(d1, q);
+  const draftCall = drafting ? 1 : 0;
+  if (usage.llmCallsPerDay + draftCall > q.limits.llmCallsPerDay) return { take: 0, why: quotaSentence(q, "llmCallsPerDay", usage) };
+  if (ws.review === "manual" || wanted === 0) return { take: wanted, why: null };
+  const left = itemsLeft(q, { ...usage, llmCallsPerDay: usage.llmCallsPerDay + draftCall }, ws.llmPerItem);
+  if (left >= wanted) return { take: wanted, why: null };
+  const over = exceeded(q, usage, { jobs: left + 1, renders: left + 1, llm: (left + 1) * ws.llmPerItem + draftCall })!;
+  // Said as it will stand once this brand's `left` items are written.
+  const after = { ...usage, jobsPerDay: usage.jobsPerDay + left, rendersPerDay: usage.rendersPerDay + left, llmCallsPerDay: usage.llmCallsPerDay + left * ws.llmPerItem + draftCall };
+  return { take: left, why: quotaSentence(q, over, after) };
+}
+
+const FILLED_MEANWHILE = "the workspace's quotas for today filled up while this brand was being written.";
+
+/** Marks every brand of the run not done or held as stopped, with the reason (what the Automation page shows per brand). */
+async function stopBrands(d1: D1Database, workspaceId: string, runKey: string, now: number, note: string) {
+  await d1
+    .prepare(
+      `INSERT INTO burst_progress (workspace_id, run_key, brand_id, status, claim, claimed_at, note)
+       SELECT ?1, ?2, b.id, 'stopped', '', ?3, ?4 FROM brands b WHERE b.workspace_id = ?1
+       ON CONFLICT (workspace_id, run_key, brand_id) DO UPDATE SET note = excluded.note WHERE burst_progress.status = 'stopped'`,
+    )
+    .bind(workspaceId, runKey, now, note)
+    .run();
+}
+
 async function burstBrand(
   env: Env,
-  ws: { id: string; burstPerBrand: number; review: "auto" | "manual" },
+  ws: BurstWorkspace,
   brand: BrandRow,
   runKey: string,
   now: number,
   opts: BurstOptions,
   llm: LlmConfig | null,
-): Promise<{ counts: RunCounts; done: boolean }> {
+): Promise<{ counts: RunCounts; done: boolean; stopped?: string }> {
   const counts: RunCounts = { processed: 0, succeeded: 0, failed: 0, remaining: 0 };
   const claim = newId("bst");
   if (!(await claimBrand(env.DB, ws.id, runKey, brand.id, claim, now))) return { counts, done: false };
+  const ours = "workspace_id = ? AND run_key = ? AND brand_id = ? AND claim = ? AND status = 'running'";
+  const held = `EXISTS (SELECT 1 FROM burst_progress WHERE ${ours})`;
+  const heldBinds = [ws.id, runKey, brand.id, claim];
   try {
     const brief = readBrief(brand.brief);
-    const variants = variantsToWrite(await burstQuotas(env, brand, now), brief, ws.burstPerBrand);
+    const wanted = variantsToWrite(await burstQuotas(env, brand, now), brief, ws.burstPerBrand);
+    const room = await roomToday(env.DB, ws, !!llm && wanted.length > 0, wanted.length);
+    if (room.take === 0 && room.why) {
+      await env.DB.prepare(`UPDATE burst_progress SET status = 'stopped', note = ? WHERE ${ours}`).bind(`Stopped: ${room.why}`, ...heldBinds).run();
+      return { counts, done: false, stopped: room.why };
+    }
+    const variants = wanted.slice(0, room.take);
     const recentRows = await env.DB.prepare(
       "SELECT title FROM proposals WHERE brand_id = ? AND created_at >= ? AND status != 'failed' ORDER BY created_at DESC LIMIT 500",
     )
@@ -159,9 +211,17 @@ async function burstBrand(
     const platforms = "[]";
     await opts.beforeCommit?.(brand.id);
 
-    const held = `EXISTS (SELECT 1 FROM burst_progress WHERE workspace_id = ? AND run_key = ? AND brand_id = ? AND claim = ? AND status = 'running')`;
-    const heldBinds = [ws.id, runKey, brand.id, claim];
-    const stmts: D1PreparedStatement[] = [];
+    // First, the quotas again, in the batch itself: if other writers filled them meanwhile, the part turns
+    // `stopped` and every statement after this one, guarded by the running claim, writes nothing.
+    const need = { jobs: accepted.length, renders: accepted.length, llm: accepted.length * ws.llmPerItem + (llm && variants.length ? 1 : 0) };
+    const room2 = gate(ws.quota, need);
+    const stmts: D1PreparedStatement[] = [
+      env.DB.prepare(`UPDATE burst_progress SET status = 'stopped', note = ? WHERE ${ours} AND NOT (${room2.sql})`).bind(
+        `Stopped: ${FILLED_MEANWHILE}`,
+        ...heldBinds,
+        ...room2.binds,
+      ),
+    ];
     const outputIds: string[] = [];
     const scrub = (s: string) => scrubText(s, brief);
     for (const d of decided) {
@@ -196,13 +256,15 @@ async function burstBrand(
       );
     }
     const jobs = accepted.length;
+    if (need.llm > 0) stmts.push(countLlmCalls(env.DB, ws.quota, need.llm, { sql: held, binds: heldBinds }));
     stmts.push(
       env.DB.prepare(
-        `UPDATE burst_progress SET status = 'done', done_at = ?, proposals = ?, jobs = ?
+        `UPDATE burst_progress SET status = 'done', done_at = ?, proposals = ?, jobs = ?, note = ?
          WHERE workspace_id = ? AND run_key = ? AND brand_id = ? AND claim = ? AND status = 'running'`,
-      ).bind(now, decided.length, jobs, ...heldBinds),
+      ).bind(now, decided.length, jobs, room.why && `${wanted.length - room.take} of ${wanted.length} items not proposed: ${room.why}`, ...heldBinds),
     );
     const results = await env.DB.batch(stmts);
+    if (results[0]!.meta.changes > 0) return { counts, done: false, stopped: FILLED_MEANWHILE };
     if ((results.at(-1)?.meta.changes ?? 0) === 0) return { counts, done: false }; // the claim was taken over: nothing of ours landed
     if (outputIds.length) {
       // A lost send is what healing exists for: the outputs wait `pending` with their enqueued_at.
@@ -211,7 +273,7 @@ async function burstBrand(
     counts.processed = decided.length;
     counts.succeeded = decided.filter((d) => d.status === "accepted" || d.status === "pending").length;
     counts.failed = decided.filter((d) => d.status === "failed").length;
-    return { counts, done: true };
+    return { counts, done: true, ...(room.why ? { stopped: room.why } : {}) };
   } catch (err) {
     await releaseBrand(env.DB, ws.id, runKey, brand.id, claim).catch(() => undefined);
     throw err;
@@ -229,7 +291,20 @@ export async function runBurst(env: Env, workspaceId: string, runKey: string, op
   const wsRow = await env.DB.prepare("SELECT burst_per_brand, review_mode FROM workspaces WHERE id = ?")
     .bind(workspaceId)
     .first<{ burst_per_brand: number; review_mode: "auto" | "manual" }>();
-  const ws = { id: workspaceId, burstPerBrand: wsRow?.burst_per_brand ?? 3, review: wsRow?.review_mode ?? "auto" };
+  const ws: BurstWorkspace = {
+    id: workspaceId,
+    burstPerBrand: wsRow?.burst_per_brand ?? 3,
+    review: wsRow?.review_mode ?? "auto",
+    quota: await quotaDay(env, workspaceId, now),
+    llmPerItem: llmCallsPerOutput(env),
+  };
+  // No room left today at all: every brand not done says why, and no brand is claimed only to be stopped.
+  const first = await roomToday(env.DB, ws, false, 1);
+  if (first.take === 0) {
+    await stopBrands(env.DB, workspaceId, runKey, now, `Stopped: ${first.why}`);
+    const remaining = await brandsLeft(env.DB, workspaceId, runKey);
+    return { processed: 0, succeeded: 0, failed: 0, remaining, brandsDone: 0, error: `The burst stopped: ${first.why}` };
+  }
   const result: BurstResult = { processed: 0, succeeded: 0, failed: 0, remaining: 0, brandsDone: 0 };
   const todo = await brandsToDo(env, workspaceId, runKey, now, opts.maxBrands ?? BURST_BRANDS_PER_TICK);
   // A pool of lanes, each taking the next brand as soon as its last one is done; after a failure no lane starts another.
@@ -238,11 +313,16 @@ export async function runBurst(env: Env, workspaceId: string, runKey: string, op
     while (!result.error && next < todo.length) {
       const brand = todo[next++]!;
       try {
-        const { counts, done } = await burstBrand(env, ws, brand, runKey, now, opts, llm);
+        const { counts, done, stopped } = await burstBrand(env, ws, brand, runKey, now, opts, llm);
         result.processed += counts.processed;
         result.succeeded += counts.succeeded;
         result.failed += counts.failed;
         if (done) result.brandsDone++;
+        // A quota stops the whole burst: the brands left say why, and a later check takes them up (the day's quotas may be raised).
+        if (stopped && !result.error) {
+          result.error = `The burst stopped: ${stopped}`;
+          await stopBrands(env.DB, workspaceId, runKey, now, `Stopped: ${stopped}`);
+        }
       } catch (err) {
         result.error ??= reportFailure(err, "The burst", { workspaceId, runKey, brandId: brand.id }).sentence;
       }

@@ -7,7 +7,13 @@ import { runDispatch } from "./dispatch";
 import { runPass } from "./passes";
 import { healStalePublishing } from "../publishing/healing";
 import { workspacesToRefresh } from "../accounts/refresh";
+import { fanOutDueMetrics } from "../analytics/fanout";
+import { logError } from "../lib/log";
+import { pruneAuthRowsSafely } from "../auth/prune";
+import { relayOutbox } from "../notifications/outbox";
+import { runRelayPass } from "../notifications/relay";
 
+/** Catch-up, healing, the burst check, and pruning expired sign-in counters and sessions (auth/prune.ts). */
 export const TEN_MINUTE_CRON = "*/10 * * * *";
 /** Daily: token refresh (worker/accounts/refresh.ts). */
 export const REFRESH_CRON = "17 3 * * *";
@@ -34,15 +40,26 @@ async function workspacesNeeding(env: Env, kind: "catchup" | "healing"): Promise
 }
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  await runCron(controller, env);
+  // What the passes changed (a burst done, an account to reconnect) goes out now, not at the next minute's relay.
+  if (controller.cron !== MINUTE_CRON) await relayOutbox(env);
+}
+
+async function runCron(controller: ScheduledController, env: Env): Promise<void> {
   if (controller.cron === REFRESH_CRON) return refreshAll(env, controller.scheduledTime);
   if (controller.cron === MINUTE_CRON) {
     // Every minute, for every workspace at once: not recorded in automation_runs
     // (1,440 rows a day per workspace would bury the log); a manual run is.
     await runDispatch(env, {});
+    // Events still unsent, webhook messages that look lost, email digests whose hour is up (worker/notifications).
+    await runRelayPass(env, controller.scheduledTime);
     return;
   }
   if (controller.cron !== TEN_MINUTE_CRON) return;
   const key = windowKey(controller.scheduledTime);
+  // Metrics fan out first (one message per due brand, whatever the passes below take); a failure is the next window's to retry, never the others' to pay for.
+  await fanOutDueMetrics(env, controller.scheduledTime).catch((err: unknown) => logError("metrics fan-out failed", { error: String(err) }));
+  await pruneAuthRowsSafely(env.DB, controller.scheduledTime);
   await burstCheck(env, controller.scheduledTime);
   // Deliveries whose consumer died mid-step go back to the consumer, whose checkpoint recovery asks the platform first.
   await healStalePublishing(env, controller.scheduledTime);

@@ -1,8 +1,10 @@
 // What the Automation page shows (API.md `GET /api/automation`): settings,
 // last and next burst, recent runs, the proposals inbox's count and each
-// brand's quota for today. "Next burst" is read from today's run key: only
+// brand's quota for today, and the workspace's quotas against today's usage. "Next burst" is read from today's run key: only
 // the day's own (cron) burst, done for every brand, moves it to tomorrow.
+import type { Env } from "../env";
 import { readBrief } from "../generation/brief";
+import { quotaReport } from "../services/quotas";
 import { iso } from "../lib/time";
 import type { BrandQuota } from "../contract/schemas";
 import { burstDue, nextBurstAt } from "./burst-clock";
@@ -10,7 +12,8 @@ import { dailyTargets } from "./burst-quota";
 import { PASSES } from "./passes";
 import { lastRun, recentRuns } from "./runs";
 
-export async function automationOverview(d1: D1Database, workspaceId: string, now = Date.now()) {
+export async function automationOverview(env: Env, workspaceId: string, now = Date.now()) {
+  const d1 = env.DB;
   const ws = await d1
     .prepare("SELECT timezone, burst_time, automation_paused, burst_per_brand, review_mode FROM workspaces WHERE id = ?")
     .bind(workspaceId)
@@ -21,19 +24,19 @@ export async function automationOverview(d1: D1Database, workspaceId: string, no
     d1.prepare("SELECT COUNT(*) AS n FROM proposals WHERE workspace_id = ? AND status = 'pending'").bind(workspaceId),
     d1
       .prepare(
-        `SELECT b.id, b.name, b.brief, p.status AS part, p.proposals FROM brands b
+        `SELECT b.id, b.name, b.brief, p.status AS part, p.proposals, p.note FROM brands b
          LEFT JOIN burst_progress p ON p.workspace_id = b.workspace_id AND p.run_key = ? AND p.brand_id = b.id
          WHERE b.workspace_id = ? ORDER BY b.name, b.id LIMIT 200`,
       )
       .bind(runKey, workspaceId),
   ]);
   const ranToday = (today!.results[0] as { status?: string } | undefined)?.status === "succeeded";
-  const quotas: BrandQuota[] = (brands!.results as Array<{ id: string; name: string; brief: string | null; part: string | null; proposals: number | null }>).map((b) => {
+  const quotas: BrandQuota[] = (brands!.results as Array<{ id: string; name: string; brief: string | null; part: string | null; proposals: number | null; note: string | null }>).map((b) => {
     const t = dailyTargets(readBrief(b.brief), ws!.burst_per_brand);
     // Without per-brief numbers the workspace total is shared round-robin: light, dark, post, light…
     const reels = "total" in t ? t.total - Math.floor(t.total / 3) : t.reels;
     const posts = "total" in t ? Math.floor(t.total / 3) : t.posts;
-    return { brandId: b.id, brand: b.name, reels, posts, proposedToday: b.proposals ?? 0, doneToday: b.part === "done" };
+    return { brandId: b.id, brand: b.name, reels, posts, proposedToday: b.proposals ?? 0, doneToday: b.part === "done", note: b.note };
   });
   return {
     paused: ws!.automation_paused === 1,
@@ -48,5 +51,6 @@ export async function automationOverview(d1: D1Database, workspaceId: string, no
     available: Object.keys(PASSES),
     pendingProposals: (pending!.results[0] as { n: number }).n,
     quotas,
+    usage: await quotaReport(env, workspaceId, now),
   };
 }

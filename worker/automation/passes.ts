@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { numberVar } from "../lib/time";
 import { reportFailure } from "../generation/failure-report";
 import { runRefresh } from "../accounts/refresh";
+import { runMetricsPass } from "../analytics/pass";
 import { runBurst } from "./burst";
 import { runCatchup } from "./catchup";
 import { runDispatch } from "./dispatch";
@@ -20,6 +21,8 @@ export const PASSES: Partial<Record<RunKind, PassRunner>> = {
   // Token renewal and re-sealing under a rotated key (worker/accounts/refresh.ts).
   refresh: (env, ws) => runRefresh(env, ws),
   dispatch: (env, ws) => runDispatch(env, { workspaceId: ws }),
+  // Samples the workspace's due metrics now (the cron fans the same work out per brand).
+  metrics: (env, ws, _key, budget) => runMetricsPass(env, ws, budget),
 };
 
 /** Claims `runKey`, runs the pass, records the counts. Returns the run, or null if already claimed. */

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { BRIEF_LANGUAGES, briefLanguage } from "./languages";
 import { isValidTimeZone } from "../scheduling/zoned-time";
 import { PLATFORMS, VARIANTS } from "../scheduling/variants";
+import { EVENT_TYPES, PEOPLE_ONLY_TYPES } from "../notifications/events";
 
 export const hhmm = z.string().regex(/^([01]\d|2[0-3]):([0-5]\d)$/, "Use 24-hour HH:MM, e.g. 08:00.");
 export const timeZone = z
@@ -216,12 +217,12 @@ export const job = z.object({
 });
 
 // ---- schedules (calendar) -------------------------------------------------
-/** A `from`/`to` window of at most 93 days (the calendar's and the slot grid's queries). */
-function window<S extends z.ZodObject<{ from: typeof isoInstant; to: typeof isoInstant }>>(shape: S) {
+/** A `from`/`to` window of at most `maxDays` days (93: the calendar's and the slot grid's queries). */
+function window<S extends z.ZodObject<{ from: typeof isoInstant; to: typeof isoInstant }>>(shape: S, maxDays = 93) {
   return shape
     .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: "`to` must be after `from`.", path: ["to"] })
-    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 93 * 86_400_000, {
-      message: "The window is at most 93 days.",
+    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= maxDays * 86_400_000, {
+      message: `The window is at most ${maxDays} days.`,
       path: ["to"],
     });
 }
@@ -246,6 +247,20 @@ export const attemptLogEntry = z.object({
   errorClass: errorClass.nullable().optional(),
   message: z.string().nullable().optional(),
 });
+/**
+ * API.md `Metrics`: a delivery's latest reading. Each number is what the platform reports, or null
+ * when it does not (never 0 for unknown); engagementRate = (likes + comments + shares + saves) / reach,
+ * or / views where reach is not reported (worker/analytics/metrics.ts).
+ */
+export const metrics = z.object({
+  views: z.number().nullable(),
+  reach: z.number().nullable(),
+  likes: z.number().nullable(),
+  comments: z.number().nullable(),
+  shares: z.number().nullable(),
+  saves: z.number().nullable(),
+  engagementRate: z.number().nullable(),
+});
 export const delivery = z.object({
   platform,
   status: deliveryStatus,
@@ -258,6 +273,9 @@ export const delivery = z.object({
   warning: z.string().nullable().optional(),
   /** One entry per publish attempt, oldest first. Always sent; optional so clients built before it still type-check. */
   log: z.array(attemptLogEntry).optional(),
+  /** The latest metrics reading and when it was taken; null until the first (and for deliveries not published). */
+  metrics: metrics.nullable().optional(),
+  metricsAt: z.string().nullable().optional(),
 });
 export const schedule = z.object({
   scheduleId: z.string(),
@@ -318,7 +336,7 @@ export const deliveryList = z.object({ deliveries: z.array(deliveryItem) });
 export const slotsQuery = window(z.strictObject({ from: isoInstant, to: isoInstant }));
 
 // ---- automation ------------------------------------------------------------
-export const runKind = z.enum(["burst", "catchup", "healing", "dispatch", "refresh"]);
+export const runKind = z.enum(["burst", "catchup", "healing", "dispatch", "refresh", "metrics"]);
 export const reviewMode = z.enum(["auto", "manual"]);
 export const runInput = z.strictObject({ pass: runKind });
 export const run = z.object({
@@ -370,6 +388,89 @@ export const proposalListQuery = z.strictObject({
   status: emptyAsAbsent(proposalStatus),
   brand: emptyAsAbsent(z.string().min(1).max(64)),
 });
+// ---- analytics (API.md "Analytics") ------------------------------------------
+export const analyticsPostsQuery = window(
+  z.strictObject({
+    from: isoInstant,
+    to: isoInstant,
+    brand: emptyAsAbsent(z.string().min(1).max(64)),
+    platform: emptyAsAbsent(platform),
+    type: z.enum(["all", "reel", "post"]).default("all"),
+    sort: z.enum(["published", "views", "engagement"]).default("published"),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  }),
+  366,
+);
+export const postMetrics = z.object({
+  deliveryId: z.string(),
+  scheduleId: z.string(),
+  brandId: z.string(),
+  platform,
+  contentType: z.enum(["reel", "post"]),
+  title: z.string().nullable(),
+  permalink: z.string().nullable(),
+  publishedAt: z.string(),
+  metrics,
+  /** When the latest reading was taken; null before the first. */
+  capturedAt: z.string().nullable(),
+  simulated: z.boolean(),
+});
+export const postMetricsList = z.object({ posts: z.array(postMetrics) });
+/** The header row of GET /api/analytics/posts.csv, in order. */
+export const POSTS_CSV_COLUMNS = [
+  "published_at",
+  "brand",
+  "platform",
+  "content_type",
+  "title",
+  "permalink",
+  "views",
+  "reach",
+  "likes",
+  "comments",
+  "shares",
+  "saves",
+  "engagement_rate",
+  "captured_at",
+  "simulated",
+] as const;
+/**
+ * A brand's report over [from, to). `platform` and `type` narrow it as they narrow the posts list (`platform`
+ * its followers too), so the Analytics page's filters hold for its charts as for its table.
+ */
+export const brandAnalyticsQuery = window(
+  z.strictObject({ from: isoInstant, to: isoInstant, platform: emptyAsAbsent(platform), type: z.enum(["all", "reel", "post"]).default("all") }),
+  366,
+);
+export const totals = z.object({ posts: z.number(), views: z.number(), likes: z.number(), comments: z.number(), shares: z.number(), saves: z.number() });
+export const brandAnalytics = z.object({
+  brandId: z.string(),
+  timezone: z.string(),
+  followers: z.array(z.object({ platform, series: z.array(z.object({ at: z.string(), value: z.number() })) })),
+  totals,
+  byPlatform: z.partialRecord(platform, totals),
+  /** Every local date of the window, in the brand's zone: posts published that day and what they did. */
+  daily: z.array(z.object({ date: z.string(), posts: z.number(), views: z.number(), engagements: z.number() })),
+});
+export const bestTimeCell = z.object({
+  /** 1 (Monday) to 7 (Sunday), in the brand's zone. */
+  weekday: z.number().int().min(1).max(7),
+  hour: z.number().int().min(0).max(23),
+  posts: z.number(),
+  /** Performance relative to the brand's median (1.0 = median); null with too few posts. */
+  score: z.number().nullable(),
+});
+export const bestTimeSuggestion = z.object({
+  kind: z.enum(["reel", "post"]),
+  /** A time of the brand's `slots` (as configured, before `scheduleOffset`), and the time to move it to. */
+  from: hhmm,
+  to: hhmm,
+  reason: z.string(),
+  /** 0–1: how likely posts at `to` do better than at `from`, from the posts so far. */
+  confidence: z.number(),
+});
+export const bestTimes = z.object({ brandId: z.string(), timezone: z.string(), cells: z.array(bestTimeCell), suggestions: z.array(bestTimeSuggestion) });
+
 export const proposalRejectInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 /** Today's burst for one brand, as the Automation page shows it. */
 export const brandQuota = z.object({
@@ -380,6 +481,19 @@ export const brandQuota = z.object({
   /** Proposals written for it by today's burst, and whether its part is done. */
   proposedToday: z.number(),
   doneToday: z.boolean(),
+  /** Why today's part stopped short (a workspace quota), or null. */
+  note: z.string().nullable().optional(),
+});
+/** One quota: what the workspace used (today, for daily ones) against its limit. */
+export const quotaUse = z.object({ used: z.number(), limit: z.number() });
+export const workspaceUsage = z.object({
+  /** The workspace's local date the daily quotas count, and when they reset (its next local midnight). */
+  day: z.string(),
+  resetsAt: z.string(),
+  brands: quotaUse,
+  jobsPerDay: quotaUse,
+  rendersPerDay: quotaUse,
+  llmCallsPerDay: quotaUse,
 });
 
 export type Brand = z.infer<typeof brand>;
@@ -388,6 +502,7 @@ export type BriefInput = z.infer<typeof briefInput>;
 export type Proposal = z.infer<typeof proposal>;
 export type ProposalStatus = z.infer<typeof proposalStatus>;
 export type BrandQuota = z.infer<typeof brandQuota>;
+export type WorkspaceUsage = z.infer<typeof workspaceUsage>;
 export type Account = z.infer<typeof account>;
 export type Candidate = z.infer<typeof candidate>;
 export type BrandColors = z.infer<typeof brandColors>;
@@ -405,6 +520,10 @@ export type ErrorClass = z.infer<typeof errorClass>;
 export type CalendarRow = z.infer<typeof calendarRow>;
 export type CalendarWindow = z.infer<typeof calendarWindow>;
 export type DeliveryItem = z.infer<typeof deliveryItem>;
+export type PostMetrics = z.infer<typeof postMetrics>;
+export type BrandAnalytics = z.infer<typeof brandAnalytics>;
+export type BestTimes = z.infer<typeof bestTimes>;
+export type Totals = z.infer<typeof totals>;
 
 /** For action routes that take no body: an empty body or `{}`; any field is an error. */
 export const emptyBody = z.strictObject({});
@@ -442,6 +561,8 @@ export const automationState = z.object({
   pendingProposals: z.number(),
   /** Each brand's quota for today and how far today's burst got. */
   quotas: z.array(brandQuota),
+  /** The workspace's quotas (brands, jobs, renders and LLM calls a day) and today's usage. */
+  usage: workspaceUsage,
 });
 export const jobList = z.object({
   jobs: z.array(job),
@@ -495,3 +616,91 @@ export const invitationPreview = z.object({
 export const acceptResult = z.object({ user, workspace: z.object({ id: z.string(), name: z.string() }), role });
 export type Member = z.infer<typeof member>;
 export type Invitation = z.infer<typeof invitation>;
+// ---- notifications and webhooks (API.md "Notifications and webhooks") -------
+const queryLimit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+export const eventType = z.enum(EVENT_TYPES);
+/** What the feed shows: API.md's events, and `webhook.disabled` (for people only). */
+export const feedEventType = z.enum([...EVENT_TYPES, ...PEOPLE_ONLY_TYPES]);
+export const notificationsQuery = z.strictObject({
+  unread: z.enum(["true", "false"]).optional().transform((v) => v === "true"),
+  limit: queryLimit(100, 50),
+});
+export const notification = z.object({
+  id: z.string(),
+  type: feedEventType,
+  title: z.string(),
+  body: z.string(),
+  /** A path of the web app: the item, delivery, account or page the event is about. */
+  link: z.string(),
+  createdAt: z.string(),
+  /** When the caller read it (read state is each person's own); null while unread. */
+  readAt: z.string().nullable(),
+});
+export const notificationList = z.object({ notifications: z.array(notification), unread: z.number().int() });
+export const notificationsReadInput = z
+  .strictObject({
+    ids: z.array(z.string().min(1).max(64)).min(1).max(100).optional(),
+    all: z.literal(true).optional(),
+  })
+  .refine((v) => (v.ids === undefined) !== (v.all === undefined), "Send either ids (a list) or all: true.");
+
+export const webhookFormat = z.enum(["standard", "slack", "discord"]);
+const webhookEvents = z
+  .array(eventType)
+  .min(1, "Pick at least one event.")
+  .max(EVENT_TYPES.length)
+  .transform((events) => [...new Set(events)]);
+const webhookUrl = z.string().trim().min(1).max(2048);
+const webhookDescription = z.string().trim().max(200);
+export const webhookCreateInput = z.strictObject({
+  url: webhookUrl,
+  events: webhookEvents,
+  format: webhookFormat.default("standard"),
+  description: webhookDescription.default(""),
+});
+export const webhookUpdateInput = z
+  .strictObject({ url: webhookUrl.optional(), events: webhookEvents.optional(), enabled: z.boolean().optional(), description: webhookDescription.optional() })
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of url, events, enabled, description.");
+export const webhook = z.object({
+  id: z.string(),
+  /** The full URL for owners; `https://<host>/…` for other members (a Slack or Discord URL is a credential). */
+  url: z.string(),
+  events: z.array(eventType),
+  format: webhookFormat,
+  description: z.string(),
+  enabled: z.boolean(),
+  createdAt: z.string(),
+  lastSuccessAt: z.string().nullable(),
+  lastFailureAt: z.string().nullable(),
+  disabledReason: z.string().nullable(),
+});
+/** `whsec_<base64>`, shown once. */
+export const webhookSecret = z.object({ secret: z.string() });
+export const webhookCreated = webhook.extend(webhookSecret.shape);
+export const webhookList = z.object({
+  webhooks: z.array(webhook),
+  /** Whether owners get the hourly email digest (a `send_email` binding and EMAIL_FROM are configured). */
+  email: z.object({ enabled: z.boolean() }),
+});
+export const webhookTestResult = z.object({ eventId: z.string() });
+export const webhookAttemptsQuery = z.strictObject({ limit: queryLimit(200, 50) });
+export const webhookAttempt = z.object({
+  eventId: z.string(),
+  type: z.string(),
+  attempt: z.number().int(),
+  at: z.string(),
+  responseStatus: z.number().int().nullable(),
+  durationMs: z.number().int(),
+  /** What went wrong, in words (absent on success). */
+  error: z.string().optional(),
+  /** The start of the endpoint's answer. */
+  response: z.string().optional(),
+});
+export const webhookAttemptList = z.object({ attempts: z.array(webhookAttempt) });
+
+export type Notification = z.infer<typeof notification>;
+export type NotificationList = z.infer<typeof notificationList>;
+export type Webhook = z.infer<typeof webhook>;
+export type WebhookCreateInput = z.output<typeof webhookCreateInput>;
+export type WebhookUpdateInput = z.output<typeof webhookUpdateInput>;
+export type WebhookAttempt = z.infer<typeof webhookAttempt>;

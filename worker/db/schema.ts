@@ -56,7 +56,8 @@ export const sessions = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
     createdAt: integer("created_at").notNull().default(now),
   },
-  (t) => [index("sessions_user").on(t.userId)],
+  // sessions_expires: the prune pass (auth/prune.ts) finds expired sessions without a scan.
+  (t) => [index("sessions_user").on(t.userId), index("sessions_expires").on(t.expiresAt)],
 );
 
 export const apiTokens = sqliteTable(
@@ -97,11 +98,17 @@ export const invitations = sqliteTable(
 );
 
 /** Fixed-window counters for login throttling, keyed `email:<addr>` / `ip:<addr>`. */
-export const rateLimits = sqliteTable("rate_limits", {
-  key: text("key").primaryKey(),
-  windowStart: integer("window_start").notNull(),
-  count: integer("count").notNull(),
-});
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    /** The window's start (fixed windows), or the last counted attempt (backoffs): auth/rate-limit.ts. */
+    windowStart: integer("window_start").notNull(),
+    count: integer("count").notNull(),
+  },
+  // The prune pass (auth/prune.ts) finds rows that no longer decide anything.
+  (t) => [index("rate_limits_window").on(t.windowStart)],
+);
 
 export const brands = sqliteTable(
   "brands",
@@ -158,6 +165,8 @@ export const platformAccounts = sqliteTable(
      * NULL when unknown (a pasted token: the sampler finds out and records it).
      */
     insightsAccess: text("insights_access", { enum: ["granted", "missing"] }),
+    /** The expiry an `account.expiring` event was written for (worker/notifications): one warning per expiry. */
+    expiryWarnedFor: integer("expiry_warned_for"),
   },
   (t) => [
     uniqueIndex("platform_accounts_brand_platform").on(t.brandId, t.platform),
@@ -255,13 +264,16 @@ export const burstProgress = sqliteTable(
     workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
     runKey: text("run_key").notNull(),
     brandId: text("brand_id").notNull().references(() => brands.id, { onDelete: "cascade" }),
-    status: text("status", { enum: ["running", "done"] }).notNull().default("running"),
+    /** `stopped`: a workspace quota had no room (`note` says which); a later check takes it up again. */
+    status: text("status", { enum: ["running", "done", "stopped"] }).notNull().default("running"),
     /** Token of the invocation working on it; its writes count only while it still holds it. */
     claim: text("claim").notNull(),
     claimedAt: integer("claimed_at").notNull(),
     proposals: integer("proposals").notNull().default(0),
     jobs: integer("jobs").notNull().default(0),
     doneAt: integer("done_at"),
+    /** Why the part stopped short (a workspace quota, worker/services/quotas.ts), for people; NULL when it did all it meant to. */
+    note: text("note"),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.runKey, t.brandId] })],
 );
@@ -290,7 +302,13 @@ export const generationJobs = sqliteTable(
     proposalId: text("proposal_id").references(() => proposals.id, { onDelete: "set null" }),
     createdAt: integer("created_at").notNull().default(now),
   },
-  (t) => [index("generation_jobs_workspace_created").on(t.workspaceId, t.id)],
+  (t) => [
+    index("generation_jobs_workspace_created").on(t.workspaceId, t.id),
+    // The jobs-a-day quota counts today's jobs of a workspace: an index range, not every job it ever made.
+    index("generation_jobs_workspace_day").on(t.workspaceId, t.createdAt),
+    // A proposal's job (the burst's outputs, the inbox, accepting): a lookup, where it was a scan of every job (cost bench).
+    index("generation_jobs_proposal").on(t.proposalId),
+  ],
 );
 
 export const jobOutputs = sqliteTable(
@@ -325,7 +343,7 @@ export const jobOutputs = sqliteTable(
     claim: text("claim"),
     /** Healing's re-sends of a lost `generate` message; past the limit the output fails. */
     requeues: integer("requeues").notNull().default(0),
-    /** When its message was last sent (NULL: at creation, see updated_at). */
+    /** When its message was last sent: at creation, a retry, a healing re-send (what the renders-a-day quota counts). */
     enqueuedAt: integer("enqueued_at"),
     updatedAt: integer("updated_at").notNull().default(now),
   },
@@ -333,6 +351,8 @@ export const jobOutputs = sqliteTable(
     index("job_outputs_queue").on(t.status, t.enqueuedAt),
     uniqueIndex("job_outputs_job_brand").on(t.jobId, t.brandId),
     index("job_outputs_ready").on(t.workspaceId, t.status, t.hold),
+    // The renders-a-day quota counts outputs sent to render today (created or retried): an index range.
+    index("job_outputs_workspace_enqueued").on(t.workspaceId, t.enqueuedAt),
     index("job_outputs_brand").on(t.brandId),
     // The calendar window reads each item's title by output id: from this index alone, not 4,800 wide rows (captions, media keys).
     index("job_outputs_title").on(t.id, t.title),
@@ -424,6 +444,8 @@ export const deliveries = sqliteTable(
     uniqueIndex("deliveries_schedule_platform").on(t.scheduleId, t.platform),
     index("deliveries_status").on(t.status),
     index("deliveries_workspace_status").on(t.workspaceId, t.status),
+    // Analytics lists published deliveries by publish time (API.md "Analytics").
+    index("deliveries_published").on(t.workspaceId, t.status, t.publishedAt),
   ],
 );
 
@@ -448,7 +470,7 @@ export const automationRuns = sqliteTable(
   {
     id: text("id").primaryKey(),
     workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["burst", "catchup", "healing", "dispatch", "refresh"] }).notNull(),
+    kind: text("kind", { enum: ["burst", "catchup", "healing", "dispatch", "refresh", "metrics"] }).notNull(),
     /** The local date for a burst, the 10-minute window for cron passes, `manual:<id>` for clicks. */
     runKey: text("run_key").notNull(),
     trigger: text("trigger", { enum: ["cron", "manual"] }).notNull(),
@@ -470,7 +492,8 @@ export const automationRuns = sqliteTable(
 /**
  * Posts the `sandbox` platform "published" (worker/publishing/sandbox.ts),
  * shown at GET /sandbox/:deliveryId. No foreign key to deliveries: like a
- * post on a real platform, it outlives the schedule that made it.
+ * post on a real platform, it outlives the schedule that made it. It does not
+ * outlive its brand: deleting the brand deletes its public pages (issue 16 item 10).
  */
 export const sandboxPosts = sqliteTable(
   "sandbox_posts",
@@ -479,6 +502,8 @@ export const sandboxPosts = sqliteTable(
     /** UNIQUE: one post per delivery, however often it is published. */
     deliveryId: text("delivery_id").notNull(),
     workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Set on every post the sandbox publishes; NULL only for rows older than the column whose brand was already gone. */
+    brandId: text("brand_id").references(() => brands.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ["reel", "post"] }).notNull(),
     caption: text("caption").notNull(),
     title: text("title").notNull(),
@@ -488,8 +513,20 @@ export const sandboxPosts = sqliteTable(
     slideKeys: text("slide_keys"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [uniqueIndex("sandbox_posts_delivery").on(t.deliveryId)],
+  (t) => [uniqueIndex("sandbox_posts_delivery").on(t.deliveryId), index("sandbox_posts_brand").on(t.brandId)],
 );
+
+/** One reading's numbers (API.md `Metrics` without the derived rate, plus followers): a snapshot's, and a target's latest. */
+const readingColumns = () => ({
+  views: integer("views"),
+  reach: integer("reach"),
+  likes: integer("likes"),
+  comments: integer("comments"),
+  shares: integer("shares"),
+  saves: integer("saves"),
+  followers: integer("followers"),
+  simulated: integer("simulated", { mode: "boolean" }).notNull().default(false),
+});
 
 /**
  * What the platforms reported, sampled by age (DESIGN.md §10): one row per
@@ -510,14 +547,7 @@ export const metricSnapshots = sqliteTable(
     /** An account's reading (followers); kept when the account is disconnected, so the series survives a reconnect. */
     accountId: text("account_id"),
     capturedAt: integer("captured_at").notNull(),
-    views: integer("views"),
-    reach: integer("reach"),
-    likes: integer("likes"),
-    comments: integer("comments"),
-    shares: integer("shares"),
-    saves: integer("saves"),
-    followers: integer("followers"),
-    simulated: integer("simulated", { mode: "boolean" }).notNull().default(false),
+    ...readingColumns(),
   },
   (t) => [
     index("metric_snapshots_delivery").on(t.deliveryId, t.capturedAt),
@@ -537,3 +567,233 @@ export const youtubeMetricsUnits = sqliteTable("youtube_metrics_units", {
   day: text("day").primaryKey(),
   units: integer("units").notNull().default(0),
 });
+
+/**
+ * Everything the metrics sampler reads (DESIGN.md §10): one row per published
+ * delivery (`kind` post, `id` = the delivery's id) and per platform account
+ * (`kind` account, `id` = the account's id), holding when it is next due and
+ * its latest reading.
+ *
+ * - `next_at` is the due state, so finding due work is an index range
+ *   (`metric_targets_due`), never a scan. NULL: nothing due, because the post
+ *   is past its 28 days or the account is gone (done), or because its account
+ *   cannot be read now (`parked` says why; the account's own row re-checks it
+ *   daily and un-parks its posts).
+ * - `claim` is the sampler invocation working on the row: its writes land only
+ *   while it still holds the claim, so a redelivered message never writes a
+ *   reading twice.
+ * - The latest reading is a copy of the newest metric_snapshots row, written
+ *   in the same batch: lists, sorts and the Schedule read one row per post.
+ *
+ * Account rows are created by a trigger on platform_accounts (migration metrics_sampler),
+ * whichever flow connected the account; post rows when a delivery is published.
+ */
+export const metricTargets = sqliteTable(
+  "metric_targets",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: ["post", "account"] }).notNull(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    brandId: text("brand_id").notNull().references(() => brands.id, { onDelete: "cascade" }),
+    platform: text("platform", { enum: ["instagram", "facebook", "youtube", "sandbox"] }).notNull(),
+    /** Posts: what went out, and when (the schedule by age counts from it). */
+    contentType: text("content_type", { enum: ["reel", "post"] }),
+    publishedAt: integer("published_at"),
+    nextAt: integer("next_at"),
+    parked: text("parked", { enum: ["account_unavailable", "insights_missing", "reconnect"] }),
+    claim: text("claim"),
+    /** Unchanged readings in a row: each doubles the interval (DESIGN.md §10). */
+    backoff: integer("backoff").notNull().default(0),
+    samples: integer("samples").notNull().default(0),
+    capturedAt: integer("captured_at"),
+    ...readingColumns(),
+  },
+  (t) => [
+    index("metric_targets_due").on(t.brandId, t.nextAt),
+    // Posts waiting for their account: few, found without reading the brand's finished posts.
+    index("metric_targets_parked")
+      .on(t.brandId, t.platform)
+      .where(sql`parked IS NOT NULL`),
+  ],
+);
+
+/**
+ * Each brand's earliest `metric_targets.next_at` (NULL: nothing due). The cron
+ * finds due brands here page by page and sends one `metrics` message per brand
+ * (DESIGN.md §9: fleet passes fan out); claiming a brand moves `next_at` a
+ * lease ahead, so a lost message is sent again once the lease runs out.
+ */
+export const metricBrands = sqliteTable(
+  "metric_brands",
+  {
+    brandId: text("brand_id").primaryKey().references(() => brands.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    nextAt: integer("next_at"),
+  },
+  (t) => [index("metric_brands_due").on(t.nextAt), index("metric_brands_workspace").on(t.workspaceId, t.nextAt)],
+);
+
+/**
+ * The outbox (DESIGN.md §11): one row per event of API.md "Notifications and
+ * webhooks", written in the same D1 transaction as the state change it
+ * reports: by the triggers at the end of the migration that adds this table
+ * (a delivery's or an account's status, a burst's part or run finishing), or
+ * by a conditional statement in the same batch (worker/notifications). The
+ * in-app feed reads these rows; the relay hands each to the events queue until
+ * the consumer has fanned it out (`relay_after` NULL). Never updated otherwise.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    /** `evt_…`, fixed when written: the `webhook-id` of every attempt to every endpoint. */
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    /** API.md's event `data` (JSON): ids and what they were when it happened. */
+    data: text("data").notNull(),
+    /** `ping`: the one endpoint it is for. */
+    webhookId: text("webhook_id"),
+    createdAt: integer("created_at").notNull(),
+    /** When the relay may (re)send its queue message; NULL once fanned out. */
+    relayAfter: integer("relay_after"),
+    relays: integer("relays").notNull().default(0),
+    handledAt: integer("handled_at"),
+  },
+  (t) => [
+    index("events_feed").on(t.workspaceId, t.createdAt),
+    index("events_relay").on(t.relayAfter).where(sql`relay_after IS NOT NULL`),
+  ],
+);
+
+/** A person's "read" marks on feed items (read state is per user; the feed is the workspace's). */
+export const notificationReads = sqliteTable(
+  "notification_reads",
+  {
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull().references(() => events.id, { onDelete: "cascade" }),
+    readAt: integer("read_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.eventId] })],
+);
+
+/** "Mark all read": everything of the workspace up to `read_through` is read for this person. */
+export const notificationCursors = sqliteTable(
+  "notification_cursors",
+  {
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    readThrough: integer("read_through").notNull(),
+    readAt: integer("read_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.workspaceId] })],
+);
+
+/** Webhook endpoints (API.md `Webhook`). */
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    /**
+     * Sealed `{url, secrets: [{secret, until}]}` (worker/accounts/sealing.ts, this row's id as
+     * additional data): signing secrets, and Slack's and Discord's URLs, are credentials.
+     */
+    sealed: text("sealed").notNull(),
+    /** The URL's host, shown where the URL itself is not. */
+    host: text("host").notNull(),
+    /** Subscribed event types (configuration, JSON string[]). */
+    events: text("events").notNull(),
+    format: text("format", { enum: ["standard", "slack", "discord"] }).notNull().default("standard"),
+    description: text("description").notNull().default(""),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    disabledReason: text("disabled_reason"),
+    lastSuccessAt: integer("last_success_at"),
+    lastFailureAt: integer("last_failure_at"),
+    /** The first failure since the last success: three days of failing disables the endpoint. */
+    failingSince: integer("failing_since"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("webhooks_workspace").on(t.workspaceId)],
+);
+
+/** One event to one endpoint: its state across attempts (a message per row on the events queue). */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    eventId: text("event_id").notNull().references(() => events.id, { onDelete: "cascade" }),
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "sending", "delivered", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** When the next attempt is due (its queue message is delayed until then). */
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    /** A consumer holds it until then (a duplicate message meanwhile waits). */
+    leaseUntil: integer("lease_until"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.webhookId] }), index("webhook_deliveries_due").on(t.status, t.nextAttemptAt)],
+);
+
+/** Every attempt to deliver an event to an endpoint, with the endpoint's answer (GET /api/webhooks/:id/attempts). */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(),
+    type: text("type").notNull(),
+    attempt: integer("attempt").notNull(),
+    at: integer("at").notNull(),
+    responseStatus: integer("response_status"),
+    durationMs: integer("duration_ms").notNull(),
+    /** What went wrong, in words; NULL on success. */
+    error: text("error"),
+    /** The start of the endpoint's answer (text, at most 500 characters). */
+    response: text("response"),
+  },
+  (t) => [index("webhook_attempts_webhook").on(t.webhookId, t.at)],
+);
+
+/** The owners' email digest of needs-attention events: at most one an hour per workspace. */
+export const emailDigests = sqliteTable("email_digests", {
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  /** Events after this instant (created_at) are not in a digest yet. */
+  sentThrough: integer("sent_through").notNull().default(0),
+  lastSentAt: integer("last_sent_at"),
+  /** An event waits for the next digest. */
+  pending: integer("pending", { mode: "boolean" }).notNull().default(false),
+});
+
+/**
+ * Per-workspace overrides of the quotas in wrangler.toml `[vars]` (QUOTA_*):
+ * set by an operator (`wrangler d1 execute`), never by owners. A NULL column
+ * keeps the deployment's default (worker/services/quotas.ts).
+ */
+export const workspaceQuotas = sqliteTable("workspace_quotas", {
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  brands: integer("brands"),
+  jobsPerDay: integer("jobs_per_day"),
+  rendersPerDay: integer("renders_per_day"),
+  llmCallsPerDay: integer("llm_calls_per_day"),
+});
+
+/**
+ * What cannot be counted from rows: LLM calls, per workspace and local day
+ * (YYYY-MM-DD in the workspace's zone), written in the same D1 batch as what
+ * the calls are for (a burst's proposals, a job's outputs).
+ */
+export const workspaceUsage = sqliteTable(
+  "workspace_usage",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    llmCalls: integer("llm_calls").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
+);

@@ -26,8 +26,11 @@ const REDACTIONS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic|OAuth)\s+[A-Za-z0-9._~+/=-]{8,}/g, "$1 [redacted]"],
   // Our own API tokens, wherever they appear.
   [/\bbc_[A-Za-z0-9_-]{16,}/g, "bc_[redacted]"],
-  // drizzle's "Failed query: ... params: a,b,c": bound values can be token hashes, session ids, ciphertext.
-  [/(\bparams: )(?:[^"\\\n]|\\(?![n"]))*/g, "$1[redacted]"],
+  // drizzle's "Failed query: ...\nparams: a,b,c": bound values can be emails, token hashes, session ids,
+  // ciphertext. Inside a JSON line the newline before it is the two characters `\n`, so "params" follows
+  // an `n`, not a word boundary; the values run to the end of the line (a raw or escaped newline) or of
+  // the JSON string (an unescaped quote), escaped quotes included.
+  [/(?<=^|\\n|[^\w])(params: )(?:[^"\\\n]|\\[^n])*/g, "$1[redacted]"],
   // JSON fields, plain or escaped inside another JSON string: "accessToken":"...".
   [
     /(\\?"(?:access_?token|refresh_?token|accessToken|refreshToken|client_?secret|password|credentials|token)\\?"\s*:\s*\\?")(?:[^"\\]|\\(?!"))*/gi,

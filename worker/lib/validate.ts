@@ -2,7 +2,7 @@
 // failures become 400s in API.md's shape, never a 500.
 import type { Context } from "hono";
 import type { z } from "zod";
-import { invalid } from "../errors";
+import { invalid, unsupportedMediaType } from "../errors";
 
 function issues(error: z.ZodError) {
   return error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
@@ -29,10 +29,19 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
   return result.data;
 }
 
+/** `application/json`, with or without parameters (`; charset=utf-8`). */
+const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
+
+/**
+ * The body as the schema's type. A body must be declared JSON (415 otherwise):
+ * an HTML form or a `text/plain` fetch from another site carries no such header
+ * and is never taken for JSON. An empty body needs no header (`curl -X POST`).
+ */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const text = await c.req.text();
   let value: unknown = {};
   if (text.trim() !== "") {
+    if (!JSON_TYPE.test(c.req.header("content-type") ?? "")) throw unsupportedMediaType();
     try {
       value = JSON.parse(text);
     } catch {

@@ -3,7 +3,7 @@
 // deployment has one and a sender address. Without them nothing is sent and
 // the owner copies the link from the app; a failed send never fails the
 // invitation, which is made either way.
-import type { Env } from "../env";
+import { emailConfigured, escapeHtml, sendEmail, type EmailEnv } from "../lib/email";
 import { logError } from "../lib/log";
 import type { Role } from "../auth/context";
 
@@ -20,8 +20,6 @@ const ROLE_WORDS: Record<Role, string> = {
   editor: "an editor (brands, jobs and the calendar)",
   viewer: "a viewer (sees everything, changes nothing)",
 };
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** Subject and bodies, in words an invitee reads once and acts on. */
 export function composeInviteEmail(m: InviteEmail) {
@@ -41,13 +39,13 @@ export function composeInviteEmail(m: InviteEmail) {
 }
 
 /** Whether this deployment emails invitations (a binding and a sender address). */
-export const canEmailInvitations = (env: Pick<Env, "EMAIL" | "EMAIL_FROM">) => !!(env.EMAIL && env.EMAIL_FROM);
+export const canEmailInvitations = emailConfigured;
 
 /** Sends the invitation; true when the binding accepted it. */
-export async function sendInviteEmail(env: Pick<Env, "EMAIL" | "EMAIL_FROM">, m: InviteEmail): Promise<boolean> {
+export async function sendInviteEmail(env: EmailEnv, m: InviteEmail): Promise<boolean> {
   if (!canEmailInvitations(env)) return false;
   try {
-    await env.EMAIL!.send({ from: { name: "Brandcast", email: env.EMAIL_FROM! }, to: m.to, ...composeInviteEmail(m) });
+    await sendEmail(env, { to: m.to, ...composeInviteEmail(m) });
     return true;
   } catch (err) {
     logError("invitation email not sent", { error: String(err) });

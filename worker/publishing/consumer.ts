@@ -8,7 +8,8 @@
 // platform handle is checkpointed on the row before the next call; and a
 // redelivery after a crash resumes from the checkpoint, where the client asks
 // the platform before repeating anything that makes a post public.
-import { readCredentials, markNeedsReconnect, type AccountRow } from "../accounts/credentials";
+import { openAccount } from "../accounts/access";
+import { markNeedsReconnect, type AccountRow } from "../accounts/credentials";
 import type { Env, PublishMessage } from "../env";
 import { newId } from "../lib/ids";
 import { CLIENTS } from "./clients";
@@ -26,7 +27,10 @@ import {
   type UnleasedRow,
 } from "./delivery-machine";
 import { platformConfig, PublishError, type PlatformClient, type PublishPlatform } from "./types";
+import { retryDelaySeconds } from "./backoff";
 import { logError, logEvent } from "../lib/log";
+import { registerPublishedPost } from "../analytics/targets";
+import { claimEvents, relayClaimed } from "../notifications/outbox";
 
 export interface ConsumerOptions {
   /** The consumer's clock (tests move it instead of sleeping). */
@@ -43,9 +47,17 @@ export async function handlePublishBatch(
   clients: Record<PublishPlatform, PlatformClient> = CLIENTS,
   opts: ConsumerOptions = {},
 ): Promise<void> {
+  // Each message settles on its own: one that throws (D1 unavailable mid-attempt) is retried
+  // alone, and never makes Promise.all reject the batch while the others are still running.
   await Promise.all(
     batch.messages.map(async (msg) => {
-      const action = await processMessage(msg.body?.deliveryId, env, clients, opts);
+      let action: MessageAction;
+      try {
+        action = await processMessage(msg.body?.deliveryId, env, clients, opts);
+      } catch (err) {
+        action = { kind: "retry", delaySeconds: retryDelaySeconds(msg.attempts, undefined, opts.random) };
+        logError("publish message crashed the consumer; retrying it", { deliveryId: msg.body?.deliveryId, attempt: msg.attempts, error: String(err) });
+      }
       if (action.kind === "ack") msg.ack();
       else msg.retry({ delaySeconds: action.delaySeconds });
     }),
@@ -58,16 +70,24 @@ export const DEAD_LETTER_REASON = "Publishing stopped after repeated crashes; re
 export async function handlePublishDeadLetters(batch: MessageBatch<PublishMessage>, env: Env, now = Date.now()): Promise<void> {
   for (const msg of batch.messages) {
     const id = msg.body?.deliveryId;
-    if (typeof id === "string") {
-      await env.DB.prepare(
-        `UPDATE deliveries SET status = 'failed', error_class = 'unknown_outcome', last_error = ?, lease_until = NULL, next_attempt_at = NULL, updated_at = ?
-         WHERE id = ? AND status IN ('pending', 'queued', 'publishing')`,
-      )
-        .bind(DEAD_LETTER_REASON, now, id)
-        .run();
-      logError("publish message dead-lettered", { deliveryId: id, attempts: msg.attempts });
+    try {
+      if (typeof id === "string") {
+        // The delivery.unconfirmed event rides in the same batch (the migration's trigger), then goes out.
+        const [, claim] = await env.DB.batch([
+          env.DB.prepare(
+            `UPDATE deliveries SET status = 'failed', error_class = 'unknown_outcome', last_error = ?, lease_until = NULL, next_attempt_at = NULL, updated_at = ?
+             WHERE id = ? AND status IN ('pending', 'queued', 'publishing')`,
+          ).bind(DEAD_LETTER_REASON, now, id),
+          claimEvents(env.DB),
+        ]);
+        await relayClaimed(env, claim);
+        logError("publish message dead-lettered", { deliveryId: id, attempts: msg.attempts });
+      }
+      msg.ack();
+    } catch (err) {
+      logError("dead-lettered publish message could not be recorded; retrying", { deliveryId: id, error: String(err) });
+      msg.retry({ delaySeconds: 60 });
     }
-    msg.ack();
   }
 }
 
@@ -93,10 +113,11 @@ async function processMessage(deliveryId: unknown, env: Env, clients: Record<Pub
 async function lease(env: Env, id: string, now: number): Promise<DeliveryRow | null> {
   const [, taken] = await env.DB.batch([
     env.DB.prepare(
-      `UPDATE publish_attempts SET ended_at = ?, error_class = 'unknown_outcome', raw_message = 'The attempt stopped without finishing (the consumer was interrupted).'
-       WHERE delivery_id = ? AND ended_at IS NULL
-         AND EXISTS (SELECT 1 FROM deliveries WHERE id = ? AND status = 'publishing' AND coalesce(lease_until, 0) <= ?)`,
-    ).bind(now, id, id, now),
+      `UPDATE publish_attempts SET ended_at = ?1, error_class = 'unknown_outcome', raw_message = 'The attempt stopped without finishing (the consumer was interrupted).',
+         step = coalesce((SELECT step FROM deliveries WHERE id = ?2), step)
+       WHERE delivery_id = ?2 AND ended_at IS NULL
+         AND EXISTS (SELECT 1 FROM deliveries WHERE id = ?2 AND status = 'publishing' AND coalesce(lease_until, 0) <= ?1)`,
+    ).bind(now, id),
     env.DB.prepare(
       `UPDATE deliveries SET status = 'publishing', attempts = attempts + 1, lease_until = ?, updated_at = ?
        WHERE id = ?
@@ -138,7 +159,7 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
   let rawMessage: string | null = null;
   let loaded: Loaded | null = null;
   // Every secret this attempt held: whatever a platform or a runtime error echoes back is scrubbed before it is logged or stored.
-  const secrets: string[] = [];
+  let secrets: string[] = [];
   const scrub = (text: string) => secrets.reduce((t, secret) => (secret.length >= 8 ? t.split(secret).join("[redacted]") : t), text);
   try {
     loaded = await load(env, row);
@@ -147,12 +168,10 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
     if (check.kind !== "ok") return await endBeforePublishing(env, row, attemptRowId, check, now());
     if (!loaded.output) throw new PublishError("permanent", "The content of this item no longer exists.");
     const content = publishContent(loaded.kind, loaded.output);
-    const accountRow = loaded.account!;
-    const credentials = await readCredentials(env, accountRow);
-    secrets.push(credentials.accessToken, ...(credentials.refreshToken ? [credentials.refreshToken] : []));
-    const publishAccount = { id: accountRow.id, externalId: accountRow.external_id, accessToken: credentials.accessToken, loginVia: accountRow.login_via };
+    const access = await openAccount(env, loaded.account!);
+    secrets = access.secrets;
     const config = { ...platformConfig(env), ...(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}) };
-    const ctx = createPublishContext({ env, delivery, content, account: publishAccount, accountRow, config, now, attemptRowId });
+    const ctx = createPublishContext({ env, delivery, content, access, config, now, attemptRowId });
     const client = clients[row.platform];
     let outcome;
     try {
@@ -160,7 +179,7 @@ async function runAttempt(env: Env, row: DeliveryRow, clients: Record<PublishPla
     } catch (err) {
       // The platform refused the token (401, Graph 190): refresh once and run the client again in this attempt.
       if (!(err instanceof PublishError && err.opts.tokenRejected)) throw err;
-      secrets.push(await ctx.refreshAccessToken());
+      await ctx.refreshAccessToken();
       outcome = await client.publish(ctx);
     }
     result = outcome.kind === "published" ? outcome : { kind: "waiting", delaySeconds: outcome.delaySeconds, reason: outcome.reason, restartsWait: outcome.restartsWait };
@@ -222,13 +241,15 @@ function failureOf(err: unknown, row: DeliveryRow, scrub: (text: string) => stri
 
 async function endBeforePublishing(env: Env, row: DeliveryRow, attemptRowId: string, check: Exclude<AccountCheck, { kind: "ok" }>, now: number): Promise<MessageAction> {
   const errorClass = check.kind === "failed" ? "reconnect" : null;
-  await env.DB.batch([
+  const [, , claim] = await env.DB.batch([
     env.DB.prepare(
       `UPDATE deliveries SET status = ?, error_class = ?, last_error = ?, lease_until = NULL, next_attempt_at = NULL, updated_at = ?
        WHERE id = ? AND status = 'publishing' AND attempts = ?`,
     ).bind(check.kind, errorClass, check.reason, now, row.id, row.attempts),
     env.DB.prepare("UPDATE publish_attempts SET ended_at = ?, error_class = ?, raw_message = ? WHERE id = ?").bind(now, errorClass, check.reason, attemptRowId),
+    claimEvents(env.DB),
   ]);
+  await relayClaimed(env, claim);
   return { kind: "ack", reason: check.kind };
 }
 
@@ -261,6 +282,8 @@ async function settle(
   if (decision.kind === "requeue" && decision.waitingSince !== null) nextCheckpoint.waitingSince = decision.waitingSince;
   const fence = "WHERE id = ? AND status = 'publishing' AND attempts = ?";
   let update: D1PreparedStatement;
+  // What else the same batch does: a published post becomes one the metrics sampler reads (DESIGN.md §10).
+  let follow: D1PreparedStatement[] = [];
   let action: MessageAction;
   switch (decision.kind) {
     case "published":
@@ -270,6 +293,7 @@ async function settle(
              next_attempt_at = NULL, lease_until = NULL, checkpoint = ?, updated_at = ? ${fence}`,
         )
         .bind(decision.publishedId, decision.permalink, now, JSON.stringify(nextCheckpoint), now, row.id, row.attempts);
+      follow = registerPublishedPost(db, row.id, now);
       action = { kind: "ack", reason: "published" };
       break;
     case "requeue":
@@ -290,10 +314,22 @@ async function settle(
       action = { kind: "ack", reason: "failed" };
       break;
   }
-  const [written] = await db.batch([
+  // The delivery's event (published, failed, unconfirmed) is written by the migration's trigger inside
+  // `update`, so it exists exactly when this batch commits and the fence held; the claim hands it on.
+  const [written, , claim] = await db.batch([
     update,
-    db.prepare("UPDATE publish_attempts SET ended_at = ?, error_class = ?, raw_message = ? WHERE id = ?").bind(now, attemptErrorClass, rawMessage, attemptRowId),
+    // The step the attempt reached is the delivery's last checkpoint: written once, here, rather than at every checkpoint (cost bench).
+    db.prepare("UPDATE publish_attempts SET ended_at = ?, error_class = ?, raw_message = ?, step = coalesce((SELECT step FROM deliveries WHERE id = ?), step) WHERE id = ?").bind(
+      now,
+      attemptErrorClass,
+      rawMessage,
+      row.id,
+      attemptRowId,
+    ),
+    claimEvents(db),
+    ...follow,
   ]);
+  await relayClaimed(env, claim);
   if (!written!.meta.changes) return { kind: "ack", reason: "another consumer holds the delivery" };
   return action;
 }

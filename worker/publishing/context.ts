@@ -3,8 +3,7 @@
 // consumer that lost its lease cannot overwrite the new holder's progress),
 // media from R2 and signed URLs on PUBLIC_BASE_URL, fetch with a timeout, and
 // one token refresh per attempt through the credentials module.
-import { ReconnectRequired, refreshAccessToken as refreshCredentials, type AccountRow } from "../accounts/credentials";
-import { ProviderMisconfigured, ProviderUnavailable } from "../accounts/providers/types";
+import { refreshAs, timeoutFetch, type AccountAccess } from "../accounts/access";
 import type { Env } from "../env";
 import { signMediaUrl } from "../media/signed-url";
 import { LEASE_MS } from "./delivery-machine";
@@ -14,7 +13,6 @@ import {
   type DeliveryState,
   type MediaRef,
   type PlatformConfig,
-  type PublishAccount,
   type PublishContent,
   type PublishContext,
   type PublishPlatform,
@@ -87,17 +85,16 @@ export interface ContextInput {
   env: Env;
   delivery: DeliveryState;
   content: PublishContent;
-  account: PublishAccount;
-  accountRow: AccountRow;
+  /** The account's credentials, opened for this attempt (one refresh at most). */
+  access: AccountAccess;
   config: PlatformConfig;
   now: () => number;
   attemptRowId: string;
 }
 
 export function createPublishContext(input: ContextInput): PublishContext {
-  const { env, delivery, account, config, now } = input;
+  const { env, delivery, access, config, now } = input;
   const db = env.DB;
-  let refreshed: Promise<string> | null = null;
 
   const head = async (ref: MediaRef) => {
     const object = await env.MEDIA.head(ref.key);
@@ -119,11 +116,12 @@ export function createPublishContext(input: ContextInput): PublishContext {
     // Every checkpoint renews the lease: only a consumer that stopped making progress loses it.
     sets.push("lease_until = ?", "updated_at = ?");
     binds.push(at + LEASE_MS, at);
-    const [written] = await db.batch([
-      db.prepare(`UPDATE deliveries SET ${sets.join(", ")} WHERE id = ? AND status = 'publishing' AND attempts = ?`).bind(...binds, delivery.id, delivery.attempt),
-      db.prepare("UPDATE publish_attempts SET step = coalesce(?, step) WHERE id = ?").bind(patch.step ?? null, input.attemptRowId),
-    ]);
-    if (!written!.meta.changes) throw new LeaseLost(`delivery ${delivery.id} was taken over during attempt ${delivery.attempt}`);
+    // One statement: the attempt's log row takes the step it reached when it ends (consumer.ts), not at every checkpoint.
+    const written = await db
+      .prepare(`UPDATE deliveries SET ${sets.join(", ")} WHERE id = ? AND status = 'publishing' AND attempts = ?`)
+      .bind(...binds, delivery.id, delivery.attempt)
+      .run();
+    if (!written.meta.changes) throw new LeaseLost(`delivery ${delivery.id} was taken over during attempt ${delivery.attempt}`);
     // The client may run again in this attempt (after a token refresh): it must see what it saved.
     for (const [field] of COLUMNS) if (patch[field] !== undefined) (delivery as unknown as Record<string, unknown>)[field] = patch[field];
     if (merged) delivery.checkpoint = merged;
@@ -133,11 +131,10 @@ export function createPublishContext(input: ContextInput): PublishContext {
     env,
     delivery,
     content: input.content,
-    account,
+    account: access.account,
     config,
     // The request timeout is ours: a client cannot lift it (a hang around media_publish is an unknown outcome, not a stuck consumer).
-    fetch: ((resource: RequestInfo | URL, init?: RequestInit) =>
-      fetch(resource, { ...init, signal: AbortSignal.timeout(config.requestTimeoutMs) })) as typeof fetch,
+    fetch: timeoutFetch(config.requestTimeoutMs),
     now,
     async mediaUrl(ref) {
       await head(ref);
@@ -156,24 +153,6 @@ export function createPublishContext(input: ContextInput): PublishContext {
       return new Uint8Array(await object.arrayBuffer());
     },
     checkpoint,
-    refreshAccessToken() {
-      refreshed ??= refresh(env, input.accountRow, input.delivery.platform).then((token) => {
-        account.accessToken = token;
-        return token;
-      });
-      return refreshed;
-    },
+    refreshAccessToken: refreshAs(access, PublishError),
   };
-}
-
-async function refresh(env: Env, row: AccountRow, platform: PublishPlatform): Promise<string> {
-  try {
-    return (await refreshCredentials(env, row)).accessToken;
-  } catch (err) {
-    if (err instanceof ReconnectRequired) throw new PublishError("reconnect", err.message, { platformMessage: err.message });
-    if (err instanceof PublishError) throw err;
-    // A provider that is down, or an app secret it refuses (the operator's to fix, named in the message): never a reconnect.
-    const words = err instanceof ProviderUnavailable || err instanceof ProviderMisconfigured ? ` ${err.message}` : "";
-    throw new PublishError("retryable", `Could not refresh the ${platform} token just now; it will be tried again.${words}`, { platformMessage: String(err) });
-  }
 }

@@ -1,9 +1,9 @@
 // The `sandbox` platform, the local default (DESIGN.md §7): it "publishes"
-// into D1 (sandbox_posts) and answers with a permalink to GET
-// /sandbox/:deliveryId, so `npm start` shows the whole flow with no
-// credentials. It keeps the same exactly-once discipline as a real client:
-// the publishing step is checkpointed before the write, and the write is
-// keyed by the delivery, so a redelivery finds the first post instead of
+// into D1 (sandbox_posts, which go with their brand) and answers with a
+// permalink to GET /sandbox/:deliveryId, so `npm start` shows the whole flow
+// with no credentials. It keeps the same exactly-once discipline as a real
+// client: the publishing step is checkpointed before the write, and the write
+// is keyed by the delivery, so a redelivery finds the first post instead of
 // making a second one.
 import { newId } from "../lib/ids";
 import type { PlatformClient, PublishContext, PublishOutcome } from "./types";
@@ -23,8 +23,8 @@ export const sandboxClient: PlatformClient = {
 
     if (!delivery.publishStartedAt) await ctx.checkpoint({ step: "publishing", publishStartedAt: ctx.now() });
     const post = await env.DB.prepare(
-      `INSERT INTO sandbox_posts (id, delivery_id, workspace_id, kind, caption, title, video_key, cover_key, slide_keys, created_at)
-       SELECT ?, d.id, d.workspace_id, ?, ?, ?, ?, ?, ?, ? FROM deliveries d WHERE d.id = ?
+      `INSERT INTO sandbox_posts (id, delivery_id, workspace_id, brand_id, kind, caption, title, video_key, cover_key, slide_keys, created_at)
+       SELECT ?, d.id, d.workspace_id, s.brand_id, ?, ?, ?, ?, ?, ?, ? FROM deliveries d JOIN schedules s ON s.id = d.schedule_id WHERE d.id = ?
        ON CONFLICT (delivery_id) DO UPDATE SET delivery_id = excluded.delivery_id
        RETURNING id`,
     )

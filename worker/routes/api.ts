@@ -4,13 +4,16 @@ import { Hono } from "hono";
 import type { AppEnv } from "../auth/context";
 import { authenticate } from "../auth/middleware";
 import { meRoutes } from "./auth";
+import { analyticsRoutes } from "./analytics";
 import { automationRoutes } from "./automation";
 import { brandRoutes } from "./brands";
 import { deliveryRoutes } from "./deliveries";
 import { jobRoutes } from "./jobs";
 import { memberRoutes } from "./members";
+import { notificationRoutes } from "./notifications";
 import { proposalRoutes } from "./proposals";
 import { calendarWindowRoute, scheduleRoutes } from "./schedules";
+import { webhookRoutes } from "./webhooks";
 
 export const apiRoutes = new Hono<AppEnv>();
 // Ahead of authenticate: it admits its caller from the window's own batch (routes/schedules.ts).
@@ -23,4 +26,7 @@ apiRoutes.route("/schedules", scheduleRoutes);
 apiRoutes.route("/deliveries", deliveryRoutes);
 apiRoutes.route("/automation", automationRoutes);
 apiRoutes.route("/proposals", proposalRoutes);
+apiRoutes.route("/analytics", analyticsRoutes);
 apiRoutes.route("/members", memberRoutes);
+apiRoutes.route("/notifications", notificationRoutes);
+apiRoutes.route("/webhooks", webhookRoutes);

@@ -21,26 +21,26 @@ import {
   SESSION_TTL_MS,
 } from "../auth/identity";
 import { SESSION_COOKIE } from "../auth/credential";
-import { clearRateLimit, hitRateLimits } from "../auth/rate-limit";
+import { clearRateLimit, hitRateLimits, takeBackoffAttempt, type Backoff } from "../auth/rate-limit";
 import { loginInput, signupInput, tokenInput } from "../contract/schemas";
 import { ApiError, conflict, forbidden, notFound, unauthenticated } from "../errors";
 import { iso } from "../lib/time";
 import { readJson, readQuery } from "../lib/validate";
 
+/** The session cookie's attributes; its `__Host-` name requires Secure, path / and no Domain. */
+const SESSION_COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: "Lax", path: "/" } as const;
+
 export function setSessionCookie(c: Context<AppEnv>, token: string) {
-  const url = new URL(c.req.url);
-  const local = url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    // Browsers refuse Secure cookies over plain http, which local dev uses.
-    secure: !local,
-    sameSite: "Lax",
-    path: "/",
-    maxAge: Math.floor(SESSION_TTL_MS / 1000),
-  });
+  setCookie(c, SESSION_COOKIE, token, { ...SESSION_COOKIE_OPTIONS, maxAge: Math.floor(SESSION_TTL_MS / 1000) });
 }
 
 export const SIGNUPS_PER_IP_PER_HOUR = 10;
+export const LOGIN_ATTEMPTS_PER_IP = 100;
+/** Sign-in attempts per (email, IP): 5 at once, then 1 s, 2 s, 4 s … up to 15 minutes apart. */
+export const LOGIN_BACKOFF: Backoff = { free: 5, baseMs: 1_000, maxMs: 15 * 60_000, forgetAfterMs: 60 * 60_000 };
+
+const waitFor = (seconds: number) =>
+  seconds < 60 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? "" : "s"}`;
 
 /**
  * The client's address as Cloudflare's edge reports it (clients cannot set
@@ -86,14 +86,21 @@ export const authRoutes = new Hono<AppEnv>()
     const input = await readJson(c, loginInput);
     const db = c.get("db");
     const ip = c.req.header("cf-connecting-ip") ?? "local";
-    const exceeded = await hitRateLimits(c.env.DB, [
-      { key: `email:${input.email}`, max: 10, windowMs: 15 * 60_000 },
-      { key: `ip:${ip}`, max: 100, windowMs: 15 * 60_000 },
-    ]);
-    if (exceeded) throw new ApiError(429, "rate_limited", "Too many sign-in attempts. Wait 15 minutes and try again.");
+    // Guessing one account's password is slowed per (email, IP), so someone guessing
+    // elsewhere never locks the owner out; the per-IP window caps spraying many emails.
+    if (await hitRateLimits(c.env.DB, [{ key: `ip:${ip}`, max: LOGIN_ATTEMPTS_PER_IP, windowMs: 15 * 60_000 }])) {
+      throw new ApiError(429, "rate_limited", "Too many sign-in attempts from your network. Wait 15 minutes and try again.");
+    }
+    const key = `login:${await sha256(`${input.email}\n${ip}`)}`;
+    const waitMs = await takeBackoffAttempt(c.env.DB, key, LOGIN_BACKOFF);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      c.header("Retry-After", String(seconds));
+      throw new ApiError(429, "rate_limited", `Too many wrong passwords for this account from your network. Try again in ${waitFor(seconds)}.`);
+    }
     const user = await checkCredentials(db, input.email, input.password);
     if (!user) throw unauthenticated("Email or password is wrong.");
-    await clearRateLimit(c.env.DB, `email:${input.email}`);
+    await clearRateLimit(c.env.DB, key);
     const [first] = await listMemberships(db, user.id);
     if (!first) throw unauthenticated("This account belongs to no workspace.");
     setSessionCookie(c, await createSession(db, user.id, first.id));
@@ -105,7 +112,7 @@ export const authRoutes = new Hono<AppEnv>()
       requireSameOrigin(c);
       await deleteSession(c.get("db"), await sha256(cookie));
     }
-    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    deleteCookie(c, SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
     return c.body(null, 204);
   });
 

@@ -6,6 +6,7 @@ import { accountCandidates, connectAccount, createBrand, deleteAccount, selectAc
 import { parseWith, readJson, readQuery } from "../lib/validate";
 import { iso } from "../lib/time";
 import { signForView } from "../services/media-urls";
+import { quotaDay } from "../services/quotas";
 import { brandAssetRoutes } from "./brand-assets";
 
 const signer = (c: Context<AppEnv>) => (key: string) => signForView(c.env, key, new URL(c.req.url).origin);
@@ -16,8 +17,7 @@ export const brandRoutes = new Hono<AppEnv>()
   .post("/", async (c) => {
     const input = await readJson(c, brandCreateInput);
     const actor = c.get("actor");
-    const ws = await c.get("db").query.workspaces.findFirst({ where: (w, { eq }) => eq(w.id, actor.workspaceId) });
-    return c.json(await createBrand(c.get("db"), actor.workspaceId, input, ws!.timezone), 201);
+    return c.json(await createBrand(c.get("db"), c.env.DB, await quotaDay(c.env, actor.workspaceId), input), 201);
   })
   .get("/:brandId", async (c) => c.json(await getBrand(c.get("db"), c.get("actor").workspaceId, c.req.param("brandId"), signer(c))))
   .patch("/:brandId", async (c) => {

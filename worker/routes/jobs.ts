@@ -14,7 +14,7 @@ export const jobRoutes = new Hono<AppEnv>()
   .post("/", async (c) => {
     const input = await readJson(c, jobCreateInput);
     const actor = c.get("actor");
-    const { jobId } = await createJob(c.env, actor, input);
+    const { jobId } = (await createJob(c.env, actor, input))!;
     return c.json(await getJob(c.env, actor.workspaceId, formatJobId(jobId), origin(c.req.url)), 201);
   })
   .get("/", async (c) => {

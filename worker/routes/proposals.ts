@@ -1,8 +1,9 @@
 // Proposals (API.md): the burst's drafts with the gate's score and reason. A
 // person accepts one (the job is created as that person) or rejects it with a
-// reason. Accepting is a conditional update, so a second accept — even at the
-// same moment — is a 409 and creates nothing; a job that fails to be created
-// gives the proposal back, acceptable again.
+// reason. Accepting is a conditional update in the same D1 batch as the job,
+// so a second accept — even at the same moment — is a 409 and creates
+// nothing, and a proposal is never accepted without its job (past a quota,
+// neither is written: 429).
 import { Hono } from "hono";
 import type { AppEnv } from "../auth/context";
 import { writesNeedEditor } from "../auth/middleware";
@@ -81,32 +82,21 @@ export const proposalRoutes = new Hono<AppEnv>()
     await readJson(c, emptyBody);
     const actor = c.get("actor");
     const p = await load(c.env.DB, actor.workspaceId, c.req.param("id"));
-    // The claim: only one request moves it to accepted; every other one sees it already moved.
+    if (p.status === "failed") throw conflict("wrong_state", "This proposal was never written, so it cannot be accepted.");
+    if (p.status === "accepted") throw conflict("wrong_state", "This proposal is already accepted.");
+    // The claim and the job are one batch (services/jobs.ts): only one request moves the proposal to
+    // accepted, and only while the workspace's quotas have room; the job is written only if it did.
     // Pending (waiting for review) or rejected (a person may overrule the gate) can be accepted.
-    const claimed = await c.env.DB.prepare(
-      `UPDATE proposals SET status = 'accepted', reason = ?, decided_by_user_id = ?, updated_at = ?
-       WHERE id = ? AND workspace_id = ? AND status IN ('pending','rejected') RETURNING id`,
-    )
-      .bind(`Accepted by ${actor.userName}.`, actor.userId, Date.now(), p.id, actor.workspaceId)
-      .first<{ id: string }>();
-    if (!claimed) {
-      throw conflict("wrong_state", p.status === "failed" ? "This proposal was never written, so it cannot be accepted." : "This proposal is already accepted.");
-    }
-    let jobId: number;
-    try {
-      jobId = (await createJob(c.env, actor, { variant: p.variant, brands: [p.brand_id], title: p.title, topic: p.arm_topic ?? p.title, proposalId: p.id })).jobId;
-    } catch (err) {
-      // The job row may exist with only its queue message lost: that job stands (healing re-sends the message).
-      const made = await c.env.DB.prepare("SELECT MIN(id) AS id FROM generation_jobs WHERE proposal_id = ?").bind(p.id).first<{ id: number | null }>();
-      if (!made?.id) {
-        // Nothing was created: give the proposal back exactly as it was, acceptable again.
-        await c.env.DB.prepare("UPDATE proposals SET status = ?, reason = ?, decided_by_user_id = NULL, updated_at = ? WHERE id = ? AND status = 'accepted'")
-          .bind(p.status, p.reason, Date.now(), p.id)
-          .run();
-        throw err;
-      }
-      jobId = made.id;
-    }
+    const made = await createJob(c.env, actor, { variant: p.variant, brands: [p.brand_id], title: p.title, topic: p.arm_topic ?? p.title, proposalId: p.id }, {
+      statement: (quota) =>
+        c.env.DB.prepare(
+          `UPDATE proposals SET status = 'accepted', reason = ?, decided_by_user_id = ?, updated_at = ?
+           WHERE id = ? AND workspace_id = ? AND status IN ('pending','rejected') AND ${quota.sql}`,
+        ).bind(`Accepted by ${actor.userName}.`, actor.userId, Date.now(), p.id, actor.workspaceId, ...quota.binds),
+      open: async () => ["pending", "rejected"].includes((await load(c.env.DB, actor.workspaceId, p.id)).status),
+    });
+    if (!made) throw conflict("wrong_state", "This proposal is already accepted.");
+    const jobId = made.jobId;
     const origin = new URL(c.req.url).origin;
     return c.json({ proposal: toProposalDto(await load(c.env.DB, actor.workspaceId, p.id)), job: await getJob(c.env, actor.workspaceId, formatJobId(jobId), origin) });
   })

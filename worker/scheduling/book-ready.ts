@@ -1,7 +1,9 @@
 // Book on ready (issue 10 item 5): an output that turns ready goes onto the
-// calendar at once, through its brand's BrandScheduler, as automation: a held
-// output stays off (invariant 5). The 10-minute catch-up remains the net for
-// anything this misses (a failed call, an output made ready another way).
+// calendar at once, through its brand's BrandScheduler, as automation (so a
+// held output stays off, invariant 5), recorded as its job's creator: a
+// person's job is theirs on the calendar (issue 16 item 8; booking.ts). The
+// 10-minute catch-up remains the net for anything this misses (a failed call,
+// an output made ready another way), and records the same creator.
 import type { Env } from "../env";
 import { brandScheduler } from "./brand-scheduler";
 import type { BookingResult } from "./booking";

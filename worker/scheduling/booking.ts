@@ -23,6 +23,11 @@ export interface BookRequest {
   outputIds: string[];
   /** Explicit time (epoch ms); without it, the next free slot. */
   at?: number;
+  /**
+   * Who asks. A person's booking is recorded as theirs. Automation's (book on
+   * ready, catch-up) is recorded as the job's creator: a person's own post stays
+   * theirs on the calendar, automation's stays automation's, whichever path books it.
+   */
   actor: { kind: "user" | "automation"; userId: string | null };
 }
 
@@ -44,6 +49,8 @@ interface OutputRow {
   hold: number;
   variant: Variant;
   schedule_id: string | null;
+  created_by_kind: "user" | "automation";
+  created_by_user_id: string | null;
 }
 
 /** Grid days are pure in (grid, date) and cost dozens of Intl calls each: cache them per isolate. */
@@ -86,7 +93,7 @@ export async function bookOutputs(
       .bind(brandId, workspaceId),
     ...chunkedStatements(
       d1,
-      `SELECT o.id, o.job_id, o.status, o.hold, j.variant, s.id AS schedule_id
+      `SELECT o.id, o.job_id, o.status, o.hold, j.variant, s.id AS schedule_id, j.created_by_kind, j.created_by_user_id
        FROM job_outputs o JOIN generation_jobs j ON j.id = o.job_id
        LEFT JOIN schedules s ON s.output_id = o.id
        WHERE o.brand_id = ?1 AND o.workspace_id = ?2 AND o.id IN (:list)`,
@@ -133,6 +140,7 @@ export async function bookOutputs(
       booked.add(outputId);
       const scheduleId = newId("sch");
       const result: Booked = { ok: true, outputId, scheduleId, scheduledAt: at };
+      const by = req.actor.kind === "user" ? req.actor : { kind: o.created_by_kind, userId: o.created_by_user_id };
       writes.push({
         result,
         statements: [
@@ -141,7 +149,7 @@ export async function bookOutputs(
               `INSERT INTO schedules (id, workspace_id, brand_id, output_id, job_id, scheduled_at, kind, variant, created_by_kind, created_by_user_id)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             )
-            .bind(scheduleId, workspaceId, brandId, outputId, o.job_id, at, contentTypeOf(o.variant), o.variant, req.actor.kind, req.actor.userId),
+            .bind(scheduleId, workspaceId, brandId, outputId, o.job_id, at, contentTypeOf(o.variant), o.variant, by.kind, by.userId),
           d1.prepare("UPDATE job_outputs SET hold = 0, updated_at = ? WHERE id = ?").bind(policy.now, outputId),
         ],
       });

@@ -27,11 +27,15 @@ export interface PlannedDelivery {
 /** What an automatic job lists (as skipped) when its brand has no account at all, so the panel says why nothing goes out. */
 const AUTOMATIC_FALLBACK: Platform[] = ["instagram", "facebook", "youtube"];
 
+/** YouTube takes videos only (PLATFORMS.md §3): a post (a carousel) never goes there. */
+export const YOUTUBE_POST_REASON = "YouTube takes videos only; this post goes to the other platforms.";
+
 /**
  * `when` words the reason for the moment: "yet" before dispatch, "when it
- * went out" in the delivery the claim writes.
+ * went out" in the delivery the claim writes. A post's YouTube delivery is
+ * skipped with its reason, never queued only to fail at the platform.
  */
-export function planDeliveries(targets: JobTargets, accounts: readonly BrandAccount[], when: "planned" | "dispatch"): PlannedDelivery[] {
+export function planDeliveries(targets: JobTargets, accounts: readonly BrandAccount[], when: "planned" | "dispatch", kind: "reel" | "post" = "reel"): PlannedDelivery[] {
   const connected = new Map<Platform, string>();
   for (const a of accounts) if (a.status === "connected") connected.set(a.platform, a.id);
   const platforms = targets.explicit
@@ -40,6 +44,7 @@ export function planDeliveries(targets: JobTargets, accounts: readonly BrandAcco
       ? [...connected.keys()]
       : AUTOMATIC_FALLBACK;
   return platforms.sort().map((platform) => {
+    if (kind === "post" && platform === "youtube") return { platform, accountId: null, status: "skipped", reason: YOUTUBE_POST_REASON };
     const accountId = connected.get(platform) ?? null;
     if (accountId) return { platform, accountId, status: "pending", reason: null };
     const reason =

@@ -10,6 +10,7 @@ import { HOUR, numberVar } from "../lib/time";
 import { missedReason, planDeliveries, type BrandAccount } from "./delivery-plan";
 import type { Platform } from "./variants";
 import { logError } from "../lib/log";
+import { claimEvents, relayClaimed } from "../notifications/outbox";
 
 /** Items claimed per call: one D1 batch stays well inside its limits; the alarm or the cron comes back for the rest. */
 export const CLAIM_LIMIT = 50;
@@ -42,6 +43,7 @@ interface DueRow {
   scheduled_at: number;
   platforms: string;
   platforms_explicit: number;
+  kind: "reel" | "post";
 }
 
 export async function claimSchedules(env: Env, req: ClaimRequest): Promise<ClaimResult> {
@@ -50,14 +52,14 @@ export async function claimSchedules(env: Env, req: ClaimRequest): Promise<Claim
   const due = req.only
     ? d1
         .prepare(
-          `SELECT s.id, s.workspace_id, s.scheduled_at, j.platforms, j.platforms_explicit
+          `SELECT s.id, s.workspace_id, s.scheduled_at, s.kind, j.platforms, j.platforms_explicit
            FROM schedules s JOIN generation_jobs j ON j.id = s.job_id
            WHERE s.id = ? AND s.brand_id = ? AND s.workspace_id = ? AND s.dispatched_at IS NULL`,
         )
         .bind(req.only.scheduleId, req.brandId, req.only.workspaceId)
     : d1
         .prepare(
-          `SELECT s.id, s.workspace_id, s.scheduled_at, j.platforms, j.platforms_explicit
+          `SELECT s.id, s.workspace_id, s.scheduled_at, s.kind, j.platforms, j.platforms_explicit
            FROM schedules s JOIN generation_jobs j ON j.id = s.job_id
            WHERE s.brand_id = ? AND s.dispatched_at IS NULL AND s.scheduled_at <= ?
            ORDER BY s.scheduled_at LIMIT ?`,
@@ -81,6 +83,7 @@ export async function claimSchedules(env: Env, req: ClaimRequest): Promise<Claim
       { explicit: row.platforms_explicit === 1, platforms: JSON.parse(row.platforms) as Platform[] },
       accounts,
       "dispatch",
+      row.kind,
     );
     for (const p of plan) {
       const status = p.status === "skipped" ? "skipped" : late ? "missed" : "queued";
@@ -98,7 +101,9 @@ export async function claimSchedules(env: Env, req: ClaimRequest): Promise<Claim
       );
     }
   }
-  const results = await d1.batch<{ id: string; schedule_id: string; status: string }>(statements);
+  // A `missed` delivery's event is written by the migration's trigger on its insert; the claim at the end hands it on.
+  const results = await d1.batch<{ id: string; schedule_id: string; status: string }>([...statements, claimEvents(d1)]);
+  const eventClaim = results.pop();
   const claimed = new Set<string>();
   for (const r of results) {
     for (const d of r.results) {
@@ -110,6 +115,7 @@ export async function claimSchedules(env: Env, req: ClaimRequest): Promise<Claim
   }
   result.claimed = [...claimed];
   await sendPublishMessages(env, result.queued);
+  await relayClaimed(env, eventClaim);
   return result;
 }
 

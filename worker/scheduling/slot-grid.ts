@@ -1,7 +1,7 @@
 // A brand's slot grid (DESIGN.md §4): wall-clock times in the brand's zone,
 // shifted by its schedule offset. Pure: no I/O, no clock. The API serves these
 // slots to the web app so the grid is defined once (REGRESSIONS #11).
-import { contentTypeOf, type ContentType, type Variant } from "./variants";
+import { slotAccepts, type ContentType, type Variant } from "./variants";
 import { addDays, fromLocal, parseHHMM, toLocal } from "./zoned-time";
 
 export interface ReelSlot {
@@ -84,11 +84,6 @@ export function slotsBetween(grid: BrandGrid, from: number, to: number): GridSlo
     date = addDays(date, 1);
   }
   return out;
-}
-
-/** Does a slot of this kind accept an output of `variant`? */
-export function slotAccepts(slot: GridSlot, variant: Variant): boolean {
-  return contentTypeOf(variant) === slot.kind && (slot.kind === "post" || slot.variant === variant);
 }
 
 type CivilDate = { year: number; month: number; day: number };

@@ -18,6 +18,15 @@ export function contentTypeOf(variant: Variant): ContentType {
   }
 }
 
+/**
+ * Does a grid slot take an output of `variant`? A reel slot takes its own
+ * variant, a post slot any post. The booking's next-free-slot search and the
+ * web app's drag hints both ask this (REGRESSIONS #11).
+ */
+export function slotAccepts(slot: { kind: ContentType; variant: Variant }, variant: Variant): boolean {
+  return contentTypeOf(variant) === slot.kind && (slot.kind === "post" || slot.variant === variant);
+}
+
 export const PLATFORMS = ["instagram", "facebook", "youtube", "sandbox"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 

@@ -18,6 +18,7 @@ import { EMPTY_BRIEF, mergeBrief, readBrief } from "../generation/brief";
 import { newId } from "../lib/ids";
 import { DEFAULT_SLOTS, slotsBetween, type BrandGrid, type GridSlot, type SlotConfig } from "../scheduling/slot-grid";
 import type { Platform } from "../scheduling/variants";
+import { brandGate, quotaError, readUsage, type QuotaDay } from "./quotas";
 
 export type BrandRow = typeof brands.$inferSelect;
 
@@ -124,22 +125,33 @@ async function assertSlugFree(db: Db, workspaceId: string, slug: string, exceptI
   if (existing && existing.id !== exceptId) throw conflict("conflict", `A brand with slug "${slug}" already exists.`);
 }
 
-export async function createBrand(db: Db, workspaceId: string, input: BrandInput & { slug: string; name: string }, defaultTimezone: string) {
+/** Creates the brand if the workspace is under its brand quota: the count and the insert are one statement (quotas.ts). */
+export async function createBrand(db: Db, d1: D1Database, q: QuotaDay, input: BrandInput & { slug: string; name: string }) {
+  const workspaceId = q.workspaceId;
   await assertSlugFree(db, workspaceId, input.slug);
-  const row = {
-    id: newId("brd"),
-    workspaceId,
-    slug: input.slug,
-    name: input.name,
-    timezone: input.timezone ?? defaultTimezone,
-    colors: JSON.stringify(input.colors ?? defaultColors(input.slug)),
-    slots: JSON.stringify(input.slots ?? DEFAULT_SLOTS),
-    scheduleOffset: input.scheduleOffset ?? 0,
-    handle: input.handle ?? `@${input.slug}`,
-    brief: input.brief ? JSON.stringify(mergeBrief(EMPTY_BRIEF, input.brief)) : null,
-  };
-  await db.insert(brands).values(row);
-  return getBrand(db, workspaceId, row.id);
+  const id = newId("brd");
+  const room = brandGate(q);
+  const inserted = await d1
+    .prepare(
+      `INSERT INTO brands (id, workspace_id, slug, name, timezone, colors, slots, schedule_offset, handle, brief)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${room.sql}`,
+    )
+    .bind(
+      id,
+      workspaceId,
+      input.slug,
+      input.name,
+      input.timezone ?? q.timezone,
+      JSON.stringify(input.colors ?? defaultColors(input.slug)),
+      JSON.stringify(input.slots ?? DEFAULT_SLOTS),
+      input.scheduleOffset ?? 0,
+      input.handle ?? `@${input.slug}`,
+      input.brief ? JSON.stringify(mergeBrief(EMPTY_BRIEF, input.brief)) : null,
+      ...room.binds,
+    )
+    .run();
+  if (!inserted.meta.changes) throw quotaError(q, "brands", await readUsage(d1, q));
+  return getBrand(db, workspaceId, id);
 }
 
 export async function updateBrand(db: Db, workspaceId: string, brandId: string, input: BrandInput) {

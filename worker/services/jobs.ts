@@ -5,9 +5,11 @@ import type { Job } from "../contract/schemas";
 import { allByList } from "../db/bounded";
 import type { Env, GenerateMessage } from "../env";
 import { conflict, notFound } from "../errors";
+import { reportFailure } from "../generation/failure-report";
 import { newId, parseJobId } from "../lib/ids";
 import type { OutputRowStatus } from "../scheduling/status";
 import type { Platform, Variant } from "../scheduling/variants";
+import { countLlmCalls, exceeded, gate, llmCallsPerOutput, quotaDay, quotaError, readUsage } from "./quotas";
 import { loadDeliveries, OUTPUT_COLUMNS, toJobDto, toOutputDto, type JobRow, type OutputJoinRow } from "./views";
 
 /** The Jobs page category in SQL, so filters and paging see exactly what the DTO says (API.md). */
@@ -27,10 +29,32 @@ export interface CreateJobInput {
   proposalId?: string;
 }
 
-/** Creates the job and one pending output per brand, then queues generation. */
-export async function createJob(env: Env, actor: Actor, input: CreateJobInput): Promise<{ jobId: number; outputIds: string[] }> {
+/**
+ * What must change exactly one row before the job is written (accepting a
+ * proposal): `statement` gets the quota gate for its WHERE; `open` says, after
+ * a batch that wrote nothing, whether the claim was still there to take (if
+ * not, another request took it, whatever the quotas say).
+ */
+export interface JobClaim {
+  statement(gate: { sql: string; binds: unknown[] }): D1PreparedStatement;
+  open(): Promise<boolean>;
+}
+
+/**
+ * Creates the job and one pending output per brand, then queues generation.
+ * The quota check, the job, its outputs and the LLM calls they will make are
+ * one D1 batch: the job's INSERT holds the quota condition (or `claim` does,
+ * and the job follows only if it changed its row), the outputs follow only if
+ * the job was written, so a job never lacks an output and no request passes a
+ * quota another one filled at the same moment (worker/services/quotas.ts).
+ * Returns null when `claim` was no longer there to take.
+ */
+export async function createJob(env: Env, actor: Actor, input: CreateJobInput, claim?: JobClaim): Promise<{ jobId: number; outputIds: string[] } | null> {
   const brandIds = [...new Set(input.brands)];
-  const found = await allByList<{ id: string }>(env.DB, "SELECT id FROM brands WHERE workspace_id = ?1 AND id IN (:list)", [actor.workspaceId], brandIds);
+  const [found, q] = await Promise.all([
+    allByList<{ id: string }>(env.DB, "SELECT id FROM brands WHERE workspace_id = ?1 AND id IN (:list)", [actor.workspaceId], brandIds),
+    quotaDay(env, actor.workspaceId),
+  ]);
   const known = new Set(found.map((r) => r.id));
   const missing = brandIds.filter((id) => !known.has(id));
   if (missing.length) throw notFound(`Brand ${missing[0]}`);
@@ -38,11 +62,17 @@ export async function createJob(env: Env, actor: Actor, input: CreateJobInput): 
   // Explicit platforms bind; without them the job is automatic and each item goes where its brand is connected when it goes out.
   const platforms = input.platforms ? [...new Set(input.platforms)] : [];
   const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
-  const job = await env.DB.prepare(
-    `INSERT INTO generation_jobs (workspace_id, variant, title, topic, slide_texts, platforms, platforms_explicit, seed, created_by_kind, created_by_user_id, proposal_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-  )
-    .bind(
+  const need = { jobs: 1, renders: brandIds.length, llm: brandIds.length * llmCallsPerOutput(env) };
+  const quota = gate(q, need);
+  const now = Date.now();
+  const outputIds = brandIds.map(() => newId("out"));
+  const stmts = claim ? [claim.statement(quota)] : [];
+  const jobGuard = claim ? { sql: "changes() = 1", binds: [] } : quota;
+  stmts.push(
+    env.DB.prepare(
+      `INSERT INTO generation_jobs (workspace_id, variant, title, topic, slide_texts, platforms, platforms_explicit, seed, created_by_kind, created_by_user_id, proposal_id, created_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${jobGuard.sql} RETURNING id`,
+    ).bind(
       actor.workspaceId,
       input.variant,
       input.title ?? null,
@@ -54,21 +84,28 @@ export async function createJob(env: Env, actor: Actor, input: CreateJobInput): 
       actor.kind,
       actor.userId,
       input.proposalId ?? null,
-    )
-    .first<{ id: number }>();
-  const jobId = job!.id;
-  const outputIds = brandIds.map(() => newId("out"));
-  await env.DB.batch(
-    brandIds.map((brandId, i) =>
-      env.DB.prepare("INSERT INTO job_outputs (id, job_id, workspace_id, brand_id) VALUES (?, ?, ?, ?)").bind(
-        outputIds[i]!,
-        jobId,
-        actor.workspaceId,
-        brandId,
-      ),
+      now,
+      ...jobGuard.binds,
     ),
+    // The job just written has the highest id (AUTOINCREMENT, inside this batch's transaction); one statement for every output, so `changes()` still reads the job's INSERT.
+    env.DB.prepare(
+      `INSERT INTO job_outputs (id, job_id, workspace_id, brand_id, enqueued_at, updated_at)
+       SELECT json_extract(v.value, '$[0]'), (SELECT MAX(id) FROM generation_jobs), ?, json_extract(v.value, '$[1]'), ?, ?
+       FROM json_each(?) v WHERE changes() = 1`,
+    ).bind(actor.workspaceId, now, now, JSON.stringify(brandIds.map((b, i) => [outputIds[i], b]))),
   );
-  await enqueueGeneration(env, outputIds);
+  if (need.llm > 0) stmts.push(countLlmCalls(env.DB, q, need.llm, { sql: "changes() > 0", binds: [] }));
+  const results = await env.DB.batch<{ id: number }>(stmts);
+  const jobId = results[claim ? 1 : 0]!.results[0]?.id;
+  if (jobId === undefined) {
+    if (claim && !(await claim.open())) return null;
+    const usage = await readUsage(env.DB, q);
+    const over = exceeded(q, usage, need);
+    if (over) throw quotaError(q, over, usage);
+    throw new Error("The job was not written, and no quota says why.");
+  }
+  // Written: a lost send is what healing exists for (the outputs wait `pending` with their enqueued_at).
+  await enqueueGeneration(env, outputIds).catch((err) => reportFailure(err, "Queueing generation", { jobId }));
   return { jobId, outputIds };
 }
 
@@ -214,6 +251,9 @@ export async function getOutputRef(env: Env, workspaceId: string, jobId: string,
   return row;
 }
 
+const TEXT_FROZEN =
+  "Publishing has started for this item, so its caption and titles can no longer change: the platforms are checked against them to make sure it is posted only once.";
+
 export async function updateOutput(
   env: Env,
   workspaceId: string,
@@ -229,26 +269,49 @@ export async function updateOutput(
   if (patch.caption !== undefined) (sets.push("caption = ?"), binds.push(patch.caption));
   if (patch.title !== undefined) (sets.push("title = ?"), binds.push(patch.title));
   if (patch.ytTitle !== undefined) (sets.push("yt_title = ?"), binds.push(patch.ytTitle));
-  await env.DB.prepare(`UPDATE job_outputs SET ${sets.join(", ")}, updated_at = ? WHERE id = ? AND workspace_id = ?`)
+  // Frozen once the item has gone out (the dispatch claim): recovery after a crash finds the post on
+  // the platform by its caption or title, so a change then could publish it twice. Conditional in the
+  // same statement, so an edit racing the claim either lands before it or is refused.
+  const updated = await env.DB.prepare(
+    `UPDATE job_outputs SET ${sets.join(", ")}, updated_at = ? WHERE id = ? AND workspace_id = ? AND status = 'ready'
+       AND NOT EXISTS (SELECT 1 FROM schedules WHERE output_id = job_outputs.id AND dispatched_at IS NOT NULL)`,
+  )
     .bind(...binds, Date.now(), ref.id, workspaceId)
     .run();
+  if (!updated.meta.changes) throw conflict("wrong_state", TEXT_FROZEN);
   const job = await getJob(env, workspaceId, jobId, origin);
   return job.outputs.find((o) => o.brandId === brandId)!;
 }
 
-/** Regenerates the job's failed outputs; nothing else changes. */
+/** Regenerates the job's failed outputs; nothing else changes. Each is a render today (and an LLM call), within the quotas, in one statement. */
 export async function retryJob(env: Env, workspaceId: string, jobId: string, origin: string) {
   const n = jobNumber(jobId);
-  const failed = await env.DB.prepare(
-    `UPDATE job_outputs SET status = 'pending', error = NULL, attempts = 0, updated_at = ?
-     WHERE job_id = ? AND workspace_id = ? AND status = 'failed' RETURNING id`,
-  )
-    .bind(Date.now(), n, workspaceId)
-    .all<{ id: string }>();
-  if (!failed.results.length) {
+  const [failed, q] = await Promise.all([
+    env.DB.prepare("SELECT id FROM job_outputs WHERE job_id = ? AND workspace_id = ? AND status = 'failed'").bind(n, workspaceId).all<{ id: string }>(),
+    quotaDay(env, workspaceId),
+  ]);
+  const ids = failed.results.map((r) => r.id);
+  if (!ids.length) {
     await getJob(env, workspaceId, jobId, origin); // 404 first if absent
     throw conflict("wrong_state", "No failed outputs to retry.");
   }
-  await enqueueGeneration(env, failed.results.map((r) => r.id));
+  const need = { jobs: 0, renders: ids.length, llm: ids.length * llmCallsPerOutput(env) };
+  const quota = gate(q, need);
+  const now = Date.now();
+  const stmts = [
+    env.DB.prepare(
+      `UPDATE job_outputs SET status = 'pending', error = NULL, attempts = 0, enqueued_at = ?, updated_at = ?
+       WHERE job_id = ? AND workspace_id = ? AND status = 'failed' AND id IN (SELECT value FROM json_each(?)) AND ${quota.sql} RETURNING id`,
+    ).bind(now, now, n, workspaceId, JSON.stringify(ids), ...quota.binds),
+  ];
+  if (need.llm > 0) stmts.push(countLlmCalls(env.DB, q, need.llm, { sql: "changes() > 0", binds: [] }));
+  const [retried] = await env.DB.batch<{ id: string }>(stmts);
+  if (!retried!.results.length) {
+    const usage = await readUsage(env.DB, q);
+    const over = exceeded(q, usage, need);
+    if (over) throw quotaError(q, over, usage);
+    throw conflict("wrong_state", "No failed outputs to retry.");
+  }
+  await enqueueGeneration(env, retried!.results.map((r) => r.id));
   return getJob(env, workspaceId, jobId, origin);
 }

@@ -11,6 +11,7 @@ import { jobStatus, outputStatus, rollupScheduleStatus, type OutputRowStatus } f
 import { contentTypeOf, type Platform, type Variant } from "../scheduling/variants";
 import type { DeliveryStatus } from "../contract/schemas";
 import { mediaUrls } from "./media-urls";
+import { metricsOf, type MetricColumns } from "../analytics/metrics";
 
 export interface OutputJoinRow {
   output_id: string;
@@ -43,7 +44,7 @@ export const OUTPUT_COLUMNS = `o.id AS output_id, o.job_id, o.brand_id, o.status
   b.slug AS brand_slug, b.name AS brand_name, b.timezone AS brand_timezone, b.colors AS brand_colors,
   s.id AS schedule_id, s.scheduled_at, s.dispatched_at`;
 
-export interface DeliveryRow {
+export interface DeliveryRow extends MetricColumns {
   id: string;
   schedule_id: string;
   platform: Platform;
@@ -53,6 +54,8 @@ export interface DeliveryRow {
   last_error: string | null;
   error_class: ErrorClass | null;
   published_at: number | null;
+  /** When its latest metrics reading was taken; null before the first. */
+  metrics_at: number | null;
   warning: string | null;
   log: AttemptRow[];
 }
@@ -78,8 +81,11 @@ export async function loadDeliveries(d1: D1Database, scheduleIds: string[], with
   // of both queries in one batch: one round trip, one consistent snapshot.
   const deliveries = chunkedStatements(
     d1,
-    `SELECT id, schedule_id, platform, status, attempts, permalink, last_error, error_class, published_at, warning FROM deliveries
-     WHERE schedule_id IN (:list) ORDER BY platform`,
+    // Each delivery's latest metrics reading (metric_targets, by the delivery's id).
+    `SELECT d.id, d.schedule_id, d.platform, d.status, d.attempts, d.permalink, d.last_error, d.error_class, d.published_at, d.warning,
+       t.captured_at AS metrics_at, t.views, t.reach, t.likes, t.comments, t.shares, t.saves
+     FROM deliveries d LEFT JOIN metric_targets t ON t.id = d.id
+     WHERE d.schedule_id IN (:list) ORDER BY d.platform`,
     [],
     scheduleIds,
   );
@@ -234,6 +240,8 @@ function deliveryDto(d: DeliveryRow): Delivery {
     error: d.last_error,
     errorClass: d.error_class,
     publishedAt: isoOrNull(d.published_at),
+    metrics: d.metrics_at === null ? null : metricsOf(d),
+    metricsAt: isoOrNull(d.metrics_at),
     // Only when there is one: most deliveries never carry it, and the field is additive to API.md's shape.
     ...(d.warning ? { warning: d.warning } : {}),
     log: d.log.map((a) => ({
@@ -254,7 +262,7 @@ function deliveryDto(d: DeliveryRow): Delivery {
  */
 function plannedDeliveries(row: ScheduleJoinRow, accounts: BrandAccount[]): Delivery[] {
   const targets = { explicit: row.platforms_explicit === 1, platforms: JSON.parse(row.job_platforms) as Platform[] };
-  return planDeliveries(targets, accounts, "planned").map((p) => ({
+  return planDeliveries(targets, accounts, "planned", row.kind).map((p) => ({
     platform: p.platform,
     status: p.status,
     attempts: 0,
@@ -262,6 +270,8 @@ function plannedDeliveries(row: ScheduleJoinRow, accounts: BrandAccount[]): Deli
     error: p.reason,
     errorClass: null,
     publishedAt: null,
+    metrics: null,
+    metricsAt: null,
     log: [],
   }));
 }

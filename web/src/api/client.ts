@@ -7,12 +7,16 @@ import type {
   AcceptResult,
   Account,
   AccountInput,
+  AnalyticsPostsQuery,
   ApiErrorBody,
   AttentionStatus,
   AuthResult,
   AutomationSettingsInput,
   AutomationState,
+  BestTimes,
   Brand,
+  BrandAnalytics,
+  BrandAnalyticsQuery,
   BrandCreateInput,
   BrandUpdateInput,
   Candidate,
@@ -29,9 +33,11 @@ import type {
   LoginInput,
   Me,
   MemberList,
+  NotificationList,
   Output,
   OutputUpdateInput,
   Platform,
+  PostMetrics,
   Proposal,
   ProposalStatus,
   Run,
@@ -40,6 +46,12 @@ import type {
   ScheduleListQuery,
   Role,
   SignupInput,
+  Webhook,
+  WebhookAttempt,
+  WebhookCreated,
+  WebhookCreateInput,
+  WebhookList,
+  WebhookUpdateInput,
 } from "./types";
 
 export class ApiError extends Error {
@@ -88,7 +100,8 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
   const hooks = options.hooks ?? {};
   let workspaceId: string | null = null;
 
-  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  /** The request's URL: `path` with the query's non-empty values. */
+  function urlOf(path: string, query?: Query): string {
     let url = baseUrl + path;
     if (query) {
       const qs = new URLSearchParams();
@@ -96,14 +109,19 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
       const s = qs.toString();
       if (s) url += `?${s}`;
     }
-    const headers: Record<string, string> = { Accept: "application/json" };
+    return url;
+  }
+
+  /** Sends a request with the workspace header; an error status becomes an ApiError in the server's words. */
+  async function send(method: string, path: string, body?: unknown, query?: Query, accept = "application/json"): Promise<Response> {
+    const headers: Record<string, string> = { Accept: accept };
     // A file (a brand's logo or music) goes as the body itself, not as JSON.
     const raw = body instanceof Blob || body instanceof Uint8Array;
     if (body !== undefined) headers["Content-Type"] = raw ? "application/octet-stream" : "application/json";
     if (workspaceId) headers["X-Workspace"] = workspaceId;
     let res: Response;
     try {
-      res = await doFetch(url, {
+      res = await doFetch(urlOf(path, query), {
         method,
         headers,
         body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
@@ -114,25 +132,40 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
       throw new NetworkError();
     }
     hooks.onConnectivity?.(true);
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
+    if (res.ok) return res;
     let data: unknown = undefined;
     try {
+      const text = await res.text();
       data = text ? JSON.parse(text) : undefined;
     } catch {
       // A proxy's HTML error page, for instance: fall through to a generic error.
     }
-    if (!res.ok) {
-      const err = (data as ApiErrorBody | undefined)?.error;
-      if (res.status === 401 && !path.startsWith("/api/auth/")) hooks.onUnauthenticated?.();
-      throw new ApiError(
-        res.status,
-        err?.code ?? "http_" + res.status,
-        err?.message ?? (res.status >= 500 ? "The server had a problem. Try again in a moment." : `Request failed (${res.status}).`),
-        err?.details,
-      );
+    const err = (data as ApiErrorBody | undefined)?.error;
+    if (res.status === 401 && !path.startsWith("/api/auth/")) hooks.onUnauthenticated?.();
+    throw new ApiError(
+      res.status,
+      err?.code ?? "http_" + res.status,
+      err?.message ?? (res.status >= 500 ? "The server had a problem. Try again in a moment." : `Request failed (${res.status}).`),
+      err?.details,
+    );
+  }
+
+  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const res = await send(method, path, body, query);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      return undefined as T;
     }
-    return data as T;
+  }
+
+  /** A file the API serves (CSV), fetched with the workspace header, and the name its Content-Disposition gives. */
+  async function file(path: string, query: Query, fallbackName: string): Promise<{ blob: Blob; filename: string }> {
+    const res = await send("GET", path, undefined, query, "*/*");
+    const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1];
+    return { blob: await res.blob(), filename: name ?? fallbackName };
   }
 
   const get = <T>(path: string, query?: Query) => request<T>("GET", path, undefined, query);
@@ -213,6 +246,23 @@ export function createClient(options: { baseUrl?: string; fetch?: typeof fetch; 
     listProposals: (query: { status?: ProposalStatus; brand?: string } = {}) => get<{ proposals: Proposal[] }>("/api/proposals", query as Query),
     acceptProposal: (id: string) => post<{ proposal: Proposal; job: Job }>(`/api/proposals/${e(id)}/accept`),
     rejectProposal: (id: string, reason?: string) => post<{ proposal: Proposal }>(`/api/proposals/${e(id)}/reject`, reason ? { reason } : {}),
+
+    analyticsPosts: (query: AnalyticsPostsQuery) => get<{ posts: PostMetrics[] }>("/api/analytics/posts", query as Query),
+    /** GET /api/analytics/posts.csv's address for these filters (what the export link shows and scripts can call). */
+    postsCsvUrl: (query: AnalyticsPostsQuery) => urlOf("/api/analytics/posts.csv", query as Query),
+    postsCsv: (query: AnalyticsPostsQuery) => file("/api/analytics/posts.csv", query as Query, "brandcast-posts.csv"),
+    brandAnalytics: (brandId: string, query: BrandAnalyticsQuery) => get<BrandAnalytics>(`/api/analytics/brands/${e(brandId)}`, query as Query),
+    bestTimes: (brandId: string) => get<BestTimes>(`/api/analytics/brands/${e(brandId)}/best-times`),
+    listNotifications: (query: { unread?: boolean; limit?: number } = {}) =>
+      get<NotificationList>("/api/notifications", { unread: query.unread ? "true" : undefined, limit: query.limit }),
+    markNotificationsRead: (body: { ids: string[] } | { all: true }) => post<void>("/api/notifications/read", body),
+    listWebhooks: () => get<WebhookList>("/api/webhooks"),
+    createWebhook: (input: WebhookCreateInput) => post<WebhookCreated>("/api/webhooks", input),
+    updateWebhook: (id: string, input: WebhookUpdateInput) => patch<Webhook>(`/api/webhooks/${e(id)}`, input),
+    deleteWebhook: (id: string) => del(`/api/webhooks/${e(id)}`),
+    rotateWebhookSecret: (id: string) => post<{ secret: string }>(`/api/webhooks/${e(id)}/rotate-secret`),
+    testWebhook: (id: string) => post<{ eventId: string }>(`/api/webhooks/${e(id)}/test`),
+    webhookAttempts: (id: string, limit = 20) => get<{ attempts: WebhookAttempt[] }>(`/api/webhooks/${e(id)}/attempts`, { limit }),
   };
 }
 

@@ -6,7 +6,7 @@ import type * as c from "../../../worker/contract/schemas";
 import type { Schedule } from "../../../worker/contract/schemas";
 
 export type { Account, Brand, Candidate, BrandColors, Creator, DeliveryStatus, Job, JobCategory, Media, Output, Run, Schedule, ScheduleStatus } from "../../../worker/contract/schemas";
-export type { BrandQuota, Brief, BriefInput, Proposal, ProposalStatus } from "../../../worker/contract/schemas";
+export type { BrandQuota, WorkspaceUsage, Brief, BriefInput, Proposal, ProposalStatus } from "../../../worker/contract/schemas";
 export type { Invitation, Member } from "../../../worker/contract/schemas";
 
 export type Variant = z.infer<typeof c.variant>;
@@ -50,7 +50,23 @@ export type MemberList = z.infer<typeof c.memberList>;
 export type InvitationCreated = z.infer<typeof c.invitationCreated>;
 export type InvitationPreview = z.infer<typeof c.invitationPreview>;
 export type AcceptResult = z.infer<typeof c.acceptResult>;
+export type { Notification, NotificationList, Webhook, WebhookAttempt } from "../../../worker/contract/schemas";
+export type EventType = z.infer<typeof c.eventType>;
+export type WebhookFormat = z.infer<typeof c.webhookFormat>;
+export type WebhookList = z.infer<typeof c.webhookList>;
+export type WebhookCreated = z.infer<typeof c.webhookCreated>;
+export type WebhookCreateInput = z.input<typeof c.webhookCreateInput>;
+export type WebhookUpdateInput = z.input<typeof c.webhookUpdateInput>;
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
+
+// ---- Analytics (API.md "Analytics") ------------------------------------------
+export type { BestTimes, BrandAnalytics, PostMetrics, Totals } from "../../../worker/contract/schemas";
+export type Metrics = z.infer<typeof c.metrics>;
+export type BestTimeCell = z.infer<typeof c.bestTimeCell>;
+export type BestTimeSuggestion = z.infer<typeof c.bestTimeSuggestion>;
+export type AnalyticsPostsQuery = z.input<typeof c.analyticsPostsQuery>;
+export type BrandAnalyticsQuery = z.input<typeof c.brandAnalyticsQuery>;
+export type AnalyticsType = NonNullable<AnalyticsPostsQuery["type"]>;

@@ -1,12 +1,13 @@
 // The header: the logo, the main navigation (nav.ts: each page in the bar
 // from its breakpoint up, the rest under "More"), then the tools: the
-// notification bell (issue 18) goes before the account menu, which holds the
+// notification bell (NotificationBell.tsx) goes before the account menu, which holds the
 // workspace switcher, who is signed in, and sign-out. Fits 375 px and up.
 import { useEffect } from "preact/hooks";
 import type { AppState } from "../state/app";
 import type { Route } from "../state/router";
 import { NAV, widestInline, type NavEntry } from "../nav";
 import { useDisclosure } from "./disclosure";
+import { NotificationBell } from "./NotificationBell";
 
 export function Topbar({ app, route }: { app: AppState; route: Route }) {
   return (
@@ -19,7 +20,7 @@ export function Topbar({ app, route }: { app: AppState; route: Route }) {
       </a>
       <MainNav app={app} route={route} entries={NAV} />
       <div class="topbar-tools">
-        {/* The notification bell goes here: a button.topbar-icon with a .nav-count. */}
+        <NotificationBell app={app} />
         <AccountMenu app={app} />
       </div>
     </header>

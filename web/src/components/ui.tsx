@@ -122,3 +122,17 @@ export function Spinner({ label = "Loading…" }: { label?: string }) {
     </p>
   );
 }
+
+/** A brand filter's options: "All brands" (the empty value), then each brand by name. */
+export function BrandOptions({ brands, all = "All brands" }: { brands: ReadonlyArray<{ id: string; name: string }>; all?: string | null }) {
+  return (
+    <>
+      {all !== null && <option value="">{all}</option>}
+      {brands.map((b) => (
+        <option key={b.id} value={b.id}>
+          {b.name}
+        </option>
+      ))}
+    </>
+  );
+}

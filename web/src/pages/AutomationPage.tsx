@@ -4,6 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { BrandQuotas } from "../components/automation/BrandQuotas";
 import { ProposalsInbox } from "../components/automation/ProposalsInbox";
+import { WorkspaceUsage } from "../components/automation/WorkspaceUsage";
 import { Alert, Field, InlineError, Spinner, StatusBadge } from "../components/ui";
 import type { Run } from "../api/types";
 import type { AppState } from "../state/app";
@@ -80,6 +81,7 @@ export function AutomationPage({ app }: { app: AppState }) {
         </dl>
       </section>
       <ProposalsInbox model={m} brands={s.quotas.map((q) => ({ id: q.brandId, name: q.brand }))} canEdit={canEdit} />
+      {s.usage && <WorkspaceUsage usage={s.usage} />}
       <BrandQuotas quotas={s.quotas} />
       <form
         class="card form-grid"
@@ -116,7 +118,7 @@ export function AutomationPage({ app }: { app: AppState }) {
                 <p class="muted">{p.help}</p>
                 <InlineError message={m.errors.value[`run:${p.id}`]} />
               </div>
-              <button type="button" class="btn" disabled={!owner || m.busy.value !== null || (s.available !== undefined && !s.available.includes(p.id))} onClick={() => m.run(p.id)} aria-label={`Run ${p.label} now`}>
+              <button type="button" class="btn" disabled={!owner || m.busy.value !== null || (s.available !== undefined && !s.available.includes(p.id))} onClick={() => m.run(p.id)} aria-label={`${m.busy.value === `run:${p.id}` ? "Running…" : "Run now"}: ${p.label}`}>
                 {m.busy.value === `run:${p.id}` ? "Running…" : "Run now"}
               </button>
             </li>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Brand } from "../api/types";
 import { Accounts } from "../components/brands/Accounts";
+import { lazyComponent } from "../components/lazy";
 import { BriefEditor } from "../components/brands/BriefEditor";
 import { MusicUpload } from "../components/brands/MusicUpload";
 import { SlotEditor, SlotPreview } from "../components/brands/SlotEditor";
@@ -10,6 +11,12 @@ import { Alert, Empty, Field, InlineError, Spinner } from "../components/ui";
 import type { AppState } from "../state/app";
 import type { BrandsModel } from "../state/brands";
 import { viewerZone } from "../state/time";
+
+/** Best-times suggestions load on demand, like the Analytics page they come from (web/chunk-budget.ts). */
+const BestTimeSuggestions = lazyComponent<{ app: AppState; brand: Brand; canEdit: boolean }>(
+  () => import("../components/brands/BestTimes").then((m) => m.BestTimeSuggestions),
+  "best-times suggestions",
+);
 
 const zones = (() => {
   try {
@@ -204,6 +211,7 @@ function BrandEditor({ app, brand, canEdit }: { app: AppState; brand: Brand; can
         )}
       </form>
       <SlotPreview api={app.api} brand={brand} />
+      <BestTimeSuggestions app={app} brand={brand} canEdit={canEdit} />
       <BriefEditor brands={brands} brand={brand} canEdit={canEdit} />
       <MusicUpload app={app} brand={brand} canEdit={canEdit} />
       <Accounts app={app} brand={brand} canEdit={canEdit} />

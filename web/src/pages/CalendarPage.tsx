@@ -7,7 +7,7 @@ import { MonthView } from "../components/calendar/MonthView";
 import { SidePanel } from "../components/calendar/SidePanel";
 import { useCalendarDrag } from "../components/calendar/useDrag";
 import { WeekView } from "../components/calendar/WeekView";
-import { Alert, Empty, Spinner, STATUS_LABEL } from "../components/ui";
+import { Alert, BrandOptions, Empty, Spinner, STATUS_LABEL } from "../components/ui";
 import type { AppState } from "../state/app";
 import type { CalendarModel, CalendarView, TypeFilter } from "../state/calendar";
 import { dayKey, formatMonth, viewerZone } from "../state/time";
@@ -50,11 +50,23 @@ function title(cal: CalendarModel): string {
   return `${f.format(w.days[0]!)} – ${f.format(w.days[6]!)} ${new Date(w.days[6]!).getFullYear()}`;
 }
 
-export function CalendarPage({ app, live = true }: { app: Pick<AppState, "calendar" | "brands" | "session" | "network">; live?: boolean }) {
+export function CalendarPage({ app, live = true, item }: { app: Pick<AppState, "calendar" | "brands" | "session" | "network">; live?: boolean; item?: string | null }) {
   const { calendar: cal, brands, session, network } = app;
   const bodyRef = useRef<HTMLDivElement>(null);
+  // A link to one item (/calendar?item=<scheduleId>&at=<ISO>, from Analytics) opens it before the first load.
+  useEffect(() => {
+    const q = new URLSearchParams(window.location.search);
+    const item = q.get("item");
+    if (!item) return;
+    cal.open(item, Date.parse(q.get("at") ?? ""));
+    window.history.replaceState(null, "", window.location.pathname);
+  }, []);
   useLiveCalendar(cal, network.onReconnect, live);
   useCalendarDrag(cal, bodyRef);
+  // `?item=sch_…` (a notification's link): that item's panel opens.
+  useEffect(() => {
+    if (item) cal.open(item);
+  }, [item]);
   useEffect(() => {
     if (live && !brands.list.peek()) void brands.load();
   }, []);
@@ -111,12 +123,7 @@ export function CalendarPage({ app, live = true }: { app: Pick<AppState, "calend
             Brand
           </label>
           <select id="cal-brand" value={cal.brand.value} onChange={(e) => (cal.brand.value = e.currentTarget.value)}>
-            <option value="">All brands</option>
-            {(brands.list.value ?? []).map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.name}
-              </option>
-            ))}
+            <BrandOptions brands={brands.list.value ?? []} />
           </select>
           <label class="sr-only" for="cal-status">
             Status

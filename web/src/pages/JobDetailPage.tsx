@@ -81,6 +81,8 @@ function OutputCard({ m, o, canEdit, contentType }: { m: JobDetailModel; o: Outp
   const id = (x: string) => `${o.brandId}-${x}`;
   const at = o.schedule ? Date.parse(o.schedule.scheduledAt) : null;
   const dirty = caption !== (o.caption ?? "") || title !== (o.title ?? "");
+  // The text is frozen once the item has gone out (the server answers 409): the same rule as Unschedule.
+  const notGoneOut = !o.schedule || o.schedule.status === "scheduled" || o.schedule.status === "missed";
   return (
     <section class="card output" style={{ "--brand": o.brand.color }} data-brand={o.brand.slug} aria-labelledby={id("h")}>
       <header class="output-head">
@@ -96,7 +98,7 @@ function OutputCard({ m, o, canEdit, contentType }: { m: JobDetailModel; o: Outp
       ) : (
         <MediaPreview media={o.media} contentType={contentType} title={o.title} />
       )}
-      {canEdit && o.status !== "pending" && o.status !== "generating" ? (
+      {canEdit && o.status !== "pending" && o.status !== "generating" && notGoneOut ? (
         <form
           class="output-text"
           onSubmit={(e) => {
@@ -126,7 +128,7 @@ function OutputCard({ m, o, canEdit, contentType }: { m: JobDetailModel; o: Outp
               <span title={formatInZone(at, o.brand.timezone)}>{formatDateTime(at)}</span> <StatusBadge status={o.schedule.status} />{" "}
               <a href="/calendar">On the calendar</a>
             </p>
-            {canEdit && (o.schedule.status === "scheduled" || o.schedule.status === "missed") && (
+            {canEdit && notGoneOut && (
               <button type="button" class="btn btn-danger" disabled={busy !== null} onClick={() => m.unschedule(o.brandId, o.schedule!.scheduleId)}>
                 Unschedule
               </button>

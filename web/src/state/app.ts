@@ -11,8 +11,10 @@ import { createInvitationLookup } from "./invitation";
 import { createJobs } from "./jobs";
 import { createMembers } from "./members";
 import { createNetwork } from "./network";
+import { createNotifications } from "./notifications";
 import { createRouter } from "./router";
 import { createSession } from "./session";
+import { createWebhooks } from "./webhooks";
 
 export function createAppState(opts: { api?: Api; fetch?: typeof fetch; win?: Window; now?: () => number } = {}) {
   const win = opts.win ?? window;
@@ -36,6 +38,8 @@ export function createAppState(opts: { api?: Api; fetch?: typeof fetch; win?: Wi
   const attention = createAttention(api);
   const members = createMembers(api);
   const invitation = createInvitationLookup(api);
+  const notifications = createNotifications(api, opts.now);
+  const webhooks = createWebhooks(api);
   // Switching workspace drops every page's data: nothing of one workspace is shown in another.
   const resetAll = () => {
     calendar.reset();
@@ -44,10 +48,12 @@ export function createAppState(opts: { api?: Api; fetch?: typeof fetch; win?: Wi
     automation.state.value = null;
     attention.reset();
     members.reset();
+    notifications.reset();
+    webhooks.reset();
   };
   session = createSession(api, safeStorage(win), resetAll);
   const router = createRouter(win);
-  return { api, network, session, router, calendar, jobs, jobDetail, brands, automation, attention, members, invitation };
+  return { api, network, session, router, calendar, jobs, jobDetail, brands, automation, attention, members, invitation, notifications, webhooks };
 }
 
 function safeStorage(win: Window) {

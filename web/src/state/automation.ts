@@ -11,6 +11,7 @@ export const PASSES: Array<{ id: RunKind; label: string; help: string }> = [
   { id: "burst", label: "Burst", help: "Write proposals now and start generation for those the quality gate accepts (the daily one runs by itself)." },
   { id: "healing", label: "Healing", help: "Re-queue generation that stalled; fail it with a reason after the last attempt." },
   { id: "dispatch", label: "Dispatch", help: "Send due items to their platforms now." },
+  { id: "metrics", label: "Metrics", help: "Read the latest numbers of every published post and account that is due for a reading now." },
 ];
 
 export function createAutomation(api: Api) {

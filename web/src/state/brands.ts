@@ -57,6 +57,8 @@ export function createBrands(api: Api) {
     list, error, formErrors, busy, saved, byId, load,
     create: (input: BrandCreateInput) => submit("create", () => api.createBrand(input)),
     update: (id: string, input: BrandUpdateInput) => submit(id, () => api.updateBrand(id, input)),
+    /** A best-times suggestion applied (components/brands/BestTimes.tsx): the slot grid only, its errors kept apart from the editor's. */
+    applySlots: (id: string, slots: Brand["slots"]) => submit(`${id}:best-times`, () => api.updateBrand(id, { slots })),
     remove: (id: string) => submit(`${id}:delete`, () => api.deleteBrand(id)),
     connect: (id: string, platform: Platform, input: AccountInput) => submit(`${id}:${platform}`, () => api.connectAccount(id, platform, input)),
     disconnect: (id: string, platform: Platform) => submit(`${id}:${platform}`, () => api.disconnectAccount(id, platform)),

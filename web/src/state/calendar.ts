@@ -4,7 +4,7 @@
 // (REGRESSIONS #21). Filters apply to the fetched window on the client, so
 // switching All / Reels / Posts is instant and can never be stale either.
 import { batch, computed, signal } from "@preact/signals";
-import { contentTypeOf } from "../../../worker/scheduling/variants";
+import { contentTypeOf, slotAccepts } from "../../../worker/scheduling/variants";
 import { addDays, fromLocal, toLocal } from "../../../worker/scheduling/zoned-time";
 import { ApiError, NetworkError, type Api } from "../api/client";
 import type { CalendarWindowResponse, ContentType, GridSlotRow, Schedule, ScheduleStatus, Variant } from "../api/types";
@@ -240,6 +240,22 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
     if (item && !("deliveries" in item)) void loadDetail(item.scheduleId);
   }
 
+  /**
+   * Opens an item's panel by id, as a link from elsewhere does (Analytics' top
+   * posts, a notification's `/calendar?item=…`): with `at`, the days around it too.
+   */
+  function open(id: string, at?: number) {
+    const moveTo = at !== undefined && Number.isFinite(at) ? startOfDay(at) : null;
+    if (selectedId.peek() === id && moveTo === null) return;
+    batch(() => {
+      if (moveTo !== null) anchor.value = moveTo;
+      selectedId.value = id;
+      detail.value = null;
+      itemError.value = null;
+    });
+    void loadDetail(id);
+  }
+
   function replaceItem(updated: CalendarEntry) {
     const d = data.peek();
     if (d) {
@@ -321,12 +337,12 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
     return at === null ? null : move(d.item, at);
   }
 
-  /** Compatible grid slots of the dragged item's brand (right kind; right variant for reels). */
+  /** Grid slots of the dragged item's brand that take it: the server's own rule (slotAccepts). */
   const dropSlots = computed(() => {
     const d = drag.value;
     const s = dragSlots.value;
     if (!d || !s || !s.key.startsWith(`${d.item.brandId}|`)) return [];
-    return s.slots.filter((slot) => slot.kind === d.item.contentType && (slot.kind === "post" || slot.variant === d.item.variant));
+    return s.slots.filter((slot) => slotAccepts(slot, d.item.variant));
   });
 
   function reset() {
@@ -342,7 +358,7 @@ export function createCalendar(api: Api, opts: { now?: () => number } = {}) {
   return {
     view, anchor, type, brand, status, today, window, data, loadError, itemError, selectedId, selected, drag, dropSlots, busy,
     windowItems, items, byDay,
-    load, setView, go, showDay, select, move, unschedule, retry, publishNow, dragStart, dragMove, dragEnd, reset,
+    load, setView, go, showDay, select, open, move, unschedule, retry, publishNow, dragStart, dragMove, dragEnd, reset,
   };
 }
 

@@ -11,7 +11,9 @@ export type Route =
   | { name: "automation" }
   | { name: "attention" }
   | { name: "members" }
+  | { name: "analytics" }
   | { name: "invite"; token: string }
+  | { name: "webhooks" }
   | { name: "signin" }
   | { name: "notfound" };
 
@@ -24,15 +26,20 @@ export function matchRoute(path: string): Route {
   if (a === "automation") return { name: "automation" };
   if (a === "attention") return { name: "attention" };
   if (a === "members") return { name: "members" };
+  if (a === "analytics") return { name: "analytics" };
   if (a === "invite" && b && parts.length === 2) return { name: "invite", token: b };
+  if (a === "webhooks") return { name: "webhooks" };
   if (a === "signin") return { name: "signin" };
   return { name: "notfound" };
 }
 
 export function createRouter(win: Window = window) {
   const path = signal(win.location.pathname);
+  /** The query string (`?item=…` opens a calendar item from a notification's link). */
+  const search = signal(win.location.search);
   win.addEventListener("popstate", () => {
     path.value = win.location.pathname;
+    search.value = win.location.search;
   });
 
   function navigate(to: string, opts: { replace?: boolean } = {}) {
@@ -40,6 +47,7 @@ export function createRouter(win: Window = window) {
     if (opts.replace) win.history.replaceState(null, "", to);
     else win.history.pushState(null, "", to);
     path.value = win.location.pathname;
+    search.value = win.location.search;
     win.scrollTo?.(0, 0);
   }
 
@@ -54,7 +62,7 @@ export function createRouter(win: Window = window) {
     navigate(url.pathname + url.search);
   }
 
-  return { path, navigate, onLinkClick };
+  return { path, search, navigate, onLinkClick };
 }
 
 export type Router = ReturnType<typeof createRouter>;

@@ -5,7 +5,7 @@ import type { BrandQuota } from "../../api/types";
 export function BrandQuotas({ quotas }: { quotas: BrandQuota[] }) {
   return (
     <section class="card" aria-labelledby="quota-h">
-      <h2 id="quota-h">Today's quotas</h2>
+      <h2 id="quota-h">Today's burst per brand</h2>
       {quotas.length === 0 ? (
         <p class="muted">No brands yet.</p>
       ) : (
@@ -27,7 +27,10 @@ export function BrandQuotas({ quotas }: { quotas: BrandQuota[] }) {
                   <td>{q.reels}</td>
                   <td>{q.posts}</td>
                   <td>{q.proposedToday}</td>
-                  <td>{q.doneToday ? "done" : "not yet"}</td>
+                  <td>
+                    {q.doneToday ? "done" : q.note ? "stopped" : "not yet"}
+                    {q.note && <div class="muted">{q.note}</div>}
+                  </td>
                 </tr>
               ))}
             </tbody>

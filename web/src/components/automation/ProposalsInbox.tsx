@@ -5,7 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Proposal, ProposalStatus } from "../../api/types";
 import type { AutomationModel } from "../../state/automation";
 import { formatDateTime } from "../../state/time";
-import { InlineError, StatusBadge } from "../ui";
+import { BrandOptions, InlineError, StatusBadge } from "../ui";
 
 const STATUSES: Array<{ id: ProposalStatus | ""; label: string }> = [
   { id: "pending", label: "Waiting for review" },
@@ -46,12 +46,7 @@ export function ProposalsInbox({ model, brands, canEdit }: { model: AutomationMo
         <label>
           Brand{" "}
           <select value={f.brand} onChange={(e) => void model.filterProposals({ brand: e.currentTarget.value })}>
-            <option value="">All brands</option>
-            {brands.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.name}
-              </option>
-            ))}
+            <BrandOptions brands={brands} />
           </select>
         </label>
       </div>

@@ -1,11 +1,14 @@
 // The item panel: media, caption, per-platform delivery status, and actions.
 // Errors from an action appear right under the actions, in the server's words.
 import { useEffect, useRef, useState } from "preact/hooks";
+import { platformLabel } from "../../../../worker/scheduling/variants";
 import type { AttemptLogEntry, Delivery, Schedule } from "../../api/types";
 import type { CalendarModel } from "../../state/calendar";
-import { formatDateTime, formatInZone, fromInputValue, toInputValue, viewerZone } from "../../state/time";
+import { formatDateTime, formatInZone, formatRelative, fromInputValue, toInputValue, viewerZone } from "../../state/time";
 import { CreatorTag, InlineError, StatusBadge, TypeIcon, contentLabel } from "../ui";
 import { MediaPreview } from "../MediaPreview";
+import { permalinkHref } from "./permalink";
+import { MetricsList, SimulatedTag } from "../metrics";
 
 const ERROR_CLASS_LABEL: Record<NonNullable<Delivery["errorClass"]>, string> = {
   retryable: "Will retry",
@@ -34,6 +37,40 @@ function AttemptLog({ log }: { log: AttemptLogEntry[] }) {
         })}
       </ol>
     </details>
+  );
+}
+
+/** A platform's permalink: a link only when it is safe to follow (permalink.ts), otherwise said so. */
+function Permalink({ url }: { url: string }) {
+  const href = permalinkHref(url, window.location.href);
+  if (href) {
+    return (
+      <a href={href} target="_blank" rel="noreferrer">
+        View post
+      </a>
+    );
+  }
+  return <span class="muted">Published; its link is not shown because the platform sent an address that is not https.</span>;
+}
+
+/**
+ * What a published delivery did: its latest reading (API.md: a delivery's
+ * `metrics` and `metricsAt`), when it was taken, and whether it is simulated.
+ */
+function DeliveryMetrics({ d }: { d: Delivery }) {
+  if (d.status !== "published") return null;
+  const simulated = d.platform === "sandbox";
+  if (!d.metrics || !d.metricsAt)
+    return <p class="muted delivery-note">No numbers yet: the first reading comes within the hour after publishing.</p>;
+  const at = Date.parse(d.metricsAt);
+  return (
+    <section class="delivery-metrics" aria-label={`${platformLabel(d.platform)} numbers`}>
+      <MetricsList metrics={d.metrics} platformName={platformLabel(d.platform)} />
+      <p class="as-of muted">
+        As of <time dateTime={d.metricsAt}>{formatDateTime(at)}</time> ({formatRelative(at, Date.now())}){simulated && <> · </>}
+        {simulated && <SimulatedTag />}
+      </p>
+    </section>
   );
 }
 
@@ -98,7 +135,10 @@ export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Sc
       {item.caption && (
         <section>
           <h3>Caption</h3>
-          <p class="caption">{item.caption}</p>
+          {/* Scrolls when long: focusable, so keyboard users can scroll it too. */}
+          <p class="caption" tabIndex={0} role="region" aria-label="Caption">
+            {item.caption}
+          </p>
         </section>
       )}
 
@@ -113,11 +153,7 @@ export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Sc
                 <span class="platform">{d.platform}</span>
                 <StatusBadge status={d.status} />
                 {d.attempts > 0 && <span class="muted">{d.attempts} attempt{d.attempts === 1 ? "" : "s"}</span>}
-                {d.permalink && (
-                  <a href={d.permalink} target="_blank" rel="noreferrer">
-                    View post
-                  </a>
-                )}
+                {d.permalink && <Permalink url={d.permalink} />}
                 {d.publishedAt && <span class="muted">at {formatDateTime(Date.parse(d.publishedAt))}</span>}
                 {d.error && (
                   <p class={d.status === "skipped" ? "muted delivery-note" : "inline-error"}>
@@ -131,6 +167,7 @@ export function SidePanel({ cal, item, canEdit }: { cal: CalendarModel; item: Sc
                     {d.warning}
                   </p>
                 )}
+                <DeliveryMetrics d={d} />
                 {d.log && d.log.length > 0 && <AttemptLog log={d.log} />}
               </li>
             ))}
