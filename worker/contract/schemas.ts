@@ -481,7 +481,7 @@ export const brandQuota = z.object({
   /** Proposals written for it by today's burst, and whether its part is done. */
   proposedToday: z.number(),
   doneToday: z.boolean(),
-  /** Why today's part stopped short (a workspace quota), or null. */
+  /** Why today's part stopped short (a workspace quota, or a brief language the template writer has no words for), or null. */
   note: z.string().nullable().optional(),
 });
 /** One quota: what the workspace used (today, for daily ones) against its limit. */
