@@ -8,6 +8,7 @@
 // the claim, together with the row that marks the part done. A burst cut off
 // midway leaves the brands not yet done for a later share (burst-fanout.ts),
 // and no brand is ever done twice. Quotas: burst-quota.ts.
+import { writerLanguageGap } from "../contract/languages";
 import type { Brief } from "../contract/schemas";
 import type { Env } from "../env";
 import { readBrief } from "../generation/brief";
@@ -188,6 +189,12 @@ async function burstBrand(
   const heldBinds = [ws.id, runKey, brand.id, claim];
   try {
     const brief = readBrief(brand.brief);
+    // A brief in a language the writer has no words for gets nothing, not English, and the brand says why.
+    const gap = writerLanguageGap(brief.language, !!llm);
+    if (gap) {
+      const done = await env.DB.prepare(`UPDATE burst_progress SET status = 'done', done_at = ?, note = ? WHERE ${ours}`).bind(now, gap, ...heldBinds).run();
+      return { counts, done: done.meta.changes > 0 };
+    }
     const wanted = variantsToWrite(await burstQuotas(env, brand, now), brief, ws.burstPerBrand);
     const room = await roomToday(env.DB, ws, !!llm && wanted.length > 0, wanted.length);
     if (room.take === 0 && room.why) {
