@@ -2,13 +2,7 @@
 // generate queue consumer, the 10-minute cron (catch-up, healing), and the
 // automation API. REGRESSIONS #1 (automation's rows are the workspace's),
 // #4 (state changes are row updates) and #17 (nothing stuck at 0% forever).
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runCatchup } from "../worker/automation/catchup";
@@ -37,6 +31,7 @@ import {
   signup,
   type Session,
 } from "./support/fixtures";
+import { drainPasses, fireCron as fireScheduled, passQueue } from "./support/passes";
 
 const MINUTE = 60_000;
 const TEN_MINUTE_CRON = "*/10 * * * *";
@@ -62,12 +57,12 @@ async function deliverGenerate(outputIds: string[], attempts = 1) {
   return { ids: messages.map((m) => m.id), result };
 }
 
-/** Fires the Worker's scheduled() export as Cron Triggers would, and waits for its waitUntil work. */
+/** Fires the Worker's scheduled() export as Cron Triggers would, then delivers every `passes` message it sent. */
 async function fireCron(scheduledTime: number, cron = TEN_MINUTE_CRON) {
-  const controller = createScheduledController({ scheduledTime: new Date(scheduledTime), cron });
-  const ctx = createExecutionContext();
-  await worker.scheduled(controller, env, ctx);
-  await waitOnExecutionContext(ctx);
+  const q = passQueue();
+  await fireScheduled(q, scheduledTime, cron);
+  await drainPasses(q);
+  return q;
 }
 
 /** An env whose generate queue records what is sent instead of delivering it, so a test controls delivery. */
@@ -378,7 +373,8 @@ describe("healing pass", () => {
   it("runs from the cron for workspaces with stuck generation", async () => {
     const s = await signup();
     const brand = await createBrand(s);
-    const exhausted = await insertOutput(s, brand.id, { status: "generating", attempts: GENERATE_MAX_ATTEMPTS, updatedAt: Date.now() - 30 * MINUTE });
+    // Stuck for half an hour at the firing's time (and so, by the real clock, too).
+    const exhausted = await insertOutput(s, brand.id, { status: "generating", attempts: GENERATE_MAX_ATTEMPTS, updatedAt: CRON_TIME + 30 * MINUTE });
     await fireCron(CRON_TIME + 60 * MINUTE);
     expect((await outputRow(exhausted.outputId))!.status).toBe("failed");
     const { recent } = await json<{ recent: Run[] }>("/api/automation", s, 200);

@@ -1,17 +1,21 @@
 // The daily burst: exactly once per local day (DST included), paused
 // workspaces skip it, quotas come from the calendar's rows (REGRESSIONS #14),
-// and the quality gate rejects duplicate topics.
+// and the quality gate rejects duplicate topics; a brief in a language the
+// template writer has no words for gets nothing, said per brand.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { burstQuotas, splitQuota } from "../worker/automation/burst-quota";
 import { burstDue } from "../worker/automation/burst-clock";
-import { burstCheck } from "../worker/automation/cron";
+import { runBurst } from "../worker/automation/burst";
+import { TEMPLATE_WRITER_LANGUAGES, writerLanguageGap } from "../worker/contract/languages";
 import { EMPTY_BRIEF } from "../worker/generation/brief";
 import { qualityGate } from "../worker/generation/quality-gate";
 import { TitleIndex, titleSimilarity } from "../worker/generation/similarity";
-import type { Job } from "../worker/contract/schemas";
+import { automationState, type Job } from "../worker/contract/schemas";
+import { localDateString } from "../worker/scheduling/zoned-time";
 import type { Variant } from "../worker/scheduling/variants";
 import { call, countRows, createBrand, insertOutput, json, runPass, signup } from "./support/fixtures";
+import { checkBursts } from "./support/passes";
 
 const utc = (s: string) => Date.parse(s);
 const MINUTE = 60_000;
@@ -42,14 +46,14 @@ describe("burst pass", () => {
     await call("/api/automation/pause", { ...paused, body: {} });
 
     const day = "2026-07-15";
-    for (const t of ["10:50", "11:00", "11:10", "11:20", "23:50"]) await burstCheck(env, utc(`${day}T${t}:00Z`));
+    for (const t of ["10:50", "11:00", "11:10", "11:20", "23:50"]) await checkBursts(utc(`${day}T${t}:00Z`));
     expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst'", s.workspaceId)).toBe(1);
     expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst' AND run_key = ?", s.workspaceId, day)).toBe(1);
     expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst'", paused.workspaceId)).toBe(0);
     expect(await countRows("generation_jobs", "workspace_id = ? AND created_by_kind = 'automation'", s.workspaceId)).toBeGreaterThan(0);
     expect(await countRows("generation_jobs", "workspace_id = ?", paused.workspaceId)).toBe(0);
 
-    await burstCheck(env, utc("2026-07-16T11:05:00Z"));
+    await checkBursts(utc("2026-07-16T11:05:00Z"));
     expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'burst'", s.workspaceId)).toBe(2);
   });
 
@@ -148,7 +152,7 @@ describe("next burst (GET /api/automation)", () => {
     await json("/api/automation", { ...s, method: "PATCH", body: { burstTime: "00:00" } }, 200);
     const before = await json("/api/automation", s, 200);
     expect(Math.abs(Date.parse(before.nextBurst) - Date.now())).toBeLessThan(60_000); // due now
-    await burstCheck(env, Date.now());
+    await checkBursts(Date.now());
     const after = await json("/api/automation", s, 200);
     expect(Date.parse(after.nextBurst) - Date.now()).toBeGreaterThan(60_000); // tomorrow's
     expect(after.quotas[0]).toMatchObject({ reels: 1, posts: 0, proposedToday: 1, doneToday: true });
@@ -156,5 +160,50 @@ describe("next burst (GET /api/automation)", () => {
     const manual = await json("/api/automation", s, 200);
     expect(manual.lastBurst.trigger).toBe("manual");
     expect(manual.nextBurst).toBe(after.nextBurst);
+  });
+});
+
+describe("the template writer's languages", () => {
+  // Today, in the workspaces' zone: the Automation page reads today's run.
+  const now = Date.now();
+  const runKey = localDateString(now, "Europe/Lisbon");
+  const brief = (language: string) => ({ brief: { language, reelsPerDay: 1, postsPerDay: 1 } });
+
+  it("are English, Portuguese and Spanish; any other brief language is said, and the llm writer writes it", () => {
+    expect(TEMPLATE_WRITER_LANGUAGES).toEqual(["en", "pt", "es"]);
+    for (const tag of ["en", "pt-BR", "es-MX"]) expect(writerLanguageGap(tag, false)).toBeNull();
+    expect(writerLanguageGap("ja", false)).toMatch(/writes English, Portuguese and Spanish, so the burst writes nothing in Japanese/);
+    expect(writerLanguageGap("zh-Hant", false)).toMatch(/nothing in Traditional Chinese/);
+    expect(writerLanguageGap("ja", true)).toBeNull();
+  });
+
+  it("a Japanese brand's burst proposes nothing in English: its part is done with the reason, which the Automation page shows", async () => {
+    const s = await signup();
+    const english = await createBrand(s, { name: "A English", ...brief("en") });
+    const japanese = await createBrand(s, { name: "B Japanese", ...brief("ja") });
+    const brazilian = await createBrand(s, { name: "C Brazilian", ...brief("pt-BR") });
+    const result = await runBurst(env, s.workspaceId, runKey, { now, llm: null });
+    expect(result).toMatchObject({ brandsDone: 3, remaining: 0, processed: 4 });
+    expect(result.error).toBeUndefined();
+    expect(await countRows("proposals", "brand_id = ?", japanese.id)).toBe(0);
+    for (const b of [english, brazilian]) expect(await countRows("proposals", "brand_id = ?", b.id)).toBe(2);
+    const view = automationState.parse(await json("/api/automation", s, 200));
+    const byBrand = new Map(view.quotas.map((q) => [q.brandId, q]));
+    expect(byBrand.get(japanese.id)).toMatchObject({ doneToday: true, proposedToday: 0 });
+    expect(byBrand.get(japanese.id)!.note).toBe(writerLanguageGap("ja", false));
+    for (const b of [english, brazilian]) expect(byBrand.get(b.id)).toMatchObject({ doneToday: true, proposedToday: 2, note: null });
+    // Done is done: a later check does not write it either.
+    expect(await runBurst(env, s.workspaceId, runKey, { now: now + 600_000, llm: null })).toMatchObject({ brandsDone: 0, processed: 0 });
+  });
+
+  it("a brand stopped by a quota before its turn says both: the quota, and that its language will not be written", async () => {
+    const s = await signup();
+    const japanese = await createBrand(s, brief("ja"));
+    await env.DB.prepare("INSERT INTO workspace_quotas (workspace_id, jobs_per_day) VALUES (?, 0)").bind(s.workspaceId).run();
+    expect((await runBurst(env, s.workspaceId, runKey, { now, llm: null })).error).toMatch(/The burst stopped: .*jobs a day/);
+    const view = automationState.parse(await json("/api/automation", s, 200));
+    const note = view.quotas.find((q) => q.brandId === japanese.id)!.note!;
+    expect(note).toMatch(/^Stopped: .*jobs a day/);
+    expect(note).toContain(writerLanguageGap("ja", false)!);
   });
 });

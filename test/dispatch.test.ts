@@ -4,7 +4,7 @@
 // unschedule racing the claim sees. Through the real DO, D1 and Worker entry points.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { LOST_MESSAGE_AFTER_MS, runDispatch } from "../worker/automation/dispatch";
 import type { Job, Schedule } from "../worker/contract/schemas";
 import worker from "../worker/index";
@@ -262,16 +262,19 @@ describe("each delivery is sent once however many claimers race", () => {
     expect(responses.slice(2).every((x) => x === 200 || x === 409)).toBe(true);
   });
 
-  it("the per-minute cron claims what a lost alarm left, and re-sends messages that look lost, once", async () => {
+  it("the per-minute cron wakes the alarm a lost one left, which claims the item; and re-sends messages that look lost, once", async () => {
     const s = await signup();
     const brand = await createBrand(s);
     await connect(s, brand.id, "sandbox");
     const item = await book(s, (await readyJob(s, brand.id)).jobId, brand.id);
     const sent = await captureDoQueue(brand.id);
+    // Behind the scheduler's back: its alarm stays at the old time, as if lost.
     await travel(item.scheduleId, Date.now() - MINUTE);
+    expect(await alarmOf(brand.id)).toBeGreaterThan(Date.now());
     await fireMinuteCron();
+    // The cron only woke the brand's BrandScheduler; its alarm, in its own invocation, claims.
+    await vi.waitFor(async () => expect((await deliveriesOf(item.scheduleId)).map((r) => r.status)).toEqual(["queued"]), { timeout: 10_000 });
     const [d] = await deliveriesOf(item.scheduleId);
-    expect(d!.status).toBe("queued");
     expect(sent).toEqual([d!.id]);
 
     // Its message is lost: after LOST_MESSAGE_AFTER_MS the dispatch pass sends it again, once.

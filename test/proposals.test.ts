@@ -10,6 +10,7 @@ import { runBurst } from "../worker/automation/burst";
 import { createApp } from "../worker/app";
 import { proposal as proposalSchema, type Job, type Proposal } from "../worker/contract/schemas";
 import type { Env } from "../worker/env";
+import { HOOKS } from "../worker/generation/banks";
 import type { LlmConfig } from "../worker/generation/llm-client";
 import { fakeAdmin, fakeUrl } from "./fakes/admin";
 import { addMember, call, countRows, createBrand, expectClientError, json, ORIGIN, signup, type Session } from "./support/fixtures";
@@ -61,6 +62,23 @@ describe("review mode", () => {
       expect.arrayContaining([expect.objectContaining({ brandId: brand.id, reels: 2, posts: 1 }), expect.objectContaining({ brandId: other.id, reels: 1, posts: 0 })]),
     );
     await expectClientError(await call("/api/proposals?status=maybe", s), 400, "invalid_input");
+  });
+
+  it("each proposal shows the arm it came from (topic and hook), and null for one written before arms were recorded", async () => {
+    const { s, brand } = await manualWorkspace();
+    await runBurst(env, s.workspaceId, "2026-06-05", { now: Date.parse("2026-06-05T12:30:00Z"), llm: null });
+    const [first, ...rest] = await pending(s, `brand=${brand.id}`);
+    for (const p of [first!, ...rest]) {
+      const row = await env.DB.prepare("SELECT arm_topic, arm_hook FROM proposals WHERE id = ?").bind(p.id).first<{ arm_topic: string; arm_hook: string }>();
+      expect(p.arm).toEqual({ topic: row!.arm_topic, hook: row!.arm_hook });
+      expect(HOOKS.map((h) => h.id)).toContain(p.arm!.hook);
+      // The title is the chosen topic under the chosen hook.
+      expect(p.title.toLowerCase()).toContain(p.arm!.topic.toLowerCase());
+    }
+    await env.DB.prepare("UPDATE proposals SET arm_topic = NULL, arm_hook = NULL WHERE id = ?").bind(first!.id).run();
+    const older = (await pending(s, `brand=${brand.id}`)).find((p) => p.id === first!.id)!;
+    expect(older.arm).toBeNull();
+    expect(proposalSchema.strict().parse(older)).toEqual(older);
   });
 
   it("a double accept, even at the same moment, makes one job, created as the person who accepted", async () => {

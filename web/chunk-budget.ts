@@ -2,7 +2,9 @@
 // JavaScript (DESIGN.md §8; issue 15 item 6): the Analytics page's modules
 // must be in a chunk that App.tsx imports on demand, never in the entry chunk,
 // and that chunk with whatever only it imports must stay within 60 KB
-// gzipped. vite.config.ts runs it on every `npm run build`; a breach fails the
+// gzipped. Likewise the music converter (mediabunny, and the ~1 MB WebAssembly
+// AAC encoder it registers where the browser has none) loads only when someone
+// uploads music. vite.config.ts runs it on every `npm run build`; a breach fails the
 // build. Pure (the gzip size comes in), so test/web/chunk-budget.test.tsx can
 // feed it bundles that break each rule.
 
@@ -15,6 +17,9 @@ export const ANALYTICS_MODULES = [
 ];
 export const ANALYTICS_ENTRY = /\/web\/src\/pages\/AnalyticsPage\.tsx$/;
 export const ANALYTICS_BUDGET_BYTES = 60 * 1024;
+
+/** Modules only the music card's converter uses (web/src/audio/convert-music.ts and what it brings). */
+export const MUSIC_MODULES = [/\/web\/src\/audio\/convert-music\.ts$/, /\/node_modules\/mediabunny\//, /\/node_modules\/@mediabunny\//];
 
 /** What the check needs of a Rollup output chunk. */
 export interface ChunkInfo {
@@ -59,6 +64,7 @@ export function checkChunks(chunks: ChunkInfo[], gzipSize: (code: string) => num
   for (const name of main) {
     for (const id of byName.get(name)?.moduleIds ?? []) {
       if (ANALYTICS_MODULES.some((re) => re.test(posix(id)))) errors.push(`${posix(id)} is in ${name}, which every page loads: the Analytics page must be imported on demand.`);
+      if (MUSIC_MODULES.some((re) => re.test(posix(id)))) errors.push(`${posix(id)} is in ${name}, which every page loads: the music converter must be imported on demand.`);
     }
   }
   const page = chunks.find((c) => c.isDynamicEntry && !c.isEntry && c.moduleIds.some((id) => ANALYTICS_ENTRY.test(posix(id))));

@@ -14,6 +14,18 @@ export interface PublishMessage {
   deliveryId: string;
 }
 
+/**
+ * Messages on the `passes` queue (fleet work, DESIGN.md §9): one workspace's
+ * share of a pass, or the next page of a cron's fan-out (automation/pass-queue.ts).
+ */
+export type PassMessage =
+  /** The workspace's daily burst; `lease` is the workspaces.next_burst_at value the sender set. */
+  | { kind: "burst"; workspaceId: string; runKey: string; lease: number }
+  /** A bounded share of a per-workspace pass; part n > 0 continues part n - 1 from its cursor `after`. */
+  | { kind: "catchup" | "healing" | "refresh"; workspaceId: string; runKey: string; part: number; after?: string }
+  /** The rest of a cron firing's fan-out, from where its pages stopped. */
+  | { kind: "fanout"; pass: "burst" }
+  | { kind: "fanout"; pass: "catchup" | "healing" | "refresh"; runKey: string; since?: number; after: string };
 /** Messages on the `metrics` queue: sample one brand's due metrics (worker/analytics/fanout.ts). */
 export interface MetricsMessage {
   kind: "metrics";
@@ -26,6 +38,7 @@ export interface Env {
   BRAND_SCHEDULER: DurableObjectNamespace<BrandScheduler>;
   GENERATE_QUEUE: Queue<GenerateMessage>;
   PUBLISH_QUEUE: Queue<PublishMessage>;
+  PASSES_QUEUE: Queue<PassMessage>;
   METRICS_QUEUE: Queue<MetricsMessage>;
   /** Events from the outbox to their channels, and each event to each webhook endpoint (worker/notifications). */
   EVENTS_QUEUE: Queue<EventsMessage>;

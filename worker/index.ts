@@ -3,7 +3,8 @@
 import { createApp } from "./app";
 import { handleScheduled } from "./automation/cron";
 import { handleMetricsBatch, handleMetricsDeadLetters } from "./analytics/fanout";
-import type { Env, GenerateMessage, MetricsMessage, PublishMessage } from "./env";
+import { handlePassBatch, handlePassDeadLetters } from "./automation/pass-queue";
+import type { Env, GenerateMessage, MetricsMessage, PassMessage, PublishMessage } from "./env";
 import { handleGenerateBatch, handleGenerateDeadLetters } from "./generation/generate-consumer";
 import { createMediaStep } from "./media/media-step";
 import { renderMedia } from "./media/renderer";
@@ -19,8 +20,16 @@ const mediaStep = createMediaStep(renderMedia);
 
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<GenerateMessage | PublishMessage | MetricsMessage | EventsMessage>, env: Env) {
+  async queue(batch: MessageBatch<GenerateMessage | PublishMessage | PassMessage | MetricsMessage | EventsMessage>, env: Env) {
     // Dead-letter queues first: "brandcast-x-dlq" also starts with "brandcast-x".
+    if (batch.queue.startsWith("brandcast-passes-dlq")) {
+      handlePassDeadLetters(batch as MessageBatch<PassMessage>);
+      return;
+    }
+    if (batch.queue.startsWith("brandcast-passes")) {
+      await handlePassBatch(batch as MessageBatch<PassMessage>, env);
+      return;
+    }
     if (batch.queue.startsWith("brandcast-events-dlq")) {
       await handleEventsDeadLetters(batch as MessageBatch<EventsMessage>, env);
       return;
@@ -54,4 +63,4 @@ export default {
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     ctx.waitUntil(handleScheduled(controller, env));
   },
-} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage | MetricsMessage | EventsMessage>;
+} satisfies ExportedHandler<Env, GenerateMessage | PublishMessage | PassMessage | MetricsMessage | EventsMessage>;

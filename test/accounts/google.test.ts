@@ -3,7 +3,6 @@
 // granted short, refresh with rotation and revocation, the daily cron, the
 // one refresh publishing asks for, and disconnect revoking the grant.
 // This file owns the youtube fake's OAuth switches.
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { ReconnectRequired, refreshAccessToken } from "../../worker/accounts/credentials";
@@ -11,9 +10,9 @@ import { ProviderMisconfigured, ProviderUnavailable } from "../../worker/account
 import { runRefresh } from "../../worker/accounts/refresh";
 import { sha256 } from "../../worker/auth/crypto";
 import { REFRESH_CRON } from "../../worker/automation/cron";
-import worker from "../../worker/index";
 import { fakeAdmin } from "../fakes/admin";
 import { call, createBrand, json, signup, type Session } from "../support/fixtures";
+import { drainPasses, fireCron, passQueue } from "../support/passes";
 import { accountRow, connectThrough, deliveryRow, expectRefusedAndNothingStored, queuedDelivery, seedPlugin, storedToken, forgetAccounts } from "./helpers";
 
 const yt = fakeAdmin("youtube");
@@ -170,9 +169,11 @@ describe("refreshing Google tokens", () => {
     const s = await signup();
     const { brand, row } = await connectedChannel(s);
     await env.DB.prepare("UPDATE platform_accounts SET expires_at = ? WHERE id = ?").bind(Date.now() + 60_000, row.id).run();
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: REFRESH_CRON }), env, ctx);
-    await waitOnExecutionContext(ctx);
+    // The cron hands each workspace's refresh to a `passes` message; delivering them runs it.
+    const q = passQueue();
+    await fireCron(q, Date.now(), REFRESH_CRON);
+    expect(q.sent).toContainEqual({ kind: "refresh", workspaceId: s.workspaceId, runKey: expect.any(String), part: 0 });
+    await drainPasses(q);
     expect((await accountRow(brand.id, "youtube"))!.expires_at! - Date.now()).toBeGreaterThan(50 * 60_000);
     const runs = await env.DB.prepare("SELECT kind, trigger, status FROM automation_runs WHERE workspace_id = ? AND kind = 'refresh'").bind(s.workspaceId).all();
     expect(runs.results).toEqual([{ kind: "refresh", trigger: "cron", status: "succeeded" }]);

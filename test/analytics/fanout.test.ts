@@ -1,6 +1,7 @@
 // Sampling fans out (DESIGN.md §9): the cron hands out due brands page by
 // page, one `metrics` message each, and never samples in its own invocation;
 // a brand's consumer run is bounded and sends itself the rest.
+import { passQueue } from "../support/passes";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -102,9 +103,10 @@ describe("the cron's other passes", () => {
       },
     });
     const now = Date.now();
-    await handleScheduled(createScheduledController({ scheduledTime: now, cron: "*/10 * * * *" }), { ...env, DB: failingFanout } as Env);
-    // Catch-up ran for the workspace in this window.
-    expect(await countRows("automation_runs", "workspace_id = ? AND kind = 'catchup'", s.workspaceId)).toBe(1);
+    const q = passQueue({ ...env, DB: failingFanout } as Env);
+    await handleScheduled(createScheduledController({ scheduledTime: now, cron: "*/10 * * * *" }), q.env);
+    // Catch-up was handed out for the workspace in this window.
+    expect(q.sent).toContainEqual(expect.objectContaining({ kind: "catchup", workspaceId: s.workspaceId }));
   });
 });
 

@@ -13,6 +13,7 @@
 // measured the pool; here nothing stands between the code and workerd.
 import type { Env } from "../../worker/env";
 import worker from "../../worker/index";
+import { publishMinuteBench } from "./publish-minute-routes";
 import { nextFreeSlot } from "../../worker/scheduling/slot-grid";
 import type { BookingResult } from "../../worker/scheduling/booking";
 import { brandScheduler } from "../../worker/scheduling/brand-scheduler";
@@ -217,6 +218,7 @@ async function bench(req: Request, env: Env, ctx: ExecutionContext): Promise<Res
       alloc_vs_naive_ratio: round(alloc.figures.alloc_concurrent_per_s / nv.naive_alloc_per_s, 3),
     });
   }
+  if (path.startsWith("/api/__bench/publish-minute/")) return publishMinuteBench(path.slice("/api/__bench/publish-minute/".length), body, env);
   if (path === "/api/__bench/requests") {
     const q = body as unknown as { url: string; cookie: string; runs: number };
     return Response.json(await timeRequests(env, ctx, q.url, q.cookie, q.runs));
@@ -285,6 +287,15 @@ async function publishedEvents(env: Env, q: Caller & { count: number; ratePerS: 
 
 export default {
   ...worker,
+  /**
+   * The benches measure claims, not what runs after them: publish and generate
+   * messages are dropped (acked), so publishing and rendering never share
+   * workerd's one local thread with what is being timed.
+   */
+  async queue(batch: MessageBatch<never>, env: Env) {
+    if (batch.queue.startsWith("brandcast-generate") || batch.queue.startsWith("brandcast-publish")) return;
+    return worker.queue(batch, env);
+  },
   async fetch(req: Request, env: Env, ctx: ExecutionContext) {
     if (new URL(req.url).pathname.startsWith("/api/__bench/")) {
       try {

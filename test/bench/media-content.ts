@@ -1,7 +1,7 @@
 // The reel both media benches render: a title card and four slide texts, so a
 // 15-second reel of 5 slides at 3 s each.
 import type { BrandColors } from "../../worker/contract/schemas";
-import { reelSlide, reelTitle, type SlideBrand } from "../../worker/media/layouts";
+import { reelLayouts, type SlideBrand } from "../../worker/media/layouts";
 import type { Layout } from "../../worker/media/render-layout";
 import { palette } from "../../worker/media/theme";
 
@@ -22,7 +22,7 @@ const texts = [
 
 export function benchReelLayouts(): Layout[] {
   const p = palette(BENCH_COLORS, "dark");
-  return [reelTitle(brand, p, "Four habits for a calmer, more focused work week"), ...texts.map((t, i) => reelSlide(brand, p, t, i + 1, texts.length + 1))];
+  return reelLayouts(brand, p, "Four habits for a calmer, more focused work week", texts);
 }
 
 export const BENCH_SECONDS_PER_SLIDE = 3;

@@ -151,3 +151,44 @@ export async function seedCalendar(db: D1Database, workspaceId: string, userId: 
   const n = await db.prepare("SELECT COUNT(*) AS n FROM schedules WHERE workspace_id = ?").bind(workspaceId).first<{ n: number }>();
   if (n!.n !== total) throw new Error(`seeded ${n!.n} schedules, wanted ${total}`);
 }
+
+/**
+ * A fleet: one workspace per entry of `sizes` (`${prefix}w0000`, …) holding
+ * that many brands, all in `timezone` with the same burst time and brief, and
+ * nothing else (no users: the passes need none). Returns the workspace ids.
+ */
+export async function seedFleet(
+  db: D1Database,
+  prefix: string,
+  sizes: readonly number[],
+  opts: { timezone?: string; burstTime?: string; brief?: Record<string, unknown> } = {},
+): Promise<string[]> {
+  const timezone = opts.timezone ?? "UTC";
+  const ids = sizes.map((_, i) => `${prefix}w${String(i).padStart(4, "0")}`);
+  await db
+    .prepare("INSERT INTO workspaces (id, name, timezone, burst_time) SELECT value, 'Fleet ' || value, ?2, ?3 FROM json_each(?1)")
+    .bind(JSON.stringify(ids), timezone, opts.burstTime ?? "00:00")
+    .run();
+  const brands = sizes.flatMap((n, i) => Array.from({ length: n }, (_, k) => [ids[i], k]));
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < brands.length; i += 500) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO brands (id, workspace_id, slug, name, timezone, colors, slots, schedule_offset, brief)
+           SELECT json_extract(value, '$[0]') || 'b' || json_extract(value, '$[1]'), json_extract(value, '$[0]'), 'brand-' || json_extract(value, '$[1]'),
+                  'Brand ' || printf('%04d', json_extract(value, '$[1]')), ?2, ?3, ?4, json_extract(value, '$[1]') % 4, ?5
+           FROM json_each(?1)`,
+        )
+        .bind(JSON.stringify(brands.slice(i, i + 500)), timezone, COLORS, SLOTS, JSON.stringify(opts.brief ?? { niche: "habits", reelsPerDay: 1, postsPerDay: 0 })),
+    );
+  }
+  // A fleet this size is an operator's: its quotas are overridden (worker/services/quotas.ts), as a 500-brand customer's would be.
+  statements.push(
+    db
+      .prepare("INSERT INTO workspace_quotas (workspace_id, brands, jobs_per_day, renders_per_day, llm_calls_per_day) SELECT value, 100000, 100000, 100000, 100000 FROM json_each(?1)")
+      .bind(JSON.stringify(ids)),
+  );
+  await db.batch(statements);
+  return ids;
+}

@@ -32,6 +32,14 @@ export function decodeErrors(file: string): string {
   return `${r.stdout}${r.stderr}`.trim() + (r.status === 0 ? "" : ` (exit ${r.status})`);
 }
 
+/** Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's EBU R128 meter, from its closing summary. */
+export function ebur128(file: string): { lufs: number; dbtp: number } {
+  const r = spawnSync("ffmpeg", ["-hide_banner", "-nostdin", "-i", file, "-af", "ebur128=peak=true", "-f", "null", "-"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const summary = r.stderr.slice(r.stderr.lastIndexOf("Summary:"));
+  return { lufs: Number(/I:\s+(-?[\d.]+) LUFS/.exec(summary)?.[1]), dbtp: Number(/Peak:\s+(-?[\d.]+) dBFS/.exec(summary)?.[1]) };
+}
+
 /** One decoded video frame at `seconds`, as packed RGB. */
 export function frameAt(file: string, seconds: number): Buffer {
   return execFileSync("ffmpeg", ["-v", "error", "-nostdin", "-ss", String(seconds), "-i", file, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { reelSlide, reelTitle, type SlideBrand } from "../../worker/media/layouts";
+import { reelLayouts, type SlideBrand } from "../../worker/media/layouts";
 import { readAacTrack } from "../../worker/media/music";
 import { encodeReel, type ReelSlide } from "../../worker/media/reel-video";
 import { renderLayout } from "../../worker/media/render-layout";
@@ -25,11 +25,10 @@ beforeAll(async () => {
   requireFfmpeg();
   await ensureNodeImageRuntime();
   const p = palette(COLORS, "dark");
-  const layouts = [
-    reelTitle(brand, p, "Três ideias para começar 🚀"),
-    reelSlide(brand, p, "Write the first line before you check your email.", 1, 3),
-    reelSlide(brand, p, "Naïve plans beat no plans — ship a draft, then edit ✍️", 2, 3),
-  ];
+  const layouts = reelLayouts(brand, p, "Três ideias para começar 🚀", [
+    "Write the first line before you check your email.",
+    "Naïve plans beat no plans — ship a draft, then edit ✍️",
+  ]);
   for (const [i, layout] of layouts.entries()) {
     const image = await renderLayout(layout);
     pngFiles.push(join(dir, `slide-${i}.png`));

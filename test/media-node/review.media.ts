@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { it } from "vitest";
-import { carouselSlide, postCover, reelSlide, reelTitle, youtubeThumbnail, type SlideBrand } from "../../worker/media/layouts";
+import { carouselLayouts, reelLayouts, youtubeThumbnail, type SlideBrand } from "../../worker/media/layouts";
 import { encodeReel } from "../../worker/media/reel-video";
 import { renderLayout } from "../../worker/media/render-layout";
 import { palette } from "../../worker/media/theme";
@@ -37,14 +37,14 @@ it("review", { timeout: 900_000 }, async () => {
       for (const theme of ["light", "dark"] as const) {
         const p = palette(colors, theme);
         const opts = { language: s.lang };
-        const reel = [await renderLayout(reelTitle(brand(s.lang), p, s.title), opts), ...(await Promise.all(s.slides.map((t, i) => renderLayout(reelSlide(brand(s.lang), p, t, i + 1, 3), opts))))];
+        const reel = await Promise.all(reelLayouts(brand(s.lang), p, s.title, s.slides).map((l) => renderLayout(l, opts)));
         const video = await encodeReel(reel.map((r) => ({ rgba: r.rgba, seconds: 1 })), { width: 1080, height: 1920, fps: 30 });
         const mp4 = `${OUT}/${b.slug}-${script}-${theme}.mp4`;
         writeFileSync(mp4, video.mp4);
         execFileSync("ffmpeg", ["-v", "error", "-y", "-i", mp4, "-vf", "select='eq(n\\,0)+eq(n\\,30)+eq(n\\,60)',scale=360:640,tile=3x1", "-frames:v", "1", `${OUT}/reel-${b.slug}-${script}-${theme}.png`]);
       }
       const p = palette(colors, "light");
-      const post = [await renderLayout(postCover(brand(s.lang), p, s.title, 3), { language: s.lang }), ...(await Promise.all(s.slides.map((t, i) => renderLayout(carouselSlide(brand(s.lang), p, t, i + 1, 3), { language: s.lang }))))];
+      const post = await Promise.all(carouselLayouts(brand(s.lang), p, s.title, s.slides).map((l) => renderLayout(l, { language: s.lang })));
       post.forEach((img, i) => writeFileSync(`${OUT}/post-${b.slug}-${script}-${i}.png`, img.png));
       execFileSync("ffmpeg", ["-v", "error", "-y", ...post.flatMap((_, i) => ["-i", `${OUT}/post-${b.slug}-${script}-${i}.png`]), "-filter_complex", "[0][1][2]hstack=inputs=3,scale=1200:-1", `${OUT}/carousel-${b.slug}-${script}.png`]);
       const yt = await renderLayout(youtubeThumbnail(brand(s.lang), palette(colors, "dark"), s.title), { language: s.lang });

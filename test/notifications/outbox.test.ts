@@ -18,6 +18,7 @@ import { claimSchedules } from "../../worker/scheduling/dispatch";
 import { createMessageBatch, createScheduledController } from "cloudflare:test";
 import { handleScheduled, MINUTE_CRON } from "../../worker/automation/cron";
 import { countRows, createBrand, json, signup } from "../support/fixtures";
+import { deliverBatch } from "../support/queue-batch";
 import { book, connect as connectAccount, readyJob, travel, HOUR } from "../support/dispatch";
 import { connect, ScriptedPlatform, seedDelivery, withClient, workspace } from "../publishing/support";
 import { envWith, eventsAbout, eventsOfWorkspace, expectOneEvent, failingD1 } from "./support";
@@ -69,7 +70,9 @@ describe("delivery events: exactly when the change commits", () => {
     const d = await seedDelivery({ platform: "facebook" });
     const db = failingD1(env.DB, /SET status = 'published'/);
     const e = envWith({ DB: db });
-    await expect(handlePublishBatch(publishBatch([d.deliveryId]), e, withClient(platform))).rejects.toThrow();
+    // The consumer settles the message itself: the failed batch is retried, never thrown.
+    const outcome = await deliverBatch<PublishMessage>("brandcast-publish", [{ kind: "publish", deliveryId: d.deliveryId }], (b) => handlePublishBatch(b, e, withClient(platform)));
+    expect(outcome.retried.map((r) => r.body.deliveryId)).toEqual([d.deliveryId]);
     expect(db.failures).toBe(1);
     expect((await env.DB.prepare("SELECT status FROM deliveries WHERE id = ?").bind(d.deliveryId).first())!.status).toBe("publishing");
     expect(await eventsAbout("deliveryId", d.deliveryId)).toEqual([]);

@@ -197,6 +197,13 @@ describe("build check: the Analytics page stays out of the main chunk", () => {
     expect(checkChunks([shared, page, charts], size).errors[0]).toMatch(/components\/analytics\/charts\.tsx is in charts\.js/);
   });
 
+  it("fails when the music converter or its WASM AAC encoder is in the entry chunk", () => {
+    const withEncoder = { ...main, moduleIds: [...main.moduleIds, "/r/node_modules/@mediabunny/aac-encoder/dist/bundles/mediabunny-aac-encoder.mjs"] };
+    expect(checkChunks([withEncoder, page, charts], size).errors).toEqual([
+      "/r/node_modules/@mediabunny/aac-encoder/dist/bundles/mediabunny-aac-encoder.mjs is in main.js, which every page loads: the music converter must be imported on demand.",
+    ]);
+  });
+
   it("fails when the page is not a chunk of its own, or over its budget", () => {
     expect(checkChunks([main], size).errors).toEqual(["No chunk of its own holds web/src/pages/AnalyticsPage.tsx: App.tsx must load it with import()."]);
     expect(checkChunks([main, page, charts], size, 499).errors[0]).toMatch(/over its 0 KB budget/);

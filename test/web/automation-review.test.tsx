@@ -37,6 +37,7 @@ const proposal = (over: Partial<Proposal>): Proposal => ({
   score: 90,
   reason: "Passed with 90/100: a clear 8-word hook.",
   writer: "template",
+  arm: null,
   createdAt: "2026-11-25T12:00:00.000Z",
   ...over,
 });
@@ -90,6 +91,20 @@ describe("proposals inbox", () => {
     });
     expect(calls).toContain("reject prp_2 Off brand");
     expect(root!.textContent).toContain("No proposals here");
+  });
+
+  it("shows the arm a proposal came from, and nothing for one without", async () => {
+    const items = [proposal({ arm: { topic: "meal prep for busy weeknights", hook: "nobody-tells" } }), proposal({ id: "prp_2", title: "Older one" })];
+    const api = fakeApi({
+      automation: async () => ({ pendingProposals: 2, quotas: [] }) as unknown as AutomationState,
+      listProposals: async () => ({ proposals: items }),
+    });
+    const model = createAutomation(api);
+    await model.load();
+    await mount(<ProposalsInbox model={model} brands={[{ id: "brd_a", name: "Quick Kitchen" }]} canEdit={false} />);
+    const [withArm, without] = [...root!.querySelectorAll("li.proposal")];
+    expect(withArm!.querySelector(".arm")!.textContent).toBe("Learning loop's pick: topic “meal prep for busy weeknights”, hook “nobody-tells”");
+    expect(without!.querySelector(".arm")).toBeNull();
   });
 });
 

@@ -129,7 +129,8 @@ export function routedFetch(routes: Record<string, (body: unknown, url: URL) => 
     const method = init?.method ?? "GET";
     const body = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
     calls.push({ method, path: url.pathname, body });
-    const route = routes[`${method} ${url.pathname}`];
+    // The shell's bell asks for notifications on every page: an empty feed unless a test says otherwise.
+    const route = routes[`${method} ${url.pathname}`] ?? (`${method} ${url.pathname}` === "GET /api/notifications" ? () => jsonResponse(200, { notifications: [], unread: 0 }) : undefined);
     return route ? route(body, url) : jsonResponse(404, { error: { code: "not_found", message: "No such route." } });
   }) as typeof globalThis.fetch;
   return { fetch, calls };

@@ -1,9 +1,11 @@
 // BS.1770 loudness and true peak against signals with known answers: the
 // EBU Tech 3341 minimum-requirement tones (1 kHz stereo sines and gated tone
 // sequences, each −23.0 ± 0.1 LUFS), other sample rates and channel counts,
-// silence, and inter-sample peaks a sample-peak meter misses.
+// silence, and inter-sample peaks a sample-peak meter misses; and what is
+// measured for a surround file: the stereo downmix that will be encoded.
 import { describe, expect, it } from "vitest";
 import { integratedLoudness, kWeighting, LoudnessMeter, normalisationGain, truePeak } from "../../web/src/audio/loudness";
+import { downmixedAsEncoded } from "../../web/src/audio/convert-music";
 
 /** A sine of `dbfs` peak amplitude for `seconds`, per segment, in every channel. */
 function tones(segments: Array<[dbfs: number, seconds: number]>, opts: { rate?: number; channels?: number; freq?: number; phase?: number } = {}): Float32Array[] {
@@ -79,5 +81,25 @@ describe("the gain towards −14 LUFS, −1 dBTP", () => {
     expect(normalisationGain(-8, -0.2)).toEqual({ gainDb: -6, limitedByPeak: false });
     expect(normalisationGain(-20, -3)).toEqual({ gainDb: 2, limitedByPeak: true });
     expect(normalisationGain(-Infinity, -Infinity)).toEqual({ gainDb: 0, limitedByPeak: false });
+  });
+});
+
+describe("more than two channels are measured as the stereo mediabunny will encode", () => {
+  const ch = (...v: number[]) => Float32Array.from(v);
+  it("5.1: L + √½(C + Ls), R + √½(C + Rs), LFE left out; quad: halves; other layouts keep L and R", () => {
+    const [l, r] = downmixedAsEncoded([ch(1, 0), ch(0, 1), ch(0.5, 0.5), ch(9, 9), ch(0.2, 0), ch(0, 0.2)]);
+    expect(Array.from(l!)).toEqual([1 + Math.SQRT1_2 * 0.7, Math.SQRT1_2 * 0.5].map(Math.fround));
+    expect(Array.from(r!)).toEqual([Math.SQRT1_2 * 0.5, 1 + Math.SQRT1_2 * 0.7].map(Math.fround));
+    expect(downmixedAsEncoded([ch(1), ch(0.5), ch(0.5), ch(0)]).map((c) => c[0])).toEqual([0.75, 0.25]);
+    expect(downmixedAsEncoded([ch(1), ch(2), ch(3)]).map((c) => c[0])).toEqual([1, 2]);
+    const stereo = [ch(1), ch(2)];
+    expect(downmixedAsEncoded(stereo)).toBe(stereo);
+  });
+
+  it("a 5.1 tone measured as six channels would miss the downmix's loudness by more than 1.5 LU", () => {
+    const six = [440, 550, 330, 60, 660, 770].map((f) => tones([[-26, 5]], { channels: 1, freq: f })[0]!);
+    const asSix = integratedLoudness(six, 48000);
+    const asEncoded = integratedLoudness(downmixedAsEncoded(six), 48000);
+    expect(Math.abs(asEncoded - asSix)).toBeGreaterThan(1.5);
   });
 });

@@ -49,7 +49,7 @@ async function pick(file: File) {
   for (let i = 0; i < 5; i++) await act(async () => void (await flush()));
 }
 
-const prepared = (over: Partial<PreparedMusic> = {}): PreparedMusic => ({ bytes: new Uint8Array([1, 2, 3]), lufs: -9.2, dbtp: -0.1, gainDb: -4.8, limitedByPeak: false, converted: true, ...over });
+const prepared = (over: Partial<PreparedMusic> = {}): PreparedMusic => ({ bytes: new Uint8Array([1, 2, 3]), lufs: -9.2, dbtp: -0.1, gainDb: -4.8, limitedByPeak: false, converted: true, format: { sampleRate: 48000, channels: 2 }, ...over });
 
 describe("music card", () => {
   it("prepares the picked file, PUTs the prepared bytes, says what was done and reloads the brand", async () => {
@@ -67,7 +67,7 @@ describe("music card", () => {
     expect(prepare).toHaveBeenCalledOnce();
     expect(upload).toHaveBeenCalledWith("brd_a", "music", new Uint8Array([1, 2, 3]));
     expect(listBrands).toHaveBeenCalled();
-    expect(root!.textContent).toContain("Converted to AAC and levelled from −9.2 LUFS to −14.0 LUFS.");
+    expect(root!.textContent).toContain("Converted to AAC (48 kHz, stereo) and levelled from −9.2 LUFS to −14.0 LUFS.");
   });
 
   it("shows the server's refusal as it is worded", async () => {
@@ -99,8 +99,8 @@ describe("music card", () => {
   });
 
   it("describes a track kept quieter so its peaks stay under −1 dBTP", () => {
-    expect(describePrepared(prepared({ lufs: -20, dbtp: -3, gainDb: 2, limitedByPeak: true }))).toBe(
-      "Converted to AAC at −18.0 LUFS (kept below −14.0 LUFS so its peaks stay under −1 dBTP; it was −20.0 LUFS).",
+    expect(describePrepared(prepared({ lufs: -20, dbtp: -3, gainDb: 2, limitedByPeak: true, format: { sampleRate: 44100, channels: 1 } }))).toBe(
+      "Converted to AAC (44.1 kHz, mono) at −18.0 LUFS (kept below −14.0 LUFS so its peaks stay under −1 dBTP; it was −20.0 LUFS).",
     );
   });
 });

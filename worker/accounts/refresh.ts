@@ -6,6 +6,7 @@
 // unless its token still answers a cheap read; a provider that is down, or an
 // app secret the provider refuses (the operator's to fix), is left for the
 // next run, never retried in a loop.
+import type { DiscoveryPage } from "../automation/pass-messages";
 import type { RunCounts } from "../automation/runs";
 import type { Env } from "../env";
 import { DAY } from "../lib/time";
@@ -63,17 +64,26 @@ export async function rekeyWorkspace(env: Env, ring: KeyRing, workspaceId: strin
   return { rekeyed: rekeyed + hooks.rekeyed, failed: failed + hooks.failed };
 }
 
-export async function runRefresh(env: Env, workspaceId: string, now = Date.now()): Promise<RunCounts> {
+/**
+ * Re-seals the workspace's values, then renews up to BATCH of its tokens due,
+ * in (expires_at, id) order after `after` (a continuation's cursor, from
+ * `continueAfter`): an account that could not be renewed stays due, so a
+ * continuation must move past it, never take it again in the same run.
+ */
+export async function runRefresh(env: Env, workspaceId: string, now = Date.now(), after?: string): Promise<RunCounts> {
   const ring = await keyRing(env);
-  const rk = await rekeyWorkspace(env, ring, workspaceId);
+  const rk = after ? { rekeyed: 0, failed: 0 } : await rekeyWorkspace(env, ring, workspaceId);
+  const [afterExpiry, afterId] = after ? [Number(after.slice(0, after.indexOf(":"))), after.slice(after.indexOf(":") + 1)] : [-1, ""];
   const due = await env.DB.prepare(
-    `SELECT * FROM platform_accounts WHERE workspace_id = ? AND status = 'connected' AND platform != 'sandbox'
-     AND expires_at IS NOT NULL AND expires_at < ? ORDER BY expires_at LIMIT ?`,
+    `SELECT * FROM platform_accounts WHERE workspace_id = ?1 AND status = 'connected' AND platform != 'sandbox'
+     AND expires_at IS NOT NULL AND expires_at < ?2 AND (expires_at, id) > (?3, ?4) ORDER BY expires_at, id LIMIT ?5`,
   )
-    .bind(workspaceId, now + REFRESH_WINDOW_MS, BATCH + 1)
+    .bind(workspaceId, now + REFRESH_WINDOW_MS, afterExpiry, afterId, BATCH + 1)
     .all<AccountRow>();
   const rows = due.results.slice(0, BATCH);
   const counts: RunCounts = { processed: rk.rekeyed + rk.failed, succeeded: rk.rekeyed, failed: rk.failed, remaining: due.results.length - rows.length };
+  const last = rows.at(-1);
+  if (counts.remaining && last) counts.continueAfter = `${last.expires_at}:${last.id}`;
   for (const account of rows) {
     try {
       // A pasted Facebook token has nothing to renew it with: it stays until it expires and publishing says so,
@@ -107,17 +117,18 @@ export async function runRefresh(env: Env, workspaceId: string, now = Date.now()
   return counts;
 }
 
-/** Workspaces with tokens to renew or values to re-seal: the cron's list (bounded per invocation). */
-export async function workspacesToRefresh(env: Env, now = Date.now()): Promise<string[]> {
+/** A page of workspaces with tokens to renew or values to re-seal, after `after` in id order (the cron's fan-out). */
+export async function workspacesToRefresh(env: Env, page: { after: string; now: number; limit: number }): Promise<DiscoveryPage> {
   const ring = await keyRing(env);
   const rows = await env.DB.prepare(
-    `SELECT workspace_id AS id FROM platform_accounts
-     WHERE (status = 'connected' AND platform != 'sandbox' AND expires_at IS NOT NULL AND expires_at < ?1)
-        OR (credentials != '' AND credentials NOT LIKE ?2)
-     UNION SELECT workspace_id FROM webhooks WHERE sealed NOT LIKE ?2
-     LIMIT 200`,
+    `SELECT DISTINCT id, 1 AS due FROM (
+       SELECT workspace_id AS id FROM platform_accounts
+       WHERE (status = 'connected' AND platform != 'sandbox' AND expires_at IS NOT NULL AND expires_at < ?1)
+          OR (credentials != '' AND credentials NOT LIKE ?2)
+       UNION ALL SELECT workspace_id FROM webhooks WHERE sealed NOT LIKE ?2
+     ) WHERE id > ?3 ORDER BY id LIMIT ?4`,
   )
-    .bind(now + REFRESH_WINDOW_MS, `v1.${ring.current.kid}.%`)
-    .all<{ id: string }>();
-  return rows.results.map((r) => r.id);
+    .bind(page.now + REFRESH_WINDOW_MS, `v1.${ring.current.kid}.%`, page.after, page.limit)
+    .all<{ id: string; due: number }>();
+  return rows.results;
 }

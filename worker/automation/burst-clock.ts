@@ -21,3 +21,10 @@ export function nextBurstAt(now: number, timezone: string, burstTime: string, ra
   if (!ranToday) return now; // due now: the next 10-minute check runs it
   return fromLocal({ ...addDays(today, 1), hour, minute }, timezone);
 }
+
+/** The burst instant on the local day after `runKey` (YYYY-MM-DD): where next_burst_at goes once that day's burst is done. */
+export function burstAfter(runKey: string, timezone: string, burstTime: string): number {
+  const [year, month, day] = runKey.split("-").map(Number) as [number, number, number];
+  const { hour, minute } = parseHHMM(burstTime);
+  return fromLocal({ ...addDays({ year, month, day }, 1), hour, minute }, timezone);
+}

@@ -6,8 +6,9 @@
 // A brand's part is all-or-nothing: it is claimed in `burst_progress`, written
 // in memory, then committed in one D1 batch whose every insert is guarded by
 // the claim, together with the row that marks the part done. A burst cut off
-// midway leaves the brands not yet done for a later check, and no brand is
-// ever done twice. Quotas: burst-quota.ts.
+// midway leaves the brands not yet done for a later share (burst-fanout.ts),
+// and no brand is ever done twice. Quotas: burst-quota.ts.
+import { writerLanguageGap } from "../contract/languages";
 import type { Brief } from "../contract/schemas";
 import type { Env } from "../env";
 import { readBrief } from "../generation/brief";
@@ -30,8 +31,8 @@ import type { RunCounts } from "./runs";
 export const RECENT_TITLES_MS = 60 * DAY;
 /** A brand part claimed longer ago than this belongs to an invocation that died: another may take it. */
 export const BRAND_CLAIM_LEASE_MS = 5 * MINUTE;
-/** Brands one invocation works through; the rest continue on the next check. */
-export const BURST_BRANDS_PER_TICK = 25;
+/** Brands one share works through (one `burst` message, burst-fanout.ts); its continuation takes the rest. */
+export const BURST_BRANDS_PER_SHARE = 10;
 const PARALLEL_BRANDS = 4;
 
 export interface BrandRow {
@@ -188,6 +189,12 @@ async function burstBrand(
   const heldBinds = [ws.id, runKey, brand.id, claim];
   try {
     const brief = readBrief(brand.brief);
+    // A brief in a language the writer has no words for gets nothing, not English, and the brand says why.
+    const gap = writerLanguageGap(brief.language, !!llm);
+    if (gap) {
+      const done = await env.DB.prepare(`UPDATE burst_progress SET status = 'done', done_at = ?, note = ? WHERE ${ours}`).bind(now, gap, ...heldBinds).run();
+      return { counts, done: done.meta.changes > 0 };
+    }
     const wanted = variantsToWrite(await burstQuotas(env, brand, now), brief, ws.burstPerBrand);
     const room = await roomToday(env.DB, ws, !!llm && wanted.length > 0, wanted.length);
     if (room.take === 0 && room.why) {
@@ -306,7 +313,7 @@ export async function runBurst(env: Env, workspaceId: string, runKey: string, op
     return { processed: 0, succeeded: 0, failed: 0, remaining, brandsDone: 0, error: `The burst stopped: ${first.why}` };
   }
   const result: BurstResult = { processed: 0, succeeded: 0, failed: 0, remaining: 0, brandsDone: 0 };
-  const todo = await brandsToDo(env, workspaceId, runKey, now, opts.maxBrands ?? BURST_BRANDS_PER_TICK);
+  const todo = await brandsToDo(env, workspaceId, runKey, now, opts.maxBrands ?? BURST_BRANDS_PER_SHARE);
   // A pool of lanes, each taking the next brand as soon as its last one is done; after a failure no lane starts another.
   let next = 0;
   const lane = async () => {

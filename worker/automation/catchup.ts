@@ -4,11 +4,51 @@
 // under its own serial queue, so two passes racing each other book once.
 import { runByList } from "../db/bounded";
 import type { Env } from "../env";
+import { HOUR } from "../lib/time";
 import { brandScheduler } from "../scheduling/brand-scheduler";
+import type { DiscoveryPage } from "./pass-messages";
 import type { RunCounts } from "./runs";
 
 /** Brands booked in parallel per invocation (Workers allow 6 simultaneous connections). */
 const PARALLEL_BRANDS = 6;
+
+/**
+ * How far back the 10-minute discovery looks. An output becomes catch-up's
+ * only by turning ready (updated_at then) while book-on-ready missed it, and
+ * one catch-up cannot book is rotated (updated_at bumped), so every candidate
+ * stays inside this window while the passes run; the daily sweep finds any
+ * left behind by an outage.
+ */
+export const CATCHUP_LOOKBACK_MS = HOUR;
+
+const UNBOOKED = "o.status = 'ready' AND o.hold = 0 AND NOT EXISTS (SELECT 1 FROM schedules s WHERE s.output_id = o.id)";
+
+/**
+ * A page of workspaces with outputs to book, after `after` in id order. With
+ * `since`: those whose candidates changed since then (a range of the
+ * job_outputs_catchup index). Without: the sweep, which walks the workspaces
+ * themselves a page at a time, so no page reads more than its own workspaces' outputs.
+ */
+export async function workspacesToCatchUp(d1: D1Database, page: { after: string; since?: number; limit: number }): Promise<DiscoveryPage> {
+  const rows =
+    page.since === undefined
+      ? await d1
+          .prepare(
+            `SELECT w.id, EXISTS (SELECT 1 FROM job_outputs o WHERE o.workspace_id = w.id AND ${UNBOOKED}) AS due
+             FROM workspaces w WHERE w.id > ?1 ORDER BY w.id LIMIT ?2`,
+          )
+          .bind(page.after, page.limit)
+          .all<{ id: string; due: number }>()
+      : await d1
+          .prepare(
+            // INDEXED BY: without statistics SQLite would take status = 'ready' from job_outputs_queue, every ready output ever made.
+            `SELECT DISTINCT o.workspace_id AS id, 1 AS due FROM job_outputs o INDEXED BY job_outputs_catchup
+             WHERE o.updated_at >= ?1 AND ${UNBOOKED} AND o.workspace_id > ?2 ORDER BY o.workspace_id LIMIT ?3`,
+          )
+          .bind(page.since, page.after, page.limit)
+          .all<{ id: string; due: number }>();
+  return rows.results;
+}
 
 export async function runCatchup(env: Env, workspaceId: string, limit: number): Promise<RunCounts> {
   const rows = await env.DB.prepare(

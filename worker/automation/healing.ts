@@ -13,6 +13,7 @@ import { GENERATE_MAX_ATTEMPTS } from "../generation/generate-consumer";
 import { GENERATION_LEASE_MS } from "../generation/generate-output";
 import { enqueueGeneration } from "../services/jobs";
 import { MINUTE } from "../lib/time";
+import type { DiscoveryPage } from "./pass-messages";
 import type { RunCounts } from "./runs";
 
 export const STALE_GENERATION_MS = GENERATION_LEASE_MS;
@@ -29,28 +30,46 @@ export function expectedQueueWait(ahead: number): number {
   return QUEUE_BASE_WAIT_MS + ahead * QUEUE_MS_PER_OUTPUT;
 }
 
+/**
+ * Pending outputs whose message looks lost (?1 is now): waited longer than
+ * expectedQueueWait(ahead), where `ahead` ranks the pending outputs of every
+ * workspace by when their message was sent (they share the one queue). Only
+ * outputs older than the base wait are ranked: every output ahead of one of
+ * them is older still, so the ranks are the same, and a healthy queue ranks nothing.
+ */
+const LOST_PENDING = `
+  SELECT id, workspace_id, requeues, sent_at FROM (
+    SELECT o.id, o.workspace_id, o.requeues, COALESCE(o.enqueued_at, o.updated_at) AS sent_at,
+      ROW_NUMBER() OVER (ORDER BY COALESCE(o.enqueued_at, o.updated_at), o.id) - 1 AS ahead
+    FROM job_outputs o WHERE o.status = 'pending' AND COALESCE(o.enqueued_at, o.updated_at) < ?1 - ${QUEUE_BASE_WAIT_MS})
+  WHERE ?1 - sent_at >= ${QUEUE_BASE_WAIT_MS} + ahead * ${QUEUE_MS_PER_OUTPUT}`;
+
+/** Generating outputs whose claim outlived the lease (?2 is now minus the lease). */
+const STALLED = "SELECT id, workspace_id, attempts FROM job_outputs WHERE status = 'generating' AND COALESCE(started_at, updated_at) < ?2";
+
+/** A page of workspaces with something to heal (a stalled or lost output), after `after` in id order. */
+export async function workspacesToHeal(d1: D1Database, page: { after: string; now: number; limit: number }): Promise<DiscoveryPage> {
+  const rows = await d1
+    .prepare(
+      `SELECT DISTINCT workspace_id AS id, 1 AS due FROM (
+         SELECT workspace_id FROM (${LOST_PENDING}) UNION ALL SELECT workspace_id FROM (${STALLED}))
+       WHERE workspace_id > ?3 ORDER BY workspace_id LIMIT ?4`,
+    )
+    .bind(page.now, page.now - STALE_GENERATION_MS, page.after, page.limit)
+    .all<{ id: string; due: number }>();
+  return rows.results;
+}
+
 export async function runHealing(env: Env, workspaceId: string, now = Date.now()): Promise<RunCounts> {
-  const stalled = await env.DB.prepare(
-    `SELECT id, attempts FROM job_outputs
-     WHERE workspace_id = ? AND status = 'generating' AND COALESCE(started_at, updated_at) < ? LIMIT ${BATCH}`,
-  )
-    .bind(workspaceId, now - STALE_GENERATION_MS)
-    .all<{ id: string; attempts: number }>();
-  // `ahead` ranks the pending outputs of every workspace by when their message was sent: they share the one queue.
-  const waiting = await env.DB.prepare(
-    `SELECT id, requeues, sent_at, ahead FROM (
-       SELECT o.id, o.workspace_id, o.requeues, COALESCE(o.enqueued_at, o.updated_at) AS sent_at,
-         ROW_NUMBER() OVER (ORDER BY COALESCE(o.enqueued_at, o.updated_at), o.id) - 1 AS ahead
-       FROM job_outputs o WHERE o.status = 'pending')
-     WHERE workspace_id = ? AND sent_at < ? ORDER BY sent_at LIMIT ${BATCH}`,
-  )
-    .bind(workspaceId, now - QUEUE_BASE_WAIT_MS)
-    .all<{ id: string; requeues: number; sent_at: number; ahead: number }>();
+  const [stalled, waiting] = await env.DB.batch<{ id: string; attempts: number; requeues: number }>([
+    env.DB.prepare(`SELECT id, attempts FROM (${STALLED}) WHERE workspace_id = ?3 LIMIT ${BATCH + 1}`).bind(now, now - STALE_GENERATION_MS, workspaceId),
+    env.DB.prepare(`SELECT id, requeues FROM (${LOST_PENDING}) WHERE workspace_id = ?3 ORDER BY sent_at LIMIT ${BATCH + 1}`).bind(now, now - STALE_GENERATION_MS, workspaceId),
+  ]);
 
   const resend: string[] = [];
   const stmts: D1PreparedStatement[] = [];
   let failed = 0;
-  for (const r of stalled.results) {
+  for (const r of stalled!.results.slice(0, BATCH)) {
     if (r.attempts >= GENERATE_MAX_ATTEMPTS) {
       failed++;
       stmts.push(
@@ -67,8 +86,7 @@ export async function runHealing(env: Env, workspaceId: string, now = Date.now()
       );
     }
   }
-  for (const r of waiting.results) {
-    if (now - r.sent_at < expectedQueueWait(r.ahead)) continue; // still waiting its turn in a long queue
+  for (const r of waiting!.results.slice(0, BATCH)) {
     if (r.requeues >= MAX_REQUEUES) {
       failed++;
       stmts.push(
@@ -87,5 +105,8 @@ export async function runHealing(env: Env, workspaceId: string, now = Date.now()
   }
   if (stmts.length) await env.DB.batch(stmts);
   if (resend.length) await enqueueGeneration(env, resend);
-  return { processed: resend.length + failed, succeeded: resend.length, failed, remaining: 0 };
+  const counts: RunCounts = { processed: resend.length + failed, succeeded: resend.length, failed, remaining: 0 };
+  // A full page: there may be more, which a continuation takes (pass-queue.ts).
+  if (stalled!.results.length > BATCH || waiting!.results.length > BATCH) counts.continueAfter = "";
+  return counts;
 }

@@ -2,8 +2,10 @@
 // last and next burst, recent runs, the proposals inbox's count and each
 // brand's quota for today, and the workspace's quotas against today's usage. "Next burst" is read from today's run key: only
 // the day's own (cron) burst, done for every brand, moves it to tomorrow.
+import { writerLanguageGap } from "../contract/languages";
 import type { Env } from "../env";
 import { readBrief } from "../generation/brief";
+import { llmConfigFromEnv } from "../generation/llm-client";
 import { quotaReport } from "../services/quotas";
 import { iso } from "../lib/time";
 import type { BrandQuota } from "../contract/schemas";
@@ -31,12 +33,17 @@ export async function automationOverview(env: Env, workspaceId: string, now = Da
       .bind(runKey, workspaceId),
   ]);
   const ranToday = (today!.results[0] as { status?: string } | undefined)?.status === "succeeded";
+  const llm = llmConfigFromEnv(env) !== null;
   const quotas: BrandQuota[] = (brands!.results as Array<{ id: string; name: string; brief: string | null; part: string | null; proposals: number | null; note: string | null }>).map((b) => {
-    const t = dailyTargets(readBrief(b.brief), ws!.burst_per_brand);
+    const brief = readBrief(b.brief);
+    const t = dailyTargets(brief, ws!.burst_per_brand);
     // Without per-brief numbers the workspace total is shared round-robin: light, dark, post, light…
     const reels = "total" in t ? t.total - Math.floor(t.total / 3) : t.reels;
     const posts = "total" in t ? Math.floor(t.total / 3) : t.posts;
-    return { brandId: b.id, brand: b.name, reels, posts, proposedToday: b.proposals ?? 0, doneToday: b.part === "done", note: b.note };
+    // A part stopped by a quota never reached its language: say both, since raising the quota alone will not make it write.
+    const gap = b.part === "stopped" ? writerLanguageGap(brief.language, llm) : null;
+    const note = [b.note, gap].filter(Boolean).join(" ") || null;
+    return { brandId: b.id, brand: b.name, reels, posts, proposedToday: b.proposals ?? 0, doneToday: b.part === "done", note };
   });
   return {
     paused: ws!.automation_paused === 1,

@@ -10,16 +10,24 @@ import { runDispatch } from "./dispatch";
 import { runHealing } from "./healing";
 import { claimRun, finishRun, type RunCounts, type RunKind } from "./runs";
 
-/** `budget` caps the work of this run (outputs for catch-up); a cron invocation shares one budget across workspaces. */
-export type PassRunner = (env: Env, workspaceId: string, runKey: string, budget: number) => Promise<RunCounts>;
+/**
+ * `budget` caps the work of this run (outputs for catch-up, brands for a
+ * burst by hand); `after` is a continuation's cursor (pass-queue.ts). A runner
+ * sets `continueAfter` when it stopped at its bound with more to do.
+ */
+export type PassRunner = (env: Env, workspaceId: string, runKey: string, budget: number, after?: string) => Promise<RunCounts>;
 
 export const PASSES: Partial<Record<RunKind, PassRunner>> = {
-  catchup: (env, ws, _key, budget) => runCatchup(env, ws, budget),
+  // A full share that booked something continues; one that booked nothing leaves the rest to the next window.
+  catchup: async (env, ws, _key, budget) => {
+    const counts = await runCatchup(env, ws, budget);
+    return counts.processed >= budget && counts.succeeded > 0 ? { ...counts, continueAfter: "" } : counts;
+  },
   healing: (env, ws) => runHealing(env, ws),
   // By hand: one invocation works through up to `budget` brands under its own run key.
   burst: (env, ws, runKey, budget) => runBurst(env, ws, runKey, { maxBrands: budget }),
   // Token renewal and re-sealing under a rotated key (worker/accounts/refresh.ts).
-  refresh: (env, ws) => runRefresh(env, ws),
+  refresh: (env, ws, _key, _budget, after) => runRefresh(env, ws, Date.now(), after),
   dispatch: (env, ws) => runDispatch(env, { workspaceId: ws }),
   // Samples the workspace's due metrics now (the cron fans the same work out per brand).
   metrics: (env, ws, _key, budget) => runMetricsPass(env, ws, budget),
@@ -33,6 +41,7 @@ export async function runPass(
   trigger: "cron" | "manual",
   runKey: string,
   budget = numberVar(env.CATCHUP_BATCH, 500),
+  after?: string,
 ): Promise<{ runId: string; counts: RunCounts } | null> {
   const runner = PASSES[kind];
   if (!runner) return null;
@@ -40,7 +49,7 @@ export async function runPass(
   if (!runId) return null;
   let counts: RunCounts;
   try {
-    counts = await runner(env, workspaceId, runKey, budget);
+    counts = await runner(env, workspaceId, runKey, budget, after);
   } catch (err) {
     // Users read `error`: a sentence, the raw text only in the log (issue 10).
     const { sentence } = reportFailure(err, `The ${kind} pass`, { kind, workspaceId, runKey });

@@ -11,6 +11,11 @@ export interface RunCounts {
   failed: number;
   remaining: number;
   error?: string | null;
+  /**
+   * Set when a cron-driven share stopped at its bound with more to do: where a
+   * continuation picks up (a cursor, or "" when the pass needs none). Not stored.
+   */
+  continueAfter?: string;
 }
 
 /** Claims the run key; null when another invocation already claimed it. */

@@ -21,3 +21,29 @@ export function briefLanguage(tag: string): keyof typeof BRIEF_LANGUAGES | null 
   const key = primary.toLowerCase();
   return key in BRIEF_LANGUAGES ? (key as keyof typeof BRIEF_LANGUAGES) : null;
 }
+
+/**
+ * The languages the built-in (template) writer writes: its banks
+ * (worker/generation/banks) hold English, Portuguese and Spanish. The `llm`
+ * writer writes every BRIEF_LANGUAGES entry.
+ */
+export const TEMPLATE_WRITER_LANGUAGES = ["en", "pt", "es"] as const;
+export type TemplateWriterLanguage = (typeof TEMPLATE_WRITER_LANGUAGES)[number];
+
+/** The template writer's language for a language tag ("pt-BR" → "pt"), or null when it has no words for it. */
+export function templateWriterLanguage(tag: string): TemplateWriterLanguage | null {
+  const lang = briefLanguage(tag);
+  return (TEMPLATE_WRITER_LANGUAGES as readonly string[]).includes(lang ?? "") ? (lang as TemplateWriterLanguage) : null;
+}
+
+/**
+ * Why the writer in use writes nothing for a brief in `tag`, as the sentence
+ * people read beside the brand; null when it can (the `llm` writer writes
+ * them all).
+ */
+export function writerLanguageGap(tag: string, llm: boolean): string | null {
+  if (llm || templateWriterLanguage(tag)) return null;
+  const name = briefLanguage(tag);
+  const english = name ? new Intl.DisplayNames(["en"], { type: "language" }).of(name) : tag;
+  return `The built-in writer writes English, Portuguese and Spanish, so the burst writes nothing in ${english}, this brand's language. The llm writer (the LLM_BASE_URL and LLM_API_KEY secrets) writes ${english}.`;
+}

@@ -377,6 +377,8 @@ export const proposal = z.object({
   score: z.number(),
   reason: z.string(),
   writer: z.enum(["template", "llm"]),
+  /** The topic and hook (a title template's id) the learning loop chose for it; null for proposals written before arms were recorded. */
+  arm: z.object({ topic: z.string(), hook: z.string() }).nullable(),
   createdAt: z.string(),
   jobId: z.string().optional(),
 });
@@ -481,7 +483,7 @@ export const brandQuota = z.object({
   /** Proposals written for it by today's burst, and whether its part is done. */
   proposedToday: z.number(),
   doneToday: z.boolean(),
-  /** Why today's part stopped short (a workspace quota), or null. */
+  /** Why today's part stopped short (a workspace quota, or a brief language the template writer has no words for), or null. */
   note: z.string().nullable().optional(),
 });
 /** One quota: what the workspace used (today, for daily ones) against its limit. */

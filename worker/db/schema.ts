@@ -12,18 +12,32 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
-export const workspaces = sqliteTable("workspaces", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  timezone: text("timezone").notNull().default("Europe/Lisbon"),
-  burstTime: text("burst_time").notNull().default("12:00"),
-  automationPaused: integer("automation_paused", { mode: "boolean" }).notNull().default(false),
-  /** How many proposals the daily burst writes per brand. */
-  burstPerBrand: integer("burst_per_brand").notNull().default(3),
-  /** `manual`: the burst leaves proposals pending for a person (DESIGN.md §5). */
-  reviewMode: text("review_mode", { enum: ["auto", "manual"] }).notNull().default("auto"),
-  createdAt: integer("created_at").notNull().default(now),
-});
+export const workspaces = sqliteTable(
+  "workspaces",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    timezone: text("timezone").notNull().default("Europe/Lisbon"),
+    burstTime: text("burst_time").notNull().default("12:00"),
+    automationPaused: integer("automation_paused", { mode: "boolean" }).notNull().default(false),
+    /** How many proposals the daily burst writes per brand. */
+    burstPerBrand: integer("burst_per_brand").notNull().default(3),
+    /** `manual`: the burst leaves proposals pending for a person (DESIGN.md §5). */
+    reviewMode: text("review_mode", { enum: ["auto", "manual"] }).notNull().default("auto"),
+    createdAt: integer("created_at").notNull().default(now),
+    /**
+     * When the cron next hands this workspace's burst out (automation/burst-fanout.ts):
+     * the next local burst time, computed with Intl in the workspace's zone, or,
+     * while a burst is in flight, its lease (a message holding an older value does
+     * nothing). 0: not computed yet, so the next cron works it out.
+     */
+    nextBurstAt: integer("next_burst_at").notNull().default(0),
+  },
+  (t) => [
+    // "Whose burst is due" is an index range, never a scan of every workspace computing zones.
+    index("workspaces_burst_due").on(t.nextBurstAt).where(sql`automation_paused = 0`),
+  ],
+);
 
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
@@ -356,6 +370,9 @@ export const jobOutputs = sqliteTable(
     index("job_outputs_brand").on(t.brandId),
     // The calendar window reads each item's title by output id: from this index alone, not 4,800 wide rows (captions, media keys).
     index("job_outputs_title").on(t.id, t.title),
+    // Catch-up's discovery (automation/workspace-fanout.ts): outputs that turned ready, or that catch-up
+    // could not book and rotated, recently; a range of this index rather than every output ever made.
+    index("job_outputs_catchup").on(t.updatedAt, t.workspaceId).where(sql`status = 'ready' AND hold = 0`),
   ],
 );
 

@@ -1,5 +1,6 @@
 // The brand's content brief (API.md `Brief`, DESIGN.md §6): stored as JSON
 // configuration on the brand, read with defaults, merged field by field on write.
+import { templateWriterLanguage, type TemplateWriterLanguage } from "../contract/languages";
 import type { Brief, BriefInput } from "../contract/schemas";
 
 export const EMPTY_BRIEF: Brief = {
@@ -46,9 +47,11 @@ function dedupe(list: string[]): string[] {
   });
 }
 
-/** The writer's language: the brief's primary subtag when the template writer knows it, English otherwise. */
-export type WriterLanguage = "en" | "pt" | "es";
+/**
+ * The template writer's language: the brief's when it has words for it, English otherwise. The burst
+ * writes nothing for a brief it has no words for (writerLanguageGap); a job made by hand still gets English.
+ */
+export type WriterLanguage = TemplateWriterLanguage;
 export function writerLanguage(brief: Brief): WriterLanguage {
-  const primary = brief.language.slice(0, 2).toLowerCase();
-  return primary === "pt" || primary === "es" ? primary : "en";
+  return templateWriterLanguage(brief.language) ?? "en";
 }

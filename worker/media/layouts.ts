@@ -136,6 +136,18 @@ function accentBar(p: Palette, width: number, height: number): Element {
   return h("div", { width, height, borderRadius: height / 2, backgroundColor: p.accent, flexShrink: 0 });
 }
 
+/**
+ * A tip's text without the number it opens with when that is the card's own
+ * ("2. …", "2) …", "2 – …", "2、…": the writers number their tips), since the
+ * counter shows it. Any other opening stays: "1.5 kg of flour", or "3. …" on
+ * the first card.
+ */
+export function withoutOwnNumber(text: string, tip: number): string {
+  const own = new RegExp(`^\\s*#?0*${tip + 1}(?:[.):]\\s+|\\s+[-–—]\\s+|\\s*[、．：]\\s*)`, "u");
+  const rest = text.replace(own, "");
+  return rest.trim() ? rest : text;
+}
+
 function progress(p: Palette, index: number, count: number, width: number): Element {
   const gap = 12;
   const seg = (width - gap * (count - 1)) / count;
@@ -179,29 +191,41 @@ export function reelTitle(brand: SlideBrand, p: Palette, title: string): Layout 
   };
 }
 
-export function reelSlide(brand: SlideBrand, p: Palette, text: string, index: number, count: number): Layout {
-  const box = boxFor(text, { width: REEL_TEXT_W, height: 900, lineHeight: 1.2, minSize: 48, maxSize: 100 });
-  const counter = String(index + 1).padStart(2, "0");
+/**
+ * A tip card of a reel: the counter counts tips, not the title card, so the
+ * first tip is 01 (tip is 0-based, of `tips`). One tip alone has no counter.
+ */
+export function reelSlide(brand: SlideBrand, p: Palette, text: string, tip: number, tips: number): Layout {
+  const body = withoutOwnNumber(text, tip);
+  const box = boxFor(body, { width: REEL_TEXT_W, height: 900, lineHeight: 1.2, minSize: 48, maxSize: 100 });
+  const two = (n: number) => String(n).padStart(2, "0");
   return {
     ...SIZES.reel,
-    texts: { body: { text, box } },
+    texts: { body: { text: body, box } },
     build: (t) =>
       h(
         "div",
         { ...base(p, SIZES.reel.width, SIZES.reel.height), padding: `220px ${REEL_PAD}px 340px` },
         brandRow(brand, p, 0.9, REEL_TEXT_W),
         h("div", { display: "flex", flexGrow: 1 }),
-        h(
-          "div",
-          { display: "flex", alignItems: "baseline", marginBottom: 40 },
-          h("div", { fontSize: 96, fontWeight: 800, color: p.accent, lineHeight: 1 }, counter),
-          h("div", { fontSize: 40, fontWeight: 400, color: p.muted, marginLeft: 16 }, `/ ${String(count).padStart(2, "0")}`),
-        ),
+        tips > 1
+          ? h(
+              "div",
+              { display: "flex", alignItems: "baseline", marginBottom: 40 },
+              h("div", { fontSize: 96, fontWeight: 800, color: p.accent, lineHeight: 1 }, two(tip + 1)),
+              h("div", { fontSize: 40, fontWeight: 400, color: p.muted, marginLeft: 16 }, `/ ${two(tips)}`),
+            )
+          : null,
         fittedText("body", t.body!.text, t.body!.size, box),
         h("div", { display: "flex", flexGrow: 1 }),
-        progress(p, index, count, REEL_TEXT_W),
+        tips > 1 ? progress(p, tip, tips, REEL_TEXT_W) : null,
       ),
   };
+}
+
+/** A reel's cards: the title card, then one card per tip. */
+export function reelLayouts(brand: SlideBrand, p: Palette, title: string, tips: string[]): Layout[] {
+  return [reelTitle(brand, p, title), ...tips.map((text, i) => reelSlide(brand, p, text, i, tips.length))];
 }
 
 // ---- posts (1080×1350) ---------------------------------------------------------
@@ -231,11 +255,13 @@ export function postCover(brand: SlideBrand, p: Palette, title: string, slideCou
   };
 }
 
-export function carouselSlide(brand: SlideBrand, p: Palette, text: string, index: number, count: number): Layout {
-  const box = boxFor(text, { width: POST_TEXT_W, height: 820, lineHeight: 1.22, minSize: 40, maxSize: 88 });
+/** A tip card of a carousel: "1/5" counts tips, not the cover (tip is 0-based, of `tips`). One tip alone has no counter. */
+export function carouselSlide(brand: SlideBrand, p: Palette, text: string, tip: number, tips: number): Layout {
+  const body = withoutOwnNumber(text, tip);
+  const box = boxFor(body, { width: POST_TEXT_W, height: 820, lineHeight: 1.22, minSize: 40, maxSize: 88 });
   return {
     ...SIZES.post,
-    texts: { body: { text, box } },
+    texts: { body: { text: body, box } },
     build: (t) =>
       h(
         "div",
@@ -244,14 +270,19 @@ export function carouselSlide(brand: SlideBrand, p: Palette, text: string, index
           "div",
           { display: "flex", justifyContent: "space-between", alignItems: "center", width: POST_TEXT_W },
           brandRow(brand, p, 0.8, POST_TEXT_W - 200),
-          h("div", { fontSize: 40, fontWeight: 800, color: p.accent }, `${index + 1}/${count}`),
+          tips > 1 ? h("div", { fontSize: 40, fontWeight: 800, color: p.accent }, `${tip + 1}/${tips}`) : null,
         ),
         h("div", { display: "flex", flexGrow: 1 }),
         fittedText("body", t.body!.text, t.body!.size, box),
         h("div", { display: "flex", flexGrow: 1 }),
-        progress(p, index, count, POST_TEXT_W),
+        tips > 1 ? progress(p, tip, tips, POST_TEXT_W) : null,
       ),
   };
+}
+
+/** A carousel's images: the cover, then one card per tip. */
+export function carouselLayouts(brand: SlideBrand, p: Palette, title: string, tips: string[]): Layout[] {
+  return [postCover(brand, p, title, tips.length + 1), ...tips.map((text, i) => carouselSlide(brand, p, text, i, tips.length))];
 }
 
 // ---- YouTube thumbnail (1280×720) ---------------------------------------------

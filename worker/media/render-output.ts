@@ -14,7 +14,7 @@
 import type { BrandColors } from "../contract/schemas";
 import { probeImage, toDataUrl } from "./image-probe";
 import { encodeJpeg } from "./jpeg";
-import { carouselSlide, postCover, reelSlide, reelTitle, SIZES, youtubeThumbnail, type SlideBrand } from "./layouts";
+import { carouselLayouts, reelLayouts, SIZES, youtubeThumbnail, type SlideBrand } from "./layouts";
 import { readAacTrack } from "./music";
 import { renderLayout } from "./render-layout";
 import { unsupportedScriptProblem } from "./scripts";
@@ -101,18 +101,18 @@ type Keys = Omit<RenderedOutputKeys, "ytThumbnailKey">;
 
 async function renderPost(env: MediaEnv, input: RenderOutputInput, brand: SlideBrand, step: { name: string }): Promise<Keys> {
   const p = palette(input.brand.colors, "light");
-  const texts = input.slideTexts.slice(0, MAX_CAROUSEL - 1);
-  const count = texts.length + 1;
+  const [coverLayout, ...cards] = carouselLayouts(brand, p, input.title, input.slideTexts.slice(0, MAX_CAROUSEL - 1));
+  const count = cards.length + 1;
   step.name = "rendering the post cover";
   const opts = { language: input.brand.language };
-  const cover = await renderLayout(postCover(brand, p, input.title, count), opts);
+  const cover = await renderLayout(coverLayout!, opts);
   const coverKey = await putMedia(env.MEDIA, input.workspaceId, cover.png, "png");
   const publishCoverKey = await putMedia(env.MEDIA, input.workspaceId, encodeJpeg(cover), "jpg");
   const slideKeys = [coverKey];
   const publishSlideKeys = [publishCoverKey];
-  for (const [i, text] of texts.entries()) {
+  for (const [i, card] of cards.entries()) {
     step.name = `rendering carousel slide ${i + 2} of ${count}`;
-    const slide = await renderLayout(carouselSlide(brand, p, text, i + 1, count), opts);
+    const slide = await renderLayout(card, opts);
     slideKeys.push(await putMedia(env.MEDIA, input.workspaceId, slide.png, "png"));
     publishSlideKeys.push(await putMedia(env.MEDIA, input.workspaceId, encodeJpeg(slide), "jpg"));
   }
@@ -121,8 +121,7 @@ async function renderPost(env: MediaEnv, input: RenderOutputInput, brand: SlideB
 
 async function renderReel(env: MediaEnv, input: RenderOutputInput, brand: SlideBrand, theme: "light" | "dark", step: { name: string }): Promise<Keys> {
   const p = palette(input.brand.colors, theme);
-  const texts = input.slideTexts.slice(0, MAX_REEL_SLIDES - 1);
-  const layouts = [reelTitle(brand, p, input.title), ...texts.map((t, i) => reelSlide(brand, p, t, i + 1, texts.length + 1))];
+  const layouts = reelLayouts(brand, p, input.title, input.slideTexts.slice(0, MAX_REEL_SLIDES - 1));
   const seconds = layouts.length * SECONDS_PER_SLIDE;
 
   step.name = "reading the brand music";

@@ -25,6 +25,8 @@ export const automationRoutes = new Hono<AppEnv>()
     if (input.burstTime) (sets.push("burst_time = ?"), binds.push(input.burstTime));
     if (input.burstPerBrand !== undefined) (sets.push("burst_per_brand = ?"), binds.push(input.burstPerBrand));
     if (input.review) (sets.push("review_mode = ?"), binds.push(input.review));
+    // A new zone or time: the next cron works out when the burst is due (automation/burst-fanout.ts).
+    if (input.timezone || input.burstTime) sets.push("next_burst_at = 0");
     await c.env.DB.prepare(`UPDATE workspaces SET ${sets.join(", ")} WHERE id = ?`).bind(...binds, ws).run();
     return c.json(await automationView(c.env, ws));
   })

@@ -31,10 +31,11 @@ interface ProposalRow {
   created_at: number;
   job_id: number | null;
   arm_topic: string | null;
+  arm_hook: string | null;
 }
 
 const SELECT = `SELECT p.id, p.brand_id, p.title, p.angle, p.variant, p.status, p.quality_score, p.reason, p.writer, p.caption,
-    p.hashtags, p.created_at, p.arm_topic, b.name AS brand_name,
+    p.hashtags, p.created_at, p.arm_topic, p.arm_hook, b.name AS brand_name,
     (SELECT MIN(j.id) FROM generation_jobs j WHERE j.proposal_id = p.id) AS job_id
   FROM proposals p JOIN brands b ON b.id = p.brand_id`;
 
@@ -52,6 +53,7 @@ export function toProposalDto(p: ProposalRow): Proposal {
     score: p.quality_score ?? 0,
     reason: p.reason ?? "",
     writer: p.writer,
+    arm: p.arm_topic && p.arm_hook ? { topic: p.arm_topic, hook: p.arm_hook } : null,
     createdAt: iso(p.created_at),
     ...(p.job_id ? { jobId: formatJobId(p.job_id) } : {}),
   };

@@ -184,6 +184,23 @@ export class BrandScheduler extends DurableObject<Env> {
     );
   }
 
+  /**
+   * The dispatch net's call (automation/dispatch.ts): items of this brand are
+   * past due and unclaimed, so the alarm was lost or is stale. Forget what
+   * memory holds and fire the alarm now; it claims whatever D1 says is due.
+   */
+  async wake(brandId: string): Promise<void> {
+    return this.serial.run(async () => {
+      if (this.brandId !== brandId) {
+        this.brandId = brandId;
+        await this.ctx.storage.put("brandId", brandId);
+      }
+      this.memory = null;
+      this.armedAt = Date.now();
+      await this.ctx.storage.setAlarm(this.armedAt);
+    });
+  }
+
   override async alarm(): Promise<void> {
     this.armedAt = null;
     const brandId = this.brandId ?? (await this.ctx.storage.get<string>("brandId"));

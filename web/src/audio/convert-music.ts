@@ -3,8 +3,11 @@
 // comes first (worker/media/aac-config.ts is the server's rule, run here too),
 // at about −14 LUFS with true peaks at most −1 dBTP (loudness.ts). mediabunny
 // demuxes and decodes any format the browser can, and its Conversion encodes
-// AAC through WebCodecs; the gain is applied to each decoded sample on the way.
-// Loaded on demand (dynamic import), so only people uploading music download it.
+// AAC through WebCodecs, or, where the browser has no AAC encoder (Chromium on
+// Linux, Firefox), through FFmpeg's AAC encoder compiled to WebAssembly
+// (@mediabunny/aac-encoder, run in a Web Worker); the gain is applied to each
+// decoded sample on the way. Loaded on demand (dynamic import), so only people
+// uploading music download it, and the WASM encoder only where it is needed.
 import { ALL_FORMATS, AudioSample, AudioSampleSink, BlobSource, BufferTarget, canEncodeAudio, Conversion, Input, Mp4OutputFormat, Output } from "mediabunny";
 import { inspectMusic } from "../../../worker/media/aac-config";
 import { LoudnessMeter, normalisationGain, TARGET_DBTP, TARGET_LUFS, TruePeakMeter } from "./loudness";
@@ -18,6 +21,8 @@ export interface PreparedMusic {
   limitedByPeak: boolean;
   /** False when the file was already AAC-LC at the target loudness and is uploaded as it was. */
   converted: boolean;
+  /** What a converted track became (a 96 kHz 5.1 file comes out 48 kHz stereo). */
+  format?: { sampleRate: number; channels: number };
   /** True when it was AAC-LC but off the target loudness, and this browser cannot encode AAC to level it. */
   unlevelled?: boolean;
 }
@@ -38,16 +43,40 @@ function planes(sample: AudioSample): Float32Array[] {
   });
 }
 
+/**
+ * More than two channels, brought to stereo the way mediabunny's Conversion
+ * will (its AudioResampler's channel mixer, after the Web Audio API's rules):
+ * the gain is applied after that downmix, so loudness and peaks are measured
+ * on it too (a 5.1 track measured as six channels can end up LUs off the
+ * target: 1.7 LU for test/e2e/music.e2e.ts's tones).
+ */
+export function downmixedAsEncoded(p: Float32Array[]): Float32Array[] {
+  if (p.length <= 2) return p;
+  const n = p[0]!.length;
+  const mix = (f: (i: number) => number) => Float32Array.from({ length: n }, (_, i) => f(i));
+  if (p.length === 6) {
+    const [l, r, c, , sl, sr] = p as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    return [mix((i) => l[i]! + Math.SQRT1_2 * (c[i]! + sl[i]!)), mix((i) => r[i]! + Math.SQRT1_2 * (c[i]! + sr[i]!))];
+  }
+  if (p.length === 4) {
+    const [l, r, sl, sr] = p as [Float32Array, Float32Array, Float32Array, Float32Array];
+    return [mix((i) => 0.5 * (l[i]! + sl[i]!)), mix((i) => 0.5 * (r[i]! + sr[i]!))];
+  }
+  // Any other layout: mediabunny keeps the first two channels.
+  return p.slice(0, 2);
+}
+
 async function measure(file: Blob): Promise<{ lufs: number; dbtp: number; sampleRate: number; channels: number }> {
   const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
   try {
     const track = await input.getPrimaryAudioTrack().catch(() => null);
     if (!track) throw new MusicPrepError("This file has no audio this browser can read.");
     if (!(await track.canDecode())) throw new MusicPrepError(`This browser cannot decode ${track.codec ?? "this file's audio"}. Export it as AAC (.m4a) and upload that.`);
-    const loudness = new LoudnessMeter(track.sampleRate, track.numberOfChannels);
-    const peak = new TruePeakMeter(track.numberOfChannels);
+    const channels = Math.min(2, track.numberOfChannels);
+    const loudness = new LoudnessMeter(track.sampleRate, channels);
+    const peak = new TruePeakMeter(channels);
     for await (const sample of new AudioSampleSink(track).samples()) {
-      const p = planes(sample);
+      const p = downmixedAsEncoded(planes(sample));
       loudness.push(p);
       peak.push(p);
       sample.close();
@@ -55,6 +84,39 @@ async function measure(file: Blob): Promise<{ lufs: number; dbtp: number; sample
     return { lufs: loudness.integrated(), dbtp: peak.dbtp(), sampleRate: track.sampleRate, channels: track.numberOfChannels };
   } finally {
     input.dispose();
+  }
+}
+
+/**
+ * Whether AAC can be encoded here: by the browser's own WebCodecs encoder, else
+ * by registering mediabunny's WASM one (its own chunk, fetched only now;
+ * registering clears mediabunny's memo of the first answer).
+ */
+async function canEncodeAac(config: { numberOfChannels: number; sampleRate: number; bitrate: number }): Promise<boolean> {
+  if (await canEncodeAudio("aac", config)) return true;
+  const { registerAacEncoder } = await import("@mediabunny/aac-encoder");
+  registerAacEncoder();
+  return canEncodeAudio("aac", config);
+}
+
+/**
+ * The WASM encoder runs in a Worker started from a blob: URL. Where a Content
+ * Security Policy refuses that Worker, mediabunny waits for it forever; the
+ * refusal is reported to the document, so the wait ends there with a message.
+ */
+async function untilRefused<T>(work: Promise<T>): Promise<T> {
+  let onViolation = (_e: SecurityPolicyViolationEvent) => {};
+  const refused = new Promise<never>((_, reject) => {
+    onViolation = (e) => {
+      if (e.blockedURI.startsWith("blob")) reject(new MusicPrepError(`This page's security policy stopped the AAC encoder from starting (${e.effectiveDirective}). Export the track as AAC-LC (.m4a), 44.1 or 48 kHz, stereo, and upload that.`));
+    };
+  });
+  document.addEventListener("securitypolicyviolation", onViolation);
+  work.catch(() => {});
+  try {
+    return await Promise.race([work, refused]);
+  } finally {
+    document.removeEventListener("securitypolicyviolation", onViolation);
   }
 }
 
@@ -70,7 +132,10 @@ export async function prepareMusic(file: Blob, onStep: (step: string) => void = 
   }
 
   onStep("Converting to AAC…");
-  if (!(await canEncodeAudio("aac", { numberOfChannels: Math.min(2, m.channels), sampleRate: 48000, bitrate: BITRATE }))) {
+  const numberOfChannels = Math.min(2, m.channels);
+  // The platforms' own rates; anything above 48 kHz comes down.
+  const sampleRate = m.sampleRate === 44100 ? 44100 : 48000;
+  if (!(await canEncodeAac({ numberOfChannels, sampleRate, bitrate: BITRATE }))) {
     // Already AAC-LC: the platforms take it as it is, only not levelled.
     if (fits.ok) return { bytes: original, lufs: m.lufs, dbtp: m.dbtp, gainDb: 0, limitedByPeak: false, converted: false, unlevelled: true };
     throw new MusicPrepError("This browser cannot encode AAC audio. Export the track as AAC-LC (.m4a), 44.1 or 48 kHz, stereo, and upload that.");
@@ -85,9 +150,8 @@ export async function prepareMusic(file: Blob, onStep: (step: string) => void = 
       video: { discard: true },
       audio: {
         codec: "aac",
-        numberOfChannels: Math.min(2, m.channels),
-        // The platforms' own rates; anything above 48 kHz comes down.
-        sampleRate: m.sampleRate === 44100 ? 44100 : 48000,
+        numberOfChannels,
+        sampleRate,
         bitrate: BITRATE,
         forceTranscode: true,
         process: (sample) => {
@@ -105,12 +169,16 @@ export async function prepareMusic(file: Blob, onStep: (step: string) => void = 
       const reason = conversion.discardedTracks.find((t) => t.track.type === "audio")?.reason ?? "unknown";
       throw new MusicPrepError(`This browser cannot convert the track (${reason.replaceAll("_", " ")}). Export it as AAC-LC (.m4a), 44.1 or 48 kHz, stereo, and upload that.`);
     }
-    await conversion.execute();
+    conversion.onProgress = (done) => onStep(`Converting to AAC… ${Math.round(done * 100)}%`);
+    await untilRefused(conversion.execute()).catch((err: unknown) => {
+      void conversion.cancel().catch(() => {});
+      throw err;
+    });
     const bytes = new Uint8Array((output.target as BufferTarget).buffer!);
     // The server's rule, checked here too: a browser whose encoder made something else says so now.
     const check = inspectMusic(bytes);
     if (!check.ok) throw new MusicPrepError(`The converted file is not what the platforms take: ${check.problem}`);
-    return { bytes, lufs: m.lufs, dbtp: m.dbtp, gainDb, limitedByPeak, converted: true };
+    return { bytes, lufs: m.lufs, dbtp: m.dbtp, gainDb, limitedByPeak, converted: true, format: { sampleRate, channels: numberOfChannels } };
   } finally {
     input.dispose();
   }
@@ -123,7 +191,8 @@ export function describePrepared(p: PreparedMusic): string {
   if (p.unlevelled) return `Uploaded as it is at ${lufs(p.lufs)}: this browser cannot encode AAC, so it could not be levelled to ${lufs(TARGET_LUFS)}.`;
   if (!p.converted) return `Already AAC at ${lufs(p.lufs)}: uploaded as it is.`;
   const after = p.lufs + p.gainDb;
+  const aac = p.format ? `AAC (${p.format.sampleRate / 1000} kHz, ${p.format.channels === 1 ? "mono" : "stereo"})` : "AAC";
   return p.limitedByPeak
-    ? `Converted to AAC at ${lufs(after)} (kept below ${lufs(TARGET_LUFS)} so its peaks stay under ${String(TARGET_DBTP).replace("-", "−")} dBTP; it was ${lufs(p.lufs)}).`
-    : `Converted to AAC and levelled from ${lufs(p.lufs)} to ${lufs(after)}.`;
+    ? `Converted to ${aac} at ${lufs(after)} (kept below ${lufs(TARGET_LUFS)} so its peaks stay under ${String(TARGET_DBTP).replace("-", "−")} dBTP; it was ${lufs(p.lufs)}).`
+    : `Converted to ${aac} and levelled from ${lufs(p.lufs)} to ${lufs(after)}.`;
 }

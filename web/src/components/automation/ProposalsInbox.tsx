@@ -77,6 +77,12 @@ function ProposalItem({ p, model, canEdit }: { p: Proposal; model: AutomationMod
           {p.brand} · {p.variant === "post" ? "post" : `${p.variant} reel`} · {p.angle} · written by {p.writer === "llm" ? "the LLM" : "templates"} ·{" "}
           {formatDateTime(Date.parse(p.createdAt))}
         </p>
+        {p.arm && (
+          // Why this topic: the arm the learning loop sampled from the brand's past posts (or explored).
+          <p class="muted arm">
+            Learning loop's pick: topic “{p.arm.topic}”, hook “{p.arm.hook}”
+          </p>
+        )}
         <p>
           <span class="score" title="Quality score out of 100">
             {p.score}/100

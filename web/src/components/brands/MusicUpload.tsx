@@ -56,8 +56,8 @@ export function MusicUpload({ app, brand, canEdit, prepare = lazyPrepare }: { ap
     <section class="card" aria-labelledby="music-h">
       <h2 id="music-h">Music for reels</h2>
       <p class="muted">
-        {brand.hasMusic ? "Reels play this brand's track, looped to the reel's length." : "No track yet: reels are silent."} Pick any audio file: it is converted here to
-        AAC at about −14 LUFS, the loudness Instagram, Facebook and YouTube play at.
+        {brand.hasMusic ? "Reels play this brand's track, looped to the reel's length." : "No track yet: reels are silent."} Pick any audio file: this browser converts it
+        to AAC at about −14 LUFS, the loudness Instagram, Facebook and YouTube play at, before it is uploaded.
       </p>
       {canEdit && (
         <div class="form-actions">
