@@ -24,6 +24,8 @@ import {
 /** The only routes API.md lets anyone call. */
 const PUBLIC_ROUTES = [
   "GET /api/health",
+  // The contract itself, as API.md is: it names routes, never data.
+  "GET /api/openapi.json",
   "POST /api/auth/signup",
   "POST /api/auth/login",
   "POST /api/auth/logout",
@@ -85,6 +87,7 @@ describe("every /api route except health and sign-up/in/out needs credentials", 
 
   it("the public routes answer without credentials (and are not 401)", async () => {
     expect((await call("/api/health")).status).toBe(200);
+    expect((await call("/api/openapi.json")).status).toBe(200);
     expect((await call("/api/auth/logout", { method: "POST" })).status).toBe(204);
     await expectClientError(await call("/api/auth/login", { body: {} }), 400, "invalid_input", "login");
     await expectClientError(await call("/api/auth/signup", { body: {} }), 400, "invalid_input", "signup");

@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./auth/context";
 import { withDb } from "./auth/middleware";
 import { ApiError, errorBody, isUniqueViolation } from "./errors";
+import { openApiDocument } from "./openapi/document";
 import { logError } from "./lib/log";
 import { authRoutes } from "./routes/auth";
 import { apiRoutes } from "./routes/api";
@@ -43,6 +44,8 @@ export function createApp() {
   });
 
   app.get("/api/health", (c) => c.json({ ok: true, version: c.env.APP_VERSION }));
+  // The contract as OpenAPI 3.1, for scripts, SDK generators and agents: public, like API.md itself.
+  app.get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.APP_VERSION, new URL(c.req.url).origin)));
   app.route("/api/auth", authRoutes);
   app.route("/api/auth", invitationAuthRoutes);
   app.route("/api", apiRoutes);

@@ -1,5 +1,6 @@
 // Errors are values with codes (STYLE.md): services throw these, and one
 // handler (worker/app.ts) turns them into API.md's envelope.
+import type { ApiErrorBody } from "./contract/schemas";
 
 export type ErrorCode =
   | "invalid_input"
@@ -43,9 +44,8 @@ export const unsupportedMediaType = () =>
   new ApiError(415, "unsupported_media_type", "Send the request body as JSON, with the header Content-Type: application/json.");
 export const unprocessable = (message: string, details?: unknown) => new ApiError(422, "unprocessable", message, details);
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+/** API.md's envelope, as the contract defines it (contract/schemas.ts). */
+export type ErrorBody = ApiErrorBody;
 
 export function errorBody(err: ApiError): ErrorBody {
   return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };

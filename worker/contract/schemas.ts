@@ -469,6 +469,8 @@ export const bestTimeSuggestion = z.object({
   /** 0–1: how likely posts at `to` do better than at `from`, from the posts so far. */
   confidence: z.number(),
 });
+/** `POST /api/analytics/demo-history` (local demos): what the backfill wrote. */
+export const demoHistoryResult = z.object({ brands: z.number().int(), posts: z.number().int() });
 export const bestTimes = z.object({ brandId: z.string(), timezone: z.string(), cells: z.array(bestTimeCell), suggestions: z.array(bestTimeSuggestion) });
 
 export const proposalRejectInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
@@ -704,3 +706,43 @@ export type Webhook = z.infer<typeof webhook>;
 export type WebhookCreateInput = z.output<typeof webhookCreateInput>;
 export type WebhookUpdateInput = z.output<typeof webhookUpdateInput>;
 export type WebhookAttempt = z.infer<typeof webhookAttempt>;
+
+// ---- the rest of the API's answers (API.md), named once for the Worker, the web app and the OpenAPI document ----
+/** API.md's error envelope: every 4xx (and the 500) answers with it. */
+export const apiErrorBody = z.object({
+  error: z.object({
+    /** snake_case, stable: what a program branches on. */
+    code: z.string(),
+    /** For people. */
+    message: z.string(),
+    /** Optional: for `invalid_input`, zod's issues `[{path, message, code}]`. */
+    details: z.unknown().optional(),
+  }),
+});
+export const health = z.object({ ok: z.literal(true), version: z.string() });
+/** `GET /api/tokens?all=1`: an owner reviews every member's tokens. */
+export const tokenListQuery = z.strictObject({ all: z.enum(["0", "1", "true", "false"]).optional() });
+/** `token` is shown once: only its hash is stored. */
+export const tokenCreated = z.object({ id: z.string(), name: z.string(), token: z.string() });
+export const apiToken = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  user: z.object({ id: z.string(), name: z.string() }),
+});
+export const tokenList = z.object({ tokens: z.array(apiToken) });
+export const brandList = z.object({ brands: z.array(brand) });
+export const connectResult = z.object({ authorizeUrl: z.string() });
+export const candidateList = z.object({ candidates: z.array(candidate) });
+export const assetKind = z.enum(["logo", "music"]);
+/** A stored brand asset; `url` is a signed, expiring link to it. */
+export const brandAsset = z.object({ kind: assetKind, key: z.string(), bytes: z.number().int(), contentType: z.string(), url: z.string() });
+export const scheduleList = z.object({ schedules: z.array(schedule) });
+export const proposalList = z.object({ proposals: z.array(proposal) });
+export const proposalAccepted = z.object({ proposal, job });
+export const proposalRejected = z.object({ proposal });
+export type ApiErrorBody = z.infer<typeof apiErrorBody>;
+export type Health = z.infer<typeof health>;
+export type BrandAsset = z.infer<typeof brandAsset>;
+export type AssetKind = z.infer<typeof assetKind>;

@@ -1,6 +1,7 @@
 // A brand's uploaded assets: its logo (PNG or JPEG, drawn on every image) and
 // its music (AAC-LC, at most 48 kHz and two channels, copied into reels). Checked by content, stored in R2 under a
 // content-addressed key, and the key saved on the brand row.
+import { assetKind, type AssetKind } from "../contract/schemas";
 import { invalid } from "../errors";
 import { inspectMusic } from "./aac-config";
 import type { Env } from "../env";
@@ -8,8 +9,8 @@ import { probeImage } from "./image-probe";
 import { checkMusic } from "./renderer";
 import { deleteUnreferenced, MEDIA_TYPES, putMedia, type MediaExtension } from "./storage";
 
-export const ASSET_KINDS = ["logo", "music"] as const;
-export type AssetKind = (typeof ASSET_KINDS)[number];
+export const ASSET_KINDS = assetKind.options;
+export type { AssetKind };
 
 export const ASSET_LIMITS: Record<AssetKind, number> = { logo: 2 * 1024 * 1024, music: 15 * 1024 * 1024 };
 /** Larger logos cost render time for no gain at 88–220 px. */

@@ -3,7 +3,6 @@
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Context } from "hono";
-import { z } from "zod";
 import { roleAtLeast, type AppEnv } from "../auth/context";
 import { sha256 } from "../auth/crypto";
 import { requireSameOrigin } from "../auth/csrf";
@@ -22,7 +21,7 @@ import {
 } from "../auth/identity";
 import { SESSION_COOKIE } from "../auth/credential";
 import { clearRateLimit, hitRateLimits, takeBackoffAttempt, type Backoff } from "../auth/rate-limit";
-import { loginInput, signupInput, tokenInput } from "../contract/schemas";
+import { loginInput, signupInput, tokenInput, tokenListQuery } from "../contract/schemas";
 import { ApiError, conflict, forbidden, notFound, unauthenticated } from "../errors";
 import { iso } from "../lib/time";
 import { readJson, readQuery } from "../lib/validate";
@@ -59,8 +58,6 @@ const signupClosed = () => new ApiError(403, "signup_disabled", "Sign-up is clos
 function requireSession(c: Context<AppEnv>) {
   if (c.get("actor").via !== "session") throw forbidden("API tokens cannot manage API tokens; sign in to do that.");
 }
-
-const tokenListQuery = z.object({ all: z.enum(["0", "1", "true", "false"]).optional() }).strict();
 
 export const authRoutes = new Hono<AppEnv>()
   .post("/signup", async (c) => {
