@@ -6,10 +6,24 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CLAIM_LEASE_MS, sampleBrand, TARGETS_PER_RUN } from "../../worker/analytics/sampler";
 import { DAY, HOUR, MINUTE } from "../../worker/lib/time";
 import { InsightsError } from "../../worker/analytics/types";
+import type { Env } from "../../worker/env";
 import { countRows, createBrand, signup, type Session } from "../support/fixtures";
 import { brandDue, connectAccount, deliverMetrics, makeDue, publishPosts, ScriptedInsights, snapshots, target, withInsights } from "./support";
 
 let s: Session;
+
+/** The env with its DB noting the SQL of every statement prepared. */
+function recordingSql(): { env: Env; sql: string[] } {
+  const sql: string[] = [];
+  const DB = new Proxy(env.DB, {
+    get(db, prop) {
+      if (prop === "prepare") return (q: string) => (sql.push(q), db.prepare(q));
+      const v = Reflect.get(db, prop);
+      return typeof v === "function" ? v.bind(db) : v;
+    },
+  });
+  return { env: { ...env, DB } as Env, sql };
+}
 beforeAll(async () => {
   s = await signup();
 });
@@ -194,6 +208,28 @@ describe("platform errors, by class", () => {
     expect(next.moreDue).toBe(true);
     await sampleBrand(env, brandId, { clients: withInsights(ok), now: () => now + DAY + 1 });
     for (const p of posts) expect(await target(p.deliveryId)).toMatchObject({ parked: null, samples: 1 });
+  });
+
+  it("posts that waited are released by the account's next good run; a run with none waiting writes no release", async () => {
+    const brandId = await brand();
+    await connectAccount(s, brandId, "facebook");
+    const [waiting, other] = await publishPosts(s, brandId, 2, { platform: "facebook" });
+    const now = Date.now();
+    const ok = new ScriptedInsights("facebook", 1);
+    // Nothing waits: the run reads the account and both posts, and asks nothing of parked posts (the cost bench's 35 statements an item).
+    const quiet = recordingSql();
+    expect(await sampleBrand(quiet.env, brandId, { clients: withInsights(ok), now: () => now })).toMatchObject({ stored: 3, parked: 0 });
+    expect(quiet.sql.filter((q) => /SET parked = NULL, next_at/.test(q))).toEqual([]);
+
+    // One post waits for the account (a reconnect that has since happened); the account's next good run releases it, and only it.
+    await env.DB.prepare("UPDATE metric_targets SET parked = 'reconnect', next_at = NULL WHERE id = ?").bind(waiting!.deliveryId).run();
+    await makeDue(brandId, now + 1);
+    const release = recordingSql();
+    const run = await sampleBrand(release.env, brandId, { clients: withInsights(ok), now: () => now + 2 });
+    expect(run).toMatchObject({ stored: 2, moreDue: true });
+    expect(release.sql.filter((q) => /SET parked = NULL, next_at/.test(q))).toHaveLength(1);
+    expect(await target(waiting!.deliveryId)).toMatchObject({ parked: null, next_at: now + 2, samples: 1 });
+    expect((await target(other!.deliveryId))!.samples).toBe(2);
   });
 
   it("missing_permission: the account is marked, and no platform is asked again until someone reconnects", async () => {

@@ -162,13 +162,14 @@ export function countedR2(t: Tally, r2: R2Bucket): R2Bucket {
 }
 
 /** The Worker's env with every binding counted into `t`; queue messages go to `sent` instead of the real queues. */
-export function countedEnv(t: Tally, base: Env, sent: { generate: unknown[]; publish: unknown[] }): Env {
+export function countedEnv(t: Tally, base: Env, sent: { generate: unknown[]; publish: unknown[]; metrics: unknown[] }): Env {
   return {
     ...base,
     DB: countedD1(t, base.DB),
     BRAND_SCHEDULER: countedNamespace(t, base.BRAND_SCHEDULER),
     GENERATE_QUEUE: countingQueue(t, sent.generate) as Env["GENERATE_QUEUE"],
     PUBLISH_QUEUE: countingQueue(t, sent.publish) as Env["PUBLISH_QUEUE"],
+    METRICS_QUEUE: countingQueue(t, sent.metrics) as Env["METRICS_QUEUE"],
     MEDIA: countedR2(t, base.MEDIA),
   };
 }
@@ -187,9 +188,24 @@ export async function countingFetch<T>(t: Tally, fn: () => Promise<T>): Promise<
   }
 }
 
+/** A copy of the statements seen so far, to tell later ones apart (statementsSince). */
+export function markStatements(t: Tally): Tally["statements"] {
+  return new Map([...t.statements].map(([sql, s]) => [sql, { ...s }]));
+}
+
+/** The tally with only what each statement did since `mark` (statements that did not run since are left out). */
+export function statementsSince(t: Tally, mark: Tally["statements"]): Tally {
+  const statements: Tally["statements"] = new Map();
+  for (const [sql, s] of t.statements) {
+    const m = mark.get(sql) ?? { runs: 0, rowsRead: 0, rowsWritten: 0 };
+    if (s.runs > m.runs) statements.set(sql, { runs: s.runs - m.runs, rowsRead: s.rowsRead - m.rowsRead, rowsWritten: s.rowsWritten - m.rowsWritten });
+  }
+  return { ...t, statements };
+}
+
 /** EXPLAIN QUERY PLAN of every statement seen: those that scan a table (no index) or build a temp B-tree are listed. */
-export async function planReport(d1: D1Database, t: Tally): Promise<Array<{ sql: string; runs: number; rowsRead: number; plan: string[] }>> {
-  const out: Array<{ sql: string; runs: number; rowsRead: number; plan: string[] }> = [];
+export async function planReport(d1: D1Database, t: Tally): Promise<Array<{ sql: string; runs: number; rowsRead: number; rowsWritten: number; plan: string[] }>> {
+  const out: Array<{ sql: string; runs: number; rowsRead: number; rowsWritten: number; plan: string[] }> = [];
   for (const [sql, s] of t.statements) {
     if (!/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)/i.test(sql)) continue;
     let plan: string[];
@@ -203,7 +219,7 @@ export async function planReport(d1: D1Database, t: Tally): Promise<Array<{ sql:
     } catch (err) {
       plan = [`(no plan: ${String(err).slice(0, 80)})`];
     }
-    out.push({ sql: sql.replace(/\s+/g, " ").trim(), runs: s.runs, rowsRead: s.rowsRead, plan });
+    out.push({ sql: sql.replace(/\s+/g, " ").trim(), runs: s.runs, rowsRead: s.rowsRead, rowsWritten: s.rowsWritten, plan });
   }
   return out;
 }

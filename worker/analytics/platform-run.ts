@@ -32,7 +32,8 @@ export interface GroupOutcome {
   calls: number;
 }
 
-export type AccountState = AccountRow & { insights_access?: string | null };
+/** The account as the run's claim read it: `has_parked` says whether posts wait for it (sampler.ts). */
+export type AccountState = AccountRow & { insights_access?: string | null; has_parked?: number | null };
 
 /** One platform's part of one brand's run: its account, its client, its targets. */
 export class PlatformRun {
@@ -90,8 +91,9 @@ export class PlatformRun {
     for (let i = 0; i < posts.length; i += this.client.batchSize) {
       if (!(await this.readPosts(posts.slice(i, i + this.client.batchSize)))) return this.halt(posts.slice(i));
     }
-    // Every call went through: posts that waited for this account can be read again.
-    this.out.statements.push(unparkPosts(db, this.brandId, this.client.platform, this.now()));
+    // Every call went through: posts that waited for this account can be read again. Only when some
+    // wait: most runs have none (cost bench: it was 35 of the 242 statements of an item's 28 days of metrics).
+    if (this.account!.has_parked) this.out.statements.push(unparkPosts(db, this.brandId, this.client.platform, this.now()));
     if (this.answered && this.account!.insights_access == null) {
       this.out.statements.push(db.prepare("UPDATE platform_accounts SET insights_access = 'granted' WHERE id = ? AND insights_access IS NULL").bind(this.account!.id));
     }

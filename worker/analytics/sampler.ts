@@ -52,7 +52,13 @@ export async function sampleBrand(env: Env, brandId: string, opts: SamplerOption
   const db = env.DB;
   const [, claimedRows, accountRows] = await db.batch<unknown>([
     ...claimDueTargets(db, brandId, startedAt, Math.max(1, opts.limit ?? TARGETS_PER_RUN), claim, startedAt + CLAIM_LEASE_MS),
-    db.prepare("SELECT * FROM platform_accounts WHERE brand_id = ?").bind(brandId),
+    // With each account, whether posts wait for it (the parked partial index): only then does a good run release them.
+    db
+      .prepare(
+        `SELECT a.*, EXISTS (SELECT 1 FROM metric_targets t WHERE t.brand_id = a.brand_id AND t.platform = a.platform AND t.parked IS NOT NULL) AS has_parked
+         FROM platform_accounts a WHERE a.brand_id = ?`,
+      )
+      .bind(brandId),
   ]);
   const targets = claimedRows!.results as ClaimedTarget[];
   const result: BrandSampleResult = { claimed: targets.length, stored: 0, deferred: 0, parked: 0, calls: 0, moreDue: false };
