@@ -20,26 +20,19 @@
 //   calendar_month_http_ms_*   the same request from Node over HTTP, through wrangler
 //                              dev's local proxy: what a browser here waits.
 // Prints `BENCH {json}` (scripts/bench.mjs protocol); stops what it started.
-import { freePort, startWorkers } from "../../scripts/dev-servers.mjs";
-import { applyMigrations, ensureDevVars } from "../../scripts/local-env.mjs";
-import { benchLifecycle } from "./lifecycle.mjs";
+import { benchLifecycle, percentile } from "./lifecycle.mjs";
 
 const DAY = 86_400_000;
 /** Requests per calendar figure: enough that p99 is not simply the slowest one. */
 const RUNS = 200;
 const log = (msg) => process.stderr.write(`[deployed] ${msg}\n`);
-const { persistDir, finish, track } = benchLifecycle("deployed", 10 * 60_000);
+const { finish, startBenchWorker } = benchLifecycle("deployed", 10 * 60_000);
 let workers = null;
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * (sorted.length - 1)))];
 const round = (v, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
 try {
-  ensureDevVars();
-  applyMigrations(persistDir);
-  const port = await freePort();
-  log(`starting the bench Worker on port ${port}`);
-  workers = track(await startWorkers({ port, ip: "127.0.0.1", persistTo: persistDir, script: "test/bench/bench-worker.ts", media: false }));
+  workers = await startBenchWorker(log);
   const base = workers.baseUrl;
 
   const request = async (method, path, { body, cookie } = {}) => {

@@ -4,6 +4,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, startWorkers } from "../../scripts/dev-servers.mjs";
+import { applyMigrations, ensureDevVars } from "../../scripts/local-env.mjs";
+
+/** The value at quantile `p` (0..1) of an ascending array. */
+export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * (sorted.length - 1)))];
 
 /** @param {string} name  the bench's name in errors; @param {number} limitMs */
 export function benchLifecycle(name, limitMs) {
@@ -28,5 +33,17 @@ export function benchLifecycle(name, limitMs) {
     finish,
     /** The started Workers, stopped by finish(). */
     track: (w) => (workers = w),
+    /**
+     * The bench Worker (test/bench/bench-worker.ts) under wrangler dev on a free port, on this
+     * bench's own migrated database, with `vars` added; stopped by finish().
+     */
+    async startBenchWorker(log, { vars, note = "" } = {}) {
+      ensureDevVars();
+      applyMigrations(persistDir);
+      const port = await freePort();
+      log(`starting the bench Worker on port ${port}${note}`);
+      workers = await startWorkers({ port, ip: "127.0.0.1", persistTo: persistDir, script: "test/bench/bench-worker.ts", media: false, ...(vars ? { vars } : {}) });
+      return workers;
+    },
   };
 }

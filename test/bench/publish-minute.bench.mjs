@@ -16,28 +16,21 @@
 // alarms run: locally, requests made under that load made wrangler dev restart
 // its runtime mid-run.
 // Prints `BENCH {json}` (scripts/bench.mjs protocol); stops what it started.
-import { freePort, startWorkers } from "../../scripts/dev-servers.mjs";
-import { applyMigrations, ensureDevVars } from "../../scripts/local-env.mjs";
-import { benchLifecycle } from "./lifecycle.mjs";
+import { benchLifecycle, percentile } from "./lifecycle.mjs";
 
 const BRANDS = 500;
 const PER_BRAND = 2;
 /** After the minute, this long for the last alarms before the first read. */
 const SETTLE_MS = 60_000;
 const log = (msg) => process.stderr.write(`[publish-minute] ${msg}\n`);
-const { persistDir, finish, track } = benchLifecycle("publish-minute", 10 * 60_000);
+const { finish, startBenchWorker } = benchLifecycle("publish-minute", 10 * 60_000);
 let workers = null;
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * (sorted.length - 1)))];
 const round = (v, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 try {
-  ensureDevVars();
-  applyMigrations(persistDir);
-  const port = await freePort();
-  log(`starting the bench Worker on port ${port}`);
-  workers = track(await startWorkers({ port, ip: "127.0.0.1", persistTo: persistDir, script: "test/bench/bench-worker.ts", media: false }));
+  workers = await startBenchWorker(log);
   const base = workers.baseUrl;
   const post = async (path, body = {}) => {
     const res = await fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", origin: base }, body: JSON.stringify(body), signal: AbortSignal.timeout(300_000) });

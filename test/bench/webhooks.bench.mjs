@@ -15,30 +15,21 @@
 // Local queues are wrangler dev's simulation (batches of 6, 1 s timeout, one
 // batch at a time); Cloudflare runs consumers concurrently. Prints
 // `BENCH {json}` (scripts/bench.mjs protocol); stops what it started.
-import { freePort, startWorkers } from "../../scripts/dev-servers.mjs";
-import { applyMigrations, ensureDevVars } from "../../scripts/local-env.mjs";
 import { createFake } from "../fakes/webhooks.mjs";
-import { benchLifecycle } from "./lifecycle.mjs";
+import { benchLifecycle, percentile } from "./lifecycle.mjs";
 
 const BURST = Number(process.env.WEBHOOK_BENCH_BURST ?? 300);
 const PACED = Number(process.env.WEBHOOK_BENCH_PACED ?? 150);
 const PACED_RATE = Number(process.env.WEBHOOK_BENCH_RATE ?? 20);
 const log = (msg) => process.stderr.write(`[webhooks] ${msg}\n`);
-const { persistDir, finish, track } = benchLifecycle("webhooks", 10 * 60_000);
+const { finish, startBenchWorker } = benchLifecycle("webhooks", 10 * 60_000);
 
 const round = (v, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * (sorted.length - 1)))];
 
 try {
-  ensureDevVars();
-  applyMigrations(persistDir);
   const receiver = createFake();
   await receiver.listen(0);
-  const port = await freePort();
-  log(`starting the bench Worker on port ${port}, the receiver on ${receiver.url}`);
-  const workers = track(
-    await startWorkers({ port, ip: "127.0.0.1", persistTo: persistDir, script: "test/bench/bench-worker.ts", media: false, vars: { WEBHOOK_ALLOW_LOOPBACK: "true" } }),
-  );
+  const workers = await startBenchWorker(log, { vars: { WEBHOOK_ALLOW_LOOPBACK: "true" }, note: `, the receiver on ${receiver.url}` });
   const base = workers.baseUrl;
   const request = async (path, body, cookie) => {
     const res = await fetch(`${base}${path}`, {
