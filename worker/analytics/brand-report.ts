@@ -56,16 +56,17 @@ function brandPosts(d1: D1Database, workspaceId: string, brandId: string, from: 
     .bind(workspaceId, from, to, brandId, f.platform ?? null, f.type && f.type !== "all" ? f.type : null);
 }
 
-/** Followers readings of the brand's accounts (current and removed) in [from, to), oldest first; one platform's when asked. */
+/**
+ * Followers readings of the brand's accounts (current and removed) in [from, to), oldest first; one platform's when asked.
+ * `account_id IN (…)` implies it is not NULL, so the partial index metric_snapshots_account serves it.
+ */
+export const FOLLOWER_READINGS_SQL = `SELECT platform, captured_at, followers FROM metric_snapshots
+  WHERE account_id IN (SELECT id FROM metric_targets WHERE brand_id = ?1 AND kind = 'account')
+    AND captured_at >= ?2 AND captured_at < ?3 AND followers IS NOT NULL AND (?4 IS NULL OR platform = ?4)
+  ORDER BY captured_at`;
+
 function followerReadings(d1: D1Database, brandId: string, from: number, to: number, platform: Platform | null = null) {
-  return d1
-    .prepare(
-      `SELECT platform, captured_at, followers FROM metric_snapshots
-       WHERE account_id IN (SELECT id FROM metric_targets WHERE brand_id = ?1 AND kind = 'account')
-         AND captured_at >= ?2 AND captured_at < ?3 AND followers IS NOT NULL AND (?4 IS NULL OR platform = ?4)
-       ORDER BY captured_at`,
-    )
-    .bind(brandId, from, to, platform);
+  return d1.prepare(FOLLOWER_READINGS_SQL).bind(brandId, from, to, platform);
 }
 
 interface FollowerRow {

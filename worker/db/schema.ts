@@ -568,7 +568,9 @@ export const metricSnapshots = sqliteTable(
   },
   (t) => [
     index("metric_snapshots_delivery").on(t.deliveryId, t.capturedAt),
-    index("metric_snapshots_account").on(t.accountId, t.capturedAt),
+    // Accounts' readings only: a post's reading (account_id NULL) would add an entry no query reads. The query
+    // must imply account_id IS NOT NULL (`account_id = ?` or `IN (…)`) for SQLite to use it (test/analytics/metrics-indexes.test.ts).
+    index("metric_snapshots_account").on(t.accountId, t.capturedAt).where(sql`account_id IS NOT NULL`),
     index("metric_snapshots_brand").on(t.brandId, t.capturedAt),
   ],
 );
@@ -647,7 +649,8 @@ export const metricBrands = sqliteTable(
     workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
     nextAt: integer("next_at"),
   },
-  (t) => [index("metric_brands_due").on(t.nextAt), index("metric_brands_workspace").on(t.workspaceId, t.nextAt)],
+  // metric_brands_workspace serves a workspace delete's cascade only: without next_at, a due time's move does not move it.
+  (t) => [index("metric_brands_due").on(t.nextAt), index("metric_brands_workspace").on(t.workspaceId)],
 );
 
 /**
