@@ -12,6 +12,7 @@ import { runDispatchNet } from "./dispatch";
 import { fanOutWorkspaces } from "./workspace-fanout";
 import { fanOutDueMetrics } from "../analytics/fanout";
 import { pruneAuthRowsSafely } from "../auth/prune";
+import { pruneNotificationsSafely } from "../notifications/retention";
 import { relayOutbox } from "../notifications/outbox";
 import { runRelayPass } from "../notifications/relay";
 
@@ -62,6 +63,7 @@ async function runCron(controller: ScheduledController, env: Env): Promise<void>
   // Metrics first (one message per due brand, DESIGN.md §10), whatever the hand-outs below take.
   await handOut("metrics", () => fanOutDueMetrics(env, now));
   await handOut("pruning", () => pruneAuthRowsSafely(env.DB, now));
+  await handOut("notification retention", () => pruneNotificationsSafely(env.DB, now));
   await handOut("bursts", () => fanOutDueBursts(env, now));
   // Deliveries whose consumer died mid-step go back to the consumer, whose checkpoint recovery asks the platform first.
   await handOut("stale publishing", () => healStalePublishing(env, now));

@@ -681,6 +681,8 @@ export const events = sqliteTable(
   },
   (t) => [
     index("events_feed").on(t.workspaceId, t.createdAt),
+    // Retention (notifications/retention.ts) walks the oldest events first.
+    index("events_created").on(t.createdAt),
     index("events_relay").on(t.relayAfter).where(sql`relay_after IS NOT NULL`),
   ],
 );
@@ -693,7 +695,8 @@ export const notificationReads = sqliteTable(
     eventId: text("event_id").notNull().references(() => events.id, { onDelete: "cascade" }),
     readAt: integer("read_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.eventId] })],
+  // By event as well: deleting an old event (notifications/retention.ts) cascades here without a scan.
+  (t) => [primaryKey({ columns: [t.userId, t.eventId] }), index("notification_reads_event").on(t.eventId)],
 );
 
 /** "Mark all read": everything of the workspace up to `read_through` is read for this person. */
@@ -771,7 +774,7 @@ export const webhookAttempts = sqliteTable(
     /** The start of the endpoint's answer (text, at most 500 characters). */
     response: text("response"),
   },
-  (t) => [index("webhook_attempts_webhook").on(t.webhookId, t.at)],
+  (t) => [index("webhook_attempts_webhook").on(t.webhookId, t.at), index("webhook_attempts_at").on(t.at)],
 );
 
 /** The owners' email digest of needs-attention events: at most one an hour per workspace. */
