@@ -138,7 +138,7 @@ describe("cost bench", () => {
       // 4. Publishing: every message through the consumer with the real clients against the fakes (retries while a platform processes included).
       const ids = sent.publish.map((m) => m.deliveryId);
       const stats = await countingFetch(t, () =>
-        driveUntilQuiet(ids, { seed: 17, faultRate: 0, softKillRate: 0, hardKillRate: 0, duplicateRate: 0, initialCopies: 1, requestTimeoutMs: 30_000, concurrency: 10, fakes: [...FAKES], env: counted }),
+        driveUntilQuiet(ids, { seed: 17, faultRate: 0, softKillRate: 0, hardKillRate: 0, duplicateRate: 0, initialCopies: 1, requestTimeoutMs: 30_000, concurrency: 10, fakes: [...FAKES], env: counted, frozenClock: true }),
       );
       phase("publish");
       const sizeBeforeMetrics = t.d1SizeLast;
