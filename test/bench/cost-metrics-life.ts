@@ -56,7 +56,7 @@ export async function fakesNow(fakes: readonly FakeName[]): Promise<number> {
  * day on one fixed day, the first whole UTC day after `from` (the metrics
  * clock's start). The dispatch phase made every item due at once, and the
  * time each one really went out is the wall clock's plus the fakes' "still
- * processing" waits (Instagram's 45 s), so posts of one slot could fall on
+ * processing" waits (tens of seconds), so posts of one slot could fall on
  * either side of a ten-minute boundary and split a brand's run into two cron
  * firings (120 to 215 firings for the same readings). The slots themselves
  * depend on when the bench runs (the next 8 from now span two local dates, a
