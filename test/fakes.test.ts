@@ -20,4 +20,26 @@ describe("fake servers (test/fakes)", () => {
     expect(log.map((r) => r.status)).toEqual([201, 429, 201]);
     expect(log[0]!.form).toEqual({ a: "1" });
   });
+
+  it("a frozen clock moves only when a test moves it, and runs on from there when thawed", async () => {
+    const probe = fakeAdmin("probe");
+    await probe.reset();
+    const clock = async (body: unknown) => {
+      const res = await fetch(`${probe.url}/__admin/clock`, { method: "POST", body: JSON.stringify(body) });
+      return ((await res.json()) as { now: number }).now;
+    };
+    const at = Date.UTC(2026, 0, 1);
+    expect(await clock({ now: at, freeze: true })).toBe(at);
+    // Requests take real time (each is logged at the fake's now); the frozen clock does not move with them.
+    for (let i = 0; i < 20; i++) await fetch(`${probe.url}/things`, { method: "POST", body: "" });
+    expect(new Set((await probe.requests()).map((r) => r.at))).toEqual(new Set([at]));
+    expect(await clock({})).toBe(at);
+    await probe.advance(30_000);
+    expect(await clock({})).toBe(at + 30_000);
+    const thawed = await clock({ freeze: false });
+    expect(thawed).toBeGreaterThanOrEqual(at + 30_000);
+    expect(thawed).toBeLessThan(at + 60_000);
+    await probe.reset();
+    expect(Math.abs((await clock({})) - Date.now())).toBeLessThan(60_000);
+  });
 });

@@ -11,7 +11,8 @@
 import { env } from "cloudflare:workers";
 import { fanOutDueMetrics, handleMetricsBatch } from "../../worker/analytics/fanout";
 import type { Env, MetricsMessage } from "../../worker/env";
-import { MINUTE } from "../../worker/lib/time";
+import { firstPostSampleAt } from "../../worker/analytics/schedule";
+import { DAY, HOUR, MINUTE } from "../../worker/lib/time";
 import { admin, chaosFake, type FakeName } from "../publishing/chaos-driver";
 import { countingFetch, type Tally } from "./cost-meter";
 
@@ -51,24 +52,32 @@ export async function fakesNow(fakes: readonly FakeName[]): Promise<number> {
 }
 
 /**
- * The dispatch phase made every item due at once; a brand's items go out at
- * its slots, spread over the day, and are read on schedules that far apart
- * (which decides how many go in one run). Each published post's sampling is
- * moved to its booked slot: its publish time and first due time shift by the
- * slot's distance from the earliest one (the posts stay on the fakes as
- * published; their numbers only grow, whatever the sampler's idea of their age).
+ * The bench's choice of each post's publish time: its booked slot's time of
+ * day on one fixed day, the first whole UTC day after `from` (the metrics
+ * clock's start). The dispatch phase made every item due at once, and the
+ * time each one really went out is the wall clock's plus the fakes' "still
+ * processing" waits (tens of seconds), so posts of one slot could fall on
+ * either side of a ten-minute boundary and split a brand's run into two cron
+ * firings (120 to 215 firings for the same readings). The slots themselves
+ * depend on when the bench runs (the next 8 from now span two local dates, a
+ * different rotation of the grid each hour: 116 to 119 distinct reading
+ * times); one day's grid does not. Each post's due schedule is still the real
+ * sampler's from that publish time (firstPostSampleAt, then
+ * planNextPostSample). The posts stay on the fakes as published; their
+ * numbers only grow, whatever the sampler's idea of their age.
  */
-export async function layOutOverSlots(booked: Array<{ id: string; scheduled_at: number }>): Promise<{ spreadHours: number }> {
-  const first = Math.min(...booked.map((b) => b.scheduled_at));
+export async function layOutOverSlots(booked: Array<{ id: string; scheduled_at: number }>, from: number): Promise<{ spreadHours: number }> {
+  const day = Math.floor(from / DAY) * DAY + DAY;
+  const publishedAt = booked.map((b) => day + ((((b.scheduled_at - day) % DAY) + DAY) % DAY));
   await env.DB.batch(
-    booked.map((b) =>
+    booked.map((b, i) =>
       env.DB.prepare(
-        `UPDATE metric_targets SET published_at = published_at + ?1, next_at = next_at + ?1
-         WHERE kind = 'post' AND id IN (SELECT id FROM deliveries WHERE schedule_id = ?2)`,
-      ).bind(b.scheduled_at - first, b.id),
+        `UPDATE metric_targets SET published_at = ?1, next_at = ?2
+         WHERE kind = 'post' AND id IN (SELECT id FROM deliveries WHERE schedule_id = ?3)`,
+      ).bind(publishedAt[i], firstPostSampleAt(publishedAt[i]!), b.id),
     ),
   );
-  return { spreadHours: (Math.max(...booked.map((b) => b.scheduled_at)) - first) / 3_600_000 };
+  return { spreadHours: (Math.max(...publishedAt) - Math.min(...publishedAt)) / HOUR };
 }
 
 /**

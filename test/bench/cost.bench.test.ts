@@ -138,18 +138,18 @@ describe("cost bench", () => {
       // 4. Publishing: every message through the consumer with the real clients against the fakes (retries while a platform processes included).
       const ids = sent.publish.map((m) => m.deliveryId);
       const stats = await countingFetch(t, () =>
-        driveUntilQuiet(ids, { seed: 17, faultRate: 0, softKillRate: 0, hardKillRate: 0, duplicateRate: 0, initialCopies: 1, requestTimeoutMs: 30_000, concurrency: 10, fakes: [...FAKES], env: counted }),
+        driveUntilQuiet(ids, { seed: 17, faultRate: 0, softKillRate: 0, hardKillRate: 0, duplicateRate: 0, initialCopies: 1, requestTimeoutMs: 30_000, concurrency: 10, fakes: [...FAKES], env: counted, frozenClock: true }),
       );
       phase("publish");
       const sizeBeforeMetrics = t.d1SizeLast;
 
-      // 5. 28 days of metrics: each published post's readings from an hour after its slot to its 28-day figure, cron firing by firing.
+      // 5. 28 days of metrics: each published post's readings from an hour after its slot (on one day's grid) to its 28-day figure, cron firing by firing.
       const brandIds = brands.map((b) => b.brandId);
-      const { spreadHours } = await layOutOverSlots(scheduled.results);
+      const from = await fakesNow(FAKES);
+      const { spreadHours } = await layOutOverSlots(scheduled.results, from);
       // Accounts' followers are read daily whatever a brand publishes: measured below as one day's worth, not 28 days of these 40 items'.
       await setDue(brandIds, null);
       const statementsBeforeMetrics = markStatements(t);
-      const from = await fakesNow(FAKES);
       const posts = await runMetricsFirings({ counted, t, sent: sent.metrics, brandIds, fakes: FAKES, from });
       phase("metrics_posts_28_days");
       // 6. One day of the brands' account readings (3 a brand), the day's share of 8 items a brand: the same per-item division as the rest.

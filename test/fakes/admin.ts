@@ -43,6 +43,8 @@ export function fakeAdminAt(base: string, name = base) {
     fault: (rules: FaultRule | FaultRule[]) => admin("POST", "faults", rules),
     clearFaults: () => admin("DELETE", "faults"),
     advance: (ms: number) => admin("POST", "clock", { advanceMs: ms }),
+    /** Frozen, the clock moves only by advance and POST clock `now` (fake-server.mjs). */
+    freeze: (frozen: boolean) => admin("POST", "clock", { freeze: frozen }),
     reset: () => admin("POST", "reset"),
     seed: <T = any>(input: unknown) => admin<T>("POST", "seed", input),
   };

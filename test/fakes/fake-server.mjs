@@ -2,6 +2,9 @@
 // Node HTTP server on loopback that keeps state in memory like the real
 // service, with
 //   - a virtual clock (`processing takes 40 s`, `24 h windows`) moved by tests;
+//     it runs with the real one unless frozen (POST clock `{freeze: true}`):
+//     then only tests move it, so what a client sees does not depend on how
+//     fast the machine is (the cost bench counts every poll);
 //   - fault injection: a queue of rules `{match: {method, path, nth}, action}`
 //     where the action is a canned status and body, a delay, a hang (never
 //     answer), dropAfterCommit (apply the state change, then cut the
@@ -37,6 +40,8 @@ export class FakeServer {
     this.state = opts.initialState();
     /** Virtual time offset (ms) added to the real clock. */
     this.clockOffset = 0;
+    /** When frozen, the virtual time itself (moved only by POST clock); null: the real clock plus clockOffset. */
+    this.frozenAt = null;
     /** @type {FaultRule[]} */
     this.faults = [];
     /** @type {Array<{method: string, path: string, query: Record<string,string>, headers: Record<string,string>, bodyLength: number, form?: Record<string,string>, at: number, status?: number, fault?: string}>} */
@@ -48,7 +53,7 @@ export class FakeServer {
   }
 
   now() {
-    return Date.now() + this.clockOffset;
+    return this.frozenAt ?? Date.now() + this.clockOffset;
   }
 
   /**
@@ -71,6 +76,7 @@ export class FakeServer {
   reset() {
     this.state = this.freshState();
     this.clockOffset = 0;
+    this.frozenAt = null;
     this.faults = [];
     this.requests = [];
     for (const res of this.hanging) res.destroy();
@@ -175,8 +181,15 @@ export class FakeServer {
       return send(res, { body: { faults: 0 } });
     }
     if (method === "POST" && what === "clock") {
-      if (typeof input.advanceMs === "number") this.clockOffset += input.advanceMs;
-      if (typeof input.now === "number") this.clockOffset = input.now - Date.now();
+      if (input.freeze === true && this.frozenAt === null) this.frozenAt = this.now();
+      if (input.freeze === false && this.frozenAt !== null) [this.clockOffset, this.frozenAt] = [this.frozenAt - Date.now(), null];
+      if (this.frozenAt !== null) {
+        if (typeof input.advanceMs === "number") this.frozenAt += input.advanceMs;
+        if (typeof input.now === "number") this.frozenAt = input.now;
+      } else {
+        if (typeof input.advanceMs === "number") this.clockOffset += input.advanceMs;
+        if (typeof input.now === "number") this.clockOffset = input.now - Date.now();
+      }
       return send(res, { body: { now: this.now() } });
     }
     if (method === "POST" && what === "reset") {

@@ -126,6 +126,13 @@ export interface ChaosOptions {
   maxRounds?: number;
   /** The env the consumer runs with (default chaosEnv()): the cost bench passes a counted one. */
   env?: Env;
+  /**
+   * The driver's clock and the fakes' move only by the driver's advances (the
+   * fakes' clocks are frozen for the run): how often a client finds a
+   * platform still processing no longer depends on the machine's speed (the
+   * cost bench counts every poll).
+   */
+  frozenClock?: boolean;
 }
 
 export interface ChaosStats {
@@ -149,9 +156,18 @@ class Killed extends Error {
 
 /** Runs every delivery to the end; returns what happened along the way. */
 export async function driveUntilQuiet(deliveryIds: string[], opts: ChaosOptions): Promise<ChaosStats> {
+  if (opts.frozenClock) await Promise.all(opts.fakes.map((f) => admin(() => chaosFake(f).freeze(true))));
+  try {
+    return await drive(deliveryIds, opts, opts.frozenClock ? Date.now() : null);
+  } finally {
+    if (opts.frozenClock) await Promise.all(opts.fakes.map((f) => admin(() => chaosFake(f).freeze(false))));
+  }
+}
+
+async function drive(deliveryIds: string[], opts: ChaosOptions, frozenAt: number | null): Promise<ChaosStats> {
   const rng = prng(opts.seed);
   let offset = 0;
-  const now = () => Date.now() + offset;
+  const now = () => (frozenAt ?? Date.now()) + offset;
   const stats: ChaosStats = { rounds: 0, messages: 0, softKills: 0, hardKills: 0, faultsInjected: 0, virtualMs: 0 };
   const advance = async (ms: number) => {
     offset += ms;
