@@ -140,6 +140,30 @@ describe("brief editor", () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.brief).toMatchObject({ niche: "food", bannedWords: ["sugar", "cheap", "diet"], hashtags: ["#qk"], reelsPerDay: 2, postsPerDay: null, language: "en" });
   });
+
+  it("says beside the language, before any burst, when the built-in writer cannot write it", async () => {
+    const brand = {
+      id: "brd_j",
+      name: "Tokyo Eats",
+      brief: { niche: "food", audience: "", tone: "", language: "ja", topics: [], avoid: [], bannedWords: [], hashtags: [], reelsPerDay: null, postsPerDay: null },
+    } as unknown as Brand;
+    const brands = createBrands(fakeApi({ listBrands: async () => ({ brands: [brand] }) }));
+    await mount(<BriefEditor brands={brands} brand={brand} canEdit={true} />);
+    const select = root!.querySelector<HTMLSelectElement>("#br-language-brd_j")!;
+    const hint = () => root!.querySelector("#br-language-brd_j-hint");
+    expect(hint()!.textContent).toBe(
+      "The built-in writer writes English, Portuguese and Spanish. Japanese needs the llm writer (the LLM_BASE_URL and LLM_API_KEY secrets): without it the daily burst skips this brand, and jobs made by hand are written in English.",
+    );
+    expect(select.getAttribute("aria-describedby")).toBe("br-language-brd_j-hint");
+    // Portuguese is the built-in writer's: nothing to say.
+    await act(async () => {
+      select.value = "pt";
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      await flush();
+    });
+    expect(hint()).toBeNull();
+    expect(select.hasAttribute("aria-describedby")).toBe(false);
+  });
 });
 
 describe("WorkspaceUsage", () => {

@@ -43,7 +43,22 @@ export function templateWriterLanguage(tag: string): TemplateWriterLanguage | nu
  */
 export function writerLanguageGap(tag: string, llm: boolean): string | null {
   if (llm || templateWriterLanguage(tag)) return null;
-  const name = briefLanguage(tag);
-  const english = name ? new Intl.DisplayNames(["en"], { type: "language" }).of(name) : tag;
+  const english = languageName(tag);
   return `The built-in writer writes English, Portuguese and Spanish, so the burst writes nothing in ${english}, this brand's language. The llm writer (the LLM_BASE_URL and LLM_API_KEY secrets) writes ${english}.`;
+}
+
+/**
+ * Said beside the brief's language, before any burst, when the built-in writer
+ * cannot write it (the editor does not know whether an LLM is configured).
+ */
+export function writerLanguageHint(tag: string): string | null {
+  if (templateWriterLanguage(tag)) return null;
+  const english = languageName(tag);
+  return `The built-in writer writes English, Portuguese and Spanish. ${english} needs the llm writer (the LLM_BASE_URL and LLM_API_KEY secrets): without it the daily burst skips this brand, and jobs made by hand are written in English.`;
+}
+
+/** A brief language's English name ("Japanese"), or the tag itself when it is not one. */
+function languageName(tag: string): string {
+  const name = briefLanguage(tag);
+  return (name && new Intl.DisplayNames(["en"], { type: "language" }).of(name)) || tag;
 }

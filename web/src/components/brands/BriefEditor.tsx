@@ -2,7 +2,7 @@
 // language, topics, topics to avoid, banned words, hashtags to always use, and
 // how many reels and posts the daily burst proposes. Both writers follow it.
 import { useEffect, useState } from "preact/hooks";
-import { BRIEF_LANGUAGES } from "../../../../worker/contract/languages";
+import { BRIEF_LANGUAGES, writerLanguageHint } from "../../../../worker/contract/languages";
 import type { Brand, BriefInput } from "../../api/types";
 import type { BrandsModel } from "../../state/brands";
 import { Field, InlineError } from "../ui";
@@ -91,9 +91,9 @@ export function BriefEditor({ brands, brand, canEdit }: { brands: BrandsModel; b
         {text("niche", "Niche", "e.g. food and cooking, personal finance, fitness, travel")}
         {text("audience", "Audience")}
         {text("tone", "Tone")}
-        <Field id={`br-language-${brand.id}`} label="Language" error={err("language")}>
-          {(id) => (
-            <select id={id} value={d.language} disabled={!canEdit} onChange={(x) => setD({ ...d, language: x.currentTarget.value })}>
+        <Field id={`br-language-${brand.id}`} label="Language" error={err("language")} hint={writerLanguageHint(d.language) ?? undefined}>
+          {(id, described) => (
+            <select id={id} value={d.language} aria-describedby={described} disabled={!canEdit} onChange={(x) => setD({ ...d, language: x.currentTarget.value })}>
               {/* The languages slides render (Latin, Cyrillic, Greek, CJK scripts); a stored tag like pt-BR stays selectable. */}
               {!(d.language in BRIEF_LANGUAGES) && <option value={d.language}>{d.language}</option>}
               {Object.entries(BRIEF_LANGUAGES).map(([code, name]) => (
