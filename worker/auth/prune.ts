@@ -25,11 +25,14 @@ export async function pruneAuthRows(d1: D1Database, now = Date.now(), limit = PR
 }
 
 /** The cron's call: a failure is logged and never stops the passes after it. */
-export async function pruneAuthRowsSafely(d1: D1Database, now: number): Promise<void> {
+export const pruneAuthRowsSafely = (d1: D1Database, now: number) => pruneLogged("expired auth rows", () => pruneAuthRows(d1, now));
+
+/** Runs one bounded prune for the cron: what it deleted is logged when anything was, and a failure is logged, never thrown. */
+export async function pruneLogged(what: string, prune: () => Promise<object>): Promise<void> {
   try {
-    const pruned = await pruneAuthRows(d1, now);
-    if (pruned.rateLimits || pruned.sessions) logEvent("expired auth rows pruned", { ...pruned });
+    const pruned = await prune();
+    if ((Object.values(pruned) as number[]).some((n) => n > 0)) logEvent(`${what} pruned`, { ...pruned });
   } catch (err) {
-    logError("pruning expired auth rows failed", { error: String(err) });
+    logError(`pruning ${what} failed`, { error: String(err) });
   }
 }

@@ -6,6 +6,7 @@
 // each against the median of the brand's posts on the same platform, the
 // two combined with reach counting double. Only snapshots count: nothing here
 // knows how the numbers were made (the sandbox's simulator included). Pure.
+import type { MetricColumns } from "../analytics/metrics";
 import { DAY, HOUR } from "../lib/time";
 import { armKey, NO_EVIDENCE, type Arm, type ArmEvidence, type ArmKind, type ArmStats } from "./arms";
 
@@ -23,7 +24,7 @@ const MAX_ABS_SCORE = 3;
 const DEFAULT_NOISE = NO_EVIDENCE.noise.topic;
 
 /** One delivery's newest snapshot, with the arm of the proposal it came from (if any). */
-export interface PostReading {
+export interface PostReading extends MetricColumns {
   deliveryId: string;
   /** The schedule: one post, published to one or more platforms. */
   postId: string;
@@ -31,12 +32,6 @@ export interface PostReading {
   accountId: string | null;
   publishedAt: number;
   capturedAt: number;
-  views: number | null;
-  reach: number | null;
-  likes: number | null;
-  comments: number | null;
-  shares: number | null;
-  saves: number | null;
   arm: Partial<Arm> | null;
 }
 

@@ -4,8 +4,7 @@
 // fanned out, or with an endpoint still retrying) stays whatever its age. Run
 // by the 10-minute cron beside the auth pruning; bounded like it, so a
 // backlog drains over several runs.
-import { PRUNE_LIMIT } from "../auth/prune";
-import { logError, logEvent } from "../lib/log";
+import { PRUNE_LIMIT, pruneLogged } from "../auth/prune";
 import { DAY } from "../lib/time";
 
 export const EVENT_RETENTION_MS = 90 * DAY;
@@ -37,11 +36,4 @@ export async function pruneNotifications(d1: D1Database, now = Date.now(), limit
 }
 
 /** The cron's call: a failure is logged and never stops the passes after it. */
-export async function pruneNotificationsSafely(d1: D1Database, now: number): Promise<void> {
-  try {
-    const pruned = await pruneNotifications(d1, now);
-    if (pruned.events || pruned.attempts) logEvent("old notifications pruned", { ...pruned });
-  } catch (err) {
-    logError("pruning old notifications failed", { error: String(err) });
-  }
-}
+export const pruneNotificationsSafely = (d1: D1Database, now: number) => pruneLogged("old notifications", () => pruneNotifications(d1, now));
