@@ -53,20 +53,15 @@ function title(cal: CalendarModel): string {
 export function CalendarPage({ app, live = true, item }: { app: Pick<AppState, "calendar" | "brands" | "session" | "network">; live?: boolean; item?: string | null }) {
   const { calendar: cal, brands, session, network } = app;
   const bodyRef = useRef<HTMLDivElement>(null);
-  // A link to one item (/calendar?item=<scheduleId>&at=<ISO>, from Analytics) opens it before the first load.
+  // A link to one item (/calendar?item=<scheduleId>[&at=<ISO>], from Analytics or a notification) opens its
+  // panel, on the days around `at` when given, before the first load.
   useEffect(() => {
-    const q = new URLSearchParams(window.location.search);
-    const item = q.get("item");
     if (!item) return;
-    cal.open(item, Date.parse(q.get("at") ?? ""));
+    cal.open(item, Date.parse(new URLSearchParams(window.location.search).get("at") ?? ""));
     window.history.replaceState(null, "", window.location.pathname);
-  }, []);
+  }, [item]);
   useLiveCalendar(cal, network.onReconnect, live);
   useCalendarDrag(cal, bodyRef);
-  // `?item=sch_…` (a notification's link): that item's panel opens.
-  useEffect(() => {
-    if (item) cal.open(item);
-  }, [item]);
   useEffect(() => {
     if (live && !brands.list.peek()) void brands.load();
   }, []);
