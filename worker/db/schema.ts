@@ -820,3 +820,16 @@ export const workspaceUsage = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
 );
+
+/**
+ * A counter per workspace that SQLite triggers move whenever something the
+ * calendar window shows changes (a schedule, a delivery's status, a title, a
+ * brand, a creator's name): migrations/0021_calendar_versions.sql. A window
+ * read along with its version stays right for as long as the version does
+ * (services/calendar-cache.ts). No foreign key: a workspace's deletion
+ * cascades into schedules whose triggers write here in the same statement.
+ */
+export const calendarVersions = sqliteTable("calendar_versions", {
+  workspaceId: text("workspace_id").primaryKey(),
+  version: integer("version").notNull().default(0),
+});

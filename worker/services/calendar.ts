@@ -70,8 +70,41 @@ export interface WindowAccess {
 
 export const workspaceById = (id: string): WindowAccess => ({ workspace: { sql: ":ws", params: { ws: id } } });
 
+/** A window as read: its JSON, and how long that JSON holds (services/calendar-cache.ts). */
+export interface WindowRead {
+  json: string;
+  /** The workspace and its calendar version (migrations/0021), read in the same batch as the rows. */
+  workspaceId: string | null;
+  version: number;
+  /**
+   * The first instant at which an item of the window (whatever the filters) turns
+   * missed by the passing of time alone; null for a window read in slices, which is not kept.
+   */
+  validUntil: number | null;
+}
+
 /** The response body (a CalendarWindow) as JSON text. `sliceSize` is for tests of windows larger than one slice. */
 export async function calendarWindowJson(env: Env, access: WindowAccess, f: ScheduleFilter, sliceSize = SLICE): Promise<string> {
+  return (await calendarWindow(env, access, f, sliceSize)).json;
+}
+
+/**
+ * The caller's workspace and its calendar version, for a statement in the same
+ * batch as what is read under it (a version is only as good as its snapshot).
+ */
+export const versionStatement = (d1: D1Database, workspace: NamedSql) =>
+  named(
+    d1,
+    `SELECT ${workspace.sql} AS ws, COALESCE((SELECT version FROM calendar_versions WHERE workspace_id = ${workspace.sql}), 0) AS version`,
+    workspace.params,
+  );
+
+export interface VersionRow {
+  ws: string | null;
+  version: number;
+}
+
+export async function calendarWindow(env: Env, access: WindowAccess, f: ScheduleFilter, sliceSize = SLICE): Promise<WindowRead> {
   const where = [`s.workspace_id = ${access.workspace.sql}`, "s.scheduled_at >= :from", "s.scheduled_at < :to"];
   if (f.type !== "all") where.push("s.kind = :type");
   if (f.brand) where.push("s.brand_id = :brand");
@@ -94,11 +127,14 @@ export async function calendarWindowJson(env: Env, access: WindowAccess, f: Sche
     // Every brand the window may name (the one asked for, with a brand filter): a workspace's brands are few next to its items.
     named(env.DB, `SELECT id, slug, name, timezone, colors FROM brands WHERE workspace_id = ${access.workspace.sql}${f.brand ? " AND id = :brand" : ""}`, params),
     wholeWindow(env.DB, where, items, f, params),
+    versionStatement(env.DB, access.workspace),
   ]);
   if (access.check) await access.check.admit(results.shift()!.results[0] ?? null);
-  const [brandRes, wholeRes] = results;
+  const [brandRes, wholeRes, versionRes] = results;
   const whole = (wholeRes!.results as WholeRow[])[0]!;
-  const arrays = whole.total <= sliceSize ? [whole.items] : await slices(env.DB, items, f, params, sliceSize);
+  const version = (versionRes!.results as VersionRow[])[0]!;
+  const sliced = whole.total > sliceSize;
+  const arrays = sliced ? await slices(env.DB, items, f, params, sliceSize) : [whole.items];
 
   const brands: CalendarWindow["brands"] = {};
   for (const b of brandRes!.results as BrandRow[]) {
@@ -106,7 +142,12 @@ export async function calendarWindowJson(env: Env, access: WindowAccess, f: Sche
   }
   // SQLite's JSON arrays, spliced in as they are: nothing is parsed and encoded again (nor copied, for one slice).
   const rows = arrays.length === 1 ? arrays[0]! : `[${arrays.map((a) => a.slice(1, -1)).filter((a) => a.length > 0).join(",")}]`;
-  return `{"columns":${COLUMNS_JSON},"rows":${rows},"brands":${JSON.stringify(brands)}}`;
+  return {
+    json: `{"columns":${COLUMNS_JSON},"rows":${rows},"brands":${JSON.stringify(brands)}}`,
+    workspaceId: version.ws,
+    version: version.version,
+    validUntil: sliced ? null : (whole.valid_until ?? Number.MAX_SAFE_INTEGER),
+  };
 }
 
 /** The creator column: the person's name, or NULL for automation's items. */
@@ -129,6 +170,7 @@ const itemsFrom = (f: ScheduleFilter) =>
 interface WholeRow {
   total: number;
   items: string;
+  valid_until: number | null;
 }
 
 /**
@@ -140,8 +182,10 @@ interface WholeRow {
  * test/deliveries.test.ts holds the order, across brands and for one.
  */
 function wholeWindow(d1: D1Database, where: string[], items: string[], f: ScheduleFilter, params: Record<string, unknown>) {
-  const sql = `WITH total AS (SELECT COUNT(*) AS n FROM schedules s WHERE ${where.join(" AND ")})
-    SELECT (SELECT n FROM total) AS total, json_group_array(${ITEM_JSON}) AS items
+  // valid_until is over the whole window, not the status filter's items: an item outside the filter can turn missed into it.
+  const sql = `WITH total AS (SELECT COUNT(*) AS n, MIN(iif(s.scheduled_at + :missed >= :now, s.scheduled_at + :missed, NULL)) AS valid_until
+      FROM schedules s WHERE ${where.join(" AND ")})
+    SELECT (SELECT n FROM total) AS total, (SELECT valid_until FROM total) AS valid_until, json_group_array(${ITEM_JSON}) AS items
     ${itemsFrom(f)}
     WHERE ${items.join(" AND ")} AND (SELECT n FROM total) <= :limit`;
   return named(d1, sql, params);
