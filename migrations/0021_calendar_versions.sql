@@ -30,8 +30,10 @@ BEGIN
     ON CONFLICT (workspace_id) DO UPDATE SET version = version + 1;
 END;
 --> statement-breakpoint
+-- queued and publishing roll up alike (scheduling/status.ts; test/calendar-cache.test.ts holds it),
+-- so a delivery going from one to the other changes no window.
 CREATE TRIGGER `calendar_delivery_status` AFTER UPDATE OF `status` ON `deliveries`
-WHEN OLD.status IS NOT NEW.status
+WHEN OLD.status IS NOT NEW.status AND NOT (OLD.status IN ('queued', 'publishing') AND NEW.status IN ('queued', 'publishing'))
 BEGIN
   INSERT INTO calendar_versions (workspace_id, version) VALUES (NEW.workspace_id, 1)
     ON CONFLICT (workspace_id) DO UPDATE SET version = version + 1;

@@ -6,7 +6,8 @@
 // that credential again.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { CalendarWindow } from "../worker/contract/schemas";
+import type { CalendarWindow, DeliveryStatus } from "../worker/contract/schemas";
+import { rollupScheduleStatus } from "../worker/scheduling/status";
 import { calendarCache, WindowCache, type KeptWindow } from "../worker/services/calendar-cache";
 import { call, createBrand, insertOutput, json, signup, unique, type Session } from "./support/fixtures";
 
@@ -68,6 +69,8 @@ describe("calendar window kept in the isolate", () => {
     const again = await read(s, now);
     expect(again).toEqual(first);
     expect(calendarCache.hits, "the repeat view is the window kept").toBe(hits + 1);
+    expect(await read(s, now), "a kept body is sent whole each time").toEqual(first);
+    expect(calendarCache.hits).toBe(hits + 2);
 
     /** One change, then the next view must show what `expectIn` checks. */
     const changes: Array<[string, () => Promise<unknown>, (w: Awaited<ReturnType<typeof read>>) => void]> = [
@@ -205,6 +208,22 @@ describe("calendar window kept in the isolate", () => {
     const v1 = await version(s.workspaceId);
     await env.DB.prepare("UPDATE deliveries SET attempts = attempts + 1 WHERE schedule_id = ?").bind(item.scheduleId).run();
     expect(await version(s.workspaceId)).toBe(v1);
+    // queued → publishing rolls up alike (next test), so it leaves the version be too; publishing → published moves it.
+    await env.DB.prepare("UPDATE deliveries SET status = 'publishing' WHERE schedule_id = ?").bind(item.scheduleId).run();
+    expect(await version(s.workspaceId)).toBe(v1);
+    await env.DB.prepare("UPDATE deliveries SET status = 'published' WHERE schedule_id = ?").bind(item.scheduleId).run();
+    expect(await version(s.workspaceId)).toBe(v1 + 1);
+  });
+
+  it("queued and publishing roll up alike in every company of other deliveries (what lets the trigger skip that change)", () => {
+    const statuses: DeliveryStatus[] = ["pending", "queued", "publishing", "published", "failed", "missed", "skipped"];
+    const now = Date.now();
+    for (const others of [[], ...statuses.map((x) => [x]), ...statuses.flatMap((x) => statuses.map((y) => [x, y]))]) {
+      for (const at of [now + HOUR, now - MISSED_MS - HOUR]) {
+        const rollup = (mine: DeliveryStatus) => rollupScheduleStatus([mine, ...others].map((status) => ({ status })), at, now, MISSED_MS);
+        expect(rollup("queued"), others.join("+")).toBe(rollup("publishing"));
+      }
+    }
   });
 });
 

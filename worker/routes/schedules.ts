@@ -17,9 +17,11 @@ const filterOf = (q: z.output<typeof scheduleListQuery>) => ({ from: Date.parse(
  * the caller's identity statement rides in the window's own D1 batch, one
  * round trip instead of two, with the window's SQL scoped by the same
  * credential, and the caller is admitted by authenticate's own rules
- * (credential.ts admit) before a row is used. Without a credential, or with a
- * query that does not parse, the request goes the usual way, which answers
- * 401 before 400.
+ * (credential.ts admit) before a row is used. A repeat view of a window this
+ * credential read before is the kept answer, after the credential and the
+ * workspace's calendar version are checked (services/calendar-cache.ts).
+ * Without a credential, or with a query that does not parse, the request goes
+ * the usual way, which answers 401 before 400.
  */
 export const calendarWindowRoute: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.query("view") !== "calendar") return next();

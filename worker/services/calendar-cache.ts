@@ -32,7 +32,7 @@ export class WindowCache {
   hits = 0;
 
   constructor(
-    readonly maxBytes = 24 * 1024 * 1024,
+    readonly maxBytes = 16 * 1024 * 1024,
     readonly maxAgeMs = 10 * 60_000,
   ) {}
 

@@ -16,8 +16,10 @@
 // strings in SQL cost a quarter of the query), and the content type is not
 // sent: it is the variant's.
 //
-// One D1 round trip: the caller's identity check, the brands and the window
-// go in one batch (routes/schedules.ts calendarWindowRoute), and the items
+// One D1 round trip: the caller's identity check, the brands, the window and
+// the workspace's calendar version go in one batch (routes/schedules.ts
+// calendarWindowRoute, which keeps the answer for repeat views while that
+// version holds: services/calendar-cache.ts), and the items
 // come from two indexes alone, schedules (workspace_id, scheduled_at, …every
 // column read) and job_outputs (id, title), with no lookup of a wide row.
 import { CALENDAR_COLUMNS, type CalendarWindow } from "../contract/schemas";
