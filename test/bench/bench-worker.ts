@@ -19,6 +19,7 @@ import type { BookingResult } from "../../worker/scheduling/booking";
 import { brandScheduler } from "../../worker/scheduling/brand-scheduler";
 import { brandGrid } from "../../worker/services/brands";
 import { claimEvents, relayClaimed } from "../../worker/notifications/outbox";
+import { calendarCache } from "../../worker/services/calendar-cache";
 import { perSecond, round } from "./figures";
 import { DAY, duplicateSlots, MINUTE, seedBrands, seedCalendar, seedReadyOutputs, type SeededOutput } from "./seed";
 
@@ -145,7 +146,7 @@ async function naive(env: Env, c: Caller, outputs: SeededOutput[]) {
  * each time; callers ask for a few dozen at a time, since what one invocation
  * reads stays alive until it ends (and 128 MB is the isolate's limit).
  */
-async function timeRequests(env: Env, ctx: ExecutionContext, url: string, cookie: string, runs: number) {
+async function timeRequests(env: Env, ctx: ExecutionContext, url: string, cookie: string, runs: number, uncached = false) {
   const times: number[] = [];
   // Probe: the part of each request spent in D1 batches (SQLite, the binding's transfer and its JSON decoding),
   // so a slow request can be told apart as slow in D1 or slow in the Worker (Hono, building and encoding the body, GC).
@@ -176,6 +177,8 @@ async function timeRequests(env: Env, ctx: ExecutionContext, url: string, cookie
   let items = 0;
   for (let i = 0; i < runs + 1; i++) {
     d1Ms = 0;
+    // Uncached: every request reads its window from D1, as a first view does (services/calendar-cache.ts).
+    if (uncached) calendarCache.clear();
     const t0 = performance.now();
     const res = await worker.fetch(new Request(url, { headers: { cookie, "sec-fetch-site": "same-origin" } }), probed, ctx);
     const body = await res.arrayBuffer();
@@ -220,8 +223,8 @@ async function bench(req: Request, env: Env, ctx: ExecutionContext): Promise<Res
   }
   if (path.startsWith("/api/__bench/publish-minute/")) return publishMinuteBench(path.slice("/api/__bench/publish-minute/".length), body, env);
   if (path === "/api/__bench/requests") {
-    const q = body as unknown as { url: string; cookie: string; runs: number };
-    return Response.json(await timeRequests(env, ctx, q.url, q.cookie, q.runs));
+    const q = body as unknown as { url: string; cookie: string; runs: number; uncached?: boolean };
+    return Response.json(await timeRequests(env, ctx, q.url, q.cookie, q.runs, q.uncached === true));
   }
   if (path === "/api/__bench/webhook-events") {
     const q = body as unknown as Caller & { count: number; ratePerS: number | null; prefix: string };
