@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { CalendarWindow, DeliveryItem, Schedule } from "../worker/contract/schemas";
 import { CALENDAR_COLUMNS, calendarWindow as calendarWindowSchema, deliveryList } from "../worker/contract/schemas";
 import { contentTypeOf } from "../worker/scheduling/variants";
-import { calendarWindowJson, workspaceById } from "../worker/services/calendar";
+import { calendarWindow, workspaceById } from "../worker/services/calendar";
 import { book, captureDoQueue, connect, deliveriesOf, HOUR, readyJob, setDelivery } from "./support/dispatch";
 import { call, calendar, createBrand, expectClientError, json, signup } from "./support/fixtures";
 
@@ -171,10 +171,10 @@ describe("GET /api/schedules?view=calendar", () => {
     // Three brands on the same grid and offset: their items share instants, three at a time.
     for (const b of brands) for (let i = 0; i < 4; i++) await book(s, (await readyJob(s, b.id)).jobId, b.id);
     const q = { from: Date.now() - 86_400_000, to: Date.now() + 40 * 86_400_000, type: "all" as const };
-    const whole = JSON.parse(await calendarWindowJson(env, workspaceById(s.workspaceId), q)) as CalendarWindow;
+    const whole = JSON.parse((await calendarWindow(env, workspaceById(s.workspaceId), q)).json) as CalendarWindow;
     expect(whole.rows).toHaveLength(12);
     for (const size of [1, 2, 3, 4, 5, 11]) {
-      const sliced = JSON.parse(await calendarWindowJson(env, workspaceById(s.workspaceId), q, size)) as CalendarWindow;
+      const sliced = JSON.parse((await calendarWindow(env, workspaceById(s.workspaceId), q, size)).json) as CalendarWindow;
       expect(sliced, `slices of ${size}`).toEqual(whole);
     }
   });

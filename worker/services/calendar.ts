@@ -85,11 +85,6 @@ export interface WindowRead {
   validUntil: number | null;
 }
 
-/** The response body (a CalendarWindow) as JSON text. `sliceSize` is for tests of windows larger than one slice. */
-export async function calendarWindowJson(env: Env, access: WindowAccess, f: ScheduleFilter, sliceSize = SLICE): Promise<string> {
-  return (await calendarWindow(env, access, f, sliceSize)).json;
-}
-
 /**
  * The caller's workspace and its calendar version, for a statement in the same
  * batch as what is read under it (a version is only as good as its snapshot).
@@ -106,6 +101,7 @@ export interface VersionRow {
   version: number;
 }
 
+/** The window (its `json` a CalendarWindow). `sliceSize` is for tests of windows larger than one slice. */
 export async function calendarWindow(env: Env, access: WindowAccess, f: ScheduleFilter, sliceSize = SLICE): Promise<WindowRead> {
   const where = [`s.workspace_id = ${access.workspace.sql}`, "s.scheduled_at >= :from", "s.scheduled_at < :to"];
   if (f.type !== "all") where.push("s.kind = :type");
