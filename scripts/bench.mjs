@@ -178,27 +178,22 @@ const started = Date.now();
 const nodeBenches = listFiles(benchDir, (n) => n.endsWith(".bench.mjs")).filter(
   (f) => dirname(f) === benchDir && matches(relative(root, f)),
 );
-const calendarRuns = { p50: [], p99: [], uncachedP50: [], uncachedP99: [] };
+/** The calendar figures gathered over --calendar-repeat runs: each run's value in `<key>_runs`, and each p99's worst in `<key>_max`. */
+const calendarKeys = ["calendar_month_ms_p50", "calendar_month_ms_p99", "calendar_month_uncached_ms_p50", "calendar_month_uncached_ms_p99"];
+const calendarRuns = Object.fromEntries(calendarKeys.map((k) => [k, []]));
 for (const file of nodeBenches) {
   const repeat = file.endsWith("deployed.bench.mjs") ? calendarRepeat : 1;
   for (let i = 0; i < repeat; i++) {
     delete merged.calendar_month_ms_p99;
     await run(`${relative(root, file)}${repeat > 1 ? ` (run ${i + 1} of ${repeat})` : ""}`, process.execPath, [file]);
-    if (repeat > 1 && merged.calendar_month_ms_p99 !== undefined) {
-      calendarRuns.p50.push(merged.calendar_month_ms_p50);
-      calendarRuns.p99.push(merged.calendar_month_ms_p99);
-      calendarRuns.uncachedP50.push(merged.calendar_month_uncached_ms_p50);
-      calendarRuns.uncachedP99.push(merged.calendar_month_uncached_ms_p99);
-    }
+    if (repeat > 1 && merged.calendar_month_ms_p99 !== undefined) for (const k of calendarKeys) calendarRuns[k].push(merged[k]);
   }
 }
-if (calendarRuns.p99.length) {
-  merged.calendar_month_ms_p50_runs = calendarRuns.p50;
-  merged.calendar_month_ms_p99_runs = calendarRuns.p99;
-  merged.calendar_month_ms_p99_max = Math.max(...calendarRuns.p99);
-  merged.calendar_month_uncached_ms_p50_runs = calendarRuns.uncachedP50;
-  merged.calendar_month_uncached_ms_p99_runs = calendarRuns.uncachedP99;
-  merged.calendar_month_uncached_ms_p99_max = Math.max(...calendarRuns.uncachedP99);
+if (calendarRuns.calendar_month_ms_p99.length) {
+  for (const k of calendarKeys) {
+    merged[`${k}_runs`] = calendarRuns[k];
+    if (k.endsWith("_p99")) merged[`${k}_max`] = Math.max(...calendarRuns[k]);
+  }
 }
 
 // (b) workerd benches: the vitest `bench` project (test/bench/**/*.bench.test.ts).
