@@ -8,9 +8,8 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { startFakes } from "../fakes/index.mjs";
 import { oauthBindings } from "../fakes/oauth-common.mjs";
-import { buildWeb, ensureChromium, freePort, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
+import { buildWeb, ensureChromium, freePort, goTo, launchBrowser, PHONE, SHOTS, signUp, startDevServer, WIDE, type Browser, type DevServer } from "./harness";
 
-const SHOTS = join(import.meta.dirname, "screenshots");
 let server: DevServer;
 let fakes: { urls: Record<string, string>; stop: () => Promise<unknown> };
 let browser: Browser;
@@ -76,9 +75,9 @@ describe("connecting accounts in the browser", () => {
     await expect(page.locator(".reconnect-banner").count()).resolves.toBe(0);
     // Connected without insights: it publishes, and the row says how to get analytics.
     await row.getByText(/Publishing works\. Reconnect to see analytics/).waitFor();
-    await page.setViewportSize({ width: 375, height: 812 });
+    await page.setViewportSize(PHONE);
     await shot("no-insights-375");
-    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.setViewportSize(WIDE);
     await shot("no-insights-1400");
     await shot("connected");
   });

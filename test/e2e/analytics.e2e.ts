@@ -10,11 +10,8 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { axeViolations, buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
+import { axeViolations, buildWeb, ensureChromium, goTo, launchBrowser, PHONE, SHOTS, signUp, startDevServer, WIDE, type Browser, type DevServer } from "./harness";
 
-const SHOTS = join(import.meta.dirname, "screenshots");
-const WIDE = { width: 1400, height: 900 };
-const PHONE = { width: 375, height: 812 };
 const CSV_HEADER = "published_at,brand,platform,content_type,title,permalink,views,reach,likes,comments,shares,saves,engagement_rate,captured_at,simulated";
 
 let server: DevServer;

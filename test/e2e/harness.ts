@@ -13,6 +13,11 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { freePort as findFreePort, startWorkers } from "../../scripts/dev-servers.mjs";
 import { applyMigrations, ensureDevVars, ROOT } from "../../scripts/local-env.mjs";
 
+/** Where the e2e tests write their screenshots, and the two widths every page is looked at. */
+export const SHOTS = join(import.meta.dirname, "screenshots");
+export const WIDE = { width: 1400, height: 900 };
+export const PHONE = { width: 375, height: 812 };
+
 export interface DevServer {
   baseUrl: string;
   persistDir: string;

@@ -13,11 +13,8 @@ import { join } from "node:path";
 import type { Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { ebur128 as loudness, ffprobe, requireFfmpeg, topLevelBoxes } from "../media-node/ffmpeg";
-import { buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
+import { buildWeb, ensureChromium, goTo, launchBrowser, PHONE, SHOTS, signUp, startDevServer, WIDE, type Browser, type DevServer } from "./harness";
 
-const SHOTS = join(import.meta.dirname, "screenshots");
-const WIDE = { width: 1400, height: 900 };
-const PHONE = { width: 375, height: 812 };
 
 let server: DevServer;
 let browser: Browser;

@@ -10,11 +10,8 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { createFake } from "../fakes/webhooks.mjs";
-import { axeViolations, buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
+import { axeViolations, buildWeb, ensureChromium, goTo, launchBrowser, PHONE, SHOTS, signUp, startDevServer, WIDE, type Browser, type DevServer } from "./harness";
 
-const SHOTS = join(import.meta.dirname, "screenshots");
-const WIDE = { width: 1400, height: 900 };
-const PHONE = { width: 375, height: 812 };
 
 interface Received {
   name: string;

@@ -6,9 +6,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
+import { buildWeb, ensureChromium, goTo, launchBrowser, SHOTS, signUp, startDevServer, type Browser, type DevServer } from "./harness";
 
-const SHOTS = join(import.meta.dirname, "screenshots");
 const ZONE = "Europe/Lisbon";
 
 let server: DevServer;

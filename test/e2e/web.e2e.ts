@@ -5,12 +5,10 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { axeViolations, buildWeb, ensureChromium, goTo, launchBrowser, signUp, startDevServer, type Browser, type DevServer } from "./harness";
+import { axeViolations, buildWeb, ensureChromium, goTo, launchBrowser, PHONE, SHOTS, signUp, startDevServer, type Browser, type DevServer } from "./harness";
 
-const SHOTS = join(import.meta.dirname, "screenshots");
 const ZONE = "Europe/Lisbon";
 const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 812 };
 
 let server: DevServer;
 let alice: Browser;
